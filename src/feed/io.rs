@@ -1,0 +1,1 @@
+//! Byte-faithful, atomic saving (temp file + rename, with a `.bak` of the previous file).

@@ -1,0 +1,16 @@
+//! Seller Console: a desktop console for merchants who sell through AI agents with
+//! Stripe's Agentic Commerce Suite.
+//!
+//! The crate is laid out so that arrows point one way:
+//! `ui -> worker -> stripe, feed, secrets` and `sandbox -> feed`. Nothing below [`ui`]
+//! imports egui.
+
+pub mod cli;
+pub mod feed;
+pub mod hooks;
+pub mod profiles;
+pub mod sandbox;
+pub mod secrets;
+pub mod stripe;
+pub mod ui;
+pub mod worker;

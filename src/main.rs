@@ -1,0 +1,39 @@
+//! `seller-console`: with no subcommand it opens the window; subcommands run headless.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use seller_console::cli;
+
+#[derive(Debug, Parser)]
+#[command(name = "seller-console", version, about = "Seller Console for Stripe's Agentic Commerce Suite")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a catalog feed CSV against Stripe's feed specs.
+    Validate(cli::validate::Args),
+    /// Run the embedded Stripe sandbox on 127.0.0.1.
+    Sandbox(cli::sandbox::Args),
+    /// Fire signed test requests at your own order-approval and checkout endpoints.
+    Hooks(cli::hooks::Args),
+    #[command(flatten)]
+    Api(cli::api::ApiCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            eprintln!("The window is not built yet; run `seller-console --help` for the commands.");
+            ExitCode::from(2)
+        }
+        Some(Command::Validate(args)) => cli::validate::run(args),
+        Some(Command::Sandbox(args)) => cli::sandbox::run(args),
+        Some(Command::Hooks(args)) => cli::hooks::run(args),
+        Some(Command::Api(command)) => cli::api::run(command),
+    }
+}

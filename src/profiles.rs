@@ -1,0 +1,261 @@
+//! Named profiles: which Stripe account, which mode, which connected account. Saved as JSON
+//! in the platform config folder, never with the key itself (that lives in the OS keyring,
+//! filed under the profile's id).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Which money a profile touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The embedded sandbox with demo data: no real account, no real money.
+    Sandbox,
+    /// A Stripe test-mode key.
+    Test,
+    /// A Stripe live-mode key: real money.
+    Live,
+}
+
+impl Mode {
+    /// Mode told by a key's prefix (`sk_live_`/`rk_live_` is live, anything else test).
+    #[must_use]
+    pub fn from_key(key: &str) -> Mode {
+        if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
+            Mode::Live
+        } else {
+            Mode::Test
+        }
+    }
+
+    /// Short label for the status bar.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "Sandbox",
+            Mode::Test => "Test mode",
+            Mode::Live => "LIVE",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Tells whether a key has a shape Stripe accepts for these calls (secret or restricted).
+pub fn check_key_shape(key: &str) -> Result<(), String> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Err("Enter a secret key (sk_…) or a restricted key (rk_…).".into());
+    }
+    if key.starts_with("pk_") {
+        return Err(
+            "That is a publishable key (pk_…). The console needs a secret key (sk_…) or a \
+             restricted key (rk_…) from Developers › API keys."
+                .into(),
+        );
+    }
+    let ok_prefix = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"]
+        .iter()
+        .any(|p| key.starts_with(p));
+    if !ok_prefix {
+        return Err("A Stripe key starts with sk_test_, sk_live_, rk_test_ or rk_live_.".into());
+    }
+    if key.len() < 12 || key.chars().any(char::is_whitespace) {
+        return Err("That key looks cut short or has spaces in it; copy it again.".into());
+    }
+    Ok(())
+}
+
+/// Tells whether a connected account id looks right (`acct_…`), when one is given.
+pub fn check_account_shape(account: &str) -> Result<(), String> {
+    let a = account.trim();
+    if a.is_empty() || (a.starts_with("acct_") && a.len() > 5 && a.is_ascii()) {
+        Ok(())
+    } else {
+        Err("A connected account id starts with acct_ (for example acct_1Nv0FGQ9RKHgCVdK).".into())
+    }
+}
+
+/// One saved profile. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Stable id; also the keyring entry name of the profile's key.
+    pub id: String,
+    /// Name the user chose ("Shop live", "Support test").
+    pub name: String,
+    /// Test or live, from the key prefix.
+    pub mode: Mode,
+    /// The key shown redacted (`sk_test_…4242`), so the user can tell keys apart.
+    pub key_hint: String,
+    /// The account the key belongs to, as the API reported when the key was checked.
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// The account's display name, when the API gave one.
+    #[serde(default)]
+    pub account_name: Option<String>,
+    /// A connected account to act on (`Stripe-Account` header), if any.
+    #[serde(default)]
+    pub connected_account: Option<String>,
+    /// An API base other than Stripe's (a sandbox), if any.
+    #[serde(default)]
+    pub api_base: Option<String>,
+}
+
+impl Profile {
+    /// A new profile with a fresh id.
+    #[must_use]
+    pub fn new(name: &str, key: &str) -> Self {
+        Profile {
+            id: format!("profile-{}", uuid::Uuid::new_v4().simple()),
+            name: name.trim().to_owned(),
+            mode: Mode::from_key(key),
+            key_hint: crate::secrets::redact(key.trim()),
+            account_id: None,
+            account_name: None,
+            connected_account: None,
+            api_base: None,
+        }
+    }
+}
+
+/// Every saved profile and which one is active.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileBook {
+    /// The profiles, in the order the user added them.
+    pub profiles: Vec<Profile>,
+    /// Id of the active profile; `None` means the embedded sandbox (demo mode).
+    pub active: Option<String>,
+}
+
+impl ProfileBook {
+    /// Where profiles are saved on this platform (`…/seller-console/profiles.json`).
+    #[must_use]
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("com", "SellerConsole", "seller-console")
+            .map(|d| d.config_dir().join("profiles.json"))
+    }
+
+    /// Reads the book from `path`; a missing file is an empty book.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                format!(
+                    "Could not read the profiles in {}: {e}. Fix or remove the file.",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(format!("Could not open {}: {e}", path.display())),
+        }
+    }
+
+    /// Writes the book to `path` atomically (temp file + rename).
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("Could not create {}: {e}", dir.display()))?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| format!("Could not write in {}: {e}", dir.display()))?;
+        std::io::Write::write_all(&mut tmp, &json)
+            .map_err(|e| format!("Could not write the profiles: {e}"))?;
+        tmp.persist(path)
+            .map_err(|e| format!("Could not save {}: {e}", path.display()))?;
+        Ok(())
+    }
+
+    /// The active profile, if any (none means demo mode).
+    #[must_use]
+    pub fn active_profile(&self) -> Option<&Profile> {
+        let id = self.active.as_deref()?;
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// Finds a profile by id.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// Finds a profile by its name (case-insensitive), for the command line.
+    #[must_use]
+    pub fn find_by_name(&self, name: &str) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Adds or replaces (same id) a profile.
+    pub fn upsert(&mut self, profile: Profile) {
+        match self.profiles.iter_mut().find(|p| p.id == profile.id) {
+            Some(existing) => *existing = profile,
+            None => self.profiles.push(profile),
+        }
+    }
+
+    /// Removes a profile; if it was active, falls back to demo mode.
+    pub fn remove(&mut self, id: &str) {
+        self.profiles.retain(|p| p.id != id);
+        if self.active.as_deref() == Some(id) {
+            self.active = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mode_from_key_prefix() {
+        assert_eq!(Mode::from_key("sk_live_abc"), Mode::Live);
+        assert_eq!(Mode::from_key("rk_live_abc"), Mode::Live);
+        assert_eq!(Mode::from_key("sk_test_abc"), Mode::Test);
+    }
+
+    #[test]
+    fn key_shape_messages() {
+        assert!(check_key_shape("sk_test_51HabcdefXYZ").is_ok());
+        assert!(check_key_shape("pk_test_51Habcdef").unwrap_err().contains("publishable"));
+        assert!(check_key_shape("hello").is_err());
+        assert!(check_key_shape("").is_err());
+        assert!(check_account_shape("acct_123").is_ok());
+        assert!(check_account_shape("").is_ok());
+        assert!(check_account_shape("cus_123").is_err());
+    }
+
+    #[test]
+    fn book_saves_without_secrets_and_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("profiles.json");
+        let mut book = ProfileBook::default();
+        let p = Profile::new("Shop test", "sk_test_51Habcdef4242");
+        let id = p.id.clone();
+        book.upsert(p);
+        book.active = Some(id.clone());
+        book.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("51Habcdef"), "the key must never be written: {text}");
+        assert!(text.contains("sk_test_…4242"));
+        let loaded = ProfileBook::load(&path).unwrap();
+        assert_eq!(loaded, book);
+        let mut loaded = loaded;
+        loaded.remove(&id);
+        assert!(loaded.active.is_none());
+    }
+
+    #[test]
+    fn missing_file_is_empty_book_and_garbage_is_a_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.json");
+        assert_eq!(ProfileBook::load(&path).unwrap(), ProfileBook::default());
+        std::fs::write(&path, b"{not json").unwrap();
+        assert!(ProfileBook::load(&path).unwrap_err().contains("Could not read"));
+    }
+}

@@ -1,0 +1,1 @@
+//! HTTP client for the Stripe endpoints the console uses. No egui.

@@ -1,0 +1,1 @@
+//! The egui window. Only this module imports egui.

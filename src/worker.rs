@@ -1,0 +1,1 @@
+//! The tokio side of the app: `Command`s in, `Event`s out.
