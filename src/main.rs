@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use seller_console::cli;
 
 #[derive(Debug, Parser)]
-#[command(name = "seller-console", version, about = "Seller Console for Stripe's Agentic Commerce Suite")]
+#[command(
+    name = "seller-console",
+    version,
+    about = "Seller Console for Stripe's Agentic Commerce Suite"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -27,10 +31,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => {
-            eprintln!("The window is not built yet; run `seller-console --help` for the commands.");
-            ExitCode::from(2)
-        }
+        None => match seller_console::ui::run_native() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("seller-console: {message}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Validate(args)) => cli::validate::run(args),
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
         Some(Command::Hooks(args)) => cli::hooks::run(args),

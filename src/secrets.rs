@@ -46,7 +46,8 @@ pub trait SecretStore: Send + Sync {
 }
 
 /// What to tell a user who has no credential store, per platform.
-fn install_hint() -> String {
+#[must_use]
+pub fn install_hint() -> String {
     if cfg!(target_os = "linux") {
         "Install and unlock a Secret Service provider (GNOME Keyring: `sudo apt install \
          gnome-keyring`, or KeePassXC with Secret Service enabled), then log in again. Until \

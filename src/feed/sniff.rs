@@ -130,9 +130,8 @@ fn sniff_line_ending(body: &[u8]) -> LineEnding {
             b'"' => in_quotes = !in_quotes,
             b'\n' if !in_quotes => return LineEnding::Lf,
             b'\r' if !in_quotes => {
-                return if body.get(i + 1) == Some(&b'\n') {
-                    LineEnding::CrLf
-                } else if i + 1 == body.len() {
+                // A `\r` at the very end of the sample is taken as the start of `\r\n`.
+                return if body.get(i + 1) == Some(&b'\n') || i + 1 == body.len() {
                     LineEnding::CrLf
                 } else {
                     LineEnding::Cr
@@ -165,10 +164,10 @@ fn sniff_delimiter(body: &[u8]) -> (u8, bool) {
                 complete = true;
                 break;
             }
-        } else if !in_quotes {
-            if let Some(k) = CANDIDATES.iter().position(|&c| c == b) {
-                current[k] += 1;
-            }
+        } else if let Some(k) = CANDIDATES.iter().position(|&c| c == b)
+            && !in_quotes
+        {
+            current[k] += 1;
         }
     }
     if !complete && current != [0; 3] {

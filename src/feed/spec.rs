@@ -37,7 +37,7 @@ impl FeedKind {
         }
     }
 
-    /// The v1 ImportSet `standard_data_format`, where one exists.
+    /// The v1 `ImportSet` `standard_data_format`, where one exists.
     #[must_use]
     pub fn standard_data_format(self) -> Option<&'static str> {
         match self {

@@ -1,0 +1,17 @@
+//! The Imports view.
+
+use egui::Ui;
+
+use super::ViewCtx;
+
+/// State of the Imports view.
+#[derive(Default)]
+pub struct ImportsView {}
+
+impl ImportsView {
+    /// Draws the view.
+    pub fn ui(&mut self, ui: &mut Ui, _ctx: &mut ViewCtx<'_>) {
+        ui.heading("Imports");
+        ui.label("This screen is being built.");
+    }
+}

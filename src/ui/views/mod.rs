@@ -1,0 +1,118 @@
+//! One module per screen. A view draws from its own state, sends [`Command`]s to the worker
+//! and [`Intent`]s to the shell; it never touches another view.
+
+pub mod agreements;
+pub mod catalog;
+pub mod hooks;
+pub mod imports;
+pub mod orders;
+pub mod settings;
+
+use serde::{Deserialize, Serialize};
+
+use crate::worker::session::{SessionInfo, StoreStatus};
+use crate::worker::{Command, WorkerHandle};
+
+/// The screens of the app, in navigation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum ViewId {
+    /// Edit and validate catalog feeds, push them.
+    #[default]
+    Catalog,
+    /// Feed imports and their error reports.
+    Imports,
+    /// Orders placed by AI agents; captures and refunds.
+    Orders,
+    /// Agreements between the seller and agents.
+    Agreements,
+    /// Test the seller's own hook and checkout endpoints.
+    Hooks,
+    /// Profiles, keys, appearance.
+    Settings,
+}
+
+impl ViewId {
+    /// Every view in navigation order.
+    pub const ALL: [ViewId; 6] = [
+        ViewId::Catalog,
+        ViewId::Imports,
+        ViewId::Orders,
+        ViewId::Agreements,
+        ViewId::Hooks,
+        ViewId::Settings,
+    ];
+
+    /// Name on the navigation button (also its accessible label).
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewId::Catalog => "Catalog",
+            ViewId::Imports => "Imports",
+            ViewId::Orders => "Orders",
+            ViewId::Agreements => "Agreements",
+            ViewId::Hooks => "Hooks",
+            ViewId::Settings => "Settings",
+        }
+    }
+
+    /// The keyboard shortcut that opens the view (Ctrl/Cmd + this digit).
+    #[must_use]
+    pub fn shortcut_key(self) -> egui::Key {
+        match self {
+            ViewId::Catalog => egui::Key::Num1,
+            ViewId::Imports => egui::Key::Num2,
+            ViewId::Orders => egui::Key::Num3,
+            ViewId::Agreements => egui::Key::Num4,
+            ViewId::Hooks => egui::Key::Num5,
+            ViewId::Settings => egui::Key::Num6,
+        }
+    }
+}
+
+/// Something a view asks of the shell or of another view, routed by the shell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Show a view.
+    Goto(ViewId),
+    /// Open Settings with the "add profile" form.
+    AddProfile,
+    /// Show the Orders view filtered to one agent.
+    OrdersForAgent(String),
+}
+
+/// What every view gets while drawing: the session, and ways to send commands and intents.
+pub struct ViewCtx<'a> {
+    /// The active connection (mode, profile, account).
+    pub session: &'a SessionInfo,
+    /// The credential store in use.
+    pub store: Option<&'a StoreStatus>,
+    worker: &'a WorkerHandle,
+    intents: &'a mut Vec<Intent>,
+}
+
+impl<'a> ViewCtx<'a> {
+    /// Builds the context for one frame.
+    pub fn new(
+        session: &'a SessionInfo,
+        store: Option<&'a StoreStatus>,
+        worker: &'a WorkerHandle,
+        intents: &'a mut Vec<Intent>,
+    ) -> Self {
+        ViewCtx {
+            session,
+            store,
+            worker,
+            intents,
+        }
+    }
+
+    /// Queues a command for the worker.
+    pub fn send(&self, command: Command) {
+        self.worker.send(command);
+    }
+
+    /// Asks the shell for something (navigation, cross-view actions).
+    pub fn intent(&mut self, intent: Intent) {
+        self.intents.push(intent);
+    }
+}

@@ -1,0 +1,73 @@
+//! Small widgets shared by the views.
+
+use egui::{Color32, RichText, Ui};
+
+/// A coloured pill with white text, e.g. a status badge.
+pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> egui::Response {
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(8.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).color(Color32::WHITE).small().strong());
+        })
+        .response
+}
+
+/// A framed message box: a coloured left edge, a title and a sentence.
+pub fn callout(ui: &mut Ui, color: Color32, title: &str, body: &str) {
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(title).strong().color(color));
+            ui.label(body);
+        });
+}
+
+/// Formats minor units of a currency as a readable amount ("€12.50", "¥1200", "12.50 CHF").
+#[must_use]
+pub fn money(amount_minor: i64, currency: &str) -> String {
+    let cur = currency.to_ascii_uppercase();
+    let digits = minor_digits(&cur);
+    let sign = if amount_minor < 0 { "-" } else { "" };
+    let abs = amount_minor.unsigned_abs();
+    let number = if digits == 0 {
+        abs.to_string()
+    } else {
+        let p = 10u64.pow(digits);
+        format!("{}.{:0width$}", abs / p, abs % p, width = digits as usize)
+    };
+    match cur.as_str() {
+        "USD" => format!("{sign}${number}"),
+        "EUR" => format!("{sign}€{number}"),
+        "GBP" => format!("{sign}£{number}"),
+        "JPY" => format!("{sign}¥{number}"),
+        _ => format!("{sign}{number} {cur}"),
+    }
+}
+
+/// Digits after the decimal point of an ISO 4217 currency (2 unless zero- or three-decimal).
+#[must_use]
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency.to_ascii_uppercase().as_str() {
+        "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF" | "UGX"
+        | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "JOD" | "KWD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_formats_by_currency() {
+        assert_eq!(money(1250, "usd"), "$12.50");
+        assert_eq!(money(5, "eur"), "€0.05");
+        assert_eq!(money(1200, "jpy"), "¥1200");
+        assert_eq!(money(-1999, "chf"), "-19.99 CHF");
+        assert_eq!(money(1234, "kwd"), "1.234 KWD");
+    }
+}

@@ -1,1 +1,0 @@
-//! The tokio side of the app: `Command`s in, `Event`s out.

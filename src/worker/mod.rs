@@ -1,0 +1,198 @@
+//! The tokio side of the app. Views send [`Command`]s; the worker runs them off the UI thread
+//! and sends [`Event`]s back, asking for a repaint after each one. The UI drains events once at
+//! the top of every frame. No task can panic the UI: failures come back as events.
+//!
+//! Each area of the app has its own command and event types in its own module (`session` for
+//! profiles and keys, and one per view area), so views never reach into each other.
+
+pub mod session;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+
+use tokio::sync::mpsc;
+
+use crate::secrets::MemoryStore;
+
+/// Something a view asks the worker to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Profiles, keys and the active connection.
+    Session(session::Command),
+}
+
+/// Something the worker tells the UI.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Profiles, keys and the active connection.
+    Session(session::Event),
+    /// Background work started, progressed or ended (for the status bar).
+    Activity(Activity),
+    /// A failure, already put in words.
+    Error(UserError),
+}
+
+/// A running piece of background work, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// Stable key of the work ("session", "orders", "upload:catalog.csv").
+    pub key: String,
+    /// What is happening, in a few words.
+    pub label: String,
+    /// Fraction done, when known.
+    pub progress: Option<f32>,
+    /// True when the work has ended (the status bar drops it).
+    pub done: bool,
+}
+
+/// A failure for the user: what happened, what to do, and the Stripe request id if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError {
+    /// Which action failed ("Saving the profile").
+    pub action: String,
+    /// One or two sentences saying what happened and what to do.
+    pub message: String,
+    /// Stripe's `Request-Id`, for support.
+    pub request_id: Option<String>,
+}
+
+/// Which credential store the worker uses.
+#[derive(Clone)]
+pub enum StoreChoice {
+    /// The OS store; if it is not available, memory with a warning.
+    Os,
+    /// An in-memory store (tests).
+    Memory(Arc<MemoryStore>),
+    /// Behave as if the OS had no credential store (tests of that message).
+    Unavailable,
+}
+
+/// Where the worker keeps things and what it starts with.
+#[derive(Clone)]
+pub struct WorkerConfig {
+    /// The profiles file; `None` keeps profiles in memory only (tests).
+    pub profiles_path: Option<PathBuf>,
+    /// Which credential store to use.
+    pub store: StoreChoice,
+    /// Folder for local state (refund journal, recent files); `None` for a temporary one.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl WorkerConfig {
+    /// The normal desktop configuration: OS keyring, platform config and data folders.
+    #[must_use]
+    pub fn desktop() -> Self {
+        let dirs = directories::ProjectDirs::from("com", "SellerConsole", "seller-console");
+        WorkerConfig {
+            profiles_path: crate::profiles::ProfileBook::default_path(),
+            store: StoreChoice::Os,
+            data_dir: dirs.map(|d| d.data_dir().to_path_buf()),
+        }
+    }
+
+    /// A configuration for tests: memory store, no files outside a temp folder.
+    #[must_use]
+    pub fn for_tests() -> Self {
+        WorkerConfig {
+            profiles_path: None,
+            store: StoreChoice::Memory(Arc::new(MemoryStore::default())),
+            data_dir: None,
+        }
+    }
+}
+
+/// Sends events to the UI and wakes it.
+#[derive(Clone)]
+pub struct EventSink {
+    tx: std_mpsc::Sender<Event>,
+    repaint: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl EventSink {
+    /// Sends one event and asks the UI to repaint. A closed UI is not an error.
+    pub fn send(&self, event: Event) {
+        if self.tx.send(event).is_ok() {
+            (self.repaint)();
+        }
+    }
+
+    /// Reports a failure.
+    pub fn error(&self, action: &str, message: impl Into<String>, request_id: Option<String>) {
+        self.send(Event::Error(UserError {
+            action: action.to_owned(),
+            message: message.into(),
+            request_id,
+        }));
+    }
+
+    /// Reports background work starting or progressing.
+    pub fn activity(&self, key: &str, label: &str, progress: Option<f32>) {
+        self.send(Event::Activity(Activity {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            progress,
+            done: false,
+        }));
+    }
+
+    /// Reports background work ending.
+    pub fn done(&self, key: &str) {
+        self.send(Event::Activity(Activity {
+            key: key.to_owned(),
+            label: String::new(),
+            progress: None,
+            done: true,
+        }));
+    }
+}
+
+/// The UI's end of the worker: send commands, drain events.
+pub struct WorkerHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    events: std_mpsc::Receiver<Event>,
+}
+
+impl WorkerHandle {
+    /// Queues a command. If the worker is gone (it never should be) the command is dropped.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Takes every event that has arrived, without waiting.
+    #[must_use]
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// A sender views can keep to queue commands.
+    #[must_use]
+    pub fn sender(&self) -> mpsc::UnboundedSender<Command> {
+        self.commands.clone()
+    }
+}
+
+/// Starts the worker on `runtime`. `repaint` is called after every event (pass
+/// `ctx.request_repaint()`).
+pub fn spawn(
+    runtime: &tokio::runtime::Handle,
+    config: WorkerConfig,
+    repaint: Arc<dyn Fn() + Send + Sync>,
+) -> WorkerHandle {
+    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
+    let (ev_tx, ev_rx) = std_mpsc::channel::<Event>();
+    let sink = EventSink { tx: ev_tx, repaint };
+    runtime.spawn(async move {
+        let mut session = session::SessionWorker::start(config, sink.clone()).await;
+        while let Some(command) = cmd_rx.recv().await {
+            match command {
+                Command::Session(c) => session.handle(c).await,
+            }
+        }
+        session.shutdown().await;
+    });
+    WorkerHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+    }
+}

@@ -1,0 +1,587 @@
+//! Profiles, keys and the active connection: loads the profile book, probes the credential
+//! store, checks a key against the API before saving it, switches profiles, and runs the
+//! embedded sandbox in demo mode.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+
+use crate::profiles::{self, Mode, Profile, ProfileBook};
+use crate::secrets::{MemoryStore, OsKeyring, SecretError, SecretStore};
+
+use super::{EventSink, StoreChoice, WorkerConfig};
+
+/// Stripe's API host.
+pub const STRIPE_API_BASE: &str = "https://api.stripe.com";
+
+/// What a view can ask about profiles and keys.
+#[derive(Debug)]
+pub enum Command {
+    /// Check a key against the API, store it in the keyring and save the profile.
+    SaveProfile(ProfileDraft),
+    /// Make a profile active (`None`: back to the embedded sandbox).
+    Activate(Option<String>),
+    /// Delete a profile and its key.
+    Delete(String),
+}
+
+/// A profile as typed in the settings form. The key is `None` when editing a profile without
+/// changing its key.
+pub struct ProfileDraft {
+    /// Id of the profile being edited; `None` adds a new one.
+    pub id: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// The new secret or restricted key, if one was typed.
+    pub key: Option<String>,
+    /// Connected account (`acct_…`), empty for none.
+    pub connected_account: String,
+    /// API base override, empty for Stripe itself.
+    pub api_base: String,
+    /// Switch to the profile once saved.
+    pub activate: bool,
+}
+
+impl fmt::Debug for ProfileDraft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileDraft")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("key", &self.key.as_deref().map(crate::secrets::redact))
+            .field("connected_account", &self.connected_account)
+            .field("api_base", &self.api_base)
+            .field("activate", &self.activate)
+            .finish()
+    }
+}
+
+/// What the worker tells the UI about profiles and keys.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Which credential store is in use, and the problem if the OS one is missing.
+    Store(StoreStatus),
+    /// The saved profiles changed.
+    Profiles(ProfileBook),
+    /// The active connection changed.
+    Session(SessionInfo),
+    /// A profile was saved (the form can close).
+    Saved {
+        /// Id of the saved profile.
+        id: String,
+    },
+    /// Saving a profile failed; the form stays open with this message.
+    SaveFailed {
+        /// What went wrong and what to do.
+        message: String,
+    },
+}
+
+/// Which credential store holds keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreStatus {
+    /// Name for display.
+    pub name: String,
+    /// Whether keys survive closing the app.
+    pub persistent: bool,
+    /// Why the OS store is not used, with what to install; `None` when it is.
+    pub problem: Option<String>,
+}
+
+/// The active connection as the status bar shows it. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Sandbox, test or live.
+    pub mode: Mode,
+    /// The active profile's id and name; `None` in demo mode.
+    pub profile: Option<(String, String)>,
+    /// The key, redacted.
+    pub key_hint: String,
+    /// Account id and name, when known.
+    pub account: Option<String>,
+    /// Connected account acted on, if any.
+    pub connected_account: Option<String>,
+    /// Where requests go.
+    pub api_base: String,
+    /// False while the connection is being set up (sandbox starting).
+    pub ready: bool,
+}
+
+/// Everything other worker modules need to call the API on the active account.
+pub struct Connection {
+    /// Sandbox, test or live.
+    pub mode: Mode,
+    /// API and files base URL (one address for a sandbox).
+    pub api_base: String,
+    /// Files host base URL.
+    pub files_base: String,
+    /// The secret key. Never printed.
+    pub key: String,
+    /// `Stripe-Account` header value, if acting on a connected account.
+    pub connected_account: Option<String>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("mode", &self.mode)
+            .field("api_base", &self.api_base)
+            .field("key", &crate::secrets::redact(&self.key))
+            .field("connected_account", &self.connected_account)
+            .field("files_base", &self.files_base)
+            .finish()
+    }
+}
+
+/// The active connection, shared with the other worker modules.
+pub type SharedConnection = Arc<RwLock<Option<Arc<Connection>>>>;
+
+/// The worker-side owner of profiles, the secret store and the demo sandbox.
+pub struct SessionWorker {
+    sink: EventSink,
+    store: Arc<dyn SecretStore>,
+    book: ProfileBook,
+    config: WorkerConfig,
+    connection: SharedConnection,
+    sandbox: Option<crate::sandbox::Sandbox>,
+}
+
+impl SessionWorker {
+    /// Probes the credential store, loads profiles and activates the saved profile (or demo).
+    pub async fn start(config: WorkerConfig, sink: EventSink) -> Self {
+        sink.activity("session", "Opening the credential store", None);
+        let (store, status) = open_store(&config.store).await;
+        sink.send(super::Event::Session(Event::Store(status)));
+        let book = match &config.profiles_path {
+            Some(path) => {
+                let path = path.clone();
+                match tokio::task::spawn_blocking(move || ProfileBook::load(&path)).await {
+                    Ok(Ok(book)) => book,
+                    Ok(Err(message)) => {
+                        sink.error("Loading profiles", message, None);
+                        ProfileBook::default()
+                    }
+                    Err(e) => {
+                        sink.error("Loading profiles", e.to_string(), None);
+                        ProfileBook::default()
+                    }
+                }
+            }
+            None => ProfileBook::default(),
+        };
+        let mut worker = SessionWorker {
+            sink,
+            store,
+            book,
+            config,
+            connection: Arc::new(RwLock::new(None)),
+            sandbox: None,
+        };
+        worker.publish_book();
+        let active = worker.book.active.clone();
+        worker.activate(active).await;
+        worker.sink.done("session");
+        worker
+    }
+
+    /// The active connection, for the other worker modules.
+    #[must_use]
+    pub fn connection(&self) -> SharedConnection {
+        Arc::clone(&self.connection)
+    }
+
+    /// Handles one command.
+    pub async fn handle(&mut self, command: Command) {
+        match command {
+            Command::SaveProfile(draft) => self.save(draft).await,
+            Command::Activate(id) => {
+                self.activate(id).await;
+                self.persist_book().await;
+            }
+            Command::Delete(id) => self.delete(&id).await,
+        }
+    }
+
+    /// Stops the demo sandbox, if running.
+    pub async fn shutdown(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+    }
+
+    fn publish_book(&self) {
+        self.sink
+            .send(super::Event::Session(Event::Profiles(self.book.clone())));
+    }
+
+    async fn persist_book(&self) {
+        let Some(path) = self.config.profiles_path.clone() else {
+            return;
+        };
+        let book = self.book.clone();
+        match tokio::task::spawn_blocking(move || book.save(&path)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => self.sink.error("Saving profiles", message, None),
+            Err(e) => self.sink.error("Saving profiles", e.to_string(), None),
+        }
+    }
+
+    async fn save(&mut self, draft: ProfileDraft) {
+        match self.try_save(draft).await {
+            Ok(id) => {
+                self.sink
+                    .send(super::Event::Session(Event::Saved { id: id.clone() }));
+            }
+            Err(message) => {
+                self.sink
+                    .send(super::Event::Session(Event::SaveFailed { message }));
+            }
+        }
+    }
+
+    async fn try_save(&mut self, draft: ProfileDraft) -> Result<String, String> {
+        let name = draft.name.trim();
+        if name.is_empty() {
+            return Err("Give the profile a name.".into());
+        }
+        profiles::check_account_shape(&draft.connected_account)?;
+        let api_base = draft.api_base.trim().trim_end_matches('/').to_owned();
+        if !api_base.is_empty() && url::Url::parse(&api_base).is_err() {
+            return Err(format!(
+                "`{api_base}` is not a URL; leave API base empty to use Stripe itself."
+            ));
+        }
+        let existing = draft
+            .id
+            .as_deref()
+            .and_then(|id| self.book.get(id))
+            .cloned();
+        let key = match (&draft.key, &existing) {
+            (Some(k), _) if !k.trim().is_empty() => k.trim().to_owned(),
+            (_, Some(p)) => self
+                .read_key(&p.id)
+                .await?
+                .ok_or("The saved key is gone from the keyring; enter it again.")?,
+            _ => return Err("Enter a secret key (sk_…) or a restricted key (rk_…).".into()),
+        };
+        profiles::check_key_shape(&key)?;
+        let connected = non_empty(&draft.connected_account);
+        let base = non_empty(&api_base);
+        self.sink
+            .activity("session", "Checking the key with Stripe", None);
+        let check = check_key(
+            base.as_deref().unwrap_or(STRIPE_API_BASE),
+            &key,
+            connected.as_deref(),
+        )
+        .await;
+        self.sink.done("session");
+        let account = check?;
+        let mut profile = existing.unwrap_or_else(|| Profile::new(name, &key));
+        profile.name = name.to_owned();
+        profile.mode = Mode::from_key(&key);
+        profile.key_hint = crate::secrets::redact(&key);
+        profile.account_id = account.id;
+        profile.account_name = account.name;
+        profile.connected_account = connected;
+        profile.api_base = base;
+        let store = Arc::clone(&self.store);
+        let (id, secret) = (profile.id.clone(), key.clone());
+        tokio::task::spawn_blocking(move || store.set(&id, &secret))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let id = profile.id.clone();
+        self.book.upsert(profile);
+        if draft.activate {
+            self.activate(Some(id.clone())).await;
+        }
+        self.persist_book().await;
+        self.publish_book();
+        Ok(id)
+    }
+
+    async fn read_key(&self, id: &str) -> Result<Option<String>, String> {
+        let store = Arc::clone(&self.store);
+        let id = id.to_owned();
+        tokio::task::spawn_blocking(move || store.get(&id))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+    }
+
+    async fn delete(&mut self, id: &str) {
+        let store = Arc::clone(&self.store);
+        let key_id = id.to_owned();
+        match tokio::task::spawn_blocking(move || store.delete(&key_id)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.sink.error("Deleting the key", e.to_string(), None),
+            Err(e) => self.sink.error("Deleting the key", e.to_string(), None),
+        }
+        let was_active = self.book.active.as_deref() == Some(id);
+        self.book.remove(id);
+        if was_active {
+            self.activate(None).await;
+        }
+        self.persist_book().await;
+        self.publish_book();
+    }
+
+    /// Makes `id` the active profile, or demo mode when `None` (or when its key is missing).
+    async fn activate(&mut self, id: Option<String>) {
+        let profile = id.as_deref().and_then(|id| self.book.get(id)).cloned();
+        let Some(profile) = profile else {
+            self.book.active = None;
+            self.activate_demo().await;
+            return;
+        };
+        let key = match self.read_key(&profile.id).await {
+            Ok(Some(key)) => key,
+            Ok(None) => {
+                self.sink.error(
+                    "Switching profile",
+                    format!(
+                        "The key of profile \"{}\" is not in the {}. Open Settings and enter it \
+                         again. Showing the demo sandbox meanwhile.",
+                        profile.name,
+                        self.store.name()
+                    ),
+                    None,
+                );
+                self.book.active = None;
+                self.activate_demo().await;
+                return;
+            }
+            Err(message) => {
+                self.sink.error("Switching profile", message, None);
+                self.book.active = None;
+                self.activate_demo().await;
+                return;
+            }
+        };
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+        let api_base = profile
+            .api_base
+            .clone()
+            .unwrap_or_else(|| STRIPE_API_BASE.to_owned());
+        let files_base = if profile.api_base.is_some() {
+            api_base.clone()
+        } else {
+            "https://files.stripe.com".to_owned()
+        };
+        self.book.active = Some(profile.id.clone());
+        self.set_connection(Connection {
+            mode: profile.mode,
+            api_base: api_base.clone(),
+            files_base,
+            key,
+            connected_account: profile.connected_account.clone(),
+        });
+        self.sink
+            .send(super::Event::Session(Event::Session(SessionInfo {
+                mode: profile.mode,
+                profile: Some((profile.id.clone(), profile.name.clone())),
+                key_hint: profile.key_hint.clone(),
+                account: match (&profile.account_name, &profile.account_id) {
+                    (Some(n), Some(id)) => Some(format!("{n} ({id})")),
+                    (None, Some(id)) => Some(id.clone()),
+                    (Some(n), None) => Some(n.clone()),
+                    (None, None) => None,
+                },
+                connected_account: profile.connected_account.clone(),
+                api_base,
+                ready: true,
+            })));
+        self.publish_book();
+    }
+
+    async fn activate_demo(&mut self) {
+        self.sink
+            .send(super::Event::Session(Event::Session(demo_info(
+                String::new(),
+                false,
+            ))));
+        if self.sandbox.is_none() {
+            self.sink
+                .activity("session", "Starting the demo sandbox", None);
+            match crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::demo()).await {
+                Ok(sandbox) => self.sandbox = Some(sandbox),
+                Err(e) => {
+                    self.sink.done("session");
+                    self.sink.error(
+                        "Starting the demo sandbox",
+                        format!("The embedded sandbox could not start: {e}."),
+                        None,
+                    );
+                    return;
+                }
+            }
+            self.sink.done("session");
+        }
+        let Some(sandbox) = &self.sandbox else {
+            return;
+        };
+        let base = sandbox.base_url();
+        self.set_connection(Connection {
+            mode: Mode::Sandbox,
+            api_base: base.clone(),
+            files_base: base.clone(),
+            key: crate::sandbox::DEMO_KEY.to_owned(),
+            connected_account: None,
+        });
+        self.sink
+            .send(super::Event::Session(Event::Session(demo_info(base, true))));
+        self.publish_book();
+    }
+
+    fn set_connection(&self, connection: Connection) {
+        if let Ok(mut slot) = self.connection.write() {
+            *slot = Some(Arc::new(connection));
+        }
+    }
+}
+
+fn demo_info(api_base: String, ready: bool) -> SessionInfo {
+    SessionInfo {
+        mode: Mode::Sandbox,
+        profile: None,
+        key_hint: crate::secrets::redact(crate::sandbox::DEMO_KEY),
+        account: Some("Demo shop".into()),
+        connected_account: None,
+        api_base,
+        ready,
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+async fn open_store(choice: &StoreChoice) -> (Arc<dyn SecretStore>, StoreStatus) {
+    let memory = |problem: Option<String>| {
+        let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+        (
+            store,
+            StoreStatus {
+                name: "memory only".into(),
+                persistent: false,
+                problem,
+            },
+        )
+    };
+    match choice {
+        StoreChoice::Memory(store) => {
+            let store: Arc<dyn SecretStore> = store.clone();
+            let name = store.name().to_owned();
+            (
+                store,
+                StoreStatus {
+                    name,
+                    persistent: false,
+                    problem: None,
+                },
+            )
+        }
+        StoreChoice::Unavailable => memory(Some(
+            SecretError::Unavailable {
+                reason: "no Secret Service answered on D-Bus".into(),
+                hint: crate::secrets::install_hint(),
+            }
+            .to_string(),
+        )),
+        StoreChoice::Os => match tokio::task::spawn_blocking(OsKeyring::probe).await {
+            Ok(Ok(os)) => {
+                let name = os.name().to_owned();
+                (
+                    Arc::new(os),
+                    StoreStatus {
+                        name,
+                        persistent: true,
+                        problem: None,
+                    },
+                )
+            }
+            Ok(Err(e)) => memory(Some(e.to_string())),
+            Err(e) => memory(Some(format!("The credential store check crashed: {e}"))),
+        },
+    }
+}
+
+/// What the key check learned about the account.
+#[derive(Debug, Clone, Default)]
+pub struct AccountInfo {
+    /// `acct_…`, when the key may read it.
+    pub id: Option<String>,
+    /// The business name, when given.
+    pub name: Option<String>,
+}
+
+/// Checks a key with a cheap authenticated call (`GET /v1/checkout/sessions?limit=1`, the
+/// first thing the console needs), then reads the account's name when the key may.
+/// Errors are sentences, with restricted-key permission problems explained.
+pub async fn check_key(
+    api_base: &str,
+    key: &str,
+    connected_account: Option<&str>,
+) -> Result<AccountInfo, String> {
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let get = |path: &str| {
+        let mut req = http.get(format!("{api_base}{path}")).bearer_auth(key);
+        if let Some(acct) = connected_account {
+            req = req.header("Stripe-Account", acct);
+        }
+        req
+    };
+    let resp = get("/v1/checkout/sessions?limit=1")
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "Could not reach {api_base}: {}. Check your connection (or the API base).",
+                e.without_url()
+            )
+        })?;
+    let status = resp.status().as_u16();
+    let request_id = resp
+        .headers()
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if status != 200 {
+        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let message = body["error"]["message"].as_str().unwrap_or("").to_owned();
+        let with_id = |s: String| match &request_id {
+            Some(id) => format!("{s} (request {id})"),
+            None => s,
+        };
+        return Err(with_id(match status {
+            401 => "Stripe did not accept this key: it is wrong, expired or deleted. Copy it \
+                    again from Developers › API keys."
+                .to_owned(),
+            403 if key.starts_with("rk_") => format!(
+                "This restricted key may not read Checkout Sessions, which the Orders view \
+                 needs. In Developers › API keys, edit the key and give it Read on \
+                 Checkout Sessions (and Write on Refunds, PaymentIntents, Files and Product \
+                 Catalog Imports for the other views). Stripe said: {message}"
+            ),
+            403 => format!("Stripe refused access: {message}"),
+            _ => format!("Stripe answered {status}: {message}"),
+        }));
+    }
+    let mut info = AccountInfo::default();
+    if let Ok(resp) = get("/v1/account").send().await
+        && resp.status().is_success()
+        && let Ok(body) = resp.json::<serde_json::Value>().await
+    {
+        info.id = body["id"].as_str().map(str::to_owned);
+        info.name = body["settings"]["dashboard"]["display_name"]
+            .as_str()
+            .or_else(|| body["business_profile"]["name"].as_str())
+            .map(str::to_owned);
+    }
+    Ok(info)
+}
