@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod feed;
 pub mod hooks;
+pub mod orders;
 pub mod profiles;
 pub mod sandbox;
 pub mod secrets;

@@ -29,7 +29,7 @@ pub fn callout(ui: &mut Ui, color: Color32, title: &str, body: &str) {
 #[must_use]
 pub fn money(amount_minor: i64, currency: &str) -> String {
     let cur = currency.to_ascii_uppercase();
-    let digits = minor_digits(&cur);
+    let digits = crate::orders::minor_digits(&cur);
     let sign = if amount_minor < 0 { "-" } else { "" };
     let abs = amount_minor.unsigned_abs();
     let number = if digits == 0 {
@@ -44,17 +44,6 @@ pub fn money(amount_minor: i64, currency: &str) -> String {
         "GBP" => format!("{sign}£{number}"),
         "JPY" => format!("{sign}¥{number}"),
         _ => format!("{sign}{number} {cur}"),
-    }
-}
-
-/// Digits after the decimal point of an ISO 4217 currency (2 unless zero- or three-decimal).
-#[must_use]
-pub fn minor_digits(currency: &str) -> u32 {
-    match currency.to_ascii_uppercase().as_str() {
-        "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF" | "UGX"
-        | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "JOD" | "KWD" | "OMR" | "TND" => 3,
-        _ => 2,
     }
 }
 

@@ -1,0 +1,566 @@
+//! Agent orders as the console lists them: one row per order with its payment state, and the
+//! list operations the Orders view needs (filter, sort, CSV export, per-agent daily totals,
+//! the capture queue). No egui, no network.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Where the money of an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PaymentState {
+    /// Authorized, waiting for the seller to capture before the deadline.
+    AwaitingCapture,
+    /// Captured (or charged at once), nothing refunded.
+    Paid,
+    /// Part of the charge was refunded.
+    PartlyRefunded,
+    /// All of the charge was refunded.
+    Refunded,
+    /// The authorization was canceled (or expired) before capture.
+    Canceled,
+    /// Not paid yet or still processing.
+    Pending,
+}
+
+impl PaymentState {
+    /// Every state, in filter order.
+    pub const ALL: [PaymentState; 6] = [
+        PaymentState::AwaitingCapture,
+        PaymentState::Paid,
+        PaymentState::PartlyRefunded,
+        PaymentState::Refunded,
+        PaymentState::Canceled,
+        PaymentState::Pending,
+    ];
+
+    /// Words for the list and the filter.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentState::AwaitingCapture => "awaiting capture",
+            PaymentState::Paid => "paid",
+            PaymentState::PartlyRefunded => "partly refunded",
+            PaymentState::Refunded => "refunded",
+            PaymentState::Canceled => "canceled",
+            PaymentState::Pending => "pending",
+        }
+    }
+
+    /// Derives the state from a PaymentIntent status and its charge's amounts.
+    #[must_use]
+    pub fn derive(pi_status: &str, captured: i64, refunded: i64) -> PaymentState {
+        match pi_status {
+            "requires_capture" => PaymentState::AwaitingCapture,
+            "canceled" => PaymentState::Canceled,
+            "succeeded" if refunded > 0 && refunded >= captured => PaymentState::Refunded,
+            "succeeded" if refunded > 0 => PaymentState::PartlyRefunded,
+            "succeeded" => PaymentState::Paid,
+            _ => PaymentState::Pending,
+        }
+    }
+}
+
+/// One order in the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRow {
+    /// Checkout Session id (`cs_…`).
+    pub id: String,
+    /// PaymentIntent id (`pi_…`), when paid through one.
+    pub payment_intent: Option<String>,
+    /// When the order was placed (unix seconds).
+    pub created: i64,
+    /// Agent name ("" when the order carries only a SKU reference).
+    pub agent: String,
+    /// Receipt number of the charge (the order number buyers see).
+    pub order_number: String,
+    /// Customer name.
+    pub customer: String,
+    /// Customer email.
+    pub email: String,
+    /// Items in a few words ("2 × Organic Tee, 1 × Kettle").
+    pub items: String,
+    /// SKUs of the lines (`price.external_reference`).
+    pub skus: Vec<String>,
+    /// Lowercase ISO currency.
+    pub currency: String,
+    /// Final amount in minor units.
+    pub total: i64,
+    /// Captured so far, minor units.
+    pub captured: i64,
+    /// Refunded so far, minor units.
+    pub refunded: i64,
+    /// Still capturable, minor units (when awaiting capture).
+    pub capturable: i64,
+    /// Payment state.
+    pub state: PaymentState,
+    /// Capture deadline (unix seconds), when awaiting capture.
+    pub capture_before: Option<i64>,
+}
+
+impl OrderRow {
+    /// What can still be refunded (captured minus refunded), minor units.
+    #[must_use]
+    pub fn refundable(&self) -> i64 {
+        (self.captured - self.refunded).max(0)
+    }
+
+    /// Day the order was placed (UTC).
+    #[must_use]
+    pub fn day(&self) -> NaiveDate {
+        DateTime::<Utc>::from_timestamp(self.created, 0).map_or(NaiveDate::MIN, |d| d.date_naive())
+    }
+}
+
+/// What the list is filtered by. Empty fields filter nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrderFilter {
+    /// Exact agent name.
+    pub agent: Option<String>,
+    /// First day included (UTC).
+    pub from: Option<NaiveDate>,
+    /// Last day included (UTC).
+    pub to: Option<NaiveDate>,
+    /// Only these states (empty: all).
+    pub states: Vec<PaymentState>,
+    /// Smallest total, minor units.
+    pub min_total: Option<i64>,
+    /// Largest total, minor units.
+    pub max_total: Option<i64>,
+    /// Free text: matched case-insensitively against email, customer, SKUs, ids, order number.
+    pub text: String,
+}
+
+impl OrderFilter {
+    /// Whether `row` passes the filter.
+    #[must_use]
+    pub fn matches(&self, row: &OrderRow) -> bool {
+        if let Some(agent) = &self.agent
+            && &row.agent != agent
+        {
+            return false;
+        }
+        let day = row.day();
+        if self.from.is_some_and(|from| day < from) || self.to.is_some_and(|to| day > to) {
+            return false;
+        }
+        if !self.states.is_empty() && !self.states.contains(&row.state) {
+            return false;
+        }
+        if self.min_total.is_some_and(|m| row.total < m)
+            || self.max_total.is_some_and(|m| row.total > m)
+        {
+            return false;
+        }
+        let text = self.text.trim();
+        if text.is_empty() {
+            return true;
+        }
+        let needle = text.to_lowercase();
+        let hay = [
+            row.email.as_str(),
+            row.customer.as_str(),
+            row.id.as_str(),
+            row.order_number.as_str(),
+            row.payment_intent.as_deref().unwrap_or(""),
+            row.items.as_str(),
+        ];
+        hay.iter().any(|h| h.to_lowercase().contains(&needle))
+            || row.skus.iter().any(|s| s.to_lowercase().contains(&needle))
+    }
+}
+
+/// Columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Order date.
+    Date,
+    /// Agent name.
+    Agent,
+    /// Order number.
+    OrderNumber,
+    /// Customer name.
+    Customer,
+    /// Items text.
+    Items,
+    /// Final amount.
+    Total,
+    /// Payment state.
+    State,
+}
+
+/// Indices of `rows` that pass `filter`, sorted by `key` (newest or largest first when
+/// `descending`). Ties keep the original (newest-first) order.
+#[must_use]
+pub fn view(rows: &[OrderRow], filter: &OrderFilter, key: SortKey, descending: bool) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| filter.matches(&rows[i as usize]))
+        .collect();
+    idx.sort_by(|&a, &b| {
+        let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
+        let ord = match key {
+            SortKey::Date => ra.created.cmp(&rb.created),
+            SortKey::Agent => ra.agent.cmp(&rb.agent),
+            SortKey::OrderNumber => ra.order_number.cmp(&rb.order_number),
+            SortKey::Customer => ra.customer.to_lowercase().cmp(&rb.customer.to_lowercase()),
+            SortKey::Items => ra.items.cmp(&rb.items),
+            SortKey::Total => ra.total.cmp(&rb.total),
+            SortKey::State => ra.state.cmp(&rb.state),
+        };
+        if descending { ord.reverse() } else { ord }
+    });
+    idx
+}
+
+/// Writes the given rows as CSV (header first), amounts in major units.
+pub fn export_csv<'a>(
+    rows: impl IntoIterator<Item = &'a OrderRow>,
+    out: impl std::io::Write,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "date",
+        "agent",
+        "order_number",
+        "customer",
+        "email",
+        "items",
+        "skus",
+        "total",
+        "refunded",
+        "currency",
+        "payment_state",
+        "checkout_session",
+        "payment_intent",
+    ])?;
+    for r in rows {
+        let date = DateTime::<Utc>::from_timestamp(r.created, 0)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default();
+        w.write_record([
+            date.as_str(),
+            &r.agent,
+            &r.order_number,
+            &r.customer,
+            &r.email,
+            &r.items,
+            &r.skus.join(" "),
+            &major_units(r.total, &r.currency),
+            &major_units(r.refunded, &r.currency),
+            &r.currency.to_uppercase(),
+            r.state.label(),
+            &r.id,
+            r.payment_intent.as_deref().unwrap_or(""),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Minor units as a plain decimal in major units ("12.50"; "1200" for JPY).
+#[must_use]
+pub fn major_units(amount: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    if digits == 0 {
+        return amount.to_string();
+    }
+    let p = 10i64.pow(digits);
+    let sign = if amount < 0 { "-" } else { "" };
+    let a = amount.abs();
+    let mut s = String::new();
+    let _ = write!(s, "{sign}{}.{:0w$}", a / p, a % p, w = digits as usize);
+    s
+}
+
+/// Parses an amount typed in major units ("12.5", "12.50", "1,200.00") into minor units.
+pub fn parse_major(text: &str, currency: &str) -> Result<i64, String> {
+    let digits = minor_digits(currency);
+    let t = text.trim().replace([',', ' '], "");
+    if t.is_empty() {
+        return Err("Enter an amount.".into());
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(format!("`{}` is not an amount.", text.trim()));
+    }
+    if frac.len() > digits as usize {
+        return Err(format!(
+            "{} takes at most {digits} decimals.",
+            currency.to_uppercase()
+        ));
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole
+            .parse()
+            .map_err(|_| "That amount is too large.".to_owned())?
+    };
+    let frac_val: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<w$}", w = digits as usize)
+            .parse()
+            .map_err(|_| "That amount is not valid.".to_owned())?
+    };
+    whole
+        .checked_mul(10i64.pow(digits))
+        .and_then(|w| w.checked_add(frac_val))
+        .ok_or_else(|| "That amount is too large.".to_owned())
+}
+
+/// Digits after the decimal point of an ISO 4217 currency.
+#[must_use]
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency.to_ascii_uppercase().as_str() {
+        "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF" | "UGX"
+        | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "JOD" | "KWD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// Orders and revenue of one agent on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayTotal {
+    /// Number of orders.
+    pub orders: u32,
+    /// Sum of totals in minor units (of the most common currency; see [`daily_by_agent`]).
+    pub revenue: i64,
+}
+
+/// Orders and revenue per agent per day over the given rows. Revenue sums only rows in
+/// `currency` (mixing currencies makes no sense on one axis); orders count every row.
+#[must_use]
+pub fn daily_by_agent<'a>(
+    rows: impl IntoIterator<Item = &'a OrderRow>,
+    currency: &str,
+) -> BTreeMap<String, BTreeMap<NaiveDate, DayTotal>> {
+    let mut out: BTreeMap<String, BTreeMap<NaiveDate, DayTotal>> = BTreeMap::new();
+    for r in rows {
+        let agent = if r.agent.is_empty() {
+            "(no agent name)".to_owned()
+        } else {
+            r.agent.clone()
+        };
+        let t = out.entry(agent).or_default().entry(r.day()).or_default();
+        t.orders += 1;
+        if r.currency.eq_ignore_ascii_case(currency) {
+            t.revenue += r.total - r.refunded;
+        }
+    }
+    out
+}
+
+/// The most common currency among the rows (for the chart), `usd` when empty.
+#[must_use]
+pub fn main_currency<'a>(rows: impl IntoIterator<Item = &'a OrderRow>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        *counts.entry(r.currency.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or_else(|| "usd".to_owned(), |(c, _)| c.to_owned())
+}
+
+/// Indices of orders awaiting capture, soonest deadline first.
+#[must_use]
+pub fn capture_queue(rows: &[OrderRow]) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| rows[i as usize].state == PaymentState::AwaitingCapture)
+        .collect();
+    idx.sort_by_key(|&i| rows[i as usize].capture_before.unwrap_or(i64::MAX));
+    idx
+}
+
+/// Time left until `deadline` in words ("2 d 4 h", "5 h 12 min", "expired 3 h ago").
+#[must_use]
+pub fn countdown(deadline: i64, now: i64) -> String {
+    let left = deadline - now;
+    let fmt = |s: i64| {
+        let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+        if d > 0 {
+            format!("{d} d {h} h")
+        } else if h > 0 {
+            format!("{h} h {m} min")
+        } else {
+            format!("{m} min")
+        }
+    };
+    if left <= 0 {
+        format!("expired {} ago", fmt(-left))
+    } else {
+        fmt(left)
+    }
+}
+
+/// True when the deadline is in the last 24 hours (or past).
+#[must_use]
+pub fn is_urgent(deadline: i64, now: i64) -> bool {
+    deadline - now < 86_400
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: i64, agent: &str, state: PaymentState, total: i64) -> OrderRow {
+        OrderRow {
+            id: format!("cs_test_{i}"),
+            payment_intent: Some(format!("pi_{i}")),
+            created: 1_763_000_000 + i * 86_400,
+            agent: agent.into(),
+            order_number: format!("1{i:03}-0001"),
+            customer: format!("Customer {i}"),
+            email: format!("buyer{i}@example.com"),
+            items: "1 × Tee".into(),
+            skus: vec![format!("SKU-{i}")],
+            currency: "usd".into(),
+            total,
+            captured: if state == PaymentState::AwaitingCapture {
+                0
+            } else {
+                total
+            },
+            refunded: 0,
+            capturable: 0,
+            state,
+            capture_before: Some(1_763_000_000 + (10 - i) * 3600),
+        }
+    }
+
+    #[test]
+    fn state_from_intent_and_amounts() {
+        assert_eq!(
+            PaymentState::derive("requires_capture", 0, 0),
+            PaymentState::AwaitingCapture
+        );
+        assert_eq!(
+            PaymentState::derive("succeeded", 1000, 0),
+            PaymentState::Paid
+        );
+        assert_eq!(
+            PaymentState::derive("succeeded", 1000, 400),
+            PaymentState::PartlyRefunded
+        );
+        assert_eq!(
+            PaymentState::derive("succeeded", 1000, 1000),
+            PaymentState::Refunded
+        );
+        assert_eq!(
+            PaymentState::derive("canceled", 0, 0),
+            PaymentState::Canceled
+        );
+        assert_eq!(
+            PaymentState::derive("processing", 0, 0),
+            PaymentState::Pending
+        );
+    }
+
+    #[test]
+    fn filter_by_agent_state_amount_text_and_dates() {
+        let rows = vec![
+            row(0, "Aria", PaymentState::Paid, 1000),
+            row(1, "Bolt", PaymentState::AwaitingCapture, 5000),
+            row(2, "Aria", PaymentState::Refunded, 2500),
+        ];
+        let f = OrderFilter {
+            agent: Some("Aria".into()),
+            ..OrderFilter::default()
+        };
+        assert_eq!(view(&rows, &f, SortKey::Date, true), vec![2, 0]);
+        let f = OrderFilter {
+            states: vec![PaymentState::AwaitingCapture],
+            ..OrderFilter::default()
+        };
+        assert_eq!(view(&rows, &f, SortKey::Date, true), vec![1]);
+        let f = OrderFilter {
+            min_total: Some(2000),
+            max_total: Some(3000),
+            ..OrderFilter::default()
+        };
+        assert_eq!(view(&rows, &f, SortKey::Date, true), vec![2]);
+        let f = OrderFilter {
+            text: "sku-1".into(),
+            ..OrderFilter::default()
+        };
+        assert_eq!(view(&rows, &f, SortKey::Date, true), vec![1]);
+        let f = OrderFilter {
+            from: Some(rows[1].day()),
+            to: Some(rows[1].day()),
+            ..OrderFilter::default()
+        };
+        assert_eq!(view(&rows, &f, SortKey::Date, true), vec![1]);
+        assert_eq!(
+            view(&rows, &OrderFilter::default(), SortKey::Total, false),
+            vec![0, 2, 1]
+        );
+    }
+
+    #[test]
+    fn csv_export_has_major_units_and_every_row() {
+        let rows = [row(0, "Aria", PaymentState::Paid, 1250)];
+        let mut out = Vec::new();
+        export_csv(rows.iter(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().starts_with("date,agent,order_number"));
+        let line = lines.next().unwrap();
+        assert!(line.contains(",Aria,"), "{line}");
+        assert!(
+            line.contains(",12.50,0.00,USD,paid,cs_test_0,pi_0"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn amounts_parse_and_print_by_currency() {
+        assert_eq!(parse_major("12.5", "usd"), Ok(1250));
+        assert_eq!(parse_major("1,200.00", "usd"), Ok(120_000));
+        assert_eq!(parse_major(".75", "eur"), Ok(75));
+        assert_eq!(parse_major("1200", "jpy"), Ok(1200));
+        assert!(
+            parse_major("12.345", "usd")
+                .unwrap_err()
+                .contains("at most 2")
+        );
+        assert!(parse_major("12.5", "jpy").is_err());
+        assert!(parse_major("abc", "usd").is_err());
+        assert!(parse_major("", "usd").is_err());
+        assert!(parse_major("-5", "usd").is_err());
+        assert_eq!(major_units(1250, "usd"), "12.50");
+        assert_eq!(major_units(1200, "jpy"), "1200");
+    }
+
+    #[test]
+    fn daily_totals_and_capture_queue() {
+        let rows = vec![
+            row(0, "Aria", PaymentState::Paid, 1000),
+            row(0, "Aria", PaymentState::Paid, 500),
+            row(1, "Bolt", PaymentState::AwaitingCapture, 5000),
+            row(3, "Bolt", PaymentState::AwaitingCapture, 700),
+        ];
+        let daily = daily_by_agent(rows.iter(), "usd");
+        let aria = &daily["Aria"];
+        assert_eq!(
+            aria[&rows[0].day()],
+            DayTotal {
+                orders: 2,
+                revenue: 1500
+            }
+        );
+        assert_eq!(daily["Bolt"].len(), 2);
+        assert_eq!(capture_queue(&rows), vec![3, 2], "soonest deadline first");
+        assert_eq!(countdown(1000 + 2 * 86_400 + 4 * 3600, 1000), "2 d 4 h");
+        assert_eq!(countdown(1000 + 5 * 3600 + 12 * 60, 1000), "5 h 12 min");
+        assert_eq!(countdown(1000, 1000 + 3 * 3600), "expired 3 h 0 min ago");
+        assert!(is_urgent(1000 + 3600, 1000));
+        assert!(!is_urgent(1000 + 2 * 86_400, 1000));
+    }
+}
