@@ -29,11 +29,15 @@ export DISPLAY=$display LIBGL_ALWAYS_SOFTWARE=1
 app=$!
 sleep 6
 
+win=$(xdotool search --sync --name "Seller Console" | head -1)
+xdotool windowfocus "$win"
+sleep 0.5
+
 shoot() { # name keys...
   local name=$1; shift
-  for k in "$@"; do xdotool key --clearmodifiers "$k"; sleep 0.4; done
+  for k in "$@"; do xdotool key --window "$win" "$k"; sleep 0.4; done
   sleep "${SHOT_WAIT:-2}"
-  import -window root "screenshots/$name.png"
+  import -window "$win" "screenshots/$name.png"
   echo "screenshots/$name.png"
 }
 
