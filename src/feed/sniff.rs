@@ -130,7 +130,7 @@ fn sniff_line_ending(body: &[u8]) -> LineEnding {
             b'"' => in_quotes = !in_quotes,
             b'\n' if !in_quotes => return LineEnding::Lf,
             b'\r' if !in_quotes => {
-                // A `\r` at the very end of the sample is taken as the start of `\r\n`.
+                // A CR at the very end of the sample may be cut off from its LF.
                 return if body.get(i + 1) == Some(&b'\n') || i + 1 == body.len() {
                     LineEnding::CrLf
                 } else {
@@ -164,9 +164,7 @@ fn sniff_delimiter(body: &[u8]) -> (u8, bool) {
                 complete = true;
                 break;
             }
-        } else if let Some(k) = CANDIDATES.iter().position(|&c| c == b)
-            && !in_quotes
-        {
+        } else if !in_quotes && let Some(k) = CANDIDATES.iter().position(|&c| c == b) {
             current[k] += 1;
         }
     }
@@ -194,6 +192,47 @@ fn sniff_delimiter(body: &[u8]) -> (u8, bool) {
             (CANDIDATES[k], consistent * 10 >= counts.len() * 8)
         }
         None => (b',', false),
+    }
+}
+
+/// Names the legacy encoding that non-UTF-8 `bytes` most likely use, for messages:
+/// bytes 0x80–0x9F are printable only in Windows-1252 (`€`, `’`, `–`…), pairs of high
+/// bytes suggest a double-byte Asian encoding, anything else reads as Latin-1.
+#[must_use]
+pub fn guess_legacy_encoding(bytes: &[u8]) -> &'static str {
+    let high: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b >= 0x80)
+        .map(|(i, _)| i)
+        .collect();
+    if high.is_empty() {
+        return "ASCII";
+    }
+    let paired = high.windows(2).filter(|w| w[1] == w[0] + 1).count();
+    if high.len() >= 4
+        && paired * 2 >= high.len()
+        && encoding_rs::SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+    {
+        return "Shift_JIS (Japanese)";
+    }
+    if bytes.iter().any(|b| (0x80..=0x9F).contains(b)) {
+        "Windows-1252"
+    } else {
+        "Latin-1 (ISO-8859-1 / Windows-1252)"
+    }
+}
+
+/// The 1-based line of the first byte sequence in `bytes` that is not UTF-8 (a sequence cut
+/// off at the very end does not count), or `None` when it is all UTF-8.
+#[must_use]
+pub fn first_non_utf8_line(bytes: &[u8]) -> Option<u64> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => None,
+        Err(e) if e.error_len().is_none() => None,
+        Err(e) => Some(memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() as u64 + 1),
     }
 }
 
@@ -230,6 +269,20 @@ mod tests {
     fn quoted_newline_is_not_a_line_end() {
         let d = sniff(b"id,description\r\nA,\"line one\nline two\"\r\n");
         assert_eq!(d.line_ending, LineEnding::CrLf);
+    }
+
+    #[test]
+    fn legacy_encodings_are_named() {
+        assert_eq!(
+            guess_legacy_encoding(b"Caf\xE9"),
+            "Latin-1 (ISO-8859-1 / Windows-1252)"
+        );
+        assert_eq!(
+            guess_legacy_encoding(b"5 \x80 off \x93quoted\x94"),
+            "Windows-1252"
+        );
+        assert_eq!(first_non_utf8_line(b"id\nA\nCaf\xE9\n"), Some(3));
+        assert_eq!(first_non_utf8_line("Café".as_bytes()), None);
     }
 
     #[test]

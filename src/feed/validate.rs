@@ -2,12 +2,28 @@
 //!
 //! CONTRACT (used by the catalog table, the sandbox and the UI; keep these names and
 //! signatures): [`Options`], [`Report`], [`validate_bytes`], [`validate_file`], [`Schema`],
-//! [`check_row`], [`CrossRow`]. The bodies below are placeholders until the validator lands.
+//! [`check_row`], [`CrossRow`].
+//!
+//! How a file is read: one thread parses CSV records into batches of reused
+//! [`csv::ByteRecord`]s and hands them to a checker thread over a small bounded channel.
+//! When the checker falls behind, the parser checks the batch itself, so both cores stay
+//! busy whichever side is slower. Memory stays flat: a few batches in flight, the findings,
+//! and the id index of [`CrossRow`].
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, TrySendError};
+use std::sync::{Mutex, PoisonError};
 
-use super::sniff::{self, Dialect};
-use super::{Diagnostic, FeedKind, Severity};
+use csv::ByteRecord;
+
+use super::rules::{self, Cells, Sink};
+use super::sniff::{self, Dialect, LineEnding, TextEncoding};
+use super::spec::{self, ColumnId, FeedColumn, Requirement, Suggestion};
+use super::{Diagnostic, FeedKind, Fix, Severity};
 
 /// What to validate against.
 #[derive(Debug, Clone, Default)]
@@ -40,35 +56,215 @@ impl Report {
     }
 }
 
+/// Upload limit of the Files API (`purpose=data_management_manual_upload`, v1 import sets).
+pub const FILES_API_LIMIT: u64 = 200 * 1024 * 1024;
+/// Upload limit of the v2 catalog imports (`/v2/commerce/product_catalog/imports`).
+pub const V2_IMPORT_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Rows per batch handed between the parser and checker threads.
+const BATCH_ROWS: usize = 1024;
+
 /// Validates a whole file held in memory.
 #[must_use]
 pub fn validate_bytes(bytes: &[u8], options: &Options) -> Report {
-    let dialect = sniff::sniff(&bytes[..bytes.len().min(sniff::SNIFF_SAMPLE)]);
-    Report {
-        feed: options.feed.unwrap_or(FeedKind::Product),
-        dialect,
-        rows: 0,
-        diagnostics: Vec::new(),
+    let never = AtomicBool::new(false);
+    match run(
+        io::Cursor::new(bytes),
+        bytes.len() as u64,
+        options,
+        &mut |_, _| {},
+        &never,
+    ) {
+        Ok(report) => report,
+        // A cursor over memory cannot fail to read; keep a sentence anyway.
+        Err(e) => Report {
+            feed: options.feed.unwrap_or(FeedKind::Product),
+            dialect: sniff::sniff(&bytes[..bytes.len().min(sniff::SNIFF_SAMPLE)]),
+            rows: 0,
+            diagnostics: vec![file_diag(
+                "empty_file",
+                Severity::Error,
+                format!("The data could not be read: {e}."),
+                None,
+            )],
+        },
     }
 }
 
 /// Validates a file on disk, streaming it.
-pub fn validate_file(path: &Path, options: &Options) -> std::io::Result<Report> {
-    let bytes = std::fs::read(path)?;
-    Ok(validate_bytes(&bytes, options))
+pub fn validate_file(path: &Path, options: &Options) -> io::Result<Report> {
+    let never = AtomicBool::new(false);
+    validate_file_with_progress(path, options, &mut |_, _| {}, &never)
 }
+
+/// Like [`validate_file`], calling `progress(bytes_done, bytes_total)` after each batch of
+/// rows, and stopping with an [`io::ErrorKind::Interrupted`] error once `cancel` is set.
+pub fn validate_file_with_progress(
+    path: &Path,
+    options: &Options,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> io::Result<Report> {
+    let file = std::fs::File::open(path)?;
+    let total = file.metadata()?.len();
+    run(file, total, options, progress, cancel)
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema
 
 /// A header compiled against one feed kind: which column index holds which spec column.
 #[derive(Debug, Clone)]
 pub struct Schema {
     kind: FeedKind,
+    header: Vec<String>,
+    positions: [Option<usize>; ColumnId::COUNT],
+    checked: Vec<(usize, FeedColumn)>,
+    header_diagnostics: Vec<Diagnostic>,
 }
 
 impl Schema {
     /// Compiles `header` (as written in the file) for `kind`.
     #[must_use]
-    pub fn new(kind: FeedKind, _header: &[&str]) -> Self {
-        Schema { kind }
+    pub fn new(kind: FeedKind, header: &[&str]) -> Self {
+        let mut positions = [None; ColumnId::COUNT];
+        let mut checked = Vec::new();
+        let mut diags = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, &name) in header.iter().enumerate() {
+            if name.trim().is_empty() {
+                diags.push(header_diag(
+                    "empty_column_name",
+                    Severity::Error,
+                    None,
+                    format!("Header column {} has no name.", i + 1),
+                    Some(fix(
+                        "Name the column, or delete it if it holds nothing.",
+                        None,
+                    )),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert(name, i) {
+                diags.push(header_diag(
+                    "duplicate_column",
+                    Severity::Error,
+                    Some(name),
+                    format!(
+                        "`{name}` appears twice in the header (columns {} and {}); only the first is checked.",
+                        first + 1,
+                        i + 1
+                    ),
+                    Some(fix("Merge the two columns into one and delete the other.", None)),
+                ));
+                continue;
+            }
+            match spec::lookup_column(name) {
+                Some(id) => match kind.column(id) {
+                    Some(column) => {
+                        positions[id as usize] = Some(i);
+                        checked.push((i, column));
+                    }
+                    None => diags.push(header_diag(
+                        "column_wrong_feed",
+                        Severity::Error,
+                        Some(name),
+                        format!(
+                            "`{name}` is not a column of the {kind} feed, which holds only {}.",
+                            list_names(kind.columns().iter().map(|c| c.id))
+                        ),
+                        Some(fix(
+                            "Delete the column, or validate the file as another feed kind (`--feed`).",
+                            None,
+                        )),
+                    )),
+                },
+                None => diags.push(unknown_column(kind, name)),
+            }
+        }
+        let key = kind.key_column();
+        let delete_only = header
+            .iter()
+            .all(|h| *h == key.name() || *h == ColumnId::Delete.name())
+            && positions[ColumnId::Delete as usize].is_some();
+        let missing: Vec<FeedColumn> = kind
+            .columns()
+            .iter()
+            .copied()
+            .filter(|c| positions[c.id as usize].is_none())
+            .collect();
+        for c in &missing {
+            if c.requirement == Requirement::Required && (!delete_only || c.id == key) {
+                diags.push(header_diag(
+                    "missing_column",
+                    Severity::Error,
+                    Some(c.id.name()),
+                    format!(
+                        "The header has no `{}` column, which the {kind} feed requires.",
+                        c.id.name()
+                    ),
+                    Some(fix(format!("Add the `{}` column.", c.id.name()), None)),
+                ));
+            }
+        }
+        if kind == FeedKind::Product && !delete_only {
+            let absent = |id: ColumnId| positions[id as usize].is_none();
+            if absent(ColumnId::Gtin) && absent(ColumnId::Mpn) {
+                diags.push(header_diag(
+                    "X1_gtin_or_mpn",
+                    Severity::Error,
+                    Some("gtin"),
+                    "The header has neither `gtin` nor `mpn`; every product needs one of them."
+                        .to_owned(),
+                    Some(fix(
+                        "Add a `gtin` column (and `mpn` for items without one).",
+                        None,
+                    )),
+                ));
+            }
+            if absent(ColumnId::GoogleProductCategory) && absent(ColumnId::ProductCategory) {
+                diags.push(header_diag(
+                    "X2_category",
+                    Severity::Error,
+                    Some("google_product_category"),
+                    "The header has neither `google_product_category` nor `product_category`; every product needs a category.".to_owned(),
+                    Some(fix("Add a `google_product_category` column.", None)),
+                ));
+            }
+            let recommended: Vec<ColumnId> = missing
+                .iter()
+                .filter(|c| c.requirement == Requirement::Recommended)
+                .map(|c| c.id)
+                .collect();
+            if !recommended.is_empty() {
+                diags.push(header_diag(
+                    "missing_recommended_column",
+                    Severity::Info,
+                    None,
+                    format!(
+                        "Recommended columns not in the header: {}.",
+                        list_names(recommended.iter().copied())
+                    ),
+                    Some(fix(
+                        "Add them where you have the data; agents rank richer products higher.",
+                        None,
+                    )),
+                ));
+            }
+        }
+        Schema {
+            kind,
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            positions,
+            checked,
+            header_diagnostics: diags,
+        }
+    }
+
+    /// Guesses the feed kind of a header (see [`FeedKind::detect`]).
+    #[must_use]
+    pub fn detect(header: &[&str]) -> FeedKind {
+        FeedKind::detect(header)
     }
 
     /// The feed kind this schema checks against.
@@ -81,13 +277,281 @@ impl Schema {
     /// "did you mean", duplicate names).
     #[must_use]
     pub fn header_diagnostics(&self) -> Vec<Diagnostic> {
-        Vec::new()
+        self.header_diagnostics.clone()
+    }
+
+    /// The header as written in the file.
+    #[must_use]
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Number of header columns (every row should have this many cells).
+    #[must_use]
+    pub fn width(&self) -> usize {
+        self.header.len()
+    }
+
+    /// The header index of a spec column, when the header has it.
+    #[must_use]
+    pub fn position(&self, id: ColumnId) -> Option<usize> {
+        self.positions[id as usize]
+    }
+
+    /// The header index of the column named `name` (exactly as written), if any.
+    #[must_use]
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The spec column at header index `index`, when it is a column of this feed.
+    #[must_use]
+    pub fn column_at(&self, index: usize) -> Option<FeedColumn> {
+        self.checked
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, c)| *c)
+    }
+
+    /// Columns of this feed that the header lacks, in spec order (for "add a missing column").
+    #[must_use]
+    pub fn missing_columns(&self) -> Vec<FeedColumn> {
+        self.kind
+            .columns()
+            .iter()
+            .copied()
+            .filter(|c| self.position(c.id).is_none())
+            .collect()
+    }
+
+    /// The header columns that are spec columns of this feed, with their index.
+    pub(crate) fn checked_columns(&self) -> &[(usize, FeedColumn)] {
+        &self.checked
     }
 }
 
+fn list_names(ids: impl Iterator<Item = ColumnId>) -> String {
+    ids.map(|c| format!("`{}`", c.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn fix(message: impl Into<String>, replacement: Option<String>) -> Fix {
+    Fix {
+        message: message.into(),
+        replacement,
+    }
+}
+
+fn header_diag(
+    rule: &'static str,
+    severity: Severity,
+    column: Option<&str>,
+    message: String,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    Diagnostic {
+        rule,
+        severity,
+        row: None,
+        column: column.map(str::to_owned),
+        value: None,
+        message,
+        fix,
+    }
+}
+
+fn file_diag(
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+    fix_message: Option<&str>,
+) -> Diagnostic {
+    header_diag(
+        rule,
+        severity,
+        None,
+        message,
+        fix_message.map(|m| fix(m, None)),
+    )
+}
+
+fn unknown_column(kind: FeedKind, name: &str) -> Diagnostic {
+    match spec::suggest(kind, name) {
+        Some(Suggestion::Alias { column, note }) => header_diag(
+            "column_alias",
+            Severity::Warning,
+            Some(name),
+            format!(
+                "`{name}` is not a Stripe column; did you mean `{}`{note}?",
+                column.name()
+            ),
+            // Renaming is a one-click fix only when the meaning is the same.
+            Some(fix(
+                format!("Rename the column to `{}`{note}.", column.name()),
+                note.is_empty().then(|| column.name().to_owned()),
+            )),
+        ),
+        Some(Suggestion::NoEquivalent { note }) => header_diag(
+            "unknown_column",
+            Severity::Info,
+            Some(name),
+            format!("`{name}` comes from another feed spec and Stripe ignores it."),
+            Some(fix(note, None)),
+        ),
+        Some(Suggestion::NearMiss { column }) => header_diag(
+            "column_misspelled",
+            Severity::Warning,
+            Some(name),
+            format!(
+                "`{name}` is not a Stripe column; did you mean `{}`?",
+                column.name()
+            ),
+            Some(fix(
+                format!("Rename the column to `{}`.", column.name()),
+                Some(column.name().to_owned()),
+            )),
+        ),
+        None => header_diag(
+            "unknown_column",
+            Severity::Info,
+            Some(name),
+            format!("`{name}` is not a column of the {kind} feed; Stripe ignores it."),
+            Some(fix("Keep it for your own use or delete it.", None)),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One row
+
 /// Checks one data row on its own (every per-cell and within-row cross-field rule), appending
 /// findings to `out`. `row` is the 1-based data row number.
-pub fn check_row(_schema: &Schema, _row: u64, _fields: &[&str], _out: &mut Vec<Diagnostic>) {}
+pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagnostic>) {
+    if fields.len() != schema.width() {
+        let hint = if fields.iter().any(|f| f.contains(['\n', '\r'])) {
+            " A cell spans several lines, so a quote is probably left open in it or just before it."
+        } else {
+            ""
+        };
+        out.push(Diagnostic {
+            rule: "ragged_row",
+            severity: Severity::Error,
+            row: Some(row),
+            column: None,
+            value: Some(rules::shorten(&fields.join(","))),
+            message: format!(
+                "Row {row} has {} cells but the header has {}.{hint}",
+                fields.len(),
+                schema.width()
+            ),
+            fix: Some(fix(
+                "Quote cells that contain the delimiter, and give every row one cell per header column.",
+                None,
+            )),
+        });
+        return;
+    }
+    if fields.iter().all(|f| f.trim().is_empty()) {
+        out.push(Diagnostic {
+            rule: "blank_row",
+            severity: Severity::Warning,
+            row: Some(row),
+            column: None,
+            value: None,
+            message: format!("Row {row} is empty."),
+            fix: Some(fix("Delete the row.", None)),
+        });
+        return;
+    }
+    let mut sink = Sink { row, out };
+    rules::check_row_cells(Cells { schema, fields }, &mut sink);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rules across rows
+
+/// Rows recorded under one key: most keys have one row, so keep that case small.
+#[derive(Debug, Clone)]
+enum Rows {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Rows {
+    fn push(&mut self, row: u64) {
+        match self {
+            Rows::One(first) => *self = Rows::Many(vec![*first, row]),
+            Rows::Many(v) => v.push(row),
+        }
+    }
+
+    /// Removes `row`; returns true when no row is left.
+    fn remove(&mut self, row: u64) -> bool {
+        match self {
+            Rows::One(r) => *r == row,
+            Rows::Many(v) => {
+                if let Some(i) = v.iter().position(|r| *r == row) {
+                    v.remove(i);
+                }
+                match v.len() {
+                    0 => true,
+                    1 => {
+                        let only = v[0];
+                        *self = Rows::One(only);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+/// The variant attributes of one row: which standard attributes are filled (bit mask of
+/// [`VARIANT_ATTRIBUTES`]) and the names of its custom options.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct AttributeSet {
+    mask: u8,
+    custom: Box<str>,
+}
+
+const VARIANT_ATTRIBUTES: [ColumnId; 6] = [
+    ColumnId::Color,
+    ColumnId::Size,
+    ColumnId::SizeSystem,
+    ColumnId::Gender,
+    ColumnId::Material,
+    ColumnId::AgeGroup,
+];
+
+const CUSTOM_OPTION_NAMES: [ColumnId; 3] = [
+    ColumnId::CustomVariantOptionName1,
+    ColumnId::CustomVariantOptionName2,
+    ColumnId::CustomVariantOptionName3,
+];
+
+impl AttributeSet {
+    fn describe(&self) -> String {
+        let mut names: Vec<String> = VARIANT_ATTRIBUTES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.mask & (1 << i) != 0)
+            .map(|(_, c)| c.name().to_owned())
+            .collect();
+        names.extend(
+            self.custom
+                .split('\u{1f}')
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("custom `{s}`")),
+        );
+        if names.is_empty() {
+            "no variant attributes".to_owned()
+        } else {
+            names.join(", ")
+        }
+    }
+}
 
 /// State for the rules that span rows (duplicate ids, variant groups), updated
 /// incrementally as rows are added, edited and removed.
@@ -96,24 +560,723 @@ pub fn check_row(_schema: &Schema, _row: u64, _fields: &[&str], _out: &mut Vec<D
 /// 1-based data row number; the catalog table passes its own stable row id and maps the
 /// `Diagnostic::row` of the findings back to display rows.
 #[derive(Debug, Clone, Default)]
-pub struct CrossRow {}
+pub struct CrossRow {
+    key_name: &'static str,
+    ids: HashMap<Box<str>, Rows>,
+    groups: HashMap<Box<str>, Vec<(AttributeSet, Rows)>>,
+}
 
 impl CrossRow {
     /// Empty state for `schema`.
     #[must_use]
-    pub fn new(_schema: &Schema) -> Self {
-        CrossRow {}
+    pub fn new(schema: &Schema) -> Self {
+        CrossRow {
+            key_name: schema.kind().key_column().name(),
+            ids: HashMap::new(),
+            groups: HashMap::new(),
+        }
+    }
+
+    fn cell<'a>(schema: &Schema, fields: &[&'a str], id: ColumnId) -> &'a str {
+        schema
+            .position(id)
+            .and_then(|i| fields.get(i))
+            .map_or("", |s| s.trim())
+    }
+
+    fn group_of(schema: &Schema, fields: &[&str]) -> Option<(Box<str>, AttributeSet)> {
+        if schema.kind() != FeedKind::Product
+            || Self::cell(schema, fields, ColumnId::Delete).eq_ignore_ascii_case("true")
+        {
+            return None;
+        }
+        let group = Self::cell(schema, fields, ColumnId::ItemGroupId);
+        if group.is_empty() {
+            return None;
+        }
+        let mut mask = 0u8;
+        for (i, c) in VARIANT_ATTRIBUTES.iter().enumerate() {
+            if !Self::cell(schema, fields, *c).is_empty() {
+                mask |= 1 << i;
+            }
+        }
+        let mut custom: Vec<&str> = CUSTOM_OPTION_NAMES
+            .iter()
+            .map(|c| Self::cell(schema, fields, *c))
+            .filter(|s| !s.is_empty())
+            .collect();
+        custom.sort_unstable();
+        Some((
+            group.into(),
+            AttributeSet {
+                mask,
+                custom: custom.join("\u{1f}").into(),
+            },
+        ))
     }
 
     /// Records row `row` with its `fields`.
-    pub fn insert(&mut self, _schema: &Schema, _row: u64, _fields: &[&str]) {}
+    pub fn insert(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
+        let id = Self::cell(schema, fields, schema.kind().key_column());
+        if !id.is_empty() {
+            match self.ids.get_mut(id) {
+                Some(rows) => rows.push(row),
+                None => {
+                    self.ids.insert(id.into(), Rows::One(row));
+                }
+            }
+        }
+        if let Some((group, set)) = Self::group_of(schema, fields) {
+            let sets = self.groups.entry(group).or_default();
+            match sets.iter_mut().find(|(s, _)| *s == set) {
+                Some((_, rows)) => rows.push(row),
+                None => sets.push((set, Rows::One(row))),
+            }
+        }
+    }
 
     /// Forgets row `row` (pass the fields it had when inserted).
-    pub fn remove(&mut self, _schema: &Schema, _row: u64, _fields: &[&str]) {}
+    pub fn remove(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
+        let id = Self::cell(schema, fields, schema.kind().key_column());
+        if let Some(rows) = self.ids.get_mut(id)
+            && rows.remove(row)
+        {
+            self.ids.remove(id);
+        }
+        if let Some((group, set)) = Self::group_of(schema, fields)
+            && let Some(sets) = self.groups.get_mut(&group)
+        {
+            if let Some(i) = sets.iter().position(|(s, _)| *s == set)
+                && sets[i].1.remove(row)
+            {
+                sets.remove(i);
+            }
+            if sets.is_empty() {
+                self.groups.remove(&group);
+            }
+        }
+    }
 
     /// Current cross-row findings.
     #[must_use]
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        Vec::new()
+        let key = if self.key_name.is_empty() {
+            "id"
+        } else {
+            self.key_name
+        };
+        let mut out = Vec::new();
+        for (id, rows) in &self.ids {
+            let Rows::Many(rows) = rows else { continue };
+            let mut rows = rows.clone();
+            rows.sort_unstable();
+            let first = rows[0];
+            for &row in &rows[1..] {
+                out.push(Diagnostic {
+                    rule: "duplicate_id",
+                    severity: Severity::Error,
+                    row: Some(row),
+                    column: Some(key.to_owned()),
+                    value: Some(rules::shorten(id)),
+                    message: format!(
+                        "`{key}` `{}` is already used on row {first}; each row needs its own.",
+                        rules::shorten(id)
+                    ),
+                    fix: Some(fix(
+                        "Give this row its own id, or delete the duplicate row.",
+                        None,
+                    )),
+                });
+            }
+        }
+        for (group, sets) in &self.groups {
+            if sets.len() < 2 {
+                continue;
+            }
+            let count = |r: &Rows| match r {
+                Rows::One(_) => 1,
+                Rows::Many(v) => v.len(),
+            };
+            // The set most rows use is taken as the group's; ties go to the first row's set.
+            let first_row = |r: &Rows| match r {
+                Rows::One(x) => *x,
+                Rows::Many(v) => v.iter().copied().min().unwrap_or(u64::MAX),
+            };
+            let Some(main) = sets
+                .iter()
+                .max_by(|a, b| {
+                    count(&a.1)
+                        .cmp(&count(&b.1))
+                        .then(first_row(&b.1).cmp(&first_row(&a.1)))
+                })
+                .map(|(s, _)| s)
+            else {
+                continue;
+            };
+            for (set, rows) in sets {
+                if set == main {
+                    continue;
+                }
+                let list = match rows {
+                    Rows::One(r) => vec![*r],
+                    Rows::Many(v) => v.clone(),
+                };
+                for row in list {
+                    out.push(Diagnostic {
+                        rule: "X7_variant_attributes",
+                        severity: Severity::Warning,
+                        row: Some(row),
+                        column: Some(ColumnId::ItemGroupId.name().to_owned()),
+                        value: Some(rules::shorten(group)),
+                        message: format!(
+                            "This variant of group `{}` has {} but most rows of the group have {}; every variant must carry the same set of attributes.",
+                            rules::shorten(group),
+                            set.describe(),
+                            main.describe()
+                        ),
+                        fix: Some(fix(
+                            "Fill in (or clear) the attributes so that every variant of the group has the same ones.",
+                            None,
+                        )),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|d| d.row);
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The streaming pipeline
+
+struct Batch {
+    first_row: u64,
+    records: Vec<ByteRecord>,
+    len: usize,
+}
+
+/// Shared state of the checker threads.
+struct Shared<'s> {
+    schema: &'s Schema,
+    cross: Mutex<CrossRow>,
+    found: Mutex<Vec<Diagnostic>>,
+    not_utf8_rows: AtomicU64,
+    first_not_utf8: Mutex<Option<(u64, u64, &'static str)>>,
+}
+
+impl Shared<'_> {
+    fn check_batch(&self, batch: &Batch) {
+        let mut out = Vec::new();
+        let width = self.schema.width();
+        for (i, record) in batch.records[..batch.len].iter().enumerate() {
+            let row = batch.first_row + i as u64;
+            let decoded: Vec<Cow<'_, str>>;
+            let mut fields: Vec<&str> = Vec::with_capacity(width);
+            if let Ok(all) = std::str::from_utf8(record.as_slice()) {
+                for k in 0..record.len() {
+                    fields.push(record.range(k).and_then(|r| all.get(r)).unwrap_or(""));
+                }
+            } else {
+                decoded = record.iter().map(decode_legacy).collect();
+                fields.extend(decoded.iter().map(std::ops::Deref::deref));
+                self.report_not_utf8(record, row, &mut out);
+            }
+            check_row(self.schema, row, &fields, &mut out);
+            self.cross
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(self.schema, row, &fields);
+        }
+        if !out.is_empty() {
+            self.found
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .append(&mut out);
+        }
+    }
+
+    fn report_not_utf8(&self, record: &ByteRecord, row: u64, out: &mut Vec<Diagnostic>) {
+        let line = record.position().map_or(0, csv::Position::line);
+        for (k, field) in record.iter().enumerate() {
+            if std::str::from_utf8(field).is_ok() {
+                continue;
+            }
+            let encoding = sniff::guess_legacy_encoding(field);
+            self.not_utf8_rows.fetch_add(1, Ordering::Relaxed);
+            let mut first = self
+                .first_not_utf8
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if first.is_none_or(|(r, _, _)| row < r) {
+                *first = Some((row, line, encoding));
+            }
+            out.push(Diagnostic {
+                rule: "not_utf8",
+                severity: Severity::Error,
+                row: Some(row),
+                column: self.schema.header().get(k).cloned(),
+                value: Some(rules::shorten(&decode_legacy(field))),
+                message: format!(
+                    "Line {line} is not UTF-8; its bytes look like {encoding} (shown decoded that way)."
+                ),
+                fix: Some(fix(
+                    "Save the file as UTF-8 (in Excel: CSV UTF-8; in LibreOffice: character set Unicode (UTF-8)).",
+                    None,
+                )),
+            });
+            return;
+        }
+    }
+}
+
+/// Decodes bytes that are not UTF-8 as Windows-1252 (a superset of printable Latin-1).
+fn decode_legacy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+/// Reads until `buf` is full or the source ends; returns how much was read.
+fn read_up_to(src: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match src.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// File-level findings from the dialect and size.
+fn dialect_diagnostics(dialect: Dialect, total: u64, sample: &[u8], out: &mut Vec<Diagnostic>) {
+    if dialect.has_bom {
+        out.push(file_diag(
+            "bom",
+            Severity::Info,
+            "The file starts with a UTF-8 byte-order mark; it is accepted and kept as it is."
+                .to_owned(),
+            None,
+        ));
+    }
+    if total > V2_IMPORT_LIMIT {
+        out.push(file_diag(
+            "file_too_large",
+            Severity::Error,
+            format!(
+                "The file is {}, over the 4 GB limit of Stripe's catalog imports.",
+                megabytes(total)
+            ),
+            Some("Split it into several files (for example by category) and upload each."),
+        ));
+    } else if total > FILES_API_LIMIT {
+        out.push(file_diag(
+            "file_too_large",
+            Severity::Warning,
+            format!(
+                "The file is {}: over the 200 MB limit of the Files API upload used by v1 import sets, within the 4 GB limit of v2 catalog imports.",
+                megabytes(total)
+            ),
+            Some("Upload it through a v2 catalog import, or split it for the v1 flow."),
+        ));
+    }
+    match dialect.delimiter {
+        b';' => out.push(file_diag(
+            "delimiter_semicolon",
+            Severity::Warning,
+            "The file is separated by semicolons; Stripe reads CSV (commas) or TSV (tabs)."
+                .to_owned(),
+            Some("Export it again as CSV with commas (the table can save it that way)."),
+        )),
+        b'\t' => out.push(file_diag(
+            "delimiter_tab",
+            Severity::Info,
+            "The file is tab-separated (TSV), which Stripe accepts.".to_owned(),
+            None,
+        )),
+        _ => {}
+    }
+    if !dialect.delimiter_confident && sample.contains(&b'\n') {
+        out.push(file_diag(
+            "delimiter_unclear",
+            Severity::Warning,
+            format!(
+                "No delimiter appears the same number of times on every line; the file was read as {}-separated.",
+                dialect.delimiter_name()
+            ),
+            Some("Check that every row has one cell per header column and that cells containing the delimiter are quoted."),
+        ));
+    }
+    match dialect.line_ending {
+        LineEnding::CrLf => out.push(file_diag(
+            "line_endings",
+            Severity::Info,
+            "Lines end with CRLF (Windows); Stripe accepts them.".to_owned(),
+            None,
+        )),
+        LineEnding::Cr => out.push(file_diag(
+            "line_endings_cr",
+            Severity::Error,
+            "Lines end with a lone CR (old Mac format), which Stripe does not read.".to_owned(),
+            Some("Save the file with LF or CRLF line endings."),
+        )),
+        LineEnding::Lf => {}
+    }
+}
+
+/// The header as text (non-UTF-8 names decoded as Windows-1252).
+fn header_strings(record: &ByteRecord) -> Vec<String> {
+    record
+        .iter()
+        .map(|f| decode_legacy(f).into_owned())
+        .collect()
+}
+
+fn run<R: Read + Seek>(
+    mut src: R,
+    total: u64,
+    options: &Options,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> io::Result<Report> {
+    let mut sample = vec![0; sniff::SNIFF_SAMPLE];
+    let got = read_up_to(&mut src, &mut sample)?;
+    sample.truncate(got);
+    let dialect = sniff::sniff(&sample);
+    let mut report = Report {
+        feed: options.feed.unwrap_or(FeedKind::Product),
+        dialect,
+        rows: 0,
+        diagnostics: Vec::new(),
+    };
+    if sample.is_empty() {
+        report.diagnostics.push(file_diag(
+            "empty_file",
+            Severity::Error,
+            "The file is empty (0 bytes).".to_owned(),
+            Some("Export the catalog again; the file should start with a header line such as `id,title,description,…`."),
+        ));
+        return Ok(report);
+    }
+    let mut file_level = Vec::new();
+    dialect_diagnostics(dialect, total, &sample, &mut file_level);
+    if dialect.encoding == TextEncoding::Utf16 {
+        file_level.push(file_diag(
+            "utf16",
+            Severity::Error,
+            "The file is UTF-16 (Excel's \"Unicode text\"); Stripe reads UTF-8.".to_owned(),
+            Some("Save it as CSV UTF-8."),
+        ));
+        report.diagnostics = file_level;
+        return Ok(report);
+    }
+    let skip = if dialect.has_bom { 3 } else { 0 };
+    src.seek(SeekFrom::Start(skip))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(src);
+    let mut header_record = ByteRecord::new();
+    let has_header = reader.read_byte_record(&mut header_record)?;
+    let header = header_strings(&header_record);
+    if !has_header || header.iter().all(|h| h.trim().is_empty()) {
+        file_level.push(file_diag(
+            "no_header",
+            Severity::Error,
+            "The file has no header line (it holds only blank lines).".to_owned(),
+            Some("Put the column names (`id,title,description,…`) on the first line."),
+        ));
+        report.diagnostics = file_level;
+        return Ok(report);
+    }
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let kind = options
+        .feed
+        .unwrap_or_else(|| FeedKind::detect(&header_refs));
+    report.feed = kind;
+    let looks_like_header = header_refs
+        .iter()
+        .any(|h| spec::lookup_column(h.trim()).is_some() || spec::suggest(kind, h).is_some());
+    if !looks_like_header {
+        file_level.push(file_diag(
+            "no_header",
+            Severity::Error,
+            format!(
+                "The first line (`{}`) is not a header: none of its names is a Stripe column.",
+                rules::shorten(&header.join(","))
+            ),
+            Some("Insert the column names (`id,title,description,…`) as the first line."),
+        ));
+        report.diagnostics = file_level;
+        return Ok(report);
+    }
+    let schema = Schema::new(kind, &header_refs);
+    file_level.extend(schema.header_diagnostics());
+    if header_record
+        .iter()
+        .any(|f| std::str::from_utf8(f).is_err())
+    {
+        file_level.push(file_diag(
+            "not_utf8",
+            Severity::Error,
+            format!(
+                "Line 1 (the header) is not UTF-8; its bytes look like {}.",
+                sniff::guess_legacy_encoding(header_record.as_slice())
+            ),
+            Some("Save the file as UTF-8."),
+        ));
+    }
+
+    let shared = Shared {
+        schema: &schema,
+        cross: Mutex::new(CrossRow::new(&schema)),
+        found: Mutex::new(Vec::new()),
+        not_utf8_rows: AtomicU64::new(0),
+        first_not_utf8: Mutex::new(None),
+    };
+    let mut rows = 0u64;
+    let mut last_record: Option<(u64, u64)> = None; // (byte offset, row)
+    let parsed: io::Result<()> = std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Batch>(2);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<ByteRecord>>();
+        let shared = &shared;
+        scope.spawn(move || {
+            for batch in rx {
+                shared.check_batch(&batch);
+                // The parser may have finished; then the records are simply dropped.
+                let _ = back_tx.send(batch.records);
+            }
+        });
+        let mut spare: Vec<Vec<ByteRecord>> = Vec::new();
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(io::Error::new(
+                    io::ErrorKind::Interrupted,
+                    "validation cancelled",
+                ));
+            }
+            let mut records = back_rx
+                .try_recv()
+                .ok()
+                .or_else(|| spare.pop())
+                .unwrap_or_default();
+            let mut len = 0;
+            while len < BATCH_ROWS {
+                if records.len() == len {
+                    records.push(ByteRecord::new());
+                }
+                if !reader.read_byte_record(&mut records[len])? {
+                    break;
+                }
+                if let Some(p) = records[len].position() {
+                    last_record = Some((p.byte(), rows + len as u64 + 1));
+                }
+                len += 1;
+            }
+            if len == 0 {
+                break;
+            }
+            let batch = Batch {
+                first_row: rows + 1,
+                records,
+                len,
+            };
+            rows += len as u64;
+            progress(reader.position().byte() + skip, total);
+            match tx.try_send(batch) {
+                Ok(()) => {}
+                Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) => {
+                    shared.check_batch(&batch);
+                    spare.push(batch.records);
+                }
+            }
+            if len < BATCH_ROWS {
+                break;
+            }
+        }
+        Ok(())
+    });
+    parsed?;
+    report.rows = rows;
+
+    let Shared {
+        cross,
+        found,
+        not_utf8_rows,
+        first_not_utf8,
+        ..
+    } = shared;
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // A quote left open at the end swallows the rest of the file into the last record.
+    if let Some((offset, row)) = last_record {
+        let mut src = reader.into_inner();
+        src.seek(SeekFrom::Start(offset + skip))?;
+        if let Some(column) = open_quote_at_end(src, dialect.delimiter)? {
+            found.push(Diagnostic {
+                rule: "unterminated_quote",
+                severity: Severity::Error,
+                row: Some(row),
+                column: schema.header().get(column).cloned(),
+                value: None,
+                message: format!(
+                    "Row {row} opens a quoted cell that is never closed, so everything after it up to the end of the file was read as one cell."
+                ),
+                fix: Some(fix(
+                    "Add the closing `\"` at the end of the cell, and double any `\"` inside it (`\"\"`).",
+                    None,
+                )),
+            });
+        }
+    }
+
+    let bad_rows = not_utf8_rows.into_inner();
+    let first_bad = first_not_utf8
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some((row, line, encoding)) = first_bad {
+        file_level.push(file_diag(
+            "not_utf8",
+            Severity::Error,
+            format!(
+                "The file is not UTF-8: {bad_rows} row(s) hold other bytes, the first on line {line} (row {row}); they look like {encoding}."
+            ),
+            Some("Save the file as UTF-8 (in Excel: CSV UTF-8)."),
+        ));
+    }
+    if rows == 0 {
+        file_level.push(file_diag(
+            "no_rows",
+            Severity::Warning,
+            "The file has a header but no data rows.".to_owned(),
+            Some("Add products below the header."),
+        ));
+    }
+    found.extend(
+        cross
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .diagnostics(),
+    );
+    found.sort_by_key(|d| d.row);
+    file_level.append(&mut found);
+    report.diagnostics = file_level;
+    Ok(report)
+}
+
+/// Scans one record from its start; returns the column index of a quoted cell still open
+/// at the end of the input, if any.
+fn open_quote_at_end(src: impl Read, delimiter: u8) -> io::Result<Option<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    let mut column = 0usize;
+    let mut opened_at = 0usize;
+    let mut src = src;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            state = match state {
+                State::FieldStart | State::Unquoted | State::QuoteInQuoted
+                    if b == b'\n' || b == b'\r' =>
+                {
+                    column = 0;
+                    State::FieldStart
+                }
+                State::FieldStart | State::Unquoted | State::QuoteInQuoted if b == delimiter => {
+                    column += 1;
+                    State::FieldStart
+                }
+                State::FieldStart if b == b'"' => {
+                    opened_at = column;
+                    State::Quoted
+                }
+                State::Quoted if b == b'"' => State::QuoteInQuoted,
+                State::QuoteInQuoted if b == b'"' => State::Quoted,
+                State::Quoted => State::Quoted,
+                _ => State::Unquoted,
+            };
+        }
+    }
+    Ok((state == State::Quoted).then_some(opened_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::fmt::Write as _;
+
+    fn rules_of(report: &Report) -> Vec<&'static str> {
+        report.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn open_quote_is_found() {
+        let input: &[u8] = b"A,\"open\nmore,stuff\n";
+        assert_eq!(open_quote_at_end(input, b',').ok().flatten(), Some(1));
+        let closed: &[u8] = b"A,\"ok \"\"x\"\"\",B\n";
+        assert_eq!(open_quote_at_end(closed, b',').ok().flatten(), None);
+    }
+
+    #[test]
+    fn empty_input_is_an_empty_file() {
+        let r = validate_bytes(b"", &Options::default());
+        assert_eq!(rules_of(&r), vec!["empty_file"]);
+        assert_eq!(r.rows, 0);
+    }
+
+    #[test]
+    fn cross_row_insert_and_remove() {
+        let schema = Schema::new(
+            FeedKind::Inventory,
+            &["id", "availability", "inventory_quantity"],
+        );
+        let mut cross = CrossRow::new(&schema);
+        cross.insert(&schema, 1, &["A", "in_stock", "1"]);
+        cross.insert(&schema, 2, &["A", "in_stock", "2"]);
+        let d = cross.diagnostics();
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].rule, d[0].row), ("duplicate_id", Some(2)));
+        cross.remove(&schema, 2, &["A", "in_stock", "2"]);
+        assert!(cross.diagnostics().is_empty());
+    }
+
+    #[test]
+    fn batches_keep_row_numbers_in_order() {
+        let mut csv = String::from("id,availability,inventory_quantity\n");
+        for i in 0..(BATCH_ROWS * 3 + 7) {
+            let q = if i % 1000 == 999 { "x" } else { "1" };
+            let _ = writeln!(csv, "SKU{i},in_stock,{q}");
+        }
+        let r = validate_bytes(csv.as_bytes(), &Options::default());
+        assert_eq!(r.feed, FeedKind::Inventory);
+        assert_eq!(r.rows, (BATCH_ROWS * 3 + 7) as u64);
+        let rows: Vec<u64> = r.diagnostics.iter().filter_map(|d| d.row).collect();
+        assert_eq!(rows, vec![1000, 2000, 3000]);
     }
 }
