@@ -135,11 +135,11 @@ fn generated_file() -> Result<PathBuf, String> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--child") {
-        if let (Some(pass), Some(file)) = (args.get(2), args.get(3)) {
-            if let Err(e) = child(pass, Path::new(file)) {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
+        if let (Some(pass), Some(file)) = (args.get(2), args.get(3))
+            && let Err(e) = child(pass, Path::new(file))
+        {
+            eprintln!("{e}");
+            std::process::exit(1);
         }
         return;
     }

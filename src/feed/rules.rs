@@ -1668,8 +1668,7 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
                     n,
                     entry,
                     &format!(
-                        "has {} parts instead of 5 (`country:area:service:speed:price`); a comma inside a price or name splits the entry",
-                        part_count
+                        "has {part_count} parts instead of 5 (`country:area:service:speed:price`); a comma inside a price or name splits the entry"
                     ),
                     sink,
                 );
@@ -1723,8 +1722,7 @@ fn check_free_shipping(value: &str, sink: &mut Sink<'_>) {
                 n,
                 entry,
                 &format!(
-                    "has {} parts instead of 4 (`country:region:service:threshold`)",
-                    part_count
+                    "has {part_count} parts instead of 4 (`country:region:service:threshold`)"
                 ),
                 sink,
             );
@@ -1758,10 +1756,7 @@ fn check_fees(value: &str, sink: &mut Sink<'_>) {
                 id,
                 n,
                 entry,
-                &format!(
-                    "has {} parts instead of 4 (`country:region:label:amount`)",
-                    part_count
-                ),
+                &format!("has {part_count} parts instead of 4 (`country:region:label:amount`)"),
                 sink,
             );
             continue;
