@@ -526,7 +526,10 @@ pub(crate) fn check_cell(column: FeedColumn, raw: &str, sink: &mut Sink<'_>) {
                 id,
                 "",
                 format!("`{}` is required and this row leaves it empty.", id.name()),
-                fix(format!("Fill in {}.", spec::column_spec(id).ty.describe())),
+                fix(match spec::column_spec(id).ty {
+                    ValueType::Text => format!("Fill in the {}.", id.name().replace('_', " ")),
+                    ty => format!("Fill in {}.", ty.describe()),
+                }),
             );
         }
         return;
