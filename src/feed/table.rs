@@ -426,9 +426,9 @@ impl Table {
                 .all(|(i, c)| c.key as usize == i)
     }
 
-    fn rebuild_positions(&mut self) {
-        self.pos_of.iter_mut().for_each(|p| *p = u32::MAX);
-        for (pos, &id) in self.order.iter().enumerate() {
+    /// Refreshes the position index for display rows `start..` (rows before it did not move).
+    fn reindex_from(&mut self, start: usize) {
+        for (pos, &id) in self.order.iter().enumerate().skip(start) {
             let i = id as usize;
             if self.pos_of.len() <= i {
                 self.pos_of.resize(i + 1, u32::MAX);

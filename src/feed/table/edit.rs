@@ -396,7 +396,7 @@ impl Table {
 
     fn insert_rows(&mut self, at: usize, ids: &[RowId]) {
         self.order.splice(at..at, ids.iter().copied());
-        self.rebuild_positions();
+        self.reindex_from(at);
         self.rows_added(ids);
     }
 
@@ -420,16 +420,28 @@ impl Table {
             }
         }
         self.order = order;
-        self.rebuild_positions();
+        self.reindex_from(placed.first().map_or(0, |&(at, _)| at));
         let ids: Vec<RowId> = placed.iter().map(|&(_, id)| id).collect();
         self.rows_added(&ids);
     }
 
     fn remove_rows(&mut self, ids: &[RowId]) {
         self.rows_removing(ids);
-        let gone: std::collections::HashSet<RowId> = ids.iter().copied().collect();
-        self.order.retain(|id| !gone.contains(id));
-        self.rebuild_positions();
+        let Some(first) = ids.iter().filter_map(|&id| self.position_of(id)).min() else {
+            return;
+        };
+        for &id in ids {
+            if let Some(p) = self.pos_of.get_mut(id as usize) {
+                *p = u32::MAX;
+            }
+        }
+        let pos_of = &self.pos_of;
+        let mut i = 0;
+        self.order.retain(|&id| {
+            i += 1;
+            i <= first || pos_of[id as usize] != u32::MAX
+        });
+        self.reindex_from(first);
         self.refresh_cross();
     }
 
