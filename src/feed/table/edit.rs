@@ -196,7 +196,9 @@ impl Table {
     }
 
     /// The edits since load or the last save, in order. Replaying them with [`Table::apply`]
-    /// onto that file gives this table again: journal them to survive a crash.
+    /// onto that file gives this table again: journal them to survive a crash. Undoing a
+    /// step that was already saved is journalled as forward edits (rows and columns put back
+    /// by value), so after such a replay those rows are written with minimal quoting.
     #[must_use]
     pub fn journal(&self) -> &[Edit] {
         &self.journal
