@@ -109,7 +109,7 @@ impl Renderer<'_> {
         let shipping = s.shipping.as_ref().map(|(name, a)| {
             json!({ "address": address(a), "name": name })
         });
-        json!({
+        let mut out = json!({
             "id": s.id, "object": "checkout.session",
             "adaptive_pricing": { "enabled": false }, "after_expiration": null,
             "allow_promotion_codes": null, "amount_subtotal": s.amount_subtotal,
@@ -122,6 +122,8 @@ impl Renderer<'_> {
             },
             "consent": null, "consent_collection": null, "created": s.created,
             "currency": s.currency, "currency_conversion": null, "custom_fields": [],
+        });
+        extend(&mut out, json!({
             "custom_text": {
                 "after_submit": null, "shipping_address": null, "submit": null,
                 "terms_of_service_acceptance": null,
@@ -135,6 +137,16 @@ impl Renderer<'_> {
             "customer_email": null, "discounts": [], "expires_at": s.expires_at,
             "invoice": null, "invoice_creation": null, "livemode": self.live, "locale": null,
             "metadata": metadata(&s.metadata), "mode": "payment",
+        }));
+        let shipping_cost = if s.amount_shipping > 0 || s.shipping.is_some() {
+            json!({
+                "amount_subtotal": s.amount_shipping, "amount_tax": 0,
+                "amount_total": s.amount_shipping, "shipping_rate": null,
+            })
+        } else {
+            Value::Null
+        };
+        extend(&mut out, json!({
             "payment_intent": s.payment_intent, "payment_link": null,
             "payment_method_collection": "if_required",
             "payment_method_configuration_details": null,
@@ -143,12 +155,9 @@ impl Renderer<'_> {
             "phone_number_collection": { "enabled": false }, "recovered_from": null,
             "saved_payment_method_options": null, "setup_intent": null,
             "shipping_address_collection": { "allowed_countries": ["US"] },
-            "shipping_cost": if s.amount_shipping > 0 || s.shipping.is_some() {
-                json!({
-                    "amount_subtotal": s.amount_shipping, "amount_tax": 0,
-                    "amount_total": s.amount_shipping, "shipping_rate": null,
-                })
-            } else { Value::Null },
+            "shipping_cost": shipping_cost,
+        }));
+        extend(&mut out, json!({
             "shipping_options": [], "status": s.status, "submit_type": null,
             "subscription": null, "success_url": null,
             "total_details": {
@@ -156,7 +165,8 @@ impl Renderer<'_> {
                 "amount_tax": s.amount_tax,
             },
             "ui_mode": "hosted", "url": null,
-        })
+        }));
+        out
     }
 
     /// A line item (`item`), with its Price embedded as Stripe does.
@@ -202,7 +212,7 @@ impl Renderer<'_> {
         let agent = p.agent.as_ref().map(|a| {
             json!({ "name": a.name, "network_business_profile": a.profile })
         });
-        json!({
+        let mut out = json!({
             "id": p.id, "object": "payment_intent", "agent_details": agent,
             "amount": p.amount, "amount_capturable": p.amount_capturable,
             "amount_details": { "tip": {} }, "amount_received": p.amount_received,
@@ -212,6 +222,8 @@ impl Renderer<'_> {
             "client_secret": format!("{}_secret_{}", p.id, p.payment_method.get(3..).unwrap_or_default()),
             "confirmation_method": "automatic", "created": p.created, "currency": p.currency,
             "customer": null, "customer_account": null, "description": p.description,
+        });
+        extend(&mut out, json!({
             "excluded_payment_method_types": null, "last_payment_error": null,
             "latest_charge": p.latest_charge, "livemode": self.live,
             "metadata": metadata(&p.metadata), "next_action": null,
@@ -221,18 +233,42 @@ impl Renderer<'_> {
                 "card": { "capture_method": null, "request_three_d_secure": "automatic" },
             },
             "payment_method_types": ["card"], "processing": null,
+        }));
+        extend(&mut out, json!({
             "receipt_email": p.receipt_email, "review": null, "setup_future_usage": null,
             "shipping": null, "source": null, "statement_descriptor": null,
             "statement_descriptor_suffix": null, "status": p.status, "transfer_data": null,
             "transfer_group": null,
-        })
+        }));
+        out
     }
 
     /// A Charge (without `refunds`, which must be expanded).
     pub fn charge(&self, c: &Charge) -> Value {
         let billing = person(&c.billing);
         let card = &c.card;
-        json!({
+        let card_details = json!({
+            "amount_authorized": c.amount, "authorization_code": "123456",
+            "brand": card.brand, "capture_before": card.capture_before,
+            "checks": {
+                "address_line1_check": "pass", "address_postal_code_check": "pass",
+                "cvc_check": "pass",
+            },
+            "country": "US", "exp_month": card.exp_month, "exp_year": card.exp_year,
+            "extended_authorization": { "status": "disabled" },
+            "fingerprint": card.fingerprint, "funding": card.funding,
+            "incremental_authorization": { "status": "unavailable" },
+        });
+        let mut card_details = card_details;
+        extend(&mut card_details, json!({
+            "installments": null, "last4": card.last4, "mandate": null,
+            "multicapture": { "status": "unavailable" }, "network": card.brand,
+            "network_token": { "used": false },
+            "network_transaction_id": format!("{}{}", card.fingerprint, card.last4),
+            "overcapture": { "maximum_amount_capturable": c.amount, "status": "unavailable" },
+            "regulated_status": "unregulated", "three_d_secure": null, "wallet": null,
+        }));
+        let mut out = json!({
             "id": c.id, "object": "charge", "amount": c.amount,
             "amount_captured": c.amount_captured, "amount_refunded": c.amount_refunded,
             "application": null, "application_fee": null, "application_fee_amount": null,
@@ -240,6 +276,8 @@ impl Renderer<'_> {
             "calculated_statement_descriptor": "SANDBOX SELLER", "captured": c.captured,
             "created": c.created, "currency": c.currency, "customer": null,
             "description": c.description, "disputed": false,
+        });
+        extend(&mut out, json!({
             "failure_balance_transaction": null, "failure_code": null,
             "failure_message": null, "fraud_details": {}, "livemode": self.live,
             "metadata": {}, "on_behalf_of": null,
@@ -253,34 +291,17 @@ impl Renderer<'_> {
             },
             "paid": true, "payment_intent": c.payment_intent,
             "payment_method": c.payment_method,
-            "payment_method_details": {
-                "card": {
-                    "amount_authorized": c.amount, "authorization_code": "123456",
-                    "brand": card.brand, "capture_before": card.capture_before,
-                    "checks": {
-                        "address_line1_check": "pass", "address_postal_code_check": "pass",
-                        "cvc_check": "pass",
-                    },
-                    "country": "US", "exp_month": card.exp_month, "exp_year": card.exp_year,
-                    "extended_authorization": { "status": "disabled" },
-                    "fingerprint": card.fingerprint, "funding": card.funding,
-                    "incremental_authorization": { "status": "unavailable" },
-                    "installments": null, "last4": card.last4, "mandate": null,
-                    "multicapture": { "status": "unavailable" }, "network": card.brand,
-                    "network_token": { "used": false },
-                    "network_transaction_id": format!("{}{}", card.fingerprint, card.last4),
-                    "overcapture": { "maximum_amount_capturable": c.amount, "status": "unavailable" },
-                    "regulated_status": "unregulated", "three_d_secure": null, "wallet": null,
-                },
-                "type": "card",
-            },
+            "payment_method_details": { "card": card_details, "type": "card" },
+        }));
+        extend(&mut out, json!({
             "receipt_email": c.billing.email, "receipt_number": c.receipt_number,
             "receipt_url": format!("{}/receipts/payment/{}", self.base_url, c.id),
             "refunded": c.refunded(), "review": null, "shipping": null, "source": null,
             "source_transfer": null, "statement_descriptor": null,
             "statement_descriptor_suffix": null, "status": "succeeded",
             "transfer_data": null, "transfer_group": null,
-        })
+        }));
+        out
     }
 
     /// The refunds of a charge as a v1 list, newest first.
@@ -335,6 +356,13 @@ impl Renderer<'_> {
             },
             "terminated_by": a.terminated_by.map(|p| p.as_str()),
         })
+    }
+}
+
+/// Adds the fields of `more` (an object) to `out` (an object).
+fn extend(out: &mut Value, more: Value) {
+    if let (Value::Object(out), Value::Object(more)) = (out, more) {
+        out.extend(more);
     }
 }
 

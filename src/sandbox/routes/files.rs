@@ -103,13 +103,13 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
         return Err(read_error("the body is not multipart/form-data"));
     }
     let mut multipart = Multipart::from_request(req, &()).await.map_err(read_error)?;
-    let mut fields = url::form_urlencoded::Serializer::new(String::new());
+    let mut fields: Vec<(String, String)> = Vec::new();
     let mut file: Option<Upload> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(read_error)? {
         let name = field.name().unwrap_or_default().to_string();
         if name != "file" {
             let text = field.text().await.map_err(read_error)?;
-            fields.append_pair(&name, &text);
+            fields.push((name, text));
             continue;
         }
         let filename = field.file_name().unwrap_or("upload").to_string();
@@ -138,7 +138,10 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
             size,
         });
     }
-    let mut params = Params::parse(fields.finish().as_bytes())?;
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut params = Params::parse(encoded.as_bytes())?;
     params.merge(ctx.params.clone());
     params.allow(&["purpose", "file", "file_link_data", "expand"])?;
     let purpose = params.required_str("purpose")?.to_string();
