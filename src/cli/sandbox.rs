@@ -55,8 +55,13 @@ async fn serve(args: Args) -> Result<(), String> {
         sandbox.add_orders(args.orders);
     }
     let base = sandbox.base_url();
-    println!("Stripe sandbox listening on {base} (api and files host), seed: {}", args.seed);
-    println!("Demo key:  {DEMO_KEY}  (any sk_test_/rk_test_ key works; live keys see empty live data)");
+    println!(
+        "Stripe sandbox listening on {base} (api and files host), seed: {}",
+        args.seed
+    );
+    println!(
+        "Demo key:  {DEMO_KEY}  (any sk_test_/rk_test_ key works; live keys see empty live data)"
+    );
     println!("Faults:    {faults_text}");
     println!();
     println!("Try:");

@@ -27,7 +27,10 @@ pub(crate) fn check_paths(paths: &[String]) -> Result<(), ApiError> {
             ));
         }
         if path.split('.').any(str::is_empty) {
-            return Err(ApiError::param("expand", format!("Invalid expand path: {path}")));
+            return Err(ApiError::param(
+                "expand",
+                format!("Invalid expand path: {path}"),
+            ));
         }
     }
     Ok(())
@@ -44,7 +47,10 @@ pub(crate) fn apply(r: &Renderer<'_>, value: &mut Value, paths: &[String]) -> Re
 }
 
 fn cannot(seg: &str) -> ApiError {
-    ApiError::param("expand", format!("This property cannot be expanded ({seg})."))
+    ApiError::param(
+        "expand",
+        format!("This property cannot be expanded ({seg})."),
+    )
 }
 
 fn walk(r: &Renderer<'_>, value: &mut Value, segs: &[&str], full: &str) -> Result<(), ApiError> {
@@ -113,6 +119,9 @@ mod tests {
         assert!(check_paths(&["line_items.data.price.product".into()]).is_ok());
         let err = check_paths(&["data.line_items.data.price.product".into()]).unwrap_err();
         assert_eq!(err.param.as_deref(), Some("expand"));
-        assert!(err.message.starts_with("You cannot expand more than 4 levels"));
+        assert!(
+            err.message
+                .starts_with("You cannot expand more than 4 levels")
+        );
     }
 }

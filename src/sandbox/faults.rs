@@ -395,7 +395,13 @@ mod tests {
     fn bad_specs_say_why() {
         assert!("429".parse::<FaultSpec>().is_err());
         assert!("429:1.5".parse::<FaultSpec>().is_err());
-        assert!("boom:1".parse::<FaultSpec>().unwrap_err().to_string().contains("unknown kind"));
+        assert!(
+            "boom:1"
+                .parse::<FaultSpec>()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown kind")
+        );
     }
 
     #[test]

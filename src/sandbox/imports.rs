@@ -121,17 +121,27 @@ pub(crate) enum Target {
 }
 
 /// Validates `source` in the background and records the outcome on the import.
-pub(crate) fn start(app: Arc<Shared>, key: LedgerKey, target: Target, source: PathBuf, kind: FeedKind) {
+pub(crate) fn start(
+    app: Arc<Shared>,
+    key: LedgerKey,
+    target: Target,
+    source: PathBuf,
+    kind: FeedKind,
+) {
     tokio::spawn(async move {
         let error_path = app.new_file_path();
         let path = error_path.clone();
         let analysis = tokio::task::spawn_blocking(move || analyze(&source, kind, &path))
             .await
-            .unwrap_or_else(|e| Analysis::failed(Failure {
-                code: "internal_error",
-                kind: "transient_failure",
-                message: format!("The sandbox's validator stopped unexpectedly ({e}). Upload the file again."),
-            }));
+            .unwrap_or_else(|e| {
+                Analysis::failed(Failure {
+                    code: "internal_error",
+                    kind: "transient_failure",
+                    message: format!(
+                        "The sandbox's validator stopped unexpectedly ({e}). Upload the file again."
+                    ),
+                })
+            });
         let now = app.now();
         let mut store = app.lock();
         let (ledger, rng) = store.ledger_and_rng(&key);
@@ -202,9 +212,8 @@ fn invalid(message: impl Into<String>) -> Analysis {
 /// CSV whose first column is `stripe_error_message`, followed by the row as uploaded.
 pub(crate) fn analyze(source: &Path, kind: FeedKind, error_path: &Path) -> Analysis {
     let mut sample = Vec::with_capacity(sniff::SNIFF_SAMPLE);
-    let read = File::open(source).and_then(|f| {
-        f.take(sniff::SNIFF_SAMPLE as u64).read_to_end(&mut sample)
-    });
+    let read = File::open(source)
+        .and_then(|f| f.take(sniff::SNIFF_SAMPLE as u64).read_to_end(&mut sample));
     if let Err(e) = read {
         return Analysis::failed(Failure {
             code: "file_not_found",
@@ -213,7 +222,9 @@ pub(crate) fn analyze(source: &Path, kind: FeedKind, error_path: &Path) -> Analy
         });
     }
     if sample.iter().all(u8::is_ascii_whitespace) {
-        return invalid("The file is empty. Upload a CSV with a header row and one row per product.");
+        return invalid(
+            "The file is empty. Upload a CSV with a header row and one row per product.",
+        );
     }
     let dialect = sniff::sniff(&sample);
     if dialect.encoding == TextEncoding::Utf16 || sample.contains(&0) {
@@ -245,7 +256,11 @@ pub(crate) fn analyze(source: &Path, kind: FeedKind, error_path: &Path) -> Analy
         ));
     }
     let mut by_row: BTreeMap<u64, Vec<(Option<String>, String)>> = BTreeMap::new();
-    for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
         if let Some(row) = d.row {
             by_row
                 .entry(row)
@@ -403,7 +418,10 @@ mod tests {
         let mut by_row = BTreeMap::new();
         by_row.insert(
             2,
-            vec![(Some("price".to_string()), "Write the price as `19.99 USD`.".to_string())],
+            vec![(
+                Some("price".to_string()),
+                "Write the price as `19.99 USD`.".to_string(),
+            )],
         );
         let out = dir.path().join("errors.csv");
         let (rows, samples, size) = write_report(&src, b',', &by_row, &out).unwrap();

@@ -131,7 +131,9 @@ impl Sandbox {
         let app = Router::new()
             .fallback(server::handle)
             .with_state(shared.clone())
-            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES as usize + 1024 * 1024));
+            .layer(DefaultBodyLimit::max(
+                MAX_UPLOAD_BYTES as usize + 1024 * 1024,
+            ));
         let (stop, stopped) = oneshot::channel::<()>();
         let service = app.into_make_service_with_connect_info::<Connection>();
         let task = tokio::spawn(async move {
@@ -195,7 +197,10 @@ impl Sandbox {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

@@ -81,9 +81,16 @@ pub(crate) fn v2_page<'a, T: Record>(
             "Invalid page token: use the next_page_url or previous_page_url of a list response as is.",
         )
     };
-    let cursor = page.map(decode_token).transpose()?.map(|c| c.ok_or_else(bad_page));
+    let cursor = page
+        .map(decode_token)
+        .transpose()?
+        .map(|c| c.ok_or_else(bad_page));
     let items: Vec<&T> = match cursor.transpose()? {
-        None => table.newest_first().filter(|t| keep(t)).take(limit).collect(),
+        None => table
+            .newest_first()
+            .filter(|t| keep(t))
+            .take(limit)
+            .collect(),
         Some((true, id)) => table
             .older_than(&id)
             .ok_or_else(bad_page)?

@@ -303,7 +303,10 @@ mod tests {
     #[test]
     fn bad_values_are_named_errors() {
         let p = Params::parse(b"amount=ten&limit=500").unwrap();
-        assert_eq!(p.int("amount").unwrap_err().param.as_deref(), Some("amount"));
+        assert_eq!(
+            p.int("amount").unwrap_err().param.as_deref(),
+            Some("amount")
+        );
         assert!(p.limit().is_err());
         assert_eq!(
             p.allow(&["amount"]).unwrap_err().message,

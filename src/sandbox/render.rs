@@ -106,9 +106,10 @@ impl Renderer<'_> {
 
     /// A Checkout Session (without `line_items`, which must be expanded).
     pub fn session(&self, s: &Session) -> Value {
-        let shipping = s.shipping.as_ref().map(|(name, a)| {
-            json!({ "address": address(a), "name": name })
-        });
+        let shipping = s
+            .shipping
+            .as_ref()
+            .map(|(name, a)| json!({ "address": address(a), "name": name }));
         let mut out = json!({
             "id": s.id, "object": "checkout.session",
             "adaptive_pricing": { "enabled": false }, "after_expiration": null,
@@ -123,21 +124,24 @@ impl Renderer<'_> {
             "consent": null, "consent_collection": null, "created": s.created,
             "currency": s.currency, "currency_conversion": null, "custom_fields": [],
         });
-        extend(&mut out, json!({
-            "custom_text": {
-                "after_submit": null, "shipping_address": null, "submit": null,
-                "terms_of_service_acceptance": null,
-            },
-            "customer": null, "customer_account": null, "customer_creation": "if_required",
-            "customer_details": {
-                "address": address(&s.customer.address), "business_name": null,
-                "email": s.customer.email, "individual_name": null, "name": s.customer.name,
-                "phone": s.customer.phone, "tax_exempt": "none", "tax_ids": [],
-            },
-            "customer_email": null, "discounts": [], "expires_at": s.expires_at,
-            "invoice": null, "invoice_creation": null, "livemode": self.live, "locale": null,
-            "metadata": metadata(&s.metadata), "mode": "payment",
-        }));
+        extend(
+            &mut out,
+            json!({
+                "custom_text": {
+                    "after_submit": null, "shipping_address": null, "submit": null,
+                    "terms_of_service_acceptance": null,
+                },
+                "customer": null, "customer_account": null, "customer_creation": "if_required",
+                "customer_details": {
+                    "address": address(&s.customer.address), "business_name": null,
+                    "email": s.customer.email, "individual_name": null, "name": s.customer.name,
+                    "phone": s.customer.phone, "tax_exempt": "none", "tax_ids": [],
+                },
+                "customer_email": null, "discounts": [], "expires_at": s.expires_at,
+                "invoice": null, "invoice_creation": null, "livemode": self.live, "locale": null,
+                "metadata": metadata(&s.metadata), "mode": "payment",
+            }),
+        );
         let shipping_cost = if s.amount_shipping > 0 || s.shipping.is_some() {
             json!({
                 "amount_subtotal": s.amount_shipping, "amount_tax": 0,
@@ -146,26 +150,32 @@ impl Renderer<'_> {
         } else {
             Value::Null
         };
-        extend(&mut out, json!({
-            "payment_intent": s.payment_intent, "payment_link": null,
-            "payment_method_collection": "if_required",
-            "payment_method_configuration_details": null,
-            "payment_method_options": { "card": { "request_three_d_secure": "automatic" } },
-            "payment_method_types": ["card"], "payment_status": s.payment_status,
-            "phone_number_collection": { "enabled": false }, "recovered_from": null,
-            "saved_payment_method_options": null, "setup_intent": null,
-            "shipping_address_collection": { "allowed_countries": ["US"] },
-            "shipping_cost": shipping_cost,
-        }));
-        extend(&mut out, json!({
-            "shipping_options": [], "status": s.status, "submit_type": null,
-            "subscription": null, "success_url": null,
-            "total_details": {
-                "amount_discount": s.amount_discount, "amount_shipping": s.amount_shipping,
-                "amount_tax": s.amount_tax,
-            },
-            "ui_mode": "hosted", "url": null,
-        }));
+        extend(
+            &mut out,
+            json!({
+                "payment_intent": s.payment_intent, "payment_link": null,
+                "payment_method_collection": "if_required",
+                "payment_method_configuration_details": null,
+                "payment_method_options": { "card": { "request_three_d_secure": "automatic" } },
+                "payment_method_types": ["card"], "payment_status": s.payment_status,
+                "phone_number_collection": { "enabled": false }, "recovered_from": null,
+                "saved_payment_method_options": null, "setup_intent": null,
+                "shipping_address_collection": { "allowed_countries": ["US"] },
+                "shipping_cost": shipping_cost,
+            }),
+        );
+        extend(
+            &mut out,
+            json!({
+                "shipping_options": [], "status": s.status, "submit_type": null,
+                "subscription": null, "success_url": null,
+                "total_details": {
+                    "amount_discount": s.amount_discount, "amount_shipping": s.amount_shipping,
+                    "amount_tax": s.amount_tax,
+                },
+                "ui_mode": "hosted", "url": null,
+            }),
+        );
         out
     }
 
@@ -187,7 +197,11 @@ impl Renderer<'_> {
 
     /// The `taxes` of a line item (only present when requested).
     pub fn line_item_taxes(&self, li: &LineItem) -> Value {
-        let Some(rate) = li.tax_rate.as_ref().and_then(|id| self.ledger.tax_rates.get(id)) else {
+        let Some(rate) = li
+            .tax_rate
+            .as_ref()
+            .and_then(|id| self.ledger.tax_rates.get(id))
+        else {
             return json!([]);
         };
         json!([{
@@ -204,14 +218,19 @@ impl Renderer<'_> {
             .iter()
             .map(|li| self.line_item(li, &s.currency))
             .collect();
-        v1_envelope(&format!("/v1/checkout/sessions/{}/line_items", s.id), data, false)
+        v1_envelope(
+            &format!("/v1/checkout/sessions/{}/line_items", s.id),
+            data,
+            false,
+        )
     }
 
     /// A PaymentIntent, with the preview `agent_details`.
     pub fn payment_intent(&self, p: &PaymentIntent) -> Value {
-        let agent = p.agent.as_ref().map(|a| {
-            json!({ "name": a.name, "network_business_profile": a.profile })
-        });
+        let agent = p
+            .agent
+            .as_ref()
+            .map(|a| json!({ "name": a.name, "network_business_profile": a.profile }));
         let mut out = json!({
             "id": p.id, "object": "payment_intent", "agent_details": agent,
             "amount": p.amount, "amount_capturable": p.amount_capturable,
@@ -223,23 +242,29 @@ impl Renderer<'_> {
             "confirmation_method": "automatic", "created": p.created, "currency": p.currency,
             "customer": null, "customer_account": null, "description": p.description,
         });
-        extend(&mut out, json!({
-            "excluded_payment_method_types": null, "last_payment_error": null,
-            "latest_charge": p.latest_charge, "livemode": self.live,
-            "metadata": metadata(&p.metadata), "next_action": null,
-            "on_behalf_of": null, "payment_method": p.payment_method,
-            "payment_method_configuration_details": null,
-            "payment_method_options": {
-                "card": { "capture_method": null, "request_three_d_secure": "automatic" },
-            },
-            "payment_method_types": ["card"], "processing": null,
-        }));
-        extend(&mut out, json!({
-            "receipt_email": p.receipt_email, "review": null, "setup_future_usage": null,
-            "shipping": null, "source": null, "statement_descriptor": null,
-            "statement_descriptor_suffix": null, "status": p.status, "transfer_data": null,
-            "transfer_group": null,
-        }));
+        extend(
+            &mut out,
+            json!({
+                "excluded_payment_method_types": null, "last_payment_error": null,
+                "latest_charge": p.latest_charge, "livemode": self.live,
+                "metadata": metadata(&p.metadata), "next_action": null,
+                "on_behalf_of": null, "payment_method": p.payment_method,
+                "payment_method_configuration_details": null,
+                "payment_method_options": {
+                    "card": { "capture_method": null, "request_three_d_secure": "automatic" },
+                },
+                "payment_method_types": ["card"], "processing": null,
+            }),
+        );
+        extend(
+            &mut out,
+            json!({
+                "receipt_email": p.receipt_email, "review": null, "setup_future_usage": null,
+                "shipping": null, "source": null, "statement_descriptor": null,
+                "statement_descriptor_suffix": null, "status": p.status, "transfer_data": null,
+                "transfer_group": null,
+            }),
+        );
         out
     }
 
@@ -260,14 +285,17 @@ impl Renderer<'_> {
             "incremental_authorization": { "status": "unavailable" },
         });
         let mut card_details = card_details;
-        extend(&mut card_details, json!({
-            "installments": null, "last4": card.last4, "mandate": null,
-            "multicapture": { "status": "unavailable" }, "network": card.brand,
-            "network_token": { "used": false },
-            "network_transaction_id": format!("{}{}", card.fingerprint, card.last4),
-            "overcapture": { "maximum_amount_capturable": c.amount, "status": "unavailable" },
-            "regulated_status": "unregulated", "three_d_secure": null, "wallet": null,
-        }));
+        extend(
+            &mut card_details,
+            json!({
+                "installments": null, "last4": card.last4, "mandate": null,
+                "multicapture": { "status": "unavailable" }, "network": card.brand,
+                "network_token": { "used": false },
+                "network_transaction_id": format!("{}{}", card.fingerprint, card.last4),
+                "overcapture": { "maximum_amount_capturable": c.amount, "status": "unavailable" },
+                "regulated_status": "unregulated", "three_d_secure": null, "wallet": null,
+            }),
+        );
         let mut out = json!({
             "id": c.id, "object": "charge", "amount": c.amount,
             "amount_captured": c.amount_captured, "amount_refunded": c.amount_refunded,
@@ -277,30 +305,36 @@ impl Renderer<'_> {
             "created": c.created, "currency": c.currency, "customer": null,
             "description": c.description, "disputed": false,
         });
-        extend(&mut out, json!({
-            "failure_balance_transaction": null, "failure_code": null,
-            "failure_message": null, "fraud_details": {}, "livemode": self.live,
-            "metadata": {}, "on_behalf_of": null,
-            "outcome": {
-                "advice_code": null, "network_advice_code": null,
-                "network_decline_code": null, "network_status": "approved_by_network",
-                "reason": null,
-                "risk_level": if c.risk_score >= 65 { "elevated" } else { "normal" },
-                "risk_score": c.risk_score, "seller_message": "Payment complete.",
-                "type": "authorized",
-            },
-            "paid": true, "payment_intent": c.payment_intent,
-            "payment_method": c.payment_method,
-            "payment_method_details": { "card": card_details, "type": "card" },
-        }));
-        extend(&mut out, json!({
-            "receipt_email": c.billing.email, "receipt_number": c.receipt_number,
-            "receipt_url": format!("{}/receipts/payment/{}", self.base_url, c.id),
-            "refunded": c.refunded(), "review": null, "shipping": null, "source": null,
-            "source_transfer": null, "statement_descriptor": null,
-            "statement_descriptor_suffix": null, "status": "succeeded",
-            "transfer_data": null, "transfer_group": null,
-        }));
+        extend(
+            &mut out,
+            json!({
+                "failure_balance_transaction": null, "failure_code": null,
+                "failure_message": null, "fraud_details": {}, "livemode": self.live,
+                "metadata": {}, "on_behalf_of": null,
+                "outcome": {
+                    "advice_code": null, "network_advice_code": null,
+                    "network_decline_code": null, "network_status": "approved_by_network",
+                    "reason": null,
+                    "risk_level": if c.risk_score >= 65 { "elevated" } else { "normal" },
+                    "risk_score": c.risk_score, "seller_message": "Payment complete.",
+                    "type": "authorized",
+                },
+                "paid": true, "payment_intent": c.payment_intent,
+                "payment_method": c.payment_method,
+                "payment_method_details": { "card": card_details, "type": "card" },
+            }),
+        );
+        extend(
+            &mut out,
+            json!({
+                "receipt_email": c.billing.email, "receipt_number": c.receipt_number,
+                "receipt_url": format!("{}/receipts/payment/{}", self.base_url, c.id),
+                "refunded": c.refunded(), "review": null, "shipping": null, "source": null,
+                "source_transfer": null, "statement_descriptor": null,
+                "statement_descriptor_suffix": null, "status": "succeeded",
+                "transfer_data": null, "transfer_group": null,
+            }),
+        );
         out
     }
 

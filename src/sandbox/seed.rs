@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::ids;
-use super::imports::{ERROR_REPORT_PURPOSE, ImportJob, Outcome, Sample, Failure};
+use super::imports::{ERROR_REPORT_PURPOSE, Failure, ImportJob, Outcome, Sample};
 use super::routes::files::CATALOG_PURPOSE;
 use super::server::Shared;
 use super::state::{
@@ -36,26 +36,146 @@ pub(crate) struct DemoCatalog {
 
 /// sku, name, description, price in cents, mpn.
 const PRODUCTS: &[(&str, &str, &str, i64, &str)] = &[
-    ("JO-MUG-SAGE-12", "Stoneware Mug, Sage, 12 oz", "Hand-glazed stoneware mug in a soft sage green. Dishwasher and microwave safe.", 2400, "SWM12-SG"),
-    ("JO-MUG-SLATE-12", "Stoneware Mug, Slate, 12 oz", "Hand-glazed stoneware mug in deep slate blue. Dishwasher and microwave safe.", 2400, "SWM12-SL"),
-    ("JO-THROW-OAT", "Chunky Knit Throw, Oatmeal", "Chunky knit throw blanket in undyed oatmeal cotton, 50 x 60 in.", 8900, "CKT5060-OT"),
-    ("JO-THROW-RUST", "Chunky Knit Throw, Rust", "Chunky knit throw blanket in rust cotton, 50 x 60 in.", 8900, "CKT5060-RS"),
-    ("JO-CANDLE-CEDAR", "Soy Candle, Cedar & Smoke", "Hand-poured soy wax candle with cedar and smoke notes, 50-hour burn.", 3200, "SC8-CDR"),
-    ("JO-CANDLE-FIG", "Soy Candle, Black Fig", "Hand-poured soy wax candle with black fig and cassis, 50-hour burn.", 3200, "SC8-FIG"),
-    ("JO-BOARD-WAL-L", "Walnut Cutting Board, Large", "End-grain walnut cutting board with juice groove, 18 x 12 in.", 12500, "WCB1812"),
-    ("JO-BOARD-WAL-S", "Walnut Serving Board, Small", "Edge-grain walnut serving board with handle, 14 x 7 in.", 5800, "WSB1407"),
-    ("JO-LINEN-NAP-4", "Linen Napkins, Set of 4", "Stonewashed European flax linen napkins, 20 x 20 in, natural.", 3600, "LN4-NAT"),
-    ("JO-LINEN-RUN", "Linen Table Runner", "Stonewashed linen table runner, 16 x 90 in, natural.", 4200, "LTR1690-NAT"),
-    ("JO-PLANTER-TC-6", "Terracotta Planter, 6 in", "Unglazed terracotta planter with saucer and drainage hole, 6 in.", 2200, "TCP6"),
-    ("JO-PLANTER-TC-10", "Terracotta Planter, 10 in", "Unglazed terracotta planter with saucer and drainage hole, 10 in.", 3900, "TCP10"),
-    ("JO-LAMP-BRASS", "Brass Task Lamp", "Adjustable brass desk lamp with linen shade and dimmer, E26 bulb.", 14900, "BTL-01"),
-    ("JO-VASE-BUD-3", "Ceramic Bud Vases, Set of 3", "Matte ceramic bud vases in three heights, white, sand and clay.", 4600, "CBV3-MIX"),
-    ("JO-BASKET-SEA", "Seagrass Storage Basket", "Hand-woven seagrass basket with handles, 16 in diameter.", 5400, "SSB16"),
-    ("JO-PILLOW-IND", "Indigo Pillow Cover, 20 in", "Hand-dyed indigo cotton pillow cover with hidden zip, 20 x 20 in.", 3800, "IPC20"),
-    ("JO-TOWEL-TK-2", "Turkish Bath Towels, Set of 2", "Peshtemal cotton bath towels, quick-drying, 36 x 70 in.", 5600, "TBT2-GRY"),
-    ("JO-KETTLE-ENM", "Enamel Tea Kettle", "Enamel-on-steel stovetop kettle, 2 qt, cream with wood handle.", 6800, "ETK2-CRM"),
-    ("JO-SPOON-OLV-3", "Olivewood Spoons, Set of 3", "Hand-carved olivewood cooking spoons, food-safe oil finish.", 2900, "OWS3"),
-    ("JO-BLANKET-WOOL", "Merino Wool Blanket, Queen", "Lightweight merino wool blanket, 90 x 90 in, heather grey.", 19800, "MWB-Q-HG"),
+    (
+        "JO-MUG-SAGE-12",
+        "Stoneware Mug, Sage, 12 oz",
+        "Hand-glazed stoneware mug in a soft sage green. Dishwasher and microwave safe.",
+        2400,
+        "SWM12-SG",
+    ),
+    (
+        "JO-MUG-SLATE-12",
+        "Stoneware Mug, Slate, 12 oz",
+        "Hand-glazed stoneware mug in deep slate blue. Dishwasher and microwave safe.",
+        2400,
+        "SWM12-SL",
+    ),
+    (
+        "JO-THROW-OAT",
+        "Chunky Knit Throw, Oatmeal",
+        "Chunky knit throw blanket in undyed oatmeal cotton, 50 x 60 in.",
+        8900,
+        "CKT5060-OT",
+    ),
+    (
+        "JO-THROW-RUST",
+        "Chunky Knit Throw, Rust",
+        "Chunky knit throw blanket in rust cotton, 50 x 60 in.",
+        8900,
+        "CKT5060-RS",
+    ),
+    (
+        "JO-CANDLE-CEDAR",
+        "Soy Candle, Cedar & Smoke",
+        "Hand-poured soy wax candle with cedar and smoke notes, 50-hour burn.",
+        3200,
+        "SC8-CDR",
+    ),
+    (
+        "JO-CANDLE-FIG",
+        "Soy Candle, Black Fig",
+        "Hand-poured soy wax candle with black fig and cassis, 50-hour burn.",
+        3200,
+        "SC8-FIG",
+    ),
+    (
+        "JO-BOARD-WAL-L",
+        "Walnut Cutting Board, Large",
+        "End-grain walnut cutting board with juice groove, 18 x 12 in.",
+        12500,
+        "WCB1812",
+    ),
+    (
+        "JO-BOARD-WAL-S",
+        "Walnut Serving Board, Small",
+        "Edge-grain walnut serving board with handle, 14 x 7 in.",
+        5800,
+        "WSB1407",
+    ),
+    (
+        "JO-LINEN-NAP-4",
+        "Linen Napkins, Set of 4",
+        "Stonewashed European flax linen napkins, 20 x 20 in, natural.",
+        3600,
+        "LN4-NAT",
+    ),
+    (
+        "JO-LINEN-RUN",
+        "Linen Table Runner",
+        "Stonewashed linen table runner, 16 x 90 in, natural.",
+        4200,
+        "LTR1690-NAT",
+    ),
+    (
+        "JO-PLANTER-TC-6",
+        "Terracotta Planter, 6 in",
+        "Unglazed terracotta planter with saucer and drainage hole, 6 in.",
+        2200,
+        "TCP6",
+    ),
+    (
+        "JO-PLANTER-TC-10",
+        "Terracotta Planter, 10 in",
+        "Unglazed terracotta planter with saucer and drainage hole, 10 in.",
+        3900,
+        "TCP10",
+    ),
+    (
+        "JO-LAMP-BRASS",
+        "Brass Task Lamp",
+        "Adjustable brass desk lamp with linen shade and dimmer, E26 bulb.",
+        14900,
+        "BTL-01",
+    ),
+    (
+        "JO-VASE-BUD-3",
+        "Ceramic Bud Vases, Set of 3",
+        "Matte ceramic bud vases in three heights, white, sand and clay.",
+        4600,
+        "CBV3-MIX",
+    ),
+    (
+        "JO-BASKET-SEA",
+        "Seagrass Storage Basket",
+        "Hand-woven seagrass basket with handles, 16 in diameter.",
+        5400,
+        "SSB16",
+    ),
+    (
+        "JO-PILLOW-IND",
+        "Indigo Pillow Cover, 20 in",
+        "Hand-dyed indigo cotton pillow cover with hidden zip, 20 x 20 in.",
+        3800,
+        "IPC20",
+    ),
+    (
+        "JO-TOWEL-TK-2",
+        "Turkish Bath Towels, Set of 2",
+        "Peshtemal cotton bath towels, quick-drying, 36 x 70 in.",
+        5600,
+        "TBT2-GRY",
+    ),
+    (
+        "JO-KETTLE-ENM",
+        "Enamel Tea Kettle",
+        "Enamel-on-steel stovetop kettle, 2 qt, cream with wood handle.",
+        6800,
+        "ETK2-CRM",
+    ),
+    (
+        "JO-SPOON-OLV-3",
+        "Olivewood Spoons, Set of 3",
+        "Hand-carved olivewood cooking spoons, food-safe oil finish.",
+        2900,
+        "OWS3",
+    ),
+    (
+        "JO-BLANKET-WOOL",
+        "Merino Wool Blanket, Queen",
+        "Lightweight merino wool blanket, 90 x 90 in, heather grey.",
+        19800,
+        "MWB-Q-HG",
+    ),
 ];
 
 const FIRST: &[&str] = &[
@@ -64,13 +184,23 @@ const FIRST: &[&str] = &[
     "Caleb", "Nora", "Ravi", "Elena", "Theo", "Yara", "Owen", "Mina", "Samuel",
 ];
 const LAST: &[&str] = &[
-    "Patel", "Nguyen", "Garcia", "Johnson", "Kim", "Okafor", "Rossi", "Schmidt", "Haddad",
-    "Lopez", "Brennan", "Tanaka", "Moreau", "Silva", "Cohen", "Andersen", "Reyes", "Walker",
-    "Mensah", "Novak", "Fischer", "Alvarez", "Murphy", "Chen", "Dubois",
+    "Patel", "Nguyen", "Garcia", "Johnson", "Kim", "Okafor", "Rossi", "Schmidt", "Haddad", "Lopez",
+    "Brennan", "Tanaka", "Moreau", "Silva", "Cohen", "Andersen", "Reyes", "Walker", "Mensah",
+    "Novak", "Fischer", "Alvarez", "Murphy", "Chen", "Dubois",
 ];
 const STREETS: &[&str] = &[
-    "Maple Ave", "Oak St", "Cedar Ln", "Elm St", "Willow Way", "Park Blvd", "Lakeview Dr",
-    "Hillcrest Rd", "Sunset Ave", "Juniper Ct", "River Rd", "Birch St",
+    "Maple Ave",
+    "Oak St",
+    "Cedar Ln",
+    "Elm St",
+    "Willow Way",
+    "Park Blvd",
+    "Lakeview Dr",
+    "Hillcrest Rd",
+    "Sunset Ave",
+    "Juniper Ct",
+    "River Rd",
+    "Birch St",
 ];
 /// city, state, ZIP, sales tax percent.
 const PLACES: &[(&str, &str, &str, f64)] = &[
@@ -242,31 +372,48 @@ fn card(rng: &mut StdRng, now: i64) -> Card {
         80..92 => "amex",
         _ => "discover",
     };
-    let year = chrono::DateTime::from_timestamp(now, 0)
-        .map_or(2026, |d| chrono::Datelike::year(&d));
+    let year =
+        chrono::DateTime::from_timestamp(now, 0).map_or(2026, |d| chrono::Datelike::year(&d));
     Card {
         brand,
         last4: format!("{:04}", rng.random_range(0..10_000)),
         exp_month: rng.random_range(1..=12),
         exp_year: year + rng.random_range(1..=5),
-        funding: if rng.random_range(0..4) == 0 { "debit" } else { "credit" },
+        funding: if rng.random_range(0..4) == 0 {
+            "debit"
+        } else {
+            "credit"
+        },
         fingerprint: ids::token(rng, 16),
         capture_before: None,
     }
 }
 
 fn receipt(rng: &mut StdRng) -> String {
-    format!("{:04}-{:04}", rng.random_range(1000..10_000), rng.random_range(1000..10_000))
+    format!(
+        "{:04}-{:04}",
+        rng.random_range(1000..10_000),
+        rng.random_range(1000..10_000)
+    )
 }
 
 /// Adds `count` orders created over the last `spread_days` days. The oldest few awaiting
 /// capture have deadlines less than a day away.
-pub(crate) fn orders(ledger: &mut Ledger, rng: &mut StdRng, now: i64, count: usize, spread_days: i64) {
+pub(crate) fn orders(
+    ledger: &mut Ledger,
+    rng: &mut StdRng,
+    now: i64,
+    count: usize,
+    spread_days: i64,
+) {
     let catalog = ensure_catalog(ledger, rng, now);
     for i in 0..count {
         let (created, fate) = match i {
             // Authorizations that must be captured within a day.
-            0..3 => (now - 6 * DAY - rng.random_range(2..20) * HOUR, Fate::AwaitingCapture),
+            0..3 => (
+                now - 6 * DAY - rng.random_range(2..20) * HOUR,
+                Fate::AwaitingCapture,
+            ),
             // Authorizations with days to spare.
             3..6 => (now - rng.random_range(4..60) * HOUR, Fate::AwaitingCapture),
             // Carts an agent is still filling.
@@ -280,7 +427,9 @@ pub(crate) fn orders(ledger: &mut Ledger, rng: &mut StdRng, now: i64, count: usi
                     match roll % 50 {
                         0..3 => Fate::Canceled,
                         3..5 => Fate::Expired,
-                        5..9 => Fate::RefundedFull { in_two: roll % 3 == 0 },
+                        5..9 => Fate::RefundedFull {
+                            in_two: roll % 3 == 0,
+                        },
                         9..13 => Fate::RefundedPartial,
                         _ => Fate::Captured,
                     }
@@ -383,7 +532,8 @@ fn order(
         let pi_id = format!("pi_3{}", ids::token(rng, 23));
         let charge_id = format!("ch_3{}", ids::token(rng, 23));
         let pm = ids::v1(rng, "pm");
-        let manual = matches!(fate, Fate::AwaitingCapture | Fate::Canceled) || rng.random_range(0..10) < 6;
+        let manual =
+            matches!(fate, Fate::AwaitingCapture | Fate::Canceled) || rng.random_range(0..10) < 6;
         let captured = !matches!(fate, Fate::AwaitingCapture | Fate::Canceled);
         let mut card = card(rng, now);
         if manual {
@@ -411,12 +561,23 @@ fn order(
             receipt_number: captured.then(|| receipt(rng)),
             balance_transaction: captured.then(|| ids::v1(rng, "txn")),
             risk_score: rng.random_range(2..72),
-            description: Some(format!("Juniper & Oak order via {}", agent.as_ref().map_or("an agent", |a| a.name.as_str()))),
+            description: Some(format!(
+                "Juniper & Oak order via {}",
+                agent.as_ref().map_or("an agent", |a| a.name.as_str())
+            )),
         });
         let (pi_status, canceled_at, cancellation_reason) = match fate {
             Fate::AwaitingCapture => ("requires_capture", None, None),
             Fate::Canceled => {
-                let reason = *pick(rng, &["requested_by_customer", "abandoned", "fraudulent", "duplicate"]);
+                let reason = *pick(
+                    rng,
+                    &[
+                        "requested_by_customer",
+                        "abandoned",
+                        "fraudulent",
+                        "duplicate",
+                    ],
+                );
                 let at = (created + rng.random_range(HOUR..20 * HOUR)).min(now - 60);
                 ("canceled", Some(at), Some(reason.to_string()))
             }
@@ -428,7 +589,11 @@ fn order(
             seq,
             created,
             amount: total,
-            amount_capturable: if fate == Fate::AwaitingCapture { total } else { 0 },
+            amount_capturable: if fate == Fate::AwaitingCapture {
+                total
+            } else {
+                0
+            },
             amount_received: if captured { total } else { 0 },
             currency: "usd".into(),
             status: pi_status,
@@ -445,14 +610,24 @@ fn order(
         let refunds: Vec<(i64, &str)> = match fate {
             Fate::RefundedFull { in_two: true } => {
                 let first = total / 3;
-                vec![(first, "requested_by_customer"), (total - first, "requested_by_customer")]
+                vec![
+                    (first, "requested_by_customer"),
+                    (total - first, "requested_by_customer"),
+                ]
             }
             Fate::RefundedFull { in_two: false } => {
-                vec![(total, *pick(rng, &["requested_by_customer", "duplicate", "fraudulent"]))]
+                vec![(
+                    total,
+                    *pick(rng, &["requested_by_customer", "duplicate", "fraudulent"]),
+                )]
             }
             Fate::RefundedPartial => {
                 let first_line = line_items.first().map_or(total / 2, |l| l.amount_total);
-                let amount = if first_line < total { first_line } else { total * rng.random_range(20..60) / 100 };
+                let amount = if first_line < total {
+                    first_line
+                } else {
+                    total * rng.random_range(20..60) / 100
+                };
                 vec![(amount.max(100), "requested_by_customer")]
             }
             _ => Vec::new(),
@@ -463,7 +638,10 @@ fn order(
             at = (at + rng.random_range(HOUR..4 * DAY)).min(now - 30);
             let seq = next_seq(ledger);
             let mut metadata = BTreeMap::new();
-            metadata.insert("support_ticket".to_string(), format!("JO-{}", rng.random_range(10_000..99_999)));
+            metadata.insert(
+                "support_ticket".to_string(),
+                format!("JO-{}", rng.random_range(10_000..99_999)),
+            );
             ledger.refunds.insert(Refund {
                 id: format!("re_3{}", ids::token(rng, 23)),
                 seq,
@@ -515,14 +693,14 @@ fn order(
 /// Agreements in every status: the four order agents confirmed, others pending or ended.
 fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now: i64) {
     let add = |ledger: &mut Ledger,
-                   rng: &mut StdRng,
-                   name: &str,
-                   profile: String,
-                   age_days: i64,
-                   by: Party,
-                   seller: Option<i64>,
-                   orchestrator: Option<i64>,
-                   terminated: Option<(i64, Party)>| {
+               rng: &mut StdRng,
+               name: &str,
+               profile: String,
+               age_days: i64,
+               by: Party,
+               seller: Option<i64>,
+               orchestrator: Option<i64>,
+               terminated: Option<(i64, Party)>| {
         let created = now - age_days * DAY;
         let seq = ledger.next_seq();
         ledger.agreements.insert(Agreement {
@@ -539,18 +717,72 @@ fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now:
         });
     };
     for (i, (agent, _)) in catalog.agents.iter().enumerate() {
-        let by = if i % 2 == 0 { Party::Orchestrator } else { Party::Seller };
-        add(ledger, rng, &agent.name, agent.profile.clone(), 75 - i as i64 * 5, by, Some(3), Some(1), None);
+        let by = if i % 2 == 0 {
+            Party::Orchestrator
+        } else {
+            Party::Seller
+        };
+        add(
+            ledger,
+            rng,
+            &agent.name,
+            agent.profile.clone(),
+            75 - i as i64 * 5,
+            by,
+            Some(3),
+            Some(1),
+            None,
+        );
     }
     let profile = |rng: &mut StdRng| ids::moded(rng, "profile", false);
     let p = profile(rng);
-    add(ledger, rng, "Cartographer AI", p, 3, Party::Orchestrator, None, Some(0), None);
+    add(
+        ledger,
+        rng,
+        "Cartographer AI",
+        p,
+        3,
+        Party::Orchestrator,
+        None,
+        Some(0),
+        None,
+    );
     let p = profile(rng);
-    add(ledger, rng, "Tandem Shopper", p, 1, Party::Seller, None, None, None);
+    add(
+        ledger,
+        rng,
+        "Tandem Shopper",
+        p,
+        1,
+        Party::Seller,
+        None,
+        None,
+        None,
+    );
     let p = profile(rng);
-    add(ledger, rng, "Parcel Pilot", p, 40, Party::Orchestrator, Some(5), Some(0), Some((20 * 24, Party::Orchestrator)));
+    add(
+        ledger,
+        rng,
+        "Parcel Pilot",
+        p,
+        40,
+        Party::Orchestrator,
+        Some(5),
+        Some(0),
+        Some((20 * 24, Party::Orchestrator)),
+    );
     let p = profile(rng);
-    add(ledger, rng, "Quickcart Agent", p, 30, Party::Seller, Some(0), Some(30), Some((9 * 24, Party::Seller)));
+    add(
+        ledger,
+        rng,
+        "Quickcart Agent",
+        p,
+        30,
+        Party::Seller,
+        Some(0),
+        Some(30),
+        Some((9 * 24, Party::Seller)),
+    );
 }
 
 fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
@@ -570,8 +802,14 @@ fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
                 }
             }
         }
-        let link = format!("https://juniper-oak.example.com/products/{}", sku.to_ascii_lowercase());
-        let image = format!("https://images.example.com/juniper-oak/{}.jpg", sku.to_ascii_lowercase());
+        let link = format!(
+            "https://juniper-oak.example.com/products/{}",
+            sku.to_ascii_lowercase()
+        );
+        let image = format!(
+            "https://images.example.com/juniper-oak/{}.jpg",
+            sku.to_ascii_lowercase()
+        );
         let code = gtin(&format!("0850017{i:05}"));
         out.push_str(&format!(
             "{sku},\"{title}\",\"{description}\",{link},Juniper & Oak,{code},{mpn},{image},{availability},{},{price}\n",
@@ -608,7 +846,12 @@ fn store_file(
 }
 
 /// Past imports: v1 ImportSets (succeeded, with errors, failed) and v2 catalog imports.
-fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64) -> io::Result<()> {
+fn past_imports(
+    ledger: &mut Ledger,
+    rng: &mut StdRng,
+    shared: &Shared,
+    now: i64,
+) -> io::Result<()> {
     let rows = PRODUCTS.len() as u64;
     let good = catalog_csv(&[]);
     let broken = [
@@ -618,8 +861,16 @@ fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64
     ];
     let bad = catalog_csv(&broken);
     let messages = [
-        (3usize, "price", "price: Write the price as an amount with a period and a currency code, e.g. `89.00 USD`."),
-        (9, "availability", "availability: `instock` is not allowed; use in_stock, out_of_stock, preorder or backorder."),
+        (
+            3usize,
+            "price",
+            "price: Write the price as an amount with a period and a currency code, e.g. `89.00 USD`.",
+        ),
+        (
+            9,
+            "availability",
+            "availability: `instock` is not allowed; use in_stock, out_of_stock, preorder or backorder.",
+        ),
         (14, "title", "title: The title is required."),
     ];
     let header = bad.lines().next().unwrap_or_default();
@@ -646,7 +897,15 @@ fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64
 
     // v1: a clean catalog 20 days ago.
     let created = now - 20 * DAY;
-    let file = store_file(ledger, rng, shared, created, "juniper-oak-catalog.csv", CATALOG_PURPOSE, &good)?;
+    let file = store_file(
+        ledger,
+        rng,
+        shared,
+        created,
+        "juniper-oak-catalog.csv",
+        CATALOG_PURPOSE,
+        &good,
+    )?;
     let seq = ledger.next_seq();
     ledger.import_sets.insert(ImportSet {
         id: ids::moded(rng, "impset", false),
@@ -654,14 +913,33 @@ fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64
         created,
         file,
         standard_data_format: "product_catalog_feed".into(),
-        job: ImportJob::finished(Outcome { rows, ..Outcome::default() }),
+        job: ImportJob::finished(Outcome {
+            rows,
+            ..Outcome::default()
+        }),
     });
     // v1: three bad rows 9 days ago.
     let created = now - 9 * DAY;
-    let file = store_file(ledger, rng, shared, created, "juniper-oak-catalog-fall.csv", CATALOG_PURPOSE, &bad)?;
+    let file = store_file(
+        ledger,
+        rng,
+        shared,
+        created,
+        "juniper-oak-catalog-fall.csv",
+        CATALOG_PURPOSE,
+        &bad,
+    )?;
     let seq = ledger.next_seq();
     let set_id = ids::moded(rng, "impset", false);
-    let errors = store_file(ledger, rng, shared, created + 40, &format!("{set_id}_errors.csv"), ERROR_REPORT_PURPOSE, &report)?;
+    let errors = store_file(
+        ledger,
+        rng,
+        shared,
+        created + 40,
+        &format!("{set_id}_errors.csv"),
+        ERROR_REPORT_PURPOSE,
+        &report,
+    )?;
     ledger.import_sets.insert(ImportSet {
         id: set_id,
         seq,
@@ -679,7 +957,15 @@ fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64
     // v1: an inventory file without its id column, 8 days ago.
     let created = now - 8 * DAY + 2 * HOUR;
     let inventory = "sku,availability,inventory_quantity\nJO-MUG-SAGE-12,in_stock,40\nJO-THROW-OAT,out_of_stock,0\n";
-    let file = store_file(ledger, rng, shared, created, "inventory-update.csv", CATALOG_PURPOSE, inventory)?;
+    let file = store_file(
+        ledger,
+        rng,
+        shared,
+        created,
+        "inventory-update.csv",
+        CATALOG_PURPOSE,
+        inventory,
+    )?;
     let seq = ledger.next_seq();
     ledger.import_sets.insert(ImportSet {
         id: ids::moded(rng, "impset", false),
@@ -697,14 +983,34 @@ fn past_imports(ledger: &mut Ledger, rng: &mut StdRng, shared: &Shared, now: i64
         }),
     });
     // v2: product upsert with errors 2 days ago, inventory upsert yesterday.
-    for (age, kind, with_errors) in [(2 * DAY, FeedKind::Product, true), (DAY - 3 * HOUR, FeedKind::Inventory, false)] {
+    for (age, kind, with_errors) in [
+        (2 * DAY, FeedKind::Product, true),
+        (DAY - 3 * HOUR, FeedKind::Inventory, false),
+    ] {
         let created = now - age;
         let id = ids::moded(rng, "pcimprt", false);
         let outcome = if with_errors {
-            let errors = store_file(ledger, rng, shared, created + 50, &format!("{id}_errors.csv"), ERROR_REPORT_PURPOSE, &report)?;
-            Outcome { rows, error_rows: 3, error_file: Some(errors), samples: samples(&messages), failure: None }
+            let errors = store_file(
+                ledger,
+                rng,
+                shared,
+                created + 50,
+                &format!("{id}_errors.csv"),
+                ERROR_REPORT_PURPOSE,
+                &report,
+            )?;
+            Outcome {
+                rows,
+                error_rows: 3,
+                error_file: Some(errors),
+                samples: samples(&messages),
+                failure: None,
+            }
         } else {
-            Outcome { rows: 8, ..Outcome::default() }
+            Outcome {
+                rows: 8,
+                ..Outcome::default()
+            }
         };
         let seq = ledger.next_seq();
         let mut metadata = BTreeMap::new();

@@ -477,4 +477,3 @@ pub(crate) fn unrecognized(method: &Method, path: &str) -> ApiError {
         ))
     }
 }
-

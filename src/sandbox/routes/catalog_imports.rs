@@ -176,13 +176,15 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     }
     let feed_type = match body.get("feed_type").and_then(Value::as_str) {
         None => return Err(ApiError::missing("feed_type")),
-        Some(s @ ("product" | "inventory" | "pricing" | "promotion")) => {
-            s.parse::<FeedKind>().map_err(|e| ApiError::param("feed_type", e))?
-        }
+        Some(s @ ("product" | "inventory" | "pricing" | "promotion")) => s
+            .parse::<FeedKind>()
+            .map_err(|e| ApiError::param("feed_type", e))?,
         Some(other) => {
             return Err(ApiError::param(
                 "feed_type",
-                format!("Invalid feed_type `{other}`: use product, inventory, pricing or promotion."),
+                format!(
+                    "Invalid feed_type `{other}`: use product, inventory, pricing or promotion."
+                ),
             ));
         }
     };
@@ -264,7 +266,10 @@ fn rfc3339_param(ctx: &Ctx, name: &str) -> Result<Option<i64>, ApiError> {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|d| Some(d.timestamp()))
             .map_err(|_| {
-                ApiError::param(name, format!("Invalid {name}: `{s}` is not an RFC 3339 time."))
+                ApiError::param(
+                    name,
+                    format!("Invalid {name}: `{s}` is not an RFC 3339 time."),
+                )
             }),
     }
 }
@@ -292,19 +297,14 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let feed_type = p.str("feed_type")?.map(str::to_string);
     let status = p.str("status")?.map(str::to_string);
     let mut store = app.lock();
-    let statuses: HashMap<String, String> = with_render(
-        &mut store,
-        &ctx.key,
-        &app.base_url,
-        ctx.now,
-        |c| {
+    let statuses: HashMap<String, String> =
+        with_render(&mut store, &ctx.key, &app.base_url, ctx.now, |c| {
             c.ledger
                 .catalog_imports
                 .values()
                 .map(|i| (i.id.clone(), status_of(i, c.now).to_string()))
                 .collect()
-        },
-    );
+        });
     let page_token = p.str("page")?.map(str::to_string);
     let query = filters_query(ctx, limit);
     with_render(&mut store, &ctx.key, &app.base_url, ctx.now, |c| {
@@ -315,7 +315,9 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
                 && gte.is_none_or(|t| i.created >= t)
                 && lt.is_none_or(|t| i.created < t)
                 && lte.is_none_or(|t| i.created <= t)
-                && feed_type.as_deref().is_none_or(|f| i.feed_type.as_str() == f)
+                && feed_type
+                    .as_deref()
+                    .is_none_or(|f| i.feed_type.as_str() == f)
                 && status
                     .as_deref()
                     .is_none_or(|s| statuses.get(&i.id).is_some_and(|have| have == s))
@@ -378,7 +380,12 @@ fn plain(status: StatusCode, message: String) -> Response {
 }
 
 /// `PUT /_sandbox/uploads/:token`: the pre-signed upload of a v2 import's file.
-pub(crate) async fn upload(app: &Arc<Shared>, token: &str, method: &Method, req: Request) -> Response {
+pub(crate) async fn upload(
+    app: &Arc<Shared>,
+    token: &str,
+    method: &Method,
+    req: Request,
+) -> Response {
     if *method != Method::PUT {
         return plain(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -495,14 +502,21 @@ pub(crate) async fn download(app: &Arc<Shared>, token: &str, method: &Method) ->
         let slot = store.downloads.get(token).cloned();
         slot.and_then(|slot| {
             let ledger = store.ledger(&slot.key);
-            ledger
-                .files
-                .get(&slot.file_id)
-                .map(|f| (slot.expires_at, f.path.clone(), f.kind.clone(), f.filename.clone()))
+            ledger.files.get(&slot.file_id).map(|f| {
+                (
+                    slot.expires_at,
+                    f.path.clone(),
+                    f.kind.clone(),
+                    f.filename.clone(),
+                )
+            })
         })
     };
     let Some((expires_at, path, kind, filename)) = found else {
-        return plain(StatusCode::FORBIDDEN, "This download URL is not valid.".into());
+        return plain(
+            StatusCode::FORBIDDEN,
+            "This download URL is not valid.".into(),
+        );
     };
     if now > expires_at {
         return plain(

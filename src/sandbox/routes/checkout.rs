@@ -38,16 +38,20 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     }
     let created = p.range("created")?;
     let payment_intent = p.str("payment_intent")?;
-    let email = p
-        .0
-        .get("customer_details")
-        .and_then(|d| d.get("email"))
-        .and_then(|e| e.as_str())
-        .map(str::to_ascii_lowercase);
+    let email =
+        p.0.get("customer_details")
+            .and_then(|d| d.get("email"))
+            .and_then(|e| e.as_str())
+            .map(str::to_ascii_lowercase);
     // Sessions of customers, links and subscriptions do not exist in the sandbox.
-    let impossible = ["customer", "customer_account", "payment_link", "subscription"]
-        .iter()
-        .any(|k| p.0.contains_key(*k));
+    let impossible = [
+        "customer",
+        "customer_account",
+        "payment_link",
+        "subscription",
+    ]
+    .iter()
+    .any(|k| p.0.contains_key(*k));
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     ledger.expire_authorizations(ctx.now);
@@ -66,7 +70,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         base_url: &app.base_url,
     };
     let data = page.items.iter().map(|s| r.session(s)).collect();
-    expanded(&r, ctx, v1_envelope("/v1/checkout/sessions", data, page.has_more), false)
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/checkout/sessions", data, page.has_more),
+        false,
+    )
 }
 
 /// `GET /v1/checkout/sessions/:id`.

@@ -102,7 +102,9 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
     if !is_multipart {
         return Err(read_error("the body is not multipart/form-data"));
     }
-    let mut multipart = Multipart::from_request(req, &()).await.map_err(read_error)?;
+    let mut multipart = Multipart::from_request(req, &())
+        .await
+        .map_err(read_error)?;
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file: Option<Upload> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(read_error)? {
@@ -214,7 +216,10 @@ fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
     let fits = match kind {
         "csv" => matches!(
             ct,
-            "text/csv" | "application/csv" | "application/vnd.ms-excel" | "text/plain"
+            "text/csv"
+                | "application/csv"
+                | "application/vnd.ms-excel"
+                | "text/plain"
                 | "application/octet-stream"
         ),
         _ => matches!(
@@ -230,7 +235,11 @@ fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
             format!(
                 "The MIME type `{ct}` does not match the {kind} file `{}`. Send it as text/{}.",
                 file.filename,
-                if kind == "csv" { "csv" } else { "tab-separated-values" }
+                if kind == "csv" {
+                    "csv"
+                } else {
+                    "tab-separated-values"
+                }
             ),
         ))
     }
@@ -239,7 +248,14 @@ fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
 /// `GET /v1/files`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow(&["limit", "starting_after", "ending_before", "expand", "created", "purpose"])?;
+    p.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "created",
+        "purpose",
+    ])?;
     let purpose = p.str("purpose")?;
     let created = p.range("created")?;
     let mut store = app.lock();
@@ -254,7 +270,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         base_url: &app.base_url,
     };
     let data = page.items.iter().map(|f| r.file(f)).collect();
-    expanded(&r, ctx, v1_envelope("/v1/files", data, page.has_more), false)
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/files", data, page.has_more),
+        false,
+    )
 }
 
 /// `GET /v1/files/:id` (the api host).
@@ -289,10 +310,16 @@ pub(crate) async fn contents(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome 
 }
 
 /// A response streaming a stored file.
-pub(crate) async fn stream_file(path: &Path, kind: &str, filename: &str) -> Result<Response, ApiError> {
+pub(crate) async fn stream_file(
+    path: &Path,
+    kind: &str,
+    filename: &str,
+) -> Result<Response, ApiError> {
     let file = tokio::fs::File::open(path).await.map_err(|e| {
-        ApiError::invalid(format!("The file's contents are no longer available ({e})."))
-            .with_status(StatusCode::NOT_FOUND)
+        ApiError::invalid(format!(
+            "The file's contents are no longer available ({e})."
+        ))
+        .with_status(StatusCode::NOT_FOUND)
     })?;
     let size = file.metadata().await.map(|m| m.len()).ok();
     let mut response = Body::from_stream(ReaderStream::new(file)).into_response();

@@ -63,7 +63,11 @@ pub(crate) fn render(set: &ImportSet, live: bool) -> Value {
                     "succeeded"
                 },
                 None,
-                counts(outcome.rows, outcome.error_rows, outcome.error_file.as_deref()),
+                counts(
+                    outcome.rows,
+                    outcome.error_rows,
+                    outcome.error_file.as_deref(),
+                ),
             ),
         },
     };
@@ -163,18 +167,20 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     require_beta(ctx)?;
     let p = &ctx.params;
-    p.allow(&["limit", "starting_after", "ending_before", "expand", "created"])?;
+    p.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "created",
+    ])?;
     let created = p.range("created")?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     let page = v1_page(&ledger.import_sets, p, "data_management.import_set", |s| {
         created.is_none_or(|r| r.contains(s.created))
     })?;
-    let data = page
-        .items
-        .iter()
-        .map(|s| render(s, ctx.key.live))
-        .collect();
+    let data = page.items.iter().map(|s| render(s, ctx.key.live)).collect();
     let r = Renderer {
         ledger,
         live: ctx.key.live,

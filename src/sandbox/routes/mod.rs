@@ -106,9 +106,7 @@ pub(crate) async fn dispatch(
 
         ["v1", "data_management", "import_sets"] if post => import_sets::create(app, ctx),
         ["v1", "data_management", "import_sets"] if get => import_sets::list(app, ctx),
-        ["v1", "data_management", "import_sets", id] if get => {
-            import_sets::retrieve(app, ctx, id)
-        }
+        ["v1", "data_management", "import_sets", id] if get => import_sets::retrieve(app, ctx, id),
 
         ["v1", "checkout", "sessions"] if get => checkout::list(app, ctx),
         ["v1", "checkout", "sessions", id] if get => checkout::retrieve(app, ctx, id),
@@ -131,9 +129,7 @@ pub(crate) async fn dispatch(
         ["v2", "commerce", "product_catalog", "imports"] if post => {
             catalog_imports::create(app, ctx)
         }
-        ["v2", "commerce", "product_catalog", "imports"] if get => {
-            catalog_imports::list(app, ctx)
-        }
+        ["v2", "commerce", "product_catalog", "imports"] if get => catalog_imports::list(app, ctx),
         ["v2", "commerce", "product_catalog", "imports", id] if get => {
             catalog_imports::retrieve(app, ctx, id)
         }

@@ -20,7 +20,10 @@ const CANCELABLE: &[&str] = &[
 ];
 
 /// Merges `metadata[k]=v` into `into`; an empty value removes the key.
-pub(crate) fn merge_metadata(into: &mut BTreeMap<String, String>, update: BTreeMap<String, String>) {
+pub(crate) fn merge_metadata(
+    into: &mut BTreeMap<String, String>,
+    update: BTreeMap<String, String>,
+) {
     if update.is_empty() {
         into.clear();
     }
@@ -36,7 +39,14 @@ pub(crate) fn merge_metadata(into: &mut BTreeMap<String, String>, update: BTreeM
 /// `GET /v1/payment_intents`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow(&["limit", "starting_after", "ending_before", "expand", "created", "customer"])?;
+    p.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "created",
+        "customer",
+    ])?;
     let created = p.range("created")?;
     let customer = p.str("customer")?.is_some();
     let mut store = app.lock();
@@ -51,7 +61,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         base_url: &app.base_url,
     };
     let data = page.items.iter().map(|pi| r.payment_intent(pi)).collect();
-    expanded(&r, ctx, v1_envelope("/v1/payment_intents", data, page.has_more), false)
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/payment_intents", data, page.has_more),
+        false,
+    )
 }
 
 /// `GET /v1/payment_intents/:id`.
@@ -211,7 +226,10 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     p.allow(&["cancellation_reason", "expand"])?;
     let reason = p.str("cancellation_reason")?.map(str::to_string);
     if let Some(r) = reason.as_deref() {
-        if !matches!(r, "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned") {
+        if !matches!(
+            r,
+            "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned"
+        ) {
             return Err(ApiError::param(
                 "cancellation_reason",
                 format!(

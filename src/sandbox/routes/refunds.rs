@@ -218,7 +218,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         base_url: &app.base_url,
     };
     let data = page.items.iter().map(|re| r.refund(re)).collect();
-    expanded(&r, ctx, v1_envelope("/v1/refunds", data, page.has_more), false)
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/refunds", data, page.has_more),
+        false,
+    )
 }
 
 /// `GET /v1/refunds/:id`.
