@@ -1,4 +1,4 @@
-//! Feed imports (v1 ImportSets and v2 catalog imports): validating the uploaded file with the
+//! Feed imports (v1 `ImportSets` and v2 catalog imports): validating the uploaded file with the
 //! feed engine, writing the error report, and the progress a poller sees over a few seconds.
 
 use std::collections::BTreeMap;

@@ -92,7 +92,7 @@ impl Renderer<'_> {
         })
     }
 
-    /// A TaxRate.
+    /// A `TaxRate`.
     pub fn tax_rate(&self, t: &TaxRate) -> Value {
         json!({
             "id": t.id, "object": "tax_rate", "active": true, "country": t.country,
@@ -225,7 +225,7 @@ impl Renderer<'_> {
         )
     }
 
-    /// A PaymentIntent, with the preview `agent_details`.
+    /// A `PaymentIntent`, with the preview `agent_details`.
     pub fn payment_intent(&self, p: &PaymentIntent) -> Value {
         let agent = p
             .agent

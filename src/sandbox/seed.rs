@@ -845,7 +845,7 @@ fn store_file(
     Ok(id)
 }
 
-/// Past imports: v1 ImportSets (succeeded, with errors, failed) and v2 catalog imports.
+/// Past imports: v1 `ImportSets` (succeeded, with errors, failed) and v2 catalog imports.
 fn past_imports(
     ledger: &mut Ledger,
     rng: &mut StdRng,

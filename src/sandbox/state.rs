@@ -253,14 +253,14 @@ pub(crate) struct Session {
     pub metadata: BTreeMap<String, String>,
 }
 
-/// The agent behind a PaymentIntent (preview `agent_details`).
+/// The agent behind a `PaymentIntent` (preview `agent_details`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AgentRef {
     pub name: String,
     pub profile: String,
 }
 
-/// A PaymentIntent (`pi_…`).
+/// A `PaymentIntent` (`pi_…`).
 #[derive(Debug, Clone)]
 pub(crate) struct PaymentIntent {
     pub id: String,
@@ -345,7 +345,7 @@ pub(crate) struct Refund {
     pub balance_transaction: String,
 }
 
-/// A v1 ImportSet (`impset_…`).
+/// A v1 `ImportSet` (`impset_…`).
 #[derive(Debug)]
 pub(crate) struct ImportSet {
     pub id: String,

@@ -1,4 +1,4 @@
-//! v1 Data Management ImportSets (private preview, behind the `udap_beta=v1` version flag).
+//! v1 Data Management `ImportSets` (private preview, behind the `udap_beta=v1` version flag).
 
 use std::sync::Arc;
 
@@ -37,7 +37,7 @@ fn require_beta(ctx: &Ctx) -> Result<(), ApiError> {
     }
 }
 
-/// The ImportSet as the API shows it now.
+/// The `ImportSet` as the API shows it now.
 pub(crate) fn render(set: &ImportSet, live: bool) -> Value {
     let counts = |processed: u64, errors: u64, file: Option<&str>| {
         json!({

@@ -1,4 +1,4 @@
-//! PaymentIntents (retrieve, list, capture, cancel) and their charges.
+//! `PaymentIntents` (retrieve, list, capture, cancel) and their charges.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use crate::sandbox::pagination::{v1_envelope, v1_page};
 use crate::sandbox::render::{Renderer, rfc3339};
 use crate::sandbox::server::Shared;
 
-/// Statuses a PaymentIntent can be canceled from.
+/// Statuses a `PaymentIntent` can be canceled from.
 const CANCELABLE: &[&str] = &[
     "requires_payment_method",
     "requires_capture",

@@ -185,7 +185,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     expanded(&r, ctx, value, true)
 }
 
-/// `GET /v1/refunds`, optionally for one charge or PaymentIntent.
+/// `GET /v1/refunds`, optionally for one charge or `PaymentIntent`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
     p.allow(&[
