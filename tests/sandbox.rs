@@ -1,4 +1,4 @@
-//! The embedded sandbox driven over raw HTTP (reqwest + serde_json), the way Stripe's own
+//! The embedded sandbox driven over raw HTTP (reqwest + `serde_json`), the way Stripe's own
 //! guides and any client would talk to it.
 
 use std::collections::HashSet;
@@ -154,7 +154,7 @@ async fn all_sessions(api: &Api, extra: &str) -> Vec<Value> {
     loop {
         let mut path = format!("/v1/checkout/sessions?limit=100{extra}");
         if let Some(c) = &cursor {
-            path.push_str(&format!("&starting_after={c}"));
+            path = format!("{path}&starting_after={c}");
         }
         let page = api.get(&path).await.ok();
         let data = page["data"].as_array().unwrap().clone();
@@ -562,7 +562,7 @@ async fn capture_follows_the_state_rules() {
 
     // Past capture_before the authorization is gone.
     let late = waiting[2]["id"].as_str().unwrap();
-    sandbox.advance_clock(Duration::from_secs(8 * 86_400));
+    sandbox.advance_clock(Duration::from_hours(192));
     let expired = api
         .post(&format!("/v1/payment_intents/{late}/capture"), &[])
         .await;
@@ -749,7 +749,8 @@ async fn poll_until_done(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_and_import_sets_run_to_a_terminal_state() {
     let (sandbox, api) = demo().await;
-    let csv = "id,title,price\nJO-1,Mug,24.00 USD\nJO-2,Throw,89.00 USD\nJO-3,Candle,32.00 USD\n";
+    // A valid inventory feed: the sandbox checks uploads with the real feed rules.
+    let csv = "id,availability,availability_date,inventory_quantity\nJO-1,in_stock,,24\nJO-2,out_of_stock,,0\nJO-3,in_stock,,32\n";
     let file = api
         .upload("catalog.csv", "text/csv", csv.as_bytes().to_vec())
         .await
@@ -773,7 +774,7 @@ async fn files_and_import_sets_run_to_a_terminal_state() {
 
     let form = [
         ("file", file_id),
-        ("standard_data_format", "product_catalog_feed"),
+        ("standard_data_format", "inventory_feed"),
     ];
     let no_beta = api.post("/v1/data_management/import_sets", &form).await;
     assert_eq!(no_beta.status, StatusCode::BAD_REQUEST);
@@ -893,7 +894,7 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
     let created = api
         .post_json(
             "/v2/commerce/product_catalog/imports",
-            &json!({"feed_type": "product", "mode": "upsert", "metadata": {"batch": "7"}}),
+            &json!({"feed_type": "inventory", "mode": "upsert", "metadata": {"batch": "7"}}),
         )
         .await
         .ok();
@@ -907,7 +908,8 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
         .as_str()
         .unwrap();
     assert!(url.starts_with(&api.base));
-    let csv = "id,title\nA,One\nB,Two\n";
+    let csv =
+        "id,availability,availability_date,inventory_quantity\nA,in_stock,,1\nB,out_of_stock,,0\n";
     let put = api.client.put(url).body(csv).send().await.unwrap();
     assert_eq!(put.status(), StatusCode::OK);
     let again = api.client.put(url).body(csv).send().await.unwrap();
@@ -949,7 +951,7 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
     let (status, report) = api.raw(&link).await;
     assert_eq!(status, StatusCode::OK);
     assert!(report.starts_with("stripe_error_message,"));
-    sandbox.advance_clock(Duration::from_secs(6 * 60));
+    sandbox.advance_clock(Duration::from_mins(6));
     let (status, _) = api.raw(&link).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the link expired");
     let fresh = api

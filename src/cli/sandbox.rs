@@ -52,7 +52,8 @@ async fn serve(args: Args) -> Result<(), String> {
         )
     })?;
     if args.orders > 0 {
-        sandbox.add_orders(args.orders);
+        let added = sandbox.add_orders(args.orders);
+        println!("Added {added} extra orders.");
     }
     let base = sandbox.base_url();
     println!(

@@ -41,7 +41,7 @@ pub(crate) fn apply(r: &Renderer<'_>, value: &mut Value, paths: &[String]) -> Re
     check_paths(paths)?;
     for path in paths {
         let segs: Vec<&str> = path.split('.').collect();
-        walk(r, value, &segs, path)?;
+        walk(r, value, &segs)?;
     }
     Ok(())
 }
@@ -53,7 +53,7 @@ fn cannot(seg: &str) -> ApiError {
     )
 }
 
-fn walk(r: &Renderer<'_>, value: &mut Value, segs: &[&str], full: &str) -> Result<(), ApiError> {
+fn walk(r: &Renderer<'_>, value: &mut Value, segs: &[&str]) -> Result<(), ApiError> {
     let Some((seg, rest)) = segs.split_first() else {
         return Ok(());
     };
@@ -82,14 +82,14 @@ fn walk(r: &Renderer<'_>, value: &mut Value, segs: &[&str], full: &str) -> Resul
         }
         Value::Array(items) => {
             for item in items {
-                walk(r, item, rest, full)?;
+                walk(r, item, rest)?;
             }
             return Ok(());
         }
         Value::Object(_) => {}
         _ => return Err(cannot(seg)),
     }
-    walk(r, field, rest, full)
+    walk(r, field, rest)
 }
 
 /// Properties left out unless expanded.

@@ -97,8 +97,11 @@ impl ImportJob {
         match &self.outcome {
             Some(outcome) if elapsed >= PROCESSING_TIME => Phase::Done(outcome),
             Some(outcome) => {
-                let fraction = (elapsed - PENDING_TIME).as_secs_f64()
-                    / (PROCESSING_TIME - PENDING_TIME).as_secs_f64();
+                let fraction = elapsed.checked_sub(PENDING_TIME).unwrap().as_secs_f64()
+                    / PROCESSING_TIME
+                        .checked_sub(PENDING_TIME)
+                        .unwrap()
+                        .as_secs_f64();
                 let fraction = fraction.clamp(0.0, 0.95);
                 Phase::Processing {
                     processed: (outcome.rows as f64 * fraction) as u64,
@@ -171,10 +174,10 @@ pub(crate) fn start(
                 }
             }
             Target::Catalog(id) => {
-                if let Some(import) = ledger.catalog_imports.get_mut(&id) {
-                    if let Some(job) = &mut import.job {
-                        job.outcome = Some(outcome);
-                    }
+                if let Some(import) = ledger.catalog_imports.get_mut(&id)
+                    && let Some(job) = &mut import.job
+                {
+                    job.outcome = Some(outcome);
                 }
             }
         }
@@ -377,7 +380,7 @@ fn write_report(
             w.flush()
                 .map_err(|e| format!("The sandbox could not write the error report ({e})."))?;
             drop(w);
-            Some(std::fs::metadata(error_path).map(|m| m.len()).unwrap_or(0))
+            Some(std::fs::metadata(error_path).map_or(0, |m| m.len()))
         }
         None => None,
     };
@@ -392,8 +395,12 @@ mod tests {
     fn rows_are_counted_and_garbage_fails_with_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("good.csv");
-        std::fs::write(&good, "id,title\nA,One\nB,Two\nC,\"Three, quoted\"\n").unwrap();
-        let a = analyze(&good, FeedKind::Product, &dir.path().join("e1.csv"));
+        std::fs::write(
+            &good,
+            "id,availability,availability_date,inventory_quantity\nA,in_stock,,1\nB,\"out_of_stock\",,0\nC,preorder,2030-01-01,5\n",
+        )
+        .unwrap();
+        let a = analyze(&good, FeedKind::Inventory, &dir.path().join("e1.csv"));
         assert_eq!(a.outcome.rows, 3);
         assert!(a.outcome.failure.is_none());
 

@@ -15,6 +15,10 @@
 //! # Ok(()) }
 //! ```
 
+// Handlers return Stripe-shaped error bodies (`ApiError`, ~140 bytes) by value on purpose:
+// they become the HTTP response as they are, and the sandbox is not a hot path.
+#![allow(clippy::result_large_err)]
+
 mod auth;
 mod errors;
 mod expand;
@@ -179,6 +183,7 @@ impl Sandbox {
 
     /// Adds `count` generated agent orders over the last 60 days to the test-mode platform
     /// account (for pagination tests and benchmarks). Returns how many orders it now has.
+    #[must_use]
     pub fn add_orders(&self, count: usize) -> usize {
         let now = self.shared.now();
         let mut store = self.shared.lock();

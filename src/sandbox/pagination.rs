@@ -81,10 +81,7 @@ pub(crate) fn v2_page<'a, T: Record>(
             "Invalid page token: use the next_page_url or previous_page_url of a list response as is.",
         )
     };
-    let cursor = page
-        .map(decode_token)
-        .transpose()?
-        .map(|c| c.ok_or_else(bad_page));
+    let cursor = page.map(|t| decode_token(t).ok_or_else(bad_page));
     let items: Vec<&T> = match cursor.transpose()? {
         None => table
             .newest_first()
@@ -111,13 +108,13 @@ pub(crate) fn v2_page<'a, T: Record>(
     let next = items.last().and_then(|last| {
         let more = table
             .older_than(last.id())
-            .is_some_and(|mut it| it.any(|t| keep(t)));
+            .is_some_and(|mut it| it.any(&keep));
         more.then(|| encode_token(true, last.id()))
     });
     let previous = items.first().and_then(|first| {
         let more = table
             .newer_than(first.id())
-            .is_some_and(|mut it| it.any(|t| keep(t)));
+            .is_some_and(|mut it| it.any(keep));
         more.then(|| encode_token(false, first.id()))
     });
     Ok(V2Page {
@@ -155,18 +152,18 @@ fn encode_token(older: bool, id: &str) -> String {
     format!("page_{}", hex::encode(raw))
 }
 
-/// `Ok(None)` when the token is malformed.
-fn decode_token(token: &str) -> Result<Option<(bool, String)>, ApiError> {
+/// `None` when the token is malformed.
+fn decode_token(token: &str) -> Option<(bool, String)> {
     let decoded = token
         .strip_prefix("page_")
         .and_then(|h| hex::decode(h).ok())
         .and_then(|b| String::from_utf8(b).ok());
-    Ok(decoded.and_then(|s| {
+    decoded.and_then(|s| {
         let mut chars = s.chars();
         match chars.next() {
             Some('n') => Some((true, chars.as_str().to_string())),
             Some('p') => Some((false, chars.as_str().to_string())),
             _ => None,
         }
-    }))
+    })
 }

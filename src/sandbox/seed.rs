@@ -4,6 +4,7 @@
 //! one with an error report. Deterministic apart from the dates, which follow "now".
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::io;
 
 use rand::rngs::StdRng;
@@ -811,10 +812,11 @@ fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
             sku.to_ascii_lowercase()
         );
         let code = gtin(&format!("0850017{i:05}"));
-        out.push_str(&format!(
-            "{sku},\"{title}\",\"{description}\",{link},Juniper & Oak,{code},{mpn},{image},{availability},{},{price}\n",
+        let _ = writeln!(
+            out,
+            "{sku},\"{title}\",\"{description}\",{link},Juniper & Oak,{code},{mpn},{image},{availability},{},{price}",
             10 + (i * 7) % 40
-        ));
+        );
     }
     out
 }
@@ -877,7 +879,7 @@ fn past_imports(
     let mut report = format!("stripe_error_message,{header}\n");
     for (row, _, message) in &messages {
         if let Some(line) = bad.lines().nth(row + 1) {
-            report.push_str(&format!("\"{message}\",{line}\n"));
+            let _ = writeln!(report, "\"{message}\",{line}");
         }
     }
     let samples = |ledger_rows: &[(usize, &str, &str)]| -> Vec<Sample> {

@@ -330,14 +330,11 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
     if is_upload {
         upload = Some(req);
     } else {
-        let bytes = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
-            Ok(b) => b,
-            Err(_) => {
-                return error_response(
-                    &ApiError::invalid("The request body is larger than 1 MB.")
-                        .with_status(StatusCode::PAYLOAD_TOO_LARGE),
-                );
-            }
+        let Ok(bytes) = axum::body::to_bytes(req.into_body(), MAX_BODY).await else {
+            return error_response(
+                &ApiError::invalid("The request body is larger than 1 MB.")
+                    .with_status(StatusCode::PAYLOAD_TOO_LARGE),
+            );
         };
         if is_v2 {
             if !bytes.iter().all(u8::is_ascii_whitespace) {

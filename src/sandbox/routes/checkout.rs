@@ -28,13 +28,13 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
     p.allow(LIST_PARAMS)?;
     let status = p.str("status")?;
-    if let Some(s) = status {
-        if !matches!(s, "open" | "complete" | "expired") {
-            return Err(ApiError::param(
-                "status",
-                format!("Invalid status: must be one of open, complete, or expired (got `{s}`)."),
-            ));
-        }
+    if let Some(s) = status
+        && !matches!(s, "open" | "complete" | "expired")
+    {
+        return Err(ApiError::param(
+            "status",
+            format!("Invalid status: must be one of open, complete, or expired (got `{s}`)."),
+        ));
     }
     let created = p.range("created")?;
     let payment_intent = p.str("payment_intent")?;

@@ -196,10 +196,10 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
 /// Catalog files must be CSV or TSV, with a MIME type that matches.
 fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
     if kind != "csv" && kind != "tsv" {
-        if let Some(ct) = file.content_type.as_deref() {
-            if ct.starts_with("text/csv") || ct.starts_with("text/tab-separated-values") {
-                return Ok(());
-            }
+        if let Some(ct) = file.content_type.as_deref()
+            && (ct.starts_with("text/csv") || ct.starts_with("text/tab-separated-values"))
+        {
+            return Ok(());
         }
         return Err(ApiError::param(
             "file",

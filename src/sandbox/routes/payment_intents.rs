@@ -225,19 +225,19 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let p = &ctx.params;
     p.allow(&["cancellation_reason", "expand"])?;
     let reason = p.str("cancellation_reason")?.map(str::to_string);
-    if let Some(r) = reason.as_deref() {
-        if !matches!(
+    if let Some(r) = reason.as_deref()
+        && !matches!(
             r,
             "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned"
-        ) {
-            return Err(ApiError::param(
-                "cancellation_reason",
-                format!(
-                    "Invalid cancellation_reason: must be one of duplicate, fraudulent, \
+        )
+    {
+        return Err(ApiError::param(
+            "cancellation_reason",
+            format!(
+                "Invalid cancellation_reason: must be one of duplicate, fraudulent, \
                      requested_by_customer, or abandoned (got `{r}`)."
-                ),
-            ));
-        }
+            ),
+        ));
     }
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);

@@ -35,16 +35,16 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         ));
     }
     let reason = p.str("reason")?.map(str::to_string);
-    if let Some(r) = reason.as_deref() {
-        if !matches!(r, "duplicate" | "fraudulent" | "requested_by_customer") {
-            return Err(ApiError::param(
-                "reason",
-                format!(
-                    "Invalid reason: must be one of duplicate, fraudulent, or \
+    if let Some(r) = reason.as_deref()
+        && !matches!(r, "duplicate" | "fraudulent" | "requested_by_customer")
+    {
+        return Err(ApiError::param(
+            "reason",
+            format!(
+                "Invalid reason: must be one of duplicate, fraudulent, or \
                      requested_by_customer (got `{r}`)."
-                ),
-            ));
-        }
+            ),
+        ));
     }
     let metadata = p.metadata()?.unwrap_or_default();
     let currency = p.str("currency")?.map(str::to_ascii_lowercase);
@@ -92,13 +92,13 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
                 )
                 .with_param("payment_intent")
             })?;
-            if let Some(c) = charge {
-                if c != latest {
-                    return Err(ApiError::param(
-                        "charge",
-                        format!("Charge {c} does not belong to PaymentIntent {pi_id}."),
-                    ));
-                }
+            if let Some(c) = charge
+                && c != latest
+            {
+                return Err(ApiError::param(
+                    "charge",
+                    format!("Charge {c} does not belong to PaymentIntent {pi_id}."),
+                ));
             }
             (pi_id.to_string(), latest)
         }
@@ -125,16 +125,16 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         )
         .with_param("charge"));
     }
-    if let Some(c) = currency.as_deref() {
-        if c != charge.currency {
-            return Err(ApiError::param(
-                "currency",
-                format!(
-                    "The refund currency ({c}) must match the charge currency ({}).",
-                    charge.currency
-                ),
-            ));
-        }
+    if let Some(c) = currency.as_deref()
+        && c != charge.currency
+    {
+        return Err(ApiError::param(
+            "currency",
+            format!(
+                "The refund currency ({c}) must match the charge currency ({}).",
+                charge.currency
+            ),
+        ));
     }
     if charge.refunded() {
         return Err(ApiError::state(
@@ -202,10 +202,10 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let pi = p.str("payment_intent")?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    if let Some(pi) = pi {
-        if ledger.payment_intents.get(pi).is_none() {
-            return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
-        }
+    if let Some(pi) = pi
+        && ledger.payment_intents.get(pi).is_none()
+    {
+        return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
     }
     let page = v1_page(&ledger.refunds, p, "refund", |re| {
         created.is_none_or(|r| r.contains(re.created))
