@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use seller_console::cli;
 
 #[derive(Debug, Parser)]
-#[command(name = "seller-console", version, about = "Seller Console for Stripe's Agentic Commerce Suite")]
+#[command(
+    name = "seller-console",
+    version,
+    about = "Seller Console for Stripe's Agentic Commerce Suite"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -222,7 +222,11 @@ mod tests {
     #[test]
     fn key_shape_messages() {
         assert!(check_key_shape("sk_test_51HabcdefXYZ").is_ok());
-        assert!(check_key_shape("pk_test_51Habcdef").unwrap_err().contains("publishable"));
+        assert!(
+            check_key_shape("pk_test_51Habcdef")
+                .unwrap_err()
+                .contains("publishable")
+        );
         assert!(check_key_shape("hello").is_err());
         assert!(check_key_shape("").is_err());
         assert!(check_account_shape("acct_123").is_ok());
@@ -241,7 +245,10 @@ mod tests {
         book.active = Some(id.clone());
         book.save(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("51Habcdef"), "the key must never be written: {text}");
+        assert!(
+            !text.contains("51Habcdef"),
+            "the key must never be written: {text}"
+        );
         assert!(text.contains("sk_test_…4242"));
         let loaded = ProfileBook::load(&path).unwrap();
         assert_eq!(loaded, book);
@@ -256,6 +263,10 @@ mod tests {
         let path = dir.path().join("none.json");
         assert_eq!(ProfileBook::load(&path).unwrap(), ProfileBook::default());
         std::fs::write(&path, b"{not json").unwrap();
-        assert!(ProfileBook::load(&path).unwrap_err().contains("Could not read"));
+        assert!(
+            ProfileBook::load(&path)
+                .unwrap_err()
+                .contains("Could not read")
+        );
     }
 }

@@ -502,17 +502,15 @@ pub fn check_totals(checkout: &Value) -> Check {
             .find(|e| e.get("type").and_then(Value::as_str) == Some(kind))
             .and_then(|e| int(e, "amount"))
     };
-    let mut expect = |kind: &str, want: i64, why: String| match amount(kind) {
-        Some(got) if got != want => {
-            problems.push(format!("the {kind} total is {got} but {why} = {want}"))
-        }
-        _ => {}
+    let mismatch = |kind: &str, want: i64, why: String| match amount(kind) {
+        Some(got) if got != want => Some(format!("the {kind} total is {got} but {why} = {want}")),
+        _ => None,
     };
-    expect(
+    problems.extend(mismatch(
         "items_base_amount",
         base_sum,
         "the line base amounts add up to".to_owned(),
-    );
+    ));
     if let Some(d) = amount("discount")
         && d.abs() != discount_sum
     {
@@ -521,22 +519,22 @@ pub fn check_totals(checkout: &Value) -> Check {
         ));
     }
     let subtotal = base_sum - discount_sum;
-    expect(
+    problems.extend(mismatch(
         "subtotal",
         subtotal,
         format!("items {base_sum} − discount {discount_sum}"),
-    );
+    ));
     let fulfillment_why = match selected {
         Some(id) => format!("the selected option {id} costs"),
         None => "with no option selected it is".to_owned(),
     };
-    expect("fulfillment", ship, fulfillment_why);
+    problems.extend(mismatch("fulfillment", ship, fulfillment_why));
     let tax = tax_sum + ship_tax;
-    expect(
+    problems.extend(mismatch(
         "tax",
         tax,
         format!("line tax {tax_sum} + fulfillment tax {ship_tax}"),
-    );
+    ));
     let known = [
         "items_base_amount",
         "discount",
