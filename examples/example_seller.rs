@@ -21,7 +21,7 @@ struct Args {
     /// Port to listen on (127.0.0.1 only).
     #[arg(long, default_value_t = 4242)]
     port: u16,
-    /// Endpoint secret to verify Stripe-Signature with (or set STRIPE_HOOK_SECRET).
+    /// Endpoint secret to verify Stripe-Signature with (or set `STRIPE_HOOK_SECRET`).
     #[arg(long, env = "STRIPE_HOOK_SECRET", hide_env_values = true)]
     secret: String,
     /// How to behave: good, slow, wrong-shape, ignores-signature, decline-no-reason,

@@ -110,7 +110,12 @@ async fn good_seller_is_all_green_on_both_hooks() {
         ]
     );
     assert_eq!(run.status, Some(200));
-    assert_eq!(run.decision.as_ref().map(|d| d.label()), Some("approved"));
+    assert_eq!(
+        run.decision
+            .as_ref()
+            .map(seller_console::hooks::Decision::label),
+        Some("approved")
+    );
 
     let run = run_hook(&target(&seller), &customization(), RunOptions::default()).await;
     assert_all_pass(&run);
@@ -136,7 +141,11 @@ async fn good_seller_passes_every_scenario_and_the_report_says_so() {
     for result in &report.results {
         assert_all_pass(&result.run);
     }
-    let got: Vec<&str> = report.results.iter().map(|r| r.got()).collect();
+    let got: Vec<&str> = report
+        .results
+        .iter()
+        .map(seller_console::hooks::ScenarioResult::got)
+        .collect();
     assert_eq!(
         got,
         [

@@ -25,9 +25,9 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum HooksCommand {
-    /// Send a signed order approval request (finalize_checkout) and check the answer.
+    /// Send a signed order approval request (`finalize_checkout`) and check the answer.
     Approve(HookArgs),
-    /// Send a signed checkout customization request (customize_checkout) and check the answer.
+    /// Send a signed checkout customization request (`customize_checkout`) and check the answer.
     Customize(HookArgs),
     /// Run the order approval scenarios (approve, decline, large order, missing optional
     /// fields, unknown fields, out-of-stock SKU) and print a summary table.
@@ -52,7 +52,7 @@ struct SecretArgs {
 
 #[derive(Debug, ClapArgs)]
 struct HookArgs {
-    /// The hook endpoint, e.g. http://localhost:4242/hooks.
+    /// The hook endpoint, e.g. <http://localhost:4242/hooks>.
     #[arg(long)]
     url: String,
     #[command(flatten)]
@@ -60,7 +60,7 @@ struct HookArgs {
     /// Send this JSON file instead of the template (see `hooks template`).
     #[arg(long, value_name = "FILE")]
     request: Option<PathBuf>,
-    /// Products for the template, as SKU:NAME:UNIT_AMOUNT (repeatable).
+    /// Products for the template, as `SKU:NAME:UNIT_AMOUNT` (repeatable).
     #[arg(long = "item", value_name = "SKU:NAME:AMOUNT")]
     items: Vec<String>,
     /// Currency of the template.
@@ -79,12 +79,12 @@ struct HookArgs {
 
 #[derive(Debug, ClapArgs)]
 struct ScenarioArgs {
-    /// The hook endpoint, e.g. http://localhost:4242/hooks.
+    /// The hook endpoint, e.g. <http://localhost:4242/hooks>.
     #[arg(long)]
     url: String,
     #[command(flatten)]
     secret: SecretArgs,
-    /// Products to order, as SKU:NAME:UNIT_AMOUNT (repeatable).
+    /// Products to order, as `SKU:NAME:UNIT_AMOUNT` (repeatable).
     #[arg(long = "item", value_name = "SKU:NAME:AMOUNT")]
     items: Vec<String>,
     /// Currency of the orders.
@@ -131,10 +131,10 @@ struct CheckoutArgs {
 
 #[derive(Debug, ClapArgs)]
 struct TemplateArgs {
-    /// `approve` (finalize_checkout) or `customize` (customize_checkout).
+    /// `approve` (`finalize_checkout`) or `customize` (`customize_checkout`).
     #[arg(value_parser = ["approve", "customize"])]
     kind: String,
-    /// Products, as SKU:NAME:UNIT_AMOUNT (repeatable).
+    /// Products, as `SKU:NAME:UNIT_AMOUNT` (repeatable).
     #[arg(long = "item", value_name = "SKU:NAME:AMOUNT")]
     items: Vec<String>,
     /// Currency.

@@ -290,15 +290,14 @@ impl Sender<'_> {
         if !matches!(status, 200 | 201) {
             return (step, None);
         }
-        match serde_json::from_str::<Value>(&body) {
-            Ok(value @ Value::Object(_)) => (step, Some(value)),
-            _ => {
-                step.checks.push(Check::fail(
-                    names::SHAPE,
-                    format!("The body is not a JSON object: got {}.", snippet(&body)),
-                ));
-                (step, None)
-            }
+        if let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(&body) {
+            (step, Some(value))
+        } else {
+            step.checks.push(Check::fail(
+                names::SHAPE,
+                format!("The body is not a JSON object: got {}.", snippet(&body)),
+            ));
+            (step, None)
         }
     }
 }
@@ -311,10 +310,10 @@ fn int(value: &Value, key: &str) -> Option<i64> {
 #[must_use]
 pub fn checkout_shape_problems(checkout: &Value, currency: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    if !checkout
+    if checkout
         .get("id")
         .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty())
+        .is_none_or(str::is_empty)
     {
         problems.push("id must be a non-empty string".to_owned());
     }

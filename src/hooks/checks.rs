@@ -486,7 +486,7 @@ fn check_shipping_options(request: &Value, answer: &Value) -> Check {
                 "{at} has neither shipping_rate nor shipping_rate_data; give one"
             )),
             (Some(rate), None) => {
-                if !rate.as_str().is_some_and(|r| !r.is_empty()) {
+                if rate.as_str().is_none_or(str::is_empty) {
                     problems.push(format!(
                         "{at}.shipping_rate must be a shipping rate id string"
                     ));
@@ -524,7 +524,7 @@ fn rate_data_problems(at: &str, data: &Value, currency: Option<&str>, problems: 
                 (Some(got), Some(want)) if !got.eq_ignore_ascii_case(want) => {
                     problems.push(format!(
                         "{at}.fixed_amount.currency is \"{got}\" but the checkout is in \"{want}\""
-                    ))
+                    ));
                 }
                 _ => {}
             }
@@ -620,10 +620,10 @@ fn check_tax_rates(request: &Value, answer: &Value) -> Check {
                     problems.push(format!("{at} has both rate and rate_data; give only one"));
                 }
                 (None, None) => {
-                    problems.push(format!("{at} has neither rate nor rate_data; give one"))
+                    problems.push(format!("{at} has neither rate nor rate_data; give one"));
                 }
                 (Some(id), None) => {
-                    if !id.as_str().is_some_and(|r| !r.is_empty()) {
+                    if id.as_str().is_none_or(str::is_empty) {
                         problems.push(format!("{at}.rate must be a tax rate id string"));
                     }
                 }

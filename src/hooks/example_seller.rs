@@ -126,7 +126,7 @@ impl fmt::Debug for SellerConfig {
 /// A product the example seller stocks.
 struct Product {
     sku: &'static str,
-    product_id: &'static str,
+    id: &'static str,
     name: &'static str,
     unit_amount: i64,
     stock: i64,
@@ -136,21 +136,21 @@ struct Product {
 const INVENTORY: [Product; 3] = [
     Product {
         sku: "sku_tee_black_m",
-        product_id: "prod_tee",
+        id: "prod_tee",
         name: "Organic cotton tee, black, M",
         unit_amount: 2800,
         stock: 1_000,
     },
     Product {
         sku: "sku_mug_stoneware",
-        product_id: "prod_mug",
+        id: "prod_mug",
         name: "Stoneware mug, 350 ml",
         unit_amount: 1800,
         stock: 600,
     },
     Product {
         sku: "sku_candle_cedar",
-        product_id: "prod_candle",
+        id: "prod_candle",
         name: "Cedar candle, 200 g",
         unit_amount: 2400,
         stock: 400,
@@ -205,7 +205,6 @@ impl Seller {
 }
 
 /// The router of a seller configured by `config`.
-#[must_use]
 pub fn router(config: SellerConfig) -> Router {
     let seller = Arc::new(Seller {
         config,
@@ -458,7 +457,7 @@ fn render(checkout: &Checkout, mode: SellerMode) -> Value {
         "fulfillment_details": checkout.fulfillment_details,
         "line_items": [{
             "id": checkout.sku,
-            "item": {"id": product.map_or("", |p| p.product_id), "name": product.map_or("", |p| p.name),
+            "item": {"id": product.map_or("", |p| p.id), "name": product.map_or("", |p| p.name),
                      "description": product.map_or("", |p| p.name), "images": [], "unit_amount": unit},
             "quantity": checkout.quantity, "base_amount": base, "discount": discount,
             "subtotal": subtotal, "tax": tax, "total": subtotal + tax
@@ -479,19 +478,14 @@ fn render(checkout: &Checkout, mode: SellerMode) -> Value {
     })
 }
 
-fn parse_body(body: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            &format!("The body is not JSON: {e}."),
-        )
-    })
+fn parse_body(body: &Bytes) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("The body is not JSON: {e}."))
 }
 
 async fn create_checkout(State(seller): State<Shared>, body: Bytes) -> Response {
     let body = match parse_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     let Some(line) = body.pointer("/line_items/0") else {
         return error(
@@ -546,7 +540,7 @@ async fn update_checkout(
 ) -> Response {
     let body = match parse_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     let mode = seller.config.mode;
     let mut store = seller.store();
@@ -582,7 +576,7 @@ async fn confirm_checkout(
 ) -> Response {
     let body = match parse_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     let mut store = seller.store();
     let Some(checkout) = store.checkouts.get_mut(&id) else {
