@@ -571,7 +571,7 @@ pub fn check_totals(checkout: &Value) -> Check {
         return Check::fail(
             names::TOTALS,
             format!(
-                "{} Recompute totals after every change.",
+                "Totals do not add up: {} Recompute totals after every change.",
                 sentence(&problems)
             ),
         );
