@@ -346,8 +346,14 @@ impl Client {
             "status",
             filter.status.as_ref().map(CatalogImportStatus::as_str),
         );
-        q.push_opt("created_gte", filter.created_gte.map(|t| t.to_rfc3339()));
-        q.push_opt("created_lt", filter.created_lt.map(|t| t.to_rfc3339()));
+        q.push_opt(
+            "created_gte",
+            filter.created_gte.as_ref().map(DateTime::to_rfc3339),
+        );
+        q.push_opt(
+            "created_lt",
+            filter.created_lt.as_ref().map(DateTime::to_rfc3339),
+        );
         Pager::v2(self.clone(), PATH, q, ApiVersion::CatalogImports)
     }
 

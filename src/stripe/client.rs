@@ -29,9 +29,9 @@ pub const FILES_BASE: &str = "https://files.stripe.com";
 pub struct Versions {
     /// Ordinary v1 calls (refunds, capture, cancel, file metadata).
     pub default: String,
-    /// ImportSets and catalog file uploads: the beta flag `;udap_beta=v1` is required.
+    /// `ImportSets` and catalog file uploads: the beta flag `;udap_beta=v1` is required.
     pub import_set_beta: String,
-    /// Checkout Sessions and PaymentIntents with the preview fields (`agent_details`,
+    /// Checkout Sessions and `PaymentIntents` with the preview fields (`agent_details`,
     /// `price.external_reference`).
     pub agent_preview: String,
     /// v2 product catalog imports (GA in dahlia).
@@ -203,6 +203,16 @@ pub(crate) struct Upload {
     /// Multipart text fields sent before the file part; `None` sends the raw file (PUT).
     pub multipart_fields: Option<Vec<(String, String)>>,
     pub progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("path", &self.path)
+            .field("size", &self.size)
+            .field("mime", &self.mime)
+            .finish_non_exhaustive()
+    }
 }
 
 pub(crate) enum Body {
@@ -454,7 +464,7 @@ impl Client {
                 .build(&call, url.clone(), idempotency_key.as_ref())
                 .await?;
             let outcome = match request.send().await {
-                Ok(resp) => self.read(resp, read_body).await,
+                Ok(resp) => read_response(resp, read_body).await,
                 Err(e) => Outcome::Network(e),
             };
             let error = match outcome {
@@ -571,31 +581,31 @@ impl Client {
         };
         Ok(builder)
     }
+}
 
-    async fn read(&self, resp: reqwest::Response, read_body: bool) -> Outcome {
-        let status = resp.status();
-        let headers = resp.headers();
-        let request_id = header_string(headers, "request-id");
-        if status.is_success() {
-            if !read_body {
-                return Outcome::Done(Sent::Stream(resp));
-            }
-            return match resp.bytes().await {
-                Ok(body) => Outcome::Done(Sent::Read(Answer { body, request_id })),
-                Err(e) => Outcome::Network(e),
-            };
+async fn read_response(resp: reqwest::Response, read_body: bool) -> Outcome {
+    let status = resp.status();
+    let headers = resp.headers();
+    let request_id = header_string(headers, "request-id");
+    if status.is_success() {
+        if !read_body {
+            return Outcome::Done(Sent::Stream(resp));
         }
-        let should_retry = header_string(headers, "stripe-should-retry").map(|v| v == "true");
-        let reason = header_string(headers, "stripe-rate-limited-reason");
-        let body = resp.bytes().await.unwrap_or_default();
-        Outcome::Failed(ApiError::from_response(
-            status_code(status),
-            request_id,
-            should_retry,
-            reason,
-            &body,
-        ))
+        return match resp.bytes().await {
+            Ok(body) => Outcome::Done(Sent::Read(Answer { body, request_id })),
+            Err(e) => Outcome::Network(e),
+        };
     }
+    let should_retry = header_string(headers, "stripe-should-retry").map(|v| v == "true");
+    let reason = header_string(headers, "stripe-rate-limited-reason");
+    let body = resp.bytes().await.unwrap_or_default();
+    Outcome::Failed(ApiError::from_response(
+        status_code(status),
+        request_id,
+        should_retry,
+        reason,
+        &body,
+    ))
 }
 
 enum Sent {
@@ -636,7 +646,7 @@ fn describe_network(e: &reqwest::Error) -> String {
     text
 }
 
-/// Streams a file from disk in 64 KiB chunks, reporting progress as chunks leave.
+/// Streams a file from disk in 64 KB chunks, reporting progress as chunks leave.
 async fn file_body(up: &Upload) -> Result<reqwest::Body, Error> {
     let file = tokio::fs::File::open(&up.path)
         .await

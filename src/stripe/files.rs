@@ -17,7 +17,7 @@ pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 stripe_enum! {
     /// What a file is for. Only the values the console uses are named.
     pub enum FilePurpose {
-        /// Catalog feeds for ImportSets (not in the public enum; needs the beta version).
+        /// Catalog feeds for `ImportSets` (not in the public enum; needs the beta version).
         DataManagementManualUpload = "data_management_manual_upload",
         /// Evidence for disputes.
         DisputeEvidence = "dispute_evidence",

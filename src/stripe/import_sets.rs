@@ -1,8 +1,8 @@
-//! Data Management ImportSets (v1, private preview): create from an uploaded file, poll,
+//! Data Management `ImportSets` (v1, private preview): create from an uploaded file, poll,
 //! read the counters and fetch the error report.
 //!
 //! Every call carries `Stripe-Version: 2025-09-30.clover;udap_beta=v1`. Stripe has no
-//! public list endpoint for ImportSets, so the console keeps the ids it creates.
+//! public list endpoint for `ImportSets`, so the console keeps the ids it creates.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use super::model::{HasId, stripe_enum};
 use super::pagination::Pager;
 
 stripe_enum! {
-    /// Where an ImportSet is in its life.
+    /// Where an `ImportSet` is in its life.
     pub enum ImportSetStatus {
         /// Queued or processing.
         Pending = "pending",
@@ -41,7 +41,7 @@ impl ImportSetStatus {
 }
 
 stripe_enum! {
-    /// The feed format of an ImportSet.
+    /// The feed format of an `ImportSet`.
     pub enum StandardDataFormat {
         /// Full product catalog.
         ProductCatalogFeed = "product_catalog_feed",
@@ -71,7 +71,7 @@ pub struct ImportErrors {
     pub file: Option<String>,
 }
 
-/// Counters of a processed ImportSet.
+/// Counters of a processed `ImportSet`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSetResult {
     /// Rows read.
@@ -94,7 +94,7 @@ pub struct ImportSetResult {
     pub skipped_duplicates: Option<RowCount>,
 }
 
-/// An ImportSet.
+/// An `ImportSet`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportSet {
     /// `impset_…`.
@@ -151,7 +151,7 @@ impl ImportSet {
 }
 
 impl Client {
-    /// Creates an ImportSet from an uploaded `file_…`; Stripe starts processing at once.
+    /// Creates an `ImportSet` from an uploaded `file_…`; Stripe starts processing at once.
     pub async fn create_import_set(
         &self,
         file_id: &str,
@@ -169,7 +169,7 @@ impl Client {
         .await
     }
 
-    /// Retrieves an ImportSet.
+    /// Retrieves an `ImportSet`.
     pub async fn retrieve_import_set(&self, id: &str) -> Result<ImportSet, Error> {
         self.json(Call::get(
             format!("/v1/data_management/import_sets/{}", path_id(id)?),
@@ -178,7 +178,7 @@ impl Client {
         .await
     }
 
-    /// Lists ImportSets, newest first. This endpoint is not public on Stripe (it answers
+    /// Lists `ImportSets`, newest first. This endpoint is not public on Stripe (it answers
     /// 404 there); the sandbox serves it. Callers must cope with its absence.
     #[must_use]
     pub fn list_import_sets(&self, limit: u8) -> Pager<ImportSet> {

@@ -289,7 +289,7 @@ pub struct CheckoutSession {
     /// Lines, only when expanded.
     #[serde(default)]
     pub line_items: Option<List<LineItem>>,
-    /// The PaymentIntent, an id unless expanded.
+    /// The `PaymentIntent`, an id unless expanded.
     #[serde(default)]
     pub payment_intent: Option<Expandable<PaymentIntent>>,
 }
@@ -301,13 +301,13 @@ impl HasId for CheckoutSession {
 }
 
 impl CheckoutSession {
-    /// The PaymentIntent when expanded.
+    /// The `PaymentIntent` when expanded.
     #[must_use]
     pub fn payment(&self) -> Option<&PaymentIntent> {
         self.payment_intent.as_ref()?.object()
     }
 
-    /// The agent details on the PaymentIntent (preview), when expanded and present.
+    /// The agent details on the `PaymentIntent` (preview), when expanded and present.
     #[must_use]
     pub fn agent(&self) -> Option<&AgentDetails> {
         self.payment()?.agent_details.as_ref()
@@ -319,7 +319,7 @@ impl CheckoutSession {
         self.agent()?.name.as_deref()
     }
 
-    /// Placed by an AI agent: the PaymentIntent carries `agent_details`, or a line's price
+    /// Placed by an AI agent: the `PaymentIntent` carries `agent_details`, or a line's price
     /// carries a catalog `external_reference`.
     #[must_use]
     pub fn is_agent_order(&self) -> bool {
@@ -373,7 +373,7 @@ pub struct OrderFilter {
 }
 
 impl Client {
-    /// Lists orders newest first, with each PaymentIntent and its latest charge expanded
+    /// Lists orders newest first, with each `PaymentIntent` and its latest charge expanded
     /// (so agent details and capture deadlines are at hand). Resumable through the pager's
     /// checkpoint; walk newer with `Checkpoint::Before`.
     #[must_use]
@@ -395,7 +395,7 @@ impl Client {
     }
 
     /// Retrieves one order with everything the detail view shows: line items with price and
-    /// product, PaymentIntent with its latest charge. Line items beyond the first page are
+    /// product, `PaymentIntent` with its latest charge. Line items beyond the first page are
     /// fetched too.
     pub async fn retrieve_order(&self, id: &str) -> Result<CheckoutSession, Error> {
         let id = path_id(id)?;

@@ -1,4 +1,4 @@
-//! PaymentIntents and their charges: retrieve, capture (all or part), cancel, and the
+//! `PaymentIntents` and their charges: retrieve, capture (all or part), cancel, and the
 //! capture deadline.
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use super::model::{Expandable, HasId, List, Metadata, stripe_enum};
 use super::refunds::Refund;
 
 stripe_enum! {
-    /// Where a PaymentIntent is in its life.
+    /// Where a `PaymentIntent` is in its life.
     pub enum PaymentIntentStatus {
         /// Needs a payment method.
         RequiresPaymentMethod = "requires_payment_method",
@@ -44,7 +44,7 @@ stripe_enum! {
 }
 
 stripe_enum! {
-    /// Why a PaymentIntent was canceled.
+    /// Why a `PaymentIntent` was canceled.
     pub enum CancellationReason {
         /// Duplicate order.
         Duplicate = "duplicate",
@@ -157,7 +157,7 @@ pub struct Charge {
     /// Unix seconds.
     #[serde(default)]
     pub created: i64,
-    /// The PaymentIntent.
+    /// The `PaymentIntent`.
     #[serde(default)]
     pub payment_intent: Option<String>,
     /// Card or other method details.
@@ -197,7 +197,7 @@ impl Charge {
     }
 }
 
-/// A PaymentIntent.
+/// A `PaymentIntent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentIntent {
     /// `pi_…`.
@@ -275,7 +275,7 @@ impl PaymentIntent {
 }
 
 impl Client {
-    /// Retrieves a PaymentIntent with its latest charge expanded (for the capture deadline
+    /// Retrieves a `PaymentIntent` with its latest charge expanded (for the capture deadline
     /// and refund counters) and the preview `agent_details`.
     pub async fn retrieve_payment_intent(&self, id: &str) -> Result<PaymentIntent, Error> {
         let mut q = Form::new();
@@ -290,7 +290,7 @@ impl Client {
         .await
     }
 
-    /// Captures an authorized PaymentIntent: all of it, or `amount_to_capture` minor units
+    /// Captures an authorized `PaymentIntent`: all of it, or `amount_to_capture` minor units
     /// (the rest is released).
     pub async fn capture_payment_intent(
         &self,
@@ -317,7 +317,7 @@ impl Client {
         .await
     }
 
-    /// Cancels a PaymentIntent that has not been captured, releasing the authorization.
+    /// Cancels a `PaymentIntent` that has not been captured, releasing the authorization.
     pub async fn cancel_payment_intent(
         &self,
         id: &str,

@@ -1,4 +1,4 @@
-//! Refunds: create (full or partial), list for a PaymentIntent, retrieve.
+//! Refunds: create (full or partial), list for a `PaymentIntent`, retrieve.
 
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +54,7 @@ pub struct Refund {
     /// The charge refunded.
     #[serde(default)]
     pub charge: Option<String>,
-    /// The PaymentIntent refunded.
+    /// The `PaymentIntent` refunded.
     #[serde(default)]
     pub payment_intent: Option<String>,
     /// Unix seconds.
@@ -86,7 +86,7 @@ impl HasId for Refund {
 /// What to refund.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefundRequest {
-    /// The PaymentIntent to refund.
+    /// The `PaymentIntent` to refund.
     pub payment_intent: String,
     /// Minor units; `None` refunds everything that is left.
     pub amount: Option<i64>,
@@ -139,7 +139,7 @@ impl Client {
         .await
     }
 
-    /// The refunds of one PaymentIntent, newest first.
+    /// The refunds of one `PaymentIntent`, newest first.
     pub fn list_refunds(&self, payment_intent: &str) -> Result<Pager<Refund>, Error> {
         let mut q = Form::new();
         q.push("payment_intent", path_id(payment_intent)?);

@@ -201,6 +201,7 @@ pub fn parse_since(text: &str) -> Result<i64, Failure> {
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
+#[must_use]
 pub fn progress_bar(label: &str) -> Option<crate::stripe::Progress> {
     if !std::io::stderr().is_terminal() {
         return None;

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::common::{self, Common, Failure, Outcome};
-use crate::stripe::catalog_imports::{CatalogImport, CatalogImportFilter, FeedType};
+use crate::stripe::catalog_imports::{CatalogImport, CatalogImportFilter, FeedType, ImportMode};
 
 /// `imports` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -60,7 +60,7 @@ fn print_catalog_import(i: &CatalogImport) {
         "Import {} ({} feed, {})",
         i.id,
         i.feed_type,
-        i.mode.as_ref().map_or("?", |m| m.as_str())
+        i.mode.as_ref().map_or("?", ImportMode::as_str)
     );
     if let Some(created) = i.created {
         println!("  created   {}", created.format("%Y-%m-%d %H:%M UTC"));

@@ -202,7 +202,10 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
         println!(
             "  ship to   {}, {}",
             s.name.as_deref().unwrap_or("-"),
-            s.address.as_ref().map(|a| a.one_line()).unwrap_or_default()
+            s.address
+                .as_ref()
+                .map(crate::stripe::orders::Address::one_line)
+                .unwrap_or_default()
         );
     }
     if let Some(lines) = &o.line_items {
@@ -263,8 +266,12 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
             "  refund    {} {} {} {}",
             r.id,
             format_minor(r.amount, currency),
-            r.status.as_ref().map_or("", |s| s.as_str()),
-            r.reason.as_ref().map_or("", |s| s.as_str())
+            r.status
+                .as_ref()
+                .map_or("", crate::stripe::refunds::RefundStatus::as_str),
+            r.reason
+                .as_ref()
+                .map_or("", crate::stripe::refunds::RefundReason::as_str)
         );
     }
 }

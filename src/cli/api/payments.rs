@@ -4,7 +4,7 @@ use super::common::{self, Common, Failure, Outcome};
 use crate::stripe::IdempotencyKey;
 use crate::stripe::money::{format_minor, parse_major};
 use crate::stripe::payment_intents::{CancellationReason, PaymentIntent, PaymentIntentStatus};
-use crate::stripe::refunds::{RefundReason, RefundRequest};
+use crate::stripe::refunds::{RefundReason, RefundRequest, RefundStatus};
 
 /// Why a refund is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,7 +33,7 @@ pub enum CancelReasonArg {
 /// Arguments of `capture`.
 #[derive(Debug, clap::Args)]
 pub struct CaptureArgs {
-    /// The PaymentIntent (pi_…).
+    /// The payment intent (pi_…).
     pub payment_intent: String,
     /// Capture only this much, in major units (12.50); the rest is released.
     #[arg(long)]
@@ -51,7 +51,7 @@ pub struct CaptureArgs {
 /// Arguments of `refund`.
 #[derive(Debug, clap::Args)]
 pub struct RefundArgs {
-    /// The PaymentIntent (pi_…).
+    /// The payment intent (pi_…).
     pub payment_intent: String,
     /// Refund only this much, in major units (12.50); default: everything left.
     #[arg(long)]
@@ -75,7 +75,7 @@ pub struct RefundArgs {
 /// Arguments of `cancel`.
 #[derive(Debug, clap::Args)]
 pub struct CancelArgs {
-    /// The PaymentIntent (pi_…).
+    /// The payment intent (pi_…).
     pub payment_intent: String,
     /// Why.
     #[arg(long, value_enum)]
@@ -213,7 +213,7 @@ pub async fn refund(args: RefundArgs) -> Outcome {
             refund.amount,
             refund.currency.as_deref().unwrap_or(currency(&pi))
         ),
-        refund.status.as_ref().map_or("", |s| s.as_str())
+        refund.status.as_ref().map_or("", RefundStatus::as_str)
     );
     Ok(())
 }

@@ -21,7 +21,7 @@ use crate::stripe::{Error, IdempotencyKey};
 pub enum Via {
     /// v2 product catalog imports (all four feeds, upsert or replace).
     CatalogImport,
-    /// v1 ImportSets (private preview; product, inventory and pricing feeds, upsert only).
+    /// v1 import sets (private preview; product, inventory and pricing feeds, upsert only).
     ImportSet,
 }
 
