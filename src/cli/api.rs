@@ -1,14 +1,81 @@
 //! The commands that talk to the Stripe API: push, imports, orders, capture, refund, cancel,
-//! agreements.
+//! agreements. Each is thin over [`crate::stripe::Client`].
+//!
+//! The key comes from `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
+//! `--api-base` (or `STRIPE_API_BASE`) points both hosts at a sandbox; `--account` acts for a
+//! connected account; `--json` prints machine-readable output.
+
+pub mod agreements;
+pub mod common;
+pub mod imports;
+pub mod orders;
+pub mod payments;
+pub mod push;
 
 use std::process::ExitCode;
 
+use common::{Common, Failure};
+
 /// Commands over the Stripe client.
 #[derive(Debug, clap::Subcommand)]
-pub enum ApiCommand {}
+pub enum ApiCommand {
+    /// Validate a feed file, upload it and start a catalog import.
+    Push(push::Args),
+    /// Look at catalog imports and download their error reports.
+    #[command(subcommand)]
+    Imports(imports::Command),
+    /// List and show orders placed through agents.
+    #[command(subcommand)]
+    Orders(orders::Command),
+    /// Capture an authorized payment (all or part).
+    Capture(payments::CaptureArgs),
+    /// Refund a payment (all or part).
+    Refund(payments::RefundArgs),
+    /// Cancel an uncaptured payment, releasing the authorization.
+    Cancel(payments::CancelArgs),
+    /// Manage agreements with AI agents.
+    #[command(subcommand)]
+    Agreements(agreements::Command),
+}
+
+impl ApiCommand {
+    fn common(&self) -> &Common {
+        match self {
+            ApiCommand::Push(a) => &a.common,
+            ApiCommand::Imports(c) => c.common(),
+            ApiCommand::Orders(c) => c.common(),
+            ApiCommand::Capture(a) => &a.common,
+            ApiCommand::Refund(a) => &a.common,
+            ApiCommand::Cancel(a) => &a.common,
+            ApiCommand::Agreements(c) => c.common(),
+        }
+    }
+}
+
+async fn dispatch(command: ApiCommand) -> common::Outcome {
+    match command {
+        ApiCommand::Push(a) => push::run(a).await,
+        ApiCommand::Imports(c) => imports::run(c).await,
+        ApiCommand::Orders(c) => orders::run(c).await,
+        ApiCommand::Capture(a) => payments::capture(a).await,
+        ApiCommand::Refund(a) => payments::refund(a).await,
+        ApiCommand::Cancel(a) => payments::cancel(a).await,
+        ApiCommand::Agreements(c) => agreements::run(c).await,
+    }
+}
 
 /// Runs one API command.
 #[must_use]
 pub fn run(command: ApiCommand) -> ExitCode {
-    match command {}
+    let json = command.common().json;
+    let outcome = match super::block_on(dispatch(command)) {
+        Ok(outcome) => outcome,
+        Err(e) => Err(Failure::usage(format!(
+            "Could not start the async runtime: {e}"
+        ))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => common::report(&failure, json),
+    }
 }

@@ -1,1 +1,34 @@
 //! HTTP client for the Stripe endpoints the console uses. No egui.
+//!
+//! Build a [`Client`] from a [`Config`] (key, hosts, optional connected account), then call
+//! the endpoint methods, which live in one module per resource:
+//! [`files`], [`import_sets`] (v1 preview), [`catalog_imports`] (v2), [`orders`],
+//! [`payment_intents`], [`refunds`], [`agreements`] (v2 preview). Lists come back as a
+//! resumable [`Pager`]. Every mutating method takes an optional [`IdempotencyKey`]; pass the
+//! one stored with the user's action so retries and restarts never repeat it.
+//!
+//! Errors are [`Error`]s whose `Display` is a sentence for people (with the Stripe request id);
+//! the key never appears in them.
+
+pub mod agreements;
+pub mod catalog_imports;
+pub mod client;
+pub mod error;
+pub mod files;
+pub mod form;
+pub mod idempotency;
+pub mod import_sets;
+pub mod key;
+pub mod model;
+pub mod money;
+pub mod orders;
+pub mod pagination;
+pub mod payment_intents;
+pub mod rate_limit;
+pub mod refunds;
+
+pub use client::{ApiVersion, Client, Config, Progress, RetryPolicy, Versions};
+pub use error::{ApiError, Error};
+pub use idempotency::IdempotencyKey;
+pub use key::ApiKey;
+pub use pagination::{Checkpoint, Pager};

@@ -1,0 +1,262 @@
+//! What every API command shares: where the key comes from, the client, output and errors.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::stripe::{ApiKey, Client, Config, Error};
+
+/// Options every API command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// Base URL for both Stripe hosts, e.g. a sandbox's http://127.0.0.1:12111.
+    #[arg(long, env = "STRIPE_API_BASE", value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Act on behalf of a connected account.
+    #[arg(long, value_name = "acct_…")]
+    pub account: Option<String>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A command's failure: the sentence to print and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// What happened and what to do.
+    pub message: String,
+    /// The Stripe request id, when there is one.
+    pub request_id: Option<String>,
+    /// Stripe's error type and code, for `--json`.
+    pub stripe_code: Option<String>,
+    /// 1: the action failed; 2: bad input or setup; 3: refused (validation, no confirmation).
+    pub exit: u8,
+}
+
+impl Failure {
+    /// Bad input or setup (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            request_id: None,
+            stripe_code: None,
+            exit: 2,
+        }
+    }
+
+    /// Refused on purpose (exit 3).
+    pub fn refused(message: impl Into<String>) -> Failure {
+        Failure {
+            exit: 3,
+            ..Failure::usage(message)
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        let exit = if matches!(e, Error::Invalid(_)) { 2 } else { 1 };
+        Failure {
+            message: e.user_message(),
+            request_id: e.request_id().map(str::to_owned),
+            stripe_code: e
+                .api()
+                .and_then(|a| a.code.clone().or_else(|| a.error_type.clone())),
+            exit,
+        }
+    }
+}
+
+/// Result of a command.
+pub type Outcome = Result<(), Failure>;
+
+/// Where the key comes from: the seam for saved profiles.
+///
+/// Today it reads `STRIPE_API_KEY` from the environment (never from an argument, which would
+/// land in shell history and process lists). The lead adds the saved-profile lookup (OS
+/// keyring) here, ahead of the environment.
+pub fn resolve_key(_common: &Common) -> Result<ApiKey, Failure> {
+    match std::env::var("STRIPE_API_KEY") {
+        Ok(k) if !k.trim().is_empty() => ApiKey::new(&k).map_err(Failure::usage),
+        _ => Err(Failure::usage(
+            "No Stripe key: set the STRIPE_API_KEY environment variable to a secret (sk_…) or \
+             restricted (rk_…) key. For a try without an account, run `seller-console \
+             sandbox` and use the key and --api-base it prints.",
+        )),
+    }
+}
+
+/// Builds the client from the key, `--api-base` and `--account`.
+pub fn client(common: &Common) -> Result<Client, Failure> {
+    let key = resolve_key(common)?;
+    let mut config = Config::new(key);
+    if let Some(base) = common.api_base.as_deref().filter(|b| !b.trim().is_empty()) {
+        config = config.with_base_url(base)?;
+    }
+    config = config.with_account(common.account.as_deref())?;
+    Ok(Client::new(config)?)
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> Outcome {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::usage(format!("Could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Prints a failure (as JSON on stdout with `--json`, else on stderr) and gives the exit code.
+pub fn report(failure: &Failure, json: bool) -> ExitCode {
+    if json {
+        let body = serde_json::json!({
+            "error": {
+                "message": failure.message,
+                "request_id": failure.request_id,
+                "code": failure.stripe_code,
+            }
+        });
+        println!("{body:#}");
+    } else {
+        eprintln!("error: {}", failure.message);
+    }
+    ExitCode::from(failure.exit)
+}
+
+/// Asks for typed confirmation before moving live money. Refuses when nobody can answer
+/// (stdin is not a terminal): pass `--yes` in scripts.
+pub fn confirm_live(client: &Client, what: &str, yes: bool) -> Outcome {
+    if !client.is_live() || yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Failure::refused(format!(
+            "This would {what} with a LIVE key. Nobody is at the terminal to confirm, so \
+             nothing was done; add --yes to confirm in a script."
+        )));
+    }
+    eprint!("LIVE MODE: this will {what}. Type `yes` to go ahead: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::usage(format!("Could not read the confirmation: {e}")))?;
+    if line.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(Failure::refused("Not confirmed; nothing was done."))
+    }
+}
+
+/// Formats unix seconds as `2026-04-06 10:00 UTC`.
+#[must_use]
+pub fn date(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0).map_or_else(
+        || ts.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
+/// How far `deadline` (unix seconds) is from now, in words (`in 5 h`, `2 d ago`).
+#[must_use]
+pub fn relative(deadline: i64) -> String {
+    let delta = deadline - chrono::Utc::now().timestamp();
+    let (abs, future) = (delta.unsigned_abs(), delta >= 0);
+    let text = if abs < 3600 {
+        format!("{} min", abs / 60)
+    } else if abs < 48 * 3600 {
+        format!("{} h", abs / 3600)
+    } else {
+        format!("{} d", abs / 86_400)
+    };
+    if future {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
+}
+
+/// Parses `--since`: `2026-04-01`, an RFC 3339 time, or a relative `7d` / `12h`.
+pub fn parse_since(text: &str) -> Result<i64, Failure> {
+    let t = text.trim();
+    if let Some(n) = t.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
+        return Ok(chrono::Utc::now().timestamp() - n * 86_400);
+    }
+    if let Some(n) = t.strip_suffix('h').and_then(|n| n.parse::<i64>().ok()) {
+        return Ok(chrono::Utc::now().timestamp() - n * 3600);
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        && let Some(dt) = d.and_hms_opt(0, 0, 0)
+    {
+        return Ok(dt.and_utc().timestamp());
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.timestamp());
+    }
+    Err(Failure::usage(format!(
+        "`{text}` is not a date; write 2026-04-01, 2026-04-01T09:00:00Z, 7d or 12h."
+    )))
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+#[must_use]
+pub fn progress_bar(label: &str) -> Option<crate::stripe::Progress> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let label = label.to_owned();
+    let last = std::sync::Mutex::new(u64::MAX);
+    Some(std::sync::Arc::new(move |done: u64, total: u64| {
+        let pct = if total == 0 { 100 } else { done * 100 / total };
+        let mut last = last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *last == pct {
+            return;
+        }
+        *last = pct;
+        let filled = (pct / 4) as usize;
+        eprint!(
+            "\r{label} [{}{}] {pct:>3}% {:.1}/{:.1} MB",
+            "#".repeat(filled),
+            " ".repeat(25 - filled.min(25)),
+            done as f64 / 1_048_576.0,
+            total as f64 / 1_048_576.0
+        );
+        if done >= total {
+            eprintln!();
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_accepts_dates_times_and_relative_days() {
+        assert_eq!(parse_since("2026-04-01").unwrap(), 1_775_001_600);
+        assert_eq!(parse_since("2026-04-01T00:00:00Z").unwrap(), 1_775_001_600);
+        let week = parse_since("7d").unwrap();
+        assert!((chrono::Utc::now().timestamp() - week - 7 * 86_400).abs() < 5);
+        assert!(parse_since("last tuesday").is_err());
+    }
+
+    #[test]
+    fn stripe_errors_become_failures_with_request_ids() {
+        let api = crate::stripe::ApiError::from_response(
+            400,
+            Some("req_9".into()),
+            None,
+            None,
+            br#"{"error":{"type":"invalid_request_error","code":"charge_already_refunded"}}"#,
+        );
+        let f = Failure::from(Error::Api(api));
+        assert_eq!(f.exit, 1);
+        assert_eq!(f.request_id.as_deref(), Some("req_9"));
+        assert_eq!(f.stripe_code.as_deref(), Some("charge_already_refunded"));
+        assert!(f.message.contains("already been refunded"));
+    }
+}

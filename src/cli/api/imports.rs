@@ -1,0 +1,231 @@
+//! `seller-console imports list|show ID|errors ID`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::common::{self, Common, Failure, Outcome};
+use crate::stripe::catalog_imports::{CatalogImport, CatalogImportFilter, FeedType, ImportMode};
+
+/// `imports` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List recent catalog imports, newest first.
+    List {
+        /// How many to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Only this feed (product, inventory, pricing, promotion).
+        #[arg(long)]
+        feed: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show one import (pcimprt_… or impset_…): status, counts, sample errors.
+    Show {
+        /// The import id.
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Download an import's error report (CSV; first column `stripe_error_message`).
+    Errors {
+        /// The import id.
+        id: String,
+        /// Write it to this file instead of stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+impl Command {
+    /// The shared options.
+    #[must_use]
+    pub fn common(&self) -> &Common {
+        match self {
+            Command::List { common, .. }
+            | Command::Show { common, .. }
+            | Command::Errors { common, .. } => common,
+        }
+    }
+}
+
+/// Largest error report printed to stdout.
+const MAX_PRINTED_REPORT: u64 = 64 * 1024 * 1024;
+
+fn print_catalog_import(i: &CatalogImport) {
+    let (ok, failed) = i.counts();
+    println!(
+        "Import {} ({} feed, {})",
+        i.id,
+        i.feed_type,
+        i.mode.as_ref().map_or("?", ImportMode::as_str)
+    );
+    if let Some(created) = i.created {
+        println!("  created   {}", created.format("%Y-%m-%d %H:%M UTC"));
+    }
+    println!("  status    {}", i.status);
+    println!("  rows      {ok} succeeded, {failed} failed");
+    if let Some(f) = i.failure() {
+        println!(
+            "  failure   {} ({})",
+            f.failure_message.as_deref().unwrap_or("no message"),
+            f.code.as_deref().unwrap_or("no code")
+        );
+    }
+    if let Some(details) = i
+        .status_details
+        .as_ref()
+        .and_then(|d| d.succeeded_with_errors.as_ref())
+    {
+        for s in details.samples.iter().take(10) {
+            println!(
+                "  row {:>6}  {:<20} {}",
+                s.row.map_or_else(|| "?".to_owned(), |r| r.to_string()),
+                s.field.as_deref().unwrap_or(""),
+                s.error_message.as_deref().unwrap_or("")
+            );
+        }
+        if i.error_file().is_some() {
+            println!(
+                "  full report: seller-console imports errors {} --out errors.csv",
+                i.id
+            );
+        }
+    }
+}
+
+/// Runs an `imports` subcommand.
+pub async fn run(command: Command) -> Outcome {
+    let json = command.common().json;
+    let client = common::client(command.common())?;
+    match command {
+        Command::List { limit, feed, .. } => {
+            let feed_type = feed
+                .as_deref()
+                .map(|f| f.parse::<crate::feed::FeedKind>().map(FeedType::from))
+                .transpose()
+                .map_err(Failure::usage)?;
+            let filter = CatalogImportFilter {
+                feed_type,
+                limit: Some(limit.clamp(1, 100) as u8),
+                ..CatalogImportFilter::default()
+            };
+            let mut pager = client.list_catalog_imports(&filter);
+            let mut imports = Vec::new();
+            while imports.len() < limit {
+                match pager.next_page().await? {
+                    Some(page) => imports.extend(page),
+                    None => break,
+                }
+            }
+            imports.truncate(limit);
+            if json {
+                return common::print_json(&imports);
+            }
+            if imports.is_empty() {
+                println!(
+                    "No catalog imports yet. Start one with `seller-console push FILE --feed product`."
+                );
+            }
+            for i in &imports {
+                let (ok, failed) = i.counts();
+                println!(
+                    "{:<32} {:<10} {:<22} {:>7} ok {:>6} failed  {}",
+                    i.id,
+                    i.feed_type,
+                    i.status,
+                    ok,
+                    failed,
+                    i.created
+                        .map(|c| c.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Show { id, .. } => {
+            if id.starts_with("impset_") {
+                let set = client.retrieve_import_set(&id).await?;
+                if json {
+                    return common::print_json(&set);
+                }
+                let (ok, failed) = set.counts();
+                println!("Import set {}", set.id);
+                println!("  status    {}", set.status);
+                println!("  rows      {ok} succeeded, {failed} failed");
+                if let Some(reason) = &set.failed_reason {
+                    println!("  failure   {reason}");
+                }
+                if let Some(file) = set.error_file() {
+                    println!(
+                        "  error report {file}: seller-console imports errors {} --out errors.csv",
+                        set.id
+                    );
+                }
+            } else {
+                let import = client.retrieve_catalog_import(&id).await?;
+                if json {
+                    return common::print_json(&import);
+                }
+                print_catalog_import(&import);
+            }
+            Ok(())
+        }
+        Command::Errors { id, out, .. } => {
+            let error_file = if id.starts_with("impset_") {
+                let set = client.retrieve_import_set(&id).await?;
+                Some(set.error_file().map(str::to_owned))
+            } else {
+                None
+            };
+            let none = || {
+                Failure::refused(format!(
+                    "Import {id} has no error report: it is still running, succeeded in \
+                     full, or failed as a whole (see `seller-console imports show {id}`)."
+                ))
+            };
+            match (error_file, out) {
+                (Some(None), _) => Err(none()),
+                (Some(Some(file)), Some(out)) => {
+                    let n = client.download_file(&file, &out).await?;
+                    if json {
+                        return common::print_json(&serde_json::json!({"path": out, "bytes": n}));
+                    }
+                    eprintln!("Saved {n} bytes to {}", out.display());
+                    Ok(())
+                }
+                (Some(Some(file)), None) => {
+                    let bytes = client.file_contents(&file, MAX_PRINTED_REPORT).await?;
+                    write_stdout(&bytes)
+                }
+                (None, Some(out)) => {
+                    let n = client
+                        .download_catalog_import_errors(&id, &out)
+                        .await?
+                        .ok_or_else(none)?;
+                    if json {
+                        return common::print_json(&serde_json::json!({"path": out, "bytes": n}));
+                    }
+                    eprintln!("Saved {n} bytes to {}", out.display());
+                    Ok(())
+                }
+                (None, None) => {
+                    let bytes = client
+                        .catalog_import_errors(&id, MAX_PRINTED_REPORT)
+                        .await?
+                        .ok_or_else(none)?;
+                    write_stdout(&bytes)
+                }
+            }
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Outcome {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::usage(format!("Could not write to stdout: {e}")))
+}

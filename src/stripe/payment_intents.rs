@@ -1,0 +1,342 @@
+//! `PaymentIntents` and their charges: retrieve, capture (all or part), cancel, and the
+//! capture deadline.
+
+use serde::{Deserialize, Serialize};
+
+use super::client::{ApiVersion, Call, Client};
+use super::error::Error;
+use super::files::path_id;
+use super::form::Form;
+use super::idempotency::IdempotencyKey;
+use super::model::{Expandable, HasId, List, Metadata, stripe_enum};
+use super::refunds::Refund;
+
+stripe_enum! {
+    /// Where a `PaymentIntent` is in its life.
+    pub enum PaymentIntentStatus {
+        /// Needs a payment method.
+        RequiresPaymentMethod = "requires_payment_method",
+        /// Needs confirmation.
+        RequiresConfirmation = "requires_confirmation",
+        /// Needs the buyer (3-D Secure, …).
+        RequiresAction = "requires_action",
+        /// Being processed.
+        Processing = "processing",
+        /// Authorized, waiting for the seller to capture.
+        RequiresCapture = "requires_capture",
+        /// Canceled.
+        Canceled = "canceled",
+        /// Paid.
+        Succeeded = "succeeded",
+    }
+}
+
+stripe_enum! {
+    /// How funds are captured.
+    pub enum CaptureMethod {
+        /// At confirmation.
+        Automatic = "automatic",
+        /// Asynchronously after confirmation.
+        AutomaticAsync = "automatic_async",
+        /// By the seller, before the authorization expires.
+        Manual = "manual",
+    }
+}
+
+stripe_enum! {
+    /// Why a `PaymentIntent` was canceled.
+    pub enum CancellationReason {
+        /// Duplicate order.
+        Duplicate = "duplicate",
+        /// Fraud suspected.
+        Fraudulent = "fraudulent",
+        /// The buyer asked.
+        RequestedByCustomer = "requested_by_customer",
+        /// Abandoned.
+        Abandoned = "abandoned",
+        /// Canceled by Stripe.
+        Automatic = "automatic",
+        /// The authorization expired.
+        Expired = "expired",
+        /// Invoice failed.
+        FailedInvoice = "failed_invoice",
+        /// Invoice voided.
+        VoidInvoice = "void_invoice",
+    }
+}
+
+/// The agent that created the payment (preview field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentDetails {
+    /// The agent's display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The agent's Stripe profile, as an id or an expanded object.
+    #[serde(default)]
+    pub network_business_profile: Option<serde_json::Value>,
+}
+
+impl AgentDetails {
+    /// The profile id (`profile_…`), expanded or not.
+    #[must_use]
+    pub fn profile_id(&self) -> Option<&str> {
+        match self.network_business_profile.as_ref()? {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Object(o) => o.get("id").and_then(|v| v.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Card details on a charge (only what the console shows).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardDetails {
+    /// `visa`, `mastercard`, …
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// Last four digits.
+    #[serde(default)]
+    pub last4: Option<String>,
+    /// Expiry month.
+    #[serde(default)]
+    pub exp_month: Option<u32>,
+    /// Expiry year.
+    #[serde(default)]
+    pub exp_year: Option<u32>,
+    /// Issuing country.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Deadline to capture an authorized charge, unix seconds.
+    #[serde(default)]
+    pub capture_before: Option<i64>,
+}
+
+/// `charge.payment_method_details`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentMethodDetails {
+    /// `card`, `link`, …
+    #[serde(default, rename = "type")]
+    pub method_type: Option<String>,
+    /// Set for cards.
+    #[serde(default)]
+    pub card: Option<CardDetails>,
+}
+
+/// A Charge (what the order view shows of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Charge {
+    /// `ch_…`.
+    pub id: String,
+    /// Amount in minor units.
+    #[serde(default)]
+    pub amount: i64,
+    /// Captured so far.
+    #[serde(default)]
+    pub amount_captured: i64,
+    /// Refunded so far.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    /// Lower-case ISO currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// True once captured.
+    #[serde(default)]
+    pub captured: bool,
+    /// True once fully refunded.
+    #[serde(default)]
+    pub refunded: bool,
+    /// True when a dispute is open or was lost.
+    #[serde(default)]
+    pub disputed: bool,
+    /// True when authorized or paid.
+    #[serde(default)]
+    pub paid: bool,
+    /// `succeeded`, `pending`, `failed`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub created: i64,
+    /// The `PaymentIntent`.
+    #[serde(default)]
+    pub payment_intent: Option<String>,
+    /// Card or other method details.
+    #[serde(default)]
+    pub payment_method_details: Option<PaymentMethodDetails>,
+    /// Receipt link.
+    #[serde(default)]
+    pub receipt_url: Option<String>,
+    /// Why it failed.
+    #[serde(default)]
+    pub failure_message: Option<String>,
+    /// Refunds, only when expanded.
+    #[serde(default)]
+    pub refunds: Option<List<Refund>>,
+}
+
+impl HasId for Charge {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Charge {
+    /// The capture deadline (unix seconds), for authorized card charges.
+    #[must_use]
+    pub fn capture_before(&self) -> Option<i64> {
+        self.payment_method_details
+            .as_ref()
+            .and_then(|d| d.card.as_ref())
+            .and_then(|c| c.capture_before)
+    }
+
+    /// What is still refundable, in minor units.
+    #[must_use]
+    pub fn refundable(&self) -> i64 {
+        (self.amount_captured - self.amount_refunded).max(0)
+    }
+}
+
+/// A `PaymentIntent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentIntent {
+    /// `pi_…`.
+    pub id: String,
+    /// Amount in minor units.
+    #[serde(default)]
+    pub amount: i64,
+    /// What can still be captured.
+    #[serde(default)]
+    pub amount_capturable: i64,
+    /// What was received.
+    #[serde(default)]
+    pub amount_received: i64,
+    /// Lower-case ISO currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Status.
+    pub status: PaymentIntentStatus,
+    /// Automatic or manual capture.
+    #[serde(default)]
+    pub capture_method: Option<CaptureMethod>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub created: i64,
+    /// When it was canceled.
+    #[serde(default)]
+    pub canceled_at: Option<i64>,
+    /// Why it was canceled.
+    #[serde(default)]
+    pub cancellation_reason: Option<CancellationReason>,
+    /// The latest charge, an id unless expanded.
+    #[serde(default)]
+    pub latest_charge: Option<Expandable<Charge>>,
+    /// Customer id.
+    #[serde(default)]
+    pub customer: Option<serde_json::Value>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Metadata.
+    #[serde(default)]
+    pub metadata: Metadata,
+    /// Live or test.
+    #[serde(default)]
+    pub livemode: bool,
+    /// The agent that created it (preview).
+    #[serde(default)]
+    pub agent_details: Option<AgentDetails>,
+}
+
+impl HasId for PaymentIntent {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl PaymentIntent {
+    /// The latest charge when it was expanded.
+    #[must_use]
+    pub fn charge(&self) -> Option<&Charge> {
+        self.latest_charge.as_ref().and_then(Expandable::object)
+    }
+
+    /// The capture deadline (unix seconds) when the charge is expanded and authorized.
+    #[must_use]
+    pub fn capture_before(&self) -> Option<i64> {
+        self.charge().and_then(Charge::capture_before)
+    }
+
+    /// True when the seller still has to capture it.
+    #[must_use]
+    pub fn needs_capture(&self) -> bool {
+        self.status == PaymentIntentStatus::RequiresCapture
+    }
+}
+
+impl Client {
+    /// Retrieves a `PaymentIntent` with its latest charge expanded (for the capture deadline
+    /// and refund counters) and the preview `agent_details`.
+    pub async fn retrieve_payment_intent(&self, id: &str) -> Result<PaymentIntent, Error> {
+        let mut q = Form::new();
+        q.push_list("expand", ["latest_charge"]);
+        self.json(
+            Call::get(
+                format!("/v1/payment_intents/{}", path_id(id)?),
+                ApiVersion::AgentPreview,
+            )
+            .query(q),
+        )
+        .await
+    }
+
+    /// Captures an authorized `PaymentIntent`: all of it, or `amount_to_capture` minor units
+    /// (the rest is released).
+    pub async fn capture_payment_intent(
+        &self,
+        id: &str,
+        amount_to_capture: Option<i64>,
+        idempotency_key: Option<IdempotencyKey>,
+    ) -> Result<PaymentIntent, Error> {
+        if amount_to_capture.is_some_and(|a| a <= 0) {
+            return Err(Error::Invalid(
+                "The amount to capture must be more than zero.".into(),
+            ));
+        }
+        let mut form = Form::new();
+        form.push_opt("amount_to_capture", amount_to_capture);
+        form.push_list("expand", ["latest_charge"]);
+        self.json(
+            Call::post(
+                format!("/v1/payment_intents/{}/capture", path_id(id)?),
+                ApiVersion::AgentPreview,
+            )
+            .form(form)
+            .idempotency(idempotency_key),
+        )
+        .await
+    }
+
+    /// Cancels a `PaymentIntent` that has not been captured, releasing the authorization.
+    pub async fn cancel_payment_intent(
+        &self,
+        id: &str,
+        reason: Option<&CancellationReason>,
+        idempotency_key: Option<IdempotencyKey>,
+    ) -> Result<PaymentIntent, Error> {
+        let mut form = Form::new();
+        form.push_opt(
+            "cancellation_reason",
+            reason.map(CancellationReason::as_str),
+        );
+        self.json(
+            Call::post(
+                format!("/v1/payment_intents/{}/cancel", path_id(id)?),
+                ApiVersion::AgentPreview,
+            )
+            .form(form)
+            .idempotency(idempotency_key),
+        )
+        .await
+    }
+}
