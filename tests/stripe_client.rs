@@ -3,6 +3,7 @@
 //! headers, form encoding, streaming uploads, pagination, expiring links and secrets.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -583,9 +584,10 @@ async fn uploads_stream_to_the_files_host_and_metadata_comes_from_the_api_host()
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("catalog.csv");
-    let content: String = (0..20_000)
-        .map(|i| format!("SKU-{i},Mug {i},12.50 USD\n"))
-        .collect();
+    let mut content = String::new();
+    for i in 0..20_000 {
+        writeln!(content, "SKU-{i},Mug {i},12.50 USD").unwrap();
+    }
     std::fs::write(&path, &content).unwrap();
     let last = Arc::new(AtomicU64::new(0));
     let seen_progress = last.clone();
@@ -650,8 +652,8 @@ fn session_json(i: usize) -> String {
     )
 }
 
-/// A v1 list of `total` sessions, newest (highest number) first, honouring limit,
-/// starting_after and ending_before like Stripe.
+/// A v1 list of `total` sessions, newest (highest number) first, honouring `limit`,
+/// `starting_after` and `ending_before` like Stripe.
 fn v1_list(total: usize, s: &Seen) -> Reply {
     let q: BTreeMap<_, _> = s.query_pairs().into_iter().collect();
     let limit: usize = q.get("limit").map_or(10, |l| l.parse().unwrap());

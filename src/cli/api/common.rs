@@ -10,7 +10,7 @@ use crate::stripe::{ApiKey, Client, Config, Error};
 /// Options every API command takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Common {
-    /// Base URL for both Stripe hosts, e.g. a sandbox's http://127.0.0.1:12111.
+    /// Base URL for both Stripe hosts, e.g. a sandbox's `http://127.0.0.1:12111`.
     #[arg(long, env = "STRIPE_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
     /// Act on behalf of a connected account.
@@ -107,6 +107,7 @@ pub fn print_json<T: Serialize>(value: &T) -> Outcome {
 }
 
 /// Prints a failure (as JSON on stdout with `--json`, else on stderr) and gives the exit code.
+#[must_use]
 pub fn report(failure: &Failure, json: bool) -> ExitCode {
     if json {
         let body = serde_json::json!({
@@ -209,7 +210,7 @@ pub fn progress_bar(label: &str) -> Option<crate::stripe::Progress> {
     let label = label.to_owned();
     let last = std::sync::Mutex::new(u64::MAX);
     Some(std::sync::Arc::new(move |done: u64, total: u64| {
-        let pct = if total == 0 { 100 } else { done * 100 / total };
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
         let mut last = last
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -253,7 +254,7 @@ mod tests {
             None,
             br#"{"error":{"type":"invalid_request_error","code":"charge_already_refunded"}}"#,
         );
-        let f = Failure::from(Error::Api(api));
+        let f = Failure::from(Error::from(api));
         assert_eq!(f.exit, 1);
         assert_eq!(f.request_id.as_deref(), Some("req_9"));
         assert_eq!(f.stripe_code.as_deref(), Some("charge_already_refunded"));

@@ -133,9 +133,10 @@ pub async fn run(command: Command) -> Outcome {
             }
             for o in &found {
                 let deadline = if o.needs_capture() {
-                    o.capture_before()
-                        .map(|d| format!("capture {}", common::relative(d)))
-                        .unwrap_or_else(|| "capture (no deadline known)".into())
+                    o.capture_before().map_or_else(
+                        || "capture (no deadline known)".into(),
+                        |d| format!("capture {}", common::relative(d)),
+                    )
                 } else {
                     String::new()
                 };
