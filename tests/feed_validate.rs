@@ -1015,7 +1015,7 @@ fn cli_json_has_the_documented_shape() {
     assert!(money.is_some_and(|d| d["row"] == 1
         && d["column"] == "price"
         && d["value"] == "63,00 EUR"
-        && d["fix"]["replacement"] == "63.00 EUR"));
+        && d["fix"].as_str().is_some_and(|f| f.contains("63.00 EUR"))));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,7 +62,12 @@ pub fn run(args: Args) -> ExitCode {
         Format::Json => to_json(&file, &report).to_string(),
         Format::Text => to_text(&file, &report, args.examples),
     };
-    println!("{out}");
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{out}")
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("Could not write the report: {e}");
+        return ExitCode::from(2);
+    }
     if report.count(Severity::Error) > 0 {
         ExitCode::from(1)
     } else {
@@ -71,7 +77,8 @@ pub fn run(args: Args) -> ExitCode {
 
 /// The JSON report: `{"file","feed","rows","errors","warnings","infos","diagnostics":[…]}`,
 /// each diagnostic `{"row","column","severity","rule","message","value","fix"}` where `row`
-/// is `null` for file-level findings and `fix` is `null` or `{"message","replacement"}`.
+/// is `null` for file-level findings and `fix` is the fix in words (naming the corrected value
+/// where there is one) or `null`.
 #[must_use]
 pub fn to_json(file: &str, report: &Report) -> Value {
     let diagnostics: Vec<Value> = report
@@ -85,10 +92,7 @@ pub fn to_json(file: &str, report: &Report) -> Value {
                 "rule": d.rule,
                 "message": d.message,
                 "value": d.value,
-                "fix": d.fix.as_ref().map(|f| json!({
-                    "message": f.message,
-                    "replacement": f.replacement,
-                })),
+                "fix": d.fix.as_ref().map(|f| f.message.clone()),
             })
         })
         .collect();

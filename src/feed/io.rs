@@ -1,1 +1,323 @@
-//! Byte-faithful, atomic saving (temp file + rename, with a `.bak` of the previous file).
+//! Reading feed files (with progress and cancel), decoding them to UTF-8, and writing them
+//! back atomically: a temp file in the same folder, renamed over the target, with a `.bak`
+//! of the previous file.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::sniff::TextEncoding;
+
+/// How many bytes [`read_with_progress`] reads between progress reports and cancel checks.
+const READ_CHUNK: usize = 4 * 1024 * 1024;
+
+/// A file operation that went wrong, said as a sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum IoError {
+    /// The OS refused or failed a read or write.
+    #[error("Could not {action} {}: {source}. Check that the file exists and that you may {action} it.", path.display())]
+    Io {
+        /// What we were doing ("read", "write", "rename").
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The user cancelled.
+    #[error("Loading was cancelled.")]
+    Cancelled,
+}
+
+impl IoError {
+    fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        IoError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Reads a whole file into one buffer sized once from its length, calling
+/// `progress(done, total)` after each chunk and stopping with [`IoError::Cancelled`] as soon as
+/// `cancel` is set.
+pub fn read_with_progress(
+    path: &Path,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Vec<u8>, IoError> {
+    let mut file = File::open(path).map_err(|e| IoError::io("open", path, e))?;
+    let total = file
+        .metadata()
+        .map_err(|e| IoError::io("read", path, e))?
+        .len();
+    let mut buf: Vec<u8> = Vec::new();
+    buf.try_reserve_exact(
+        usize::try_from(total)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    )
+    .map_err(|_| {
+        IoError::io(
+            "read",
+            path,
+            io::Error::new(io::ErrorKind::OutOfMemory, "not enough memory for the file"),
+        )
+    })?;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(IoError::Cancelled);
+        }
+        let n = (&mut file)
+            .take(READ_CHUNK as u64)
+            .read_to_end(&mut buf)
+            .map_err(|e| IoError::io("read", path, e))?;
+        progress(buf.len() as u64, total.max(buf.len() as u64));
+        if n == 0 {
+            return Ok(buf);
+        }
+    }
+}
+
+/// The text of a file as UTF-8, and what it took to get there.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, UTF-8.
+    pub text: String,
+    /// `None` when the file was valid UTF-8 (kept byte for byte); otherwise the encoding the
+    /// bytes were converted from.
+    pub converted_from: Option<TextEncoding>,
+    /// 1-based line of the first byte that was not UTF-8, when converted from Windows-1252.
+    pub first_non_utf8_line: Option<u64>,
+}
+
+/// Turns file bytes into UTF-8 text without copying when they already are UTF-8.
+///
+/// UTF-16 files (with a byte-order mark) are decoded. Otherwise every invalid UTF-8 byte is
+/// read as Windows-1252 while valid UTF-8 sequences are kept, so a mostly-UTF-8 file with a
+/// few Latin-1 bytes pasted in comes out right, and so does a pure Windows-1252 file.
+#[must_use]
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, _) = enc.decode_with_bom_removal(&bytes);
+        return Decoded {
+            text: text.into_owned(),
+            converted_from: Some(TextEncoding::Utf16),
+            first_non_utf8_line: None,
+        };
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
+            converted_from: None,
+            first_non_utf8_line: None,
+        },
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (text, first_bad) = decode_mixed(&bytes);
+            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..first_bad]).count() as u64;
+            Decoded {
+                text,
+                converted_from: Some(TextEncoding::Windows1252),
+                first_non_utf8_line: Some(line),
+            }
+        }
+    }
+}
+
+/// Keeps valid UTF-8 runs and reads each invalid byte as Windows-1252. Returns the text and
+/// the offset of the first invalid byte.
+fn decode_mixed(bytes: &[u8]) -> (String, usize) {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut rest = bytes;
+    let mut first_bad = None;
+    let mut consumed = 0;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                let bad_len = e.error_len().unwrap_or(rest.len() - good).max(1);
+                first_bad.get_or_insert(consumed + good);
+                for &b in &rest[good..good + bad_len] {
+                    let byte = [b];
+                    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+                    out.push_str(&s);
+                }
+                consumed += good + bad_len;
+                rest = &rest[good + bad_len..];
+            }
+        }
+    }
+    (out, first_bad.unwrap_or(0))
+}
+
+/// What [`write_atomic`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveOutcome {
+    /// Bytes written.
+    pub bytes: u64,
+    /// Where the previous file was kept, when there was one.
+    pub backup: Option<PathBuf>,
+}
+
+/// The `.bak` path kept next to `path` (`catalog.csv` -> `catalog.csv.bak`).
+#[must_use]
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` atomically; see [`write_atomic_with`].
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<SaveOutcome, IoError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes a file atomically: `write` fills a temp file in the same folder, which is flushed
+/// to disk and then renamed over `path`. An existing file at `path` is first kept as
+/// `path.bak` (replacing an older backup), and its permissions carry over to the new file.
+/// On any error the target is left as it was and the temp file is removed.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<SaveOutcome, IoError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".seller-console-save-")
+        .tempfile_in(&dir)
+        .map_err(|e| IoError::io("create a temporary file in", &dir, e))?;
+    let mut counter = CountingWriter {
+        inner: io::BufWriter::with_capacity(1 << 20, tmp.as_file()),
+        written: 0,
+    };
+    write(&mut counter)
+        .and_then(|()| counter.inner.flush())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| IoError::io("write", tmp.path(), e))?;
+    let bytes = counter.written;
+    drop(counter);
+
+    let backup = match std::fs::metadata(path) {
+        Ok(meta) => {
+            // Best effort: keep the previous permissions on the new file.
+            let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+            let bak = backup_path(path);
+            match std::fs::remove_file(&bak) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(IoError::io("replace the backup", &bak, e)),
+            }
+            // A hard link keeps the old file in place until the rename; copy where links fail.
+            if std::fs::hard_link(path, &bak).is_err() {
+                std::fs::copy(path, &bak).map_err(|e| IoError::io("back up", path, e))?;
+            }
+            Some(bak)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(IoError::io("read", path, e)),
+    };
+    tmp.persist(path)
+        .map_err(|e| IoError::io("rename the saved file onto", path, e.error))?;
+    // Make the rename itself durable where the platform allows opening a folder.
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(SaveOutcome { bytes, backup })
+}
+
+/// Counts the bytes that pass through it.
+struct CountingWriter<W: Write> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_kept_without_conversion() {
+        let d = decode("id,title\nA,Café\n".as_bytes().to_vec());
+        assert_eq!(d.converted_from, None);
+        assert_eq!(d.text, "id,title\nA,Café\n");
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_and_located() {
+        let d = decode(b"id,title\nA,Caf\xE9 \x80\n".to_vec());
+        assert_eq!(d.converted_from, Some(TextEncoding::Windows1252));
+        assert_eq!(d.text, "id,title\nA,Café €\n");
+        assert_eq!(d.first_non_utf8_line, Some(2));
+    }
+
+    #[test]
+    fn mixed_file_keeps_its_utf8() {
+        let d = decode("A,Café,".bytes().chain(*b"na\xEFve").collect());
+        assert_eq!(d.text, "A,Café,naïve");
+    }
+
+    #[test]
+    fn utf16_is_decoded() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "id\nA".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(b);
+        assert_eq!(d.text, "id\nA");
+        assert_eq!(d.converted_from, Some(TextEncoding::Utf16));
+    }
+
+    #[test]
+    fn atomic_write_keeps_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("feed.csv");
+        let first = write_atomic(&p, b"one").unwrap();
+        assert_eq!(first.backup, None);
+        let second = write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let bak = second.backup.unwrap();
+        assert_eq!(std::fs::read(&bak).unwrap(), b"one");
+        // No temp files are left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2);
+    }
+
+    #[test]
+    fn cancelled_read_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("feed.csv");
+        std::fs::write(&p, b"id\n1\n").unwrap();
+        let cancel = AtomicBool::new(true);
+        assert!(matches!(
+            read_with_progress(&p, &cancel, |_, _| {}),
+            Err(IoError::Cancelled)
+        ));
+    }
+}

@@ -526,7 +526,10 @@ pub(crate) fn check_cell(column: FeedColumn, raw: &str, sink: &mut Sink<'_>) {
                 id,
                 "",
                 format!("`{}` is required and this row leaves it empty.", id.name()),
-                fix(format!("Fill in {}.", spec::column_spec(id).ty.describe())),
+                fix(match spec::column_spec(id).ty {
+                    ValueType::Text => format!("Fill in the {}.", id.name().replace('_', " ")),
+                    ty => format!("Fill in {}.", ty.describe()),
+                }),
             );
         }
         return;
@@ -780,7 +783,11 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let host = &rest[..host_end];
     if host.is_empty() || !(host.contains('.') || host.starts_with("localhost")) {
         sink.push(
             "url",
@@ -792,7 +799,7 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     }
-    if value.contains(char::is_whitespace) {
+    if value.bytes().any(|b| b.is_ascii_whitespace()) {
         sink.push(
             "url",
             Severity::Error,
@@ -1598,6 +1605,23 @@ fn entry_error(id: ColumnId, n: usize, entry: &str, what: &str, sink: &mut Sink<
     );
 }
 
+/// Most colon-separated parts looked at in one list entry.
+const MAX_PARTS: usize = 6;
+
+/// Splits a list entry at colons without allocating; returns the first parts and how
+/// many parts there are in all.
+fn split_parts(entry: &str) -> ([&str; MAX_PARTS], usize) {
+    let mut parts = [""; MAX_PARTS];
+    let mut count = 0;
+    for part in entry.split(':') {
+        if count < MAX_PARTS {
+            parts[count] = part;
+        }
+        count += 1;
+    }
+    (parts, count)
+}
+
 /// True for `ALL`, a subdivision code (`CA`, `NY`), or a US postal code, range or wildcard.
 fn valid_area(area: &str) -> bool {
     if area.is_empty() || area == "ALL" {
@@ -1625,8 +1649,9 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
     let id = ColumnId::Shipping;
     let mut services = Vec::new();
     for (n, entry) in entries(value) {
-        let parts: Vec<&str> = entry.split(':').collect();
-        let (country, area, service, speed, price) = match parts.as_slice() {
+        let (all_parts, part_count) = split_parts(entry);
+        let parts = &all_parts[..part_count.min(MAX_PARTS)];
+        let (country, area, service, speed, price) = match parts {
             [c, a, s, sp, p] => (*c, *a, *s, *sp, *p),
             [c, a, s, p] => {
                 let fixed = format!("{c}:{a}:{s}::{p}");
@@ -1646,8 +1671,7 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
                     n,
                     entry,
                     &format!(
-                        "has {} parts instead of 5 (`country:area:service:speed:price`); a comma inside a price or name splits the entry",
-                        parts.len()
+                        "has {part_count} parts instead of 5 (`country:area:service:speed:price`); a comma inside a price or name splits the entry"
                     ),
                     sink,
                 );
@@ -1693,15 +1717,15 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
 fn check_free_shipping(value: &str, sink: &mut Sink<'_>) {
     let id = ColumnId::FreeShippingThreshold;
     for (n, entry) in entries(value) {
-        let parts: Vec<&str> = entry.split(':').collect();
-        let [country, region, service, price] = parts.as_slice() else {
+        let (all_parts, part_count) = split_parts(entry);
+        let parts = &all_parts[..part_count.min(MAX_PARTS)];
+        let [country, region, service, price] = parts else {
             entry_error(
                 id,
                 n,
                 entry,
                 &format!(
-                    "has {} parts instead of 4 (`country:region:service:threshold`)",
-                    parts.len()
+                    "has {part_count} parts instead of 4 (`country:region:service:threshold`)"
                 ),
                 sink,
             );
@@ -1728,16 +1752,14 @@ fn check_free_shipping(value: &str, sink: &mut Sink<'_>) {
 fn check_fees(value: &str, sink: &mut Sink<'_>) {
     let id = ColumnId::ApplicableFees;
     for (n, entry) in entries(value) {
-        let parts: Vec<&str> = entry.split(':').collect();
-        if !(4..=5).contains(&parts.len()) {
+        let (all_parts, part_count) = split_parts(entry);
+        let parts = &all_parts[..part_count.min(MAX_PARTS)];
+        if !(4..=5).contains(&part_count) {
             entry_error(
                 id,
                 n,
                 entry,
-                &format!(
-                    "has {} parts instead of 4 (`country:region:label:amount`)",
-                    parts.len()
-                ),
+                &format!("has {part_count} parts instead of 4 (`country:region:label:amount`)"),
                 sink,
             );
             continue;
@@ -2021,14 +2043,17 @@ fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
     let free = c.get(C::FreeShippingThreshold);
     if !free.is_empty() {
         let shipping = c.get(C::Shipping);
-        let services: Vec<&str> = entries(shipping)
-            .filter_map(|(_, e)| e.split(':').nth(2).map(str::trim))
-            .collect();
+        let named = |service: &str| {
+            entries(shipping).any(|(_, e)| e.split(':').nth(2).map(str::trim) == Some(service))
+        };
         for (n, entry) in entries(free) {
             if let Some(service) = entry.split(':').nth(2).map(str::trim)
                 && !service.is_empty()
-                && !services.contains(&service)
+                && !named(service)
             {
+                let services: Vec<&str> = entries(shipping)
+                    .filter_map(|(_, e)| e.split(':').nth(2).map(str::trim))
+                    .collect();
                 let known = if services.is_empty() {
                     "this row has no `shipping` services".to_owned()
                 } else {

@@ -471,6 +471,31 @@ pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagn
 // ---------------------------------------------------------------------------------------
 // Rules across rows
 
+/// FNV-1a: a fast hasher for the id index (ids are short and not attacker-chosen in a
+/// local file, so `SipHash`'s protection is not needed and its cost is).
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Rows recorded under one key: most keys have one row, so keep that case small.
 #[derive(Debug, Clone)]
 enum Rows {
@@ -562,8 +587,8 @@ impl AttributeSet {
 #[derive(Debug, Clone, Default)]
 pub struct CrossRow {
     key_name: &'static str,
-    ids: HashMap<Box<str>, Rows>,
-    groups: HashMap<Box<str>, Vec<(AttributeSet, Rows)>>,
+    ids: FastMap<Box<str>, Rows>,
+    groups: FastMap<Box<str>, Vec<(AttributeSet, Rows)>>,
 }
 
 impl CrossRow {
@@ -572,8 +597,8 @@ impl CrossRow {
     pub fn new(schema: &Schema) -> Self {
         CrossRow {
             key_name: schema.kind().key_column().name(),
-            ids: HashMap::new(),
-            groups: HashMap::new(),
+            ids: FastMap::default(),
+            groups: FastMap::default(),
         }
     }
 

@@ -1,60 +1,224 @@
-//! The embedded Stripe imitation (axum on 127.0.0.1): state, seed data, fault injection.
+//! The embedded Stripe imitation: a stateful local server (axum on 127.0.0.1) for the
+//! endpoints Seller Console uses, seeded with demo data, with faults on demand.
 //!
-//! TEMPORARY interface so the app compiles; the sandbox branch replaces this file.
+//! One port serves both Stripe hosts (api and files). It follows the shapes of
+//! `reference/stripe-api.md`: Basic or Bearer auth, `Stripe-Account`, `Request-Id`, v1 form
+//! bodies and lists, v2 JSON and lists, expansions (4 levels at most), idempotent replays,
+//! and Stripe's rules for captures and refunds.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use seller_console::sandbox::{Sandbox, SandboxConfig, Seed, FaultSpec, DEMO_KEY};
+//! let sandbox = Sandbox::start(SandboxConfig { port: 0, seed: Seed::Demo, faults: FaultSpec::none() }).await?;
+//! println!("{} with key {DEMO_KEY}", sandbox.base_url());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
 
-/// The key demo mode uses.
-pub const DEMO_KEY: &str = "sk_test_demo_sandbox_4242";
+// Handlers return Stripe-shaped error bodies (`ApiError`, ~140 bytes) by value on purpose:
+// they become the HTTP response as they are, and the sandbox is not a hot path.
+#![allow(clippy::result_large_err)]
 
-/// Which data the sandbox starts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+mod auth;
+mod errors;
+mod expand;
+pub mod faults;
+mod idempotency;
+mod ids;
+mod imports;
+mod pagination;
+mod params;
+mod render;
+mod routes;
+mod seed;
+mod server;
+mod state;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use faults::{FaultKind, FaultRule, FaultSpec, FaultSpecError, FaultsHandle, Trigger};
+
+use server::{Connection, CuttableListener, Shared};
+use state::{LedgerKey, Store};
+
+/// A test secret key the demo uses. Any well-formed `sk_test_`/`rk_test_` key works.
+pub const DEMO_KEY: &str = "sk_test_SellerConsoleSandboxDemo4242";
+
+/// The largest file `POST /v1/files` accepts (Stripe's catalog upload limit).
+pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+
+/// What the sandbox starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Seed {
-    /// Demo orders, agreements and imports.
+    /// A catalog, a few hundred agent orders, agreements and past imports (test mode,
+    /// platform account).
+    #[default]
     Demo,
-    /// Nothing.
+    /// Nothing at all.
     Empty,
 }
 
-/// How to start the sandbox.
-#[derive(Debug, Clone)]
-pub struct SandboxConfig {
-    /// Port on 127.0.0.1; 0 picks a free one.
-    pub port: u16,
-    /// Starting data.
-    pub seed: Seed,
-}
+impl FromStr for Seed {
+    type Err = String;
 
-impl SandboxConfig {
-    /// Demo data on a random port.
-    #[must_use]
-    pub fn demo() -> Self {
-        SandboxConfig {
-            port: 0,
-            seed: Seed::Demo,
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "demo" => Ok(Seed::Demo),
+            "empty" => Ok(Seed::Empty),
+            other => Err(format!("unknown seed `{other}`: use demo or empty")),
         }
     }
 }
 
-/// A running sandbox.
+impl fmt::Display for Seed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Seed::Demo => "demo",
+            Seed::Empty => "empty",
+        })
+    }
+}
+
+/// How to start a sandbox.
+#[derive(Debug, Clone, Default)]
+pub struct SandboxConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Initial data.
+    pub seed: Seed,
+    /// Faults in force from the start (change them later with [`Sandbox::faults`]).
+    pub faults: FaultSpec,
+}
+
+/// A running sandbox. Dropping it stops the server too; [`Sandbox::shutdown`] waits for it.
+#[derive(Debug)]
 pub struct Sandbox {
-    addr: std::net::SocketAddr,
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
-    /// Starts the sandbox on 127.0.0.1.
+    /// Binds 127.0.0.1 and serves in a task of the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
+        let faults = FaultsHandle::new(config.faults);
+        let shared = Arc::new(Shared::new(
+            Store::new(StdRng::from_os_rng()),
+            faults,
+            base_url,
+        )?);
+        if config.seed == Seed::Demo {
+            let now = shared.now();
+            let mut store = shared.lock();
+            let ledger = store.ledger(&LedgerKey {
+                account: None,
+                live: false,
+            });
+            seed::demo(ledger, &shared, now)?;
+        }
+        let app = Router::new()
+            .fallback(server::handle)
+            .with_state(shared.clone())
+            .layer(DefaultBodyLimit::max(
+                MAX_UPLOAD_BYTES as usize + 1024 * 1024,
+            ));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let service = app.into_make_service_with_connect_info::<Connection>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(CuttableListener(listener), service).with_graceful_shutdown(
+                async move {
+                    let _ = stopped.await;
+                },
+            );
+            if let Err(e) = serve.await {
+                eprintln!("The sandbox server stopped with an error: {e}");
+            }
+        });
         Ok(Sandbox {
-            addr: listener.local_addr()?,
+            shared,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
         })
     }
 
-    /// Base URL of both the API and files hosts.
+    /// `http://127.0.0.1:PORT`: the base of both the api and the files host.
     #[must_use]
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.shared.base_url.clone()
     }
 
-    /// Stops the sandbox.
-    #[allow(clippy::unused_async)] // temporary stand-in until the sandbox lands
-    pub async fn shutdown(self) {}
+    /// The socket address served.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The faults in force, changeable while the sandbox runs.
+    #[must_use]
+    pub fn faults(&self) -> FaultsHandle {
+        self.shared.faults.clone()
+    }
+
+    /// Moves the sandbox's clock forward (authorizations expire, URLs time out).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.advance_clock(by);
+    }
+
+    /// Adds `count` generated agent orders over the last 60 days to the test-mode platform
+    /// account (for pagination tests and benchmarks). Returns how many orders it now has.
+    #[must_use]
+    pub fn add_orders(&self, count: usize) -> usize {
+        let now = self.shared.now();
+        let mut store = self.shared.lock();
+        let (ledger, rng) = store.ledger_and_rng(&LedgerKey {
+            account: None,
+            live: false,
+        });
+        seed::orders(ledger, rng, now, count, 60);
+        ledger.sessions.len()
+    }
+
+    /// Stops accepting requests and waits (at most 5 s) for open ones to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
 }

@@ -404,7 +404,7 @@ impl SessionWorker {
         if self.sandbox.is_none() {
             self.sink
                 .activity("session", "Starting the demo sandbox", None);
-            match crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::demo()).await {
+            match crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::default()).await {
                 Ok(sandbox) => self.sandbox = Some(sandbox),
                 Err(e) => {
                     self.sink.done("session");

@@ -1,0 +1,290 @@
+//! `PaymentIntents` (retrieve, list, capture, cancel) and their charges.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{Ctx, Outcome, expanded};
+use crate::sandbox::errors::{ApiError, money};
+use crate::sandbox::ids;
+use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::render::{Renderer, rfc3339};
+use crate::sandbox::server::Shared;
+
+/// Statuses a `PaymentIntent` can be canceled from.
+const CANCELABLE: &[&str] = &[
+    "requires_payment_method",
+    "requires_capture",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+];
+
+/// Merges `metadata[k]=v` into `into`; an empty value removes the key.
+pub(crate) fn merge_metadata(
+    into: &mut BTreeMap<String, String>,
+    update: BTreeMap<String, String>,
+) {
+    if update.is_empty() {
+        into.clear();
+    }
+    for (k, v) in update {
+        if v.is_empty() {
+            into.remove(&k);
+        } else {
+            into.insert(k, v);
+        }
+    }
+}
+
+/// `GET /v1/payment_intents`.
+pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
+    let p = &ctx.params;
+    p.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "created",
+        "customer",
+    ])?;
+    let created = p.range("created")?;
+    let customer = p.str("customer")?.is_some();
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    ledger.expire_authorizations(ctx.now);
+    let page = v1_page(&ledger.payment_intents, p, "payment_intent", |pi| {
+        !customer && created.is_none_or(|r| r.contains(pi.created))
+    })?;
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    let data = page.items.iter().map(|pi| r.payment_intent(pi)).collect();
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/payment_intents", data, page.has_more),
+        false,
+    )
+}
+
+/// `GET /v1/payment_intents/:id`.
+pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
+    ctx.params.allow(&["expand", "client_secret"])?;
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    ledger.expire_authorizations(ctx.now);
+    let pi = ledger
+        .payment_intents
+        .get(id)
+        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    expanded(&r, ctx, r.payment_intent(pi), false)
+}
+
+/// `GET /v1/charges/:id`.
+pub(crate) fn charge(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
+    ctx.params.allow(&["expand"])?;
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    let charge = ledger
+        .charges
+        .get(id)
+        .ok_or_else(|| ApiError::no_such("charge", id, "charge"))?;
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    expanded(&r, ctx, r.charge(charge), false)
+}
+
+/// `POST /v1/payment_intents/:id/capture`: only from `requires_capture`, before
+/// `capture_before`, at most `amount_capturable`. A smaller amount releases the rest.
+pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
+    let p = &ctx.params;
+    p.allow(&[
+        "amount_to_capture",
+        "expand",
+        "metadata",
+        "final_capture",
+        "statement_descriptor",
+        "statement_descriptor_suffix",
+        "application_fee_amount",
+    ])?;
+    let requested = p.int("amount_to_capture")?;
+    if requested.is_some_and(|a| a <= 0) {
+        return Err(ApiError::param(
+            "amount_to_capture",
+            "amount_to_capture must be a positive integer in the currency's smallest unit.",
+        ));
+    }
+    if p.bool("final_capture")? == Some(false) {
+        return Err(ApiError::param(
+            "final_capture",
+            "Multicapture is not available for this payment: capture it in one go.",
+        ));
+    }
+    let metadata = p.metadata()?;
+    let mut store = app.lock();
+    let (ledger, rng) = store.ledger_and_rng(&ctx.key);
+    ledger.expire_authorizations(ctx.now);
+    let live = ctx.key.live;
+    let pi = ledger
+        .payment_intents
+        .get(id)
+        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
+    if pi.status != "requires_capture" {
+        let r = Renderer {
+            ledger,
+            live,
+            base_url: &app.base_url,
+        };
+        let object = r.payment_intent(pi);
+        let error = if pi.cancellation_reason.as_deref() == Some("automatic") {
+            ApiError::state(
+                "charge_expired_for_capture",
+                format!(
+                    "The authorization of PaymentIntent {id} expired at {} and Stripe canceled \
+                     it, so it can no longer be captured. Ask the buyer to pay again.",
+                    rfc3339(pi.canceled_at.unwrap_or_default())
+                ),
+            )
+        } else {
+            ApiError::state(
+                "payment_intent_unexpected_state",
+                format!(
+                    "This PaymentIntent could not be captured because it has a status of {}. \
+                     Only a PaymentIntent with one of the following statuses may be captured: \
+                     requires_capture.",
+                    pi.status
+                ),
+            )
+        };
+        return Err(error.with_object("payment_intent", object));
+    }
+    let capturable = pi.amount_capturable;
+    let amount = requested.unwrap_or(capturable);
+    if amount > capturable {
+        return Err(ApiError::state(
+            "amount_too_large",
+            format!(
+                "The amount to capture ({}) is greater than the amount that can be captured ({}).",
+                money(amount, &pi.currency),
+                money(capturable, &pi.currency)
+            ),
+        )
+        .with_param("amount_to_capture"));
+    }
+    let charge_id = pi.latest_charge.clone().unwrap_or_default();
+    let txn = ids::v1(rng, "txn");
+    let receipt = format!(
+        "{:04}-{:04}",
+        rand::Rng::random_range(rng, 1000..10000),
+        rand::Rng::random_range(rng, 1000..10000)
+    );
+    if let Some(pi) = ledger.payment_intents.get_mut(id) {
+        pi.status = "succeeded";
+        pi.amount_received = amount;
+        pi.amount_capturable = 0;
+        if let Some(m) = metadata {
+            merge_metadata(&mut pi.metadata, m);
+        }
+    }
+    if let Some(charge) = ledger.charges.get_mut(&charge_id) {
+        charge.captured = true;
+        charge.amount_captured = amount;
+        charge.balance_transaction = Some(txn);
+        charge.receipt_number.get_or_insert(receipt);
+    }
+    for session in ledger.sessions.values_mut() {
+        if session.payment_intent.as_deref() == Some(id) {
+            session.payment_status = "paid";
+        }
+    }
+    let r = Renderer {
+        ledger,
+        live,
+        base_url: &app.base_url,
+    };
+    let value = ledger
+        .payment_intents
+        .get(id)
+        .map(|pi| r.payment_intent(pi))
+        .unwrap_or_default();
+    expanded(&r, ctx, value, true)
+}
+
+/// `POST /v1/payment_intents/:id/cancel`: releases an authorization.
+pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
+    let p = &ctx.params;
+    p.allow(&["cancellation_reason", "expand"])?;
+    let reason = p.str("cancellation_reason")?.map(str::to_string);
+    if let Some(r) = reason.as_deref()
+        && !matches!(
+            r,
+            "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned"
+        )
+    {
+        return Err(ApiError::param(
+            "cancellation_reason",
+            format!(
+                "Invalid cancellation_reason: must be one of duplicate, fraudulent, \
+                     requested_by_customer, or abandoned (got `{r}`)."
+            ),
+        ));
+    }
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    ledger.expire_authorizations(ctx.now);
+    let live = ctx.key.live;
+    let pi = ledger
+        .payment_intents
+        .get(id)
+        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
+    if !CANCELABLE.contains(&pi.status) {
+        let r = Renderer {
+            ledger,
+            live,
+            base_url: &app.base_url,
+        };
+        let object = r.payment_intent(pi);
+        let hint = if pi.status == "succeeded" {
+            " To give the money back, refund it instead."
+        } else {
+            ""
+        };
+        return Err(ApiError::state(
+            "payment_intent_unexpected_state",
+            format!(
+                "You cannot cancel this PaymentIntent because it has a status of {}. Only a \
+                 PaymentIntent with one of the following statuses may be canceled: {}.{hint}",
+                pi.status,
+                CANCELABLE.join(", ")
+            ),
+        )
+        .with_object("payment_intent", object));
+    }
+    if let Some(pi) = ledger.payment_intents.get_mut(id) {
+        pi.status = "canceled";
+        pi.amount_capturable = 0;
+        pi.canceled_at = Some(ctx.now);
+        pi.cancellation_reason = reason;
+    }
+    let r = Renderer {
+        ledger,
+        live,
+        base_url: &app.base_url,
+    };
+    let value = ledger
+        .payment_intents
+        .get(id)
+        .map(|pi| r.payment_intent(pi))
+        .unwrap_or_default();
+    expanded(&r, ctx, value, true)
+}

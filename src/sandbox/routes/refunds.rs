@@ -1,0 +1,244 @@
+//! Refunds: create (full or partial, adding up to at most what was captured), list, retrieve.
+
+use std::sync::Arc;
+
+use super::{Ctx, Outcome, expanded};
+use crate::sandbox::errors::{ApiError, money};
+use crate::sandbox::ids;
+use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::render::Renderer;
+use crate::sandbox::server::Shared;
+use crate::sandbox::state::Refund;
+
+/// `POST /v1/refunds`.
+pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
+    let p = &ctx.params;
+    p.allow(&[
+        "payment_intent",
+        "charge",
+        "amount",
+        "reason",
+        "metadata",
+        "expand",
+        "currency",
+        "customer",
+        "instructions_email",
+        "origin",
+        "refund_application_fee",
+        "reverse_transfer",
+    ])?;
+    let amount = p.int("amount")?;
+    if amount.is_some_and(|a| a < 1) {
+        return Err(ApiError::param(
+            "amount",
+            "The refund amount must be a positive integer in the currency's smallest unit.",
+        ));
+    }
+    let reason = p.str("reason")?.map(str::to_string);
+    if let Some(r) = reason.as_deref()
+        && !matches!(r, "duplicate" | "fraudulent" | "requested_by_customer")
+    {
+        return Err(ApiError::param(
+            "reason",
+            format!(
+                "Invalid reason: must be one of duplicate, fraudulent, or \
+                     requested_by_customer (got `{r}`)."
+            ),
+        ));
+    }
+    let metadata = p.metadata()?.unwrap_or_default();
+    let currency = p.str("currency")?.map(str::to_ascii_lowercase);
+    let by_pi = p.str("payment_intent")?;
+    let by_charge = p.str("charge")?;
+
+    let mut store = app.lock();
+    let (ledger, rng) = store.ledger_and_rng(&ctx.key);
+    ledger.expire_authorizations(ctx.now);
+    let (pi_id, charge_id) = match (by_pi, by_charge) {
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "You must pass either `payment_intent` or `charge` to say what to refund.",
+            ));
+        }
+        (Some(pi_id), charge) => {
+            let pi = ledger
+                .payment_intents
+                .get(pi_id)
+                .ok_or_else(|| ApiError::no_such("payment_intent", pi_id, "payment_intent"))?;
+            if pi.status == "requires_capture" {
+                return Err(ApiError::state(
+                    "payment_intent_unexpected_state",
+                    format!(
+                        "PaymentIntent {pi_id} has not been captured yet, so there is nothing \
+                         to refund. Cancel it to release the authorization instead."
+                    ),
+                )
+                .with_param("payment_intent"));
+            }
+            if pi.status == "canceled" {
+                return Err(ApiError::state(
+                    "payment_intent_unexpected_state",
+                    format!(
+                        "PaymentIntent {pi_id} was canceled before it was captured, so there \
+                         is nothing to refund."
+                    ),
+                )
+                .with_param("payment_intent"));
+            }
+            let latest = pi.latest_charge.clone().ok_or_else(|| {
+                ApiError::state(
+                    "charge_not_refundable",
+                    format!("PaymentIntent {pi_id} does not have a successful charge to refund."),
+                )
+                .with_param("payment_intent")
+            })?;
+            if let Some(c) = charge
+                && c != latest
+            {
+                return Err(ApiError::param(
+                    "charge",
+                    format!("Charge {c} does not belong to PaymentIntent {pi_id}."),
+                ));
+            }
+            (pi_id.to_string(), latest)
+        }
+        (None, Some(charge_id)) => {
+            let charge = ledger
+                .charges
+                .get(charge_id)
+                .ok_or_else(|| ApiError::no_such("charge", charge_id, "charge"))?;
+            (charge.payment_intent.clone(), charge_id.to_string())
+        }
+    };
+    let charge = ledger
+        .charges
+        .get(&charge_id)
+        .cloned()
+        .ok_or_else(|| ApiError::no_such("charge", &charge_id, "charge"))?;
+    if !charge.captured {
+        return Err(ApiError::state(
+            "charge_not_refundable",
+            format!(
+                "Charge {charge_id} has not been captured, so there is nothing to refund. \
+                 Cancel its PaymentIntent instead."
+            ),
+        )
+        .with_param("charge"));
+    }
+    if let Some(c) = currency.as_deref()
+        && c != charge.currency
+    {
+        return Err(ApiError::param(
+            "currency",
+            format!(
+                "The refund currency ({c}) must match the charge currency ({}).",
+                charge.currency
+            ),
+        ));
+    }
+    if charge.refunded() {
+        return Err(ApiError::state(
+            "charge_already_refunded",
+            format!("Charge {charge_id} has already been refunded."),
+        ));
+    }
+    let refundable = charge.refundable();
+    let amount = amount.unwrap_or(refundable);
+    if amount > refundable {
+        return Err(ApiError::state(
+            "amount_too_large",
+            format!(
+                "Refund amount ({}) is greater than unrefunded amount on charge ({})",
+                money(amount, &charge.currency),
+                money(refundable, &charge.currency)
+            ),
+        )
+        .with_param("amount"));
+    }
+    let refund = Refund {
+        id: ids::v1(rng, "re"),
+        seq: ledger.next_seq(),
+        created: ctx.now,
+        amount,
+        currency: charge.currency,
+        charge: charge_id.clone(),
+        payment_intent: pi_id,
+        reason,
+        metadata,
+        balance_transaction: ids::v1(rng, "txn"),
+    };
+    let id = refund.id.clone();
+    ledger.refunds.insert(refund);
+    if let Some(charge) = ledger.charges.get_mut(&charge_id) {
+        charge.amount_refunded += amount;
+    }
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    let value = ledger
+        .refunds
+        .get(&id)
+        .map(|re| r.refund(re))
+        .unwrap_or_default();
+    expanded(&r, ctx, value, true)
+}
+
+/// `GET /v1/refunds`, optionally for one charge or `PaymentIntent`.
+pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
+    let p = &ctx.params;
+    p.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "created",
+        "charge",
+        "payment_intent",
+    ])?;
+    let created = p.range("created")?;
+    let charge = p.str("charge")?;
+    let pi = p.str("payment_intent")?;
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    if let Some(pi) = pi
+        && ledger.payment_intents.get(pi).is_none()
+    {
+        return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
+    }
+    let page = v1_page(&ledger.refunds, p, "refund", |re| {
+        created.is_none_or(|r| r.contains(re.created))
+            && charge.is_none_or(|c| re.charge == c)
+            && pi.is_none_or(|pi| re.payment_intent == pi)
+    })?;
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    let data = page.items.iter().map(|re| r.refund(re)).collect();
+    expanded(
+        &r,
+        ctx,
+        v1_envelope("/v1/refunds", data, page.has_more),
+        false,
+    )
+}
+
+/// `GET /v1/refunds/:id`.
+pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
+    ctx.params.allow(&["expand"])?;
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    let refund = ledger
+        .refunds
+        .get(id)
+        .ok_or_else(|| ApiError::no_such("refund", id, "refund"))?;
+    let r = Renderer {
+        ledger,
+        live: ctx.key.live,
+        base_url: &app.base_url,
+    };
+    expanded(&r, ctx, r.refund(refund), false)
+}

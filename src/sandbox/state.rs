@@ -1,0 +1,544 @@
+//! The sandbox's data: one [`Ledger`] per account and mode, each holding Stripe objects in
+//! tables ordered newest first.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+use std::path::PathBuf;
+
+use rand::rngs::StdRng;
+
+use super::idempotency::IdempotencyStore;
+use super::ids;
+use super::imports::ImportJob;
+use crate::feed::FeedKind;
+
+/// Which data a request sees: the connected account (`Stripe-Account`) and the key's mode.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct LedgerKey {
+    /// `acct_…` from `Stripe-Account`, or `None` for the platform itself.
+    pub account: Option<String>,
+    /// Live key.
+    pub live: bool,
+}
+
+/// An object kept in a [`Table`].
+pub(crate) trait Record {
+    /// The object id.
+    fn id(&self) -> &str;
+    /// Unix seconds.
+    fn created(&self) -> i64;
+    /// Insertion counter, breaking ties between objects created in the same second.
+    fn seq(&self) -> u64;
+}
+
+type OrderKey = (i64, u64, String);
+
+/// Objects by id, plus their order by creation.
+#[derive(Debug)]
+pub(crate) struct Table<T> {
+    rows: HashMap<String, T>,
+    order: BTreeSet<OrderKey>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            rows: HashMap::new(),
+            order: BTreeSet::new(),
+        }
+    }
+}
+
+impl<T: Record> Table<T> {
+    /// Adds (or replaces) an object.
+    pub fn insert(&mut self, row: T) {
+        self.order
+            .insert((row.created(), row.seq(), row.id().to_string()));
+        self.rows.insert(row.id().to_string(), row);
+    }
+
+    /// The object with this id.
+    pub fn get(&self, id: &str) -> Option<&T> {
+        self.rows.get(id)
+    }
+
+    /// The object with this id, to change it (its `created` must not change).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.rows.get_mut(id)
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// All objects in any order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.rows.values()
+    }
+
+    /// All objects in any order, to change them.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.rows.values_mut()
+    }
+
+    fn key_of(&self, id: &str) -> Option<OrderKey> {
+        self.rows
+            .get(id)
+            .map(|r| (r.created(), r.seq(), r.id().to_string()))
+    }
+
+    /// Every object, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &T> {
+        self.order.iter().rev().filter_map(|k| self.rows.get(&k.2))
+    }
+
+    /// Objects older than `id`, newest first (`starting_after`). `None` if `id` is unknown.
+    pub fn older_than(&self, id: &str) -> Option<impl Iterator<Item = &T>> {
+        let key = self.key_of(id)?;
+        Some(
+            self.order
+                .range(..key)
+                .rev()
+                .filter_map(|k| self.rows.get(&k.2)),
+        )
+    }
+
+    /// Objects newer than `id`, oldest first (`ending_before`). `None` if `id` is unknown.
+    pub fn newer_than(&self, id: &str) -> Option<impl Iterator<Item = &T>> {
+        let key = self.key_of(id)?;
+        Some(
+            self.order
+                .range((Bound::Excluded(key), Bound::Unbounded))
+                .filter_map(|k| self.rows.get(&k.2)),
+        )
+    }
+}
+
+macro_rules! record {
+    ($($t:ty),* $(,)?) => {$(
+        impl Record for $t {
+            fn id(&self) -> &str { &self.id }
+            fn created(&self) -> i64 { self.created }
+            fn seq(&self) -> u64 { self.seq }
+        }
+    )*};
+}
+
+record!(
+    FileRec,
+    Product,
+    Price,
+    TaxRate,
+    Session,
+    PaymentIntent,
+    Charge,
+    Refund,
+    ImportSet,
+    CatalogImport,
+    Agreement,
+);
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Address {
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// A buyer: name, contact and address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Person {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: Address,
+}
+
+/// An uploaded (or generated) file; the bytes live on disk.
+#[derive(Debug, Clone)]
+pub(crate) struct FileRec {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub filename: String,
+    pub purpose: String,
+    pub size: u64,
+    /// `type`: `csv`, `tsv`, `pdf`, …
+    pub kind: String,
+    pub path: PathBuf,
+}
+
+/// A product (`prod_…`) with its identifiers.
+#[derive(Debug, Clone)]
+pub(crate) struct Product {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub name: String,
+    pub description: String,
+    pub images: Vec<String>,
+    pub url: Option<String>,
+    pub gtin: Option<String>,
+    pub mpn: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// A one-time price (`price_…`); `external_reference` is the catalog SKU.
+#[derive(Debug, Clone)]
+pub(crate) struct Price {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub product: String,
+    pub unit_amount: i64,
+    pub currency: String,
+    pub external_reference: Option<String>,
+}
+
+/// A tax rate (`txr_…`) applied to line items.
+#[derive(Debug, Clone)]
+pub(crate) struct TaxRate {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub display_name: String,
+    /// Percent, e.g. 8.25.
+    pub percentage: f64,
+    pub jurisdiction: String,
+    pub state: Option<String>,
+    pub country: String,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone)]
+pub(crate) struct LineItem {
+    pub id: String,
+    pub price: String,
+    pub description: String,
+    pub quantity: i64,
+    pub amount_subtotal: i64,
+    pub amount_discount: i64,
+    pub amount_tax: i64,
+    pub amount_total: i64,
+    pub tax_rate: Option<String>,
+}
+
+/// A Checkout Session (an order).
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub expires_at: i64,
+    /// `open`, `complete`, `expired`.
+    pub status: &'static str,
+    /// `paid`, `unpaid`, `no_payment_required`.
+    pub payment_status: &'static str,
+    pub currency: String,
+    pub customer: Person,
+    pub shipping: Option<(String, Address)>,
+    pub line_items: Vec<LineItem>,
+    pub payment_intent: Option<String>,
+    pub amount_subtotal: i64,
+    pub amount_shipping: i64,
+    pub amount_tax: i64,
+    pub amount_discount: i64,
+    pub amount_total: i64,
+    pub client_reference_id: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The agent behind a `PaymentIntent` (preview `agent_details`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AgentRef {
+    pub name: String,
+    pub profile: String,
+}
+
+/// A `PaymentIntent` (`pi_…`).
+#[derive(Debug, Clone)]
+pub(crate) struct PaymentIntent {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub amount: i64,
+    pub amount_capturable: i64,
+    pub amount_received: i64,
+    pub currency: String,
+    /// `requires_capture`, `succeeded`, `canceled`, …
+    pub status: &'static str,
+    /// `automatic` or `manual`.
+    pub capture_method: &'static str,
+    pub latest_charge: Option<String>,
+    pub canceled_at: Option<i64>,
+    pub cancellation_reason: Option<String>,
+    pub agent: Option<AgentRef>,
+    pub payment_method: String,
+    pub description: Option<String>,
+    pub receipt_email: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// Card details on a charge.
+#[derive(Debug, Clone)]
+pub(crate) struct Card {
+    pub brand: &'static str,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: i32,
+    pub funding: &'static str,
+    pub fingerprint: String,
+    /// Authorization deadline (`capture_before`) for uncaptured charges.
+    pub capture_before: Option<i64>,
+}
+
+/// A charge (`ch_…`).
+#[derive(Debug, Clone)]
+pub(crate) struct Charge {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub amount: i64,
+    pub amount_captured: i64,
+    pub amount_refunded: i64,
+    pub captured: bool,
+    pub currency: String,
+    pub payment_intent: String,
+    pub payment_method: String,
+    pub billing: Person,
+    pub card: Card,
+    pub receipt_number: Option<String>,
+    pub balance_transaction: Option<String>,
+    pub risk_score: u32,
+    pub description: Option<String>,
+}
+
+impl Charge {
+    /// What can still be refunded.
+    pub fn refundable(&self) -> i64 {
+        self.amount_captured - self.amount_refunded
+    }
+
+    /// `refunded`: true once everything captured has been refunded.
+    pub fn refunded(&self) -> bool {
+        self.captured && self.amount_captured > 0 && self.amount_refunded >= self.amount_captured
+    }
+}
+
+/// A refund (`re_…`).
+#[derive(Debug, Clone)]
+pub(crate) struct Refund {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub charge: String,
+    pub payment_intent: String,
+    pub reason: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub balance_transaction: String,
+}
+
+/// A v1 `ImportSet` (`impset_…`).
+#[derive(Debug)]
+pub(crate) struct ImportSet {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub file: String,
+    pub standard_data_format: String,
+    pub job: ImportJob,
+}
+
+/// A v2 product catalog import (`pcimprt_…`).
+#[derive(Debug)]
+pub(crate) struct CatalogImport {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub feed_type: FeedKind,
+    pub mode: String,
+    pub metadata: BTreeMap<String, String>,
+    /// Token of the pre-signed upload URL.
+    pub upload_token: String,
+    pub upload_expires_at: i64,
+    /// Set once the file has been PUT.
+    pub job: Option<ImportJob>,
+}
+
+/// Who acted on an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Party {
+    Orchestrator,
+    Seller,
+}
+
+impl Party {
+    /// `orchestrator` or `seller`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Orchestrator => "orchestrator",
+            Party::Seller => "seller",
+        }
+    }
+}
+
+/// A v2 orchestrated commerce agreement (`orca_…`).
+#[derive(Debug, Clone)]
+pub(crate) struct Agreement {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub initiated_by: Party,
+    pub orchestrator_name: String,
+    pub orchestrator_profile: String,
+    pub seller_confirmed_at: Option<i64>,
+    pub orchestrator_confirmed_at: Option<i64>,
+    pub terminated_at: Option<i64>,
+    pub terminated_by: Option<Party>,
+}
+
+impl Agreement {
+    /// The status, derived from the timestamps.
+    pub fn status(&self) -> &'static str {
+        if self.terminated_at.is_some() {
+            "terminated"
+        } else {
+            match (self.seller_confirmed_at, self.orchestrator_confirmed_at) {
+                (Some(_), Some(_)) => "confirmed",
+                (None, None) => "initiated",
+                _ => "partially_confirmed",
+            }
+        }
+    }
+}
+
+/// Everything one account sees in one mode.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    seq: u64,
+    /// This account's Stripe Profile id (`seller_details.network_business_profile`).
+    pub seller_profile: String,
+    pub files: Table<FileRec>,
+    pub products: Table<Product>,
+    pub prices: Table<Price>,
+    pub tax_rates: Table<TaxRate>,
+    pub sessions: Table<Session>,
+    pub payment_intents: Table<PaymentIntent>,
+    pub charges: Table<Charge>,
+    pub refunds: Table<Refund>,
+    pub import_sets: Table<ImportSet>,
+    pub catalog_imports: Table<CatalogImport>,
+    pub agreements: Table<Agreement>,
+    /// Products, prices, tax rates and agents that generated orders are drawn from.
+    pub demo_catalog: Option<super::seed::DemoCatalog>,
+    /// Line item id → (session id, index in its `line_items`).
+    pub line_item_index: HashMap<String, (String, usize)>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new(seller_profile: String) -> Self {
+        Ledger {
+            seller_profile,
+            ..Ledger::default()
+        }
+    }
+
+    /// The next insertion counter.
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Adds a session and indexes its line items.
+    pub fn insert_session(&mut self, session: Session) {
+        for (i, li) in session.line_items.iter().enumerate() {
+            self.line_item_index
+                .insert(li.id.clone(), (session.id.clone(), i));
+        }
+        self.sessions.insert(session);
+    }
+
+    /// Cancels authorizations whose `capture_before` has passed, as Stripe does when an
+    /// authorization expires.
+    pub fn expire_authorizations(&mut self, now: i64) {
+        let expired: Vec<(String, i64)> = self
+            .payment_intents
+            .values()
+            .filter(|pi| pi.status == "requires_capture")
+            .filter_map(|pi| {
+                let charge = self.charges.get(pi.latest_charge.as_deref()?)?;
+                let deadline = charge.card.capture_before?;
+                (deadline < now).then(|| (pi.id.clone(), deadline))
+            })
+            .collect();
+        for (id, deadline) in expired {
+            if let Some(pi) = self.payment_intents.get_mut(&id) {
+                pi.status = "canceled";
+                pi.amount_capturable = 0;
+                pi.canceled_at = Some(deadline);
+                pi.cancellation_reason = Some("automatic".into());
+            }
+        }
+    }
+}
+
+/// A pre-signed upload URL of a v2 import.
+#[derive(Debug, Clone)]
+pub(crate) struct UploadSlot {
+    pub key: LedgerKey,
+    pub import_id: String,
+    pub expires_at: i64,
+}
+
+/// A pre-signed, expiring download URL of an error report.
+#[derive(Debug, Clone)]
+pub(crate) struct DownloadSlot {
+    pub key: LedgerKey,
+    pub file_id: String,
+    pub expires_at: i64,
+}
+
+/// All sandbox state behind one lock.
+#[derive(Debug)]
+pub(crate) struct Store {
+    pub ledgers: HashMap<LedgerKey, Ledger>,
+    pub idempotency: IdempotencyStore,
+    pub rng: StdRng,
+    pub uploads: HashMap<String, UploadSlot>,
+    pub downloads: HashMap<String, DownloadSlot>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(rng: StdRng) -> Self {
+        Store {
+            ledgers: HashMap::new(),
+            idempotency: IdempotencyStore::default(),
+            rng,
+            uploads: HashMap::new(),
+            downloads: HashMap::new(),
+        }
+    }
+
+    /// The ledger for `key`, created empty on first use.
+    pub fn ledger(&mut self, key: &LedgerKey) -> &mut Ledger {
+        self.ledger_and_rng(key).0
+    }
+
+    /// The ledger and the id generator, borrowed together.
+    pub fn ledger_and_rng(&mut self, key: &LedgerKey) -> (&mut Ledger, &mut StdRng) {
+        let Store { ledgers, rng, .. } = self;
+        let ledger = ledgers
+            .entry(key.clone())
+            .or_insert_with(|| Ledger::new(ids::moded(rng, "profile", key.live)));
+        (ledger, rng)
+    }
+}

@@ -1,0 +1,1137 @@
+//! The embedded sandbox driven over raw HTTP (reqwest + `serde_json`), the way Stripe's own
+//! guides and any client would talk to it.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Method, StatusCode};
+use seller_console::sandbox::{DEMO_KEY, FaultRule, FaultSpec, Sandbox, SandboxConfig, Seed};
+use serde_json::{Value, json};
+
+const BETA: &str = "2025-09-30.clover;udap_beta=v1";
+
+struct Api {
+    base: String,
+    client: Client,
+    key: String,
+    account: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn ok(self) -> Value {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "unexpected answer: {}",
+            self.body
+        );
+        self.body
+    }
+
+    fn error(&self) -> &Value {
+        &self.body["error"]
+    }
+}
+
+impl Api {
+    fn new(sandbox: &Sandbox) -> Self {
+        Api {
+            base: sandbox.base_url(),
+            client: Client::new(),
+            key: DEMO_KEY.to_string(),
+            account: None,
+        }
+    }
+
+    fn with_key(&self, key: &str) -> Self {
+        Api {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            key: key.to_string(),
+            account: self.account.clone(),
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut rb = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(&self.key, Some(""));
+        if let Some(acct) = &self.account {
+            rb = rb.header("Stripe-Account", acct);
+        }
+        rb
+    }
+
+    async fn send(rb: reqwest::RequestBuilder) -> Answer {
+        let response = rb.send().await.expect("the sandbox answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        assert!(
+            headers
+                .get("request-id")
+                .is_some_and(|v| v.to_str().unwrap().starts_with("req_")),
+            "every answer carries a Request-Id"
+        );
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        Self::send(self.request(Method::GET, path)).await
+    }
+
+    async fn get_v(&self, path: &str, version: &str) -> Answer {
+        Self::send(
+            self.request(Method::GET, path)
+                .header("Stripe-Version", version),
+        )
+        .await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Answer {
+        Self::send(self.request(Method::POST, path).form(form)).await
+    }
+
+    async fn post_key(&self, path: &str, form: &[(&str, &str)], key: &str) -> Answer {
+        Self::send(
+            self.request(Method::POST, path)
+                .header("Idempotency-Key", key)
+                .form(form),
+        )
+        .await
+    }
+
+    async fn post_json(&self, path: &str, body: &Value) -> Answer {
+        Self::send(self.request(Method::POST, path).json(body)).await
+    }
+
+    async fn upload(&self, filename: &str, mime: &str, bytes: Vec<u8>) -> Answer {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_string())
+            .mime_str(mime)
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("purpose", "data_management_manual_upload")
+            .part("file", part);
+        Self::send(self.request(Method::POST, "/v1/files").multipart(form)).await
+    }
+
+    async fn raw(&self, url: &str) -> (StatusCode, String) {
+        let response = self.client.get(url).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+async fn demo() -> (Sandbox, Api) {
+    let sandbox = Sandbox::start(SandboxConfig {
+        port: 0,
+        seed: Seed::Demo,
+        faults: FaultSpec::none(),
+    })
+    .await
+    .unwrap();
+    let api = Api::new(&sandbox);
+    (sandbox, api)
+}
+
+/// Every session of the list, newest first, with expansions.
+async fn all_sessions(api: &Api, extra: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/v1/checkout/sessions?limit=100{extra}");
+        if let Some(c) = &cursor {
+            path = format!("{path}&starting_after={c}");
+        }
+        let page = api.get(&path).await.ok();
+        let data = page["data"].as_array().unwrap().clone();
+        cursor = data.last().map(|s| s["id"].as_str().unwrap().to_string());
+        out.extend(data);
+        if !page["has_more"].as_bool().unwrap() {
+            return out;
+        }
+    }
+}
+
+async fn find_pi(api: &Api, status: &str) -> Vec<Value> {
+    all_sessions(api, "&status=complete&expand[]=data.payment_intent")
+        .await
+        .into_iter()
+        .filter(|s| s["payment_intent"]["status"] == status)
+        .map(|s| s["payment_intent"].clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_is_checked_like_stripe() {
+    let (sandbox, api) = demo().await;
+    let none = Api::send(api.client.get(format!("{}/v1/checkout/sessions", api.base))).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(none.error()["type"], "invalid_request_error");
+    assert!(
+        none.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not provide an API key")
+    );
+
+    let bad = api
+        .with_key("sk_prod_abcdefghijkl9876")
+        .get("/v1/checkout/sessions")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let message = bad.error()["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("9876") && !message.contains("abcdefghijkl"),
+        "{message}"
+    );
+
+    let bearer = Api::send(
+        api.client
+            .get(format!("{}/v1/checkout/sessions?limit=1", api.base))
+            .bearer_auth("rk_test_AnyRestrictedKey1"),
+    )
+    .await
+    .ok();
+    assert_eq!(bearer["data"][0]["livemode"], false);
+
+    let live = api
+        .with_key("sk_live_SomeLiveKey123")
+        .get("/v1/checkout/sessions")
+        .await
+        .ok();
+    assert_eq!(
+        live["data"].as_array().unwrap().len(),
+        0,
+        "live data is separate"
+    );
+    let live_import = api
+        .with_key("sk_live_SomeLiveKey123")
+        .post_json(
+            "/v2/commerce/product_catalog/imports",
+            &json!({"feed_type": "product", "mode": "upsert"}),
+        )
+        .await
+        .ok();
+    assert_eq!(live_import["livemode"], true);
+    assert!(
+        live_import["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("pcimprt_61")
+    );
+
+    let connected = Api {
+        account: Some("acct_1ConnectedShop".into()),
+        ..api.with_key(DEMO_KEY)
+    };
+    let other = connected.get("/v1/checkout/sessions").await.ok();
+    assert_eq!(
+        other["data"].as_array().unwrap().len(),
+        0,
+        "accounts are separate"
+    );
+
+    let missing = api.get("/v1/customers").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Unrecognized request URL")
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_look_real_and_expand_like_the_guide() {
+    let (sandbox, api) = demo().await;
+    let sessions = all_sessions(&api, "").await;
+    assert!(
+        sessions.len() >= 300,
+        "a few hundred orders, got {}",
+        sessions.len()
+    );
+    let created: Vec<i64> = sessions
+        .iter()
+        .map(|s| s["created"].as_i64().unwrap())
+        .collect();
+    assert!(created.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert!(
+        sessions[0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("cs_test_a1")
+    );
+    assert!(
+        sessions[0].get("line_items").is_none(),
+        "line_items only when expanded"
+    );
+
+    // The guide's retrieve call: SKU, product identifiers, taxes, charge and agent details.
+    let id = sessions.iter().find(|s| s["status"] == "complete").unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let order = api
+        .get(&format!(
+            "/v1/checkout/sessions/{id}?expand[]=line_items.data.price.product\
+             &expand[]=line_items.data.taxes&expand[]=payment_intent.latest_charge"
+        ))
+        .await
+        .ok();
+    let item = &order["line_items"]["data"][0];
+    assert!(
+        item["price"]["external_reference"]
+            .as_str()
+            .unwrap()
+            .starts_with("JO-")
+    );
+    assert!(item["quantity"].as_i64().unwrap() >= 1);
+    let product = &item["price"]["product"];
+    assert_eq!(product["object"], "product");
+    assert_eq!(product["identifiers"]["gtin"].as_str().unwrap().len(), 13);
+    assert!(product["metadata"]["mpn"].is_string());
+    assert!(item["taxes"].is_array());
+    let pi = &order["payment_intent"];
+    assert_eq!(pi["object"], "payment_intent");
+    let charge = &pi["latest_charge"];
+    assert_eq!(charge["object"], "charge");
+    assert_eq!(
+        charge["payment_method_details"]["card"]["last4"]
+            .as_str()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(charge["billing_details"]["name"].is_string());
+    assert!(order["collected_information"]["shipping_details"]["address"]["line1"].is_string());
+    assert!(
+        order["customer_details"]["email"]
+            .as_str()
+            .unwrap()
+            .contains('@')
+    );
+    let sum: i64 = order["line_items"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount_total"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        sum + order["total_details"]["amount_shipping"].as_i64().unwrap(),
+        order["amount_total"].as_i64().unwrap(),
+        "line totals plus shipping make the order total"
+    );
+
+    // Agents, deadlines near and far, refunds and cancellations all appear.
+    let expanded = all_sessions(&api, "&expand[]=data.payment_intent.latest_charge").await;
+    let agents: HashSet<&str> = expanded
+        .iter()
+        .filter_map(|s| s["payment_intent"]["agent_details"]["name"].as_str())
+        .collect();
+    assert!(agents.len() >= 3, "named agents: {agents:?}");
+    let now = chrono::Utc::now().timestamp();
+    let deadlines: Vec<i64> = expanded
+        .iter()
+        .filter(|s| s["payment_intent"]["status"] == "requires_capture")
+        .map(|s| {
+            s["payment_intent"]["latest_charge"]["payment_method_details"]["card"]["capture_before"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        deadlines.iter().any(|d| d - now < 86_400),
+        "a deadline within 24 h"
+    );
+    assert!(
+        deadlines.iter().any(|d| d - now > 3 * 86_400),
+        "a deadline days away"
+    );
+    let charges: Vec<&Value> = expanded
+        .iter()
+        .map(|s| &s["payment_intent"]["latest_charge"])
+        .collect();
+    assert!(charges.iter().any(|c| c["refunded"] == true));
+    assert!(
+        charges
+            .iter()
+            .any(|c| c["refunded"] == false && c["amount_refunded"].as_i64().unwrap_or(0) > 0)
+    );
+    assert!(
+        expanded
+            .iter()
+            .any(|s| s["payment_intent"]["status"] == "canceled")
+    );
+
+    // Created filters, like the batch-fulfilment curl.
+    let cutoff = now - 7 * 86_400;
+    let recent = all_sessions(&api, &format!("&created[gt]={cutoff}&status=complete")).await;
+    assert!(!recent.is_empty());
+    assert!(
+        recent
+            .iter()
+            .all(|s| s["created"].as_i64().unwrap() > cutoff && s["status"] == "complete")
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expansion_beyond_four_levels_is_refused() {
+    let (sandbox, api) = demo().await;
+    let deep = api
+        .get("/v1/checkout/sessions?expand[]=data.line_items.data.price.product")
+        .await;
+    assert_eq!(deep.status, StatusCode::BAD_REQUEST);
+    assert_eq!(deep.error()["param"], "expand");
+    assert!(
+        deep.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 4 levels")
+    );
+    let odd = api
+        .get("/v1/checkout/sessions?expand[]=data.currency")
+        .await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+    assert!(
+        odd.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be expanded")
+    );
+    // Indexed arrays (what the SDKs send) work like `expand[]`.
+    let list = api
+        .get("/v1/checkout/sessions?limit=20&expand%5B0%5D=data.payment_intent")
+        .await
+        .ok();
+    assert!(
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["payment_intent"]["object"] == "payment_intent")
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_returns_a_thousand_orders_each_exactly_once() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        port: 0,
+        seed: Seed::Empty,
+        faults: FaultSpec::none(),
+    })
+    .await
+    .unwrap();
+    assert_eq!(sandbox.add_orders(1000), 1000);
+    let api = Api::new(&sandbox);
+    let forward = all_sessions(&api, "").await;
+    let ids: Vec<String> = forward
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 1000);
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        1000,
+        "no order twice"
+    );
+
+    // Backwards from the oldest with ending_before gives the same orders.
+    let mut back: Vec<String> = Vec::new();
+    let mut cursor = ids.last().unwrap().clone();
+    back.push(cursor.clone());
+    loop {
+        let page = api
+            .get(&format!(
+                "/v1/checkout/sessions?limit=100&ending_before={cursor}"
+            ))
+            .await
+            .ok();
+        let data: Vec<String> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect();
+        if data.is_empty() {
+            break;
+        }
+        cursor = data[0].clone();
+        back.extend(data.into_iter().rev());
+        if !page["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    back.reverse();
+    assert_eq!(back, ids);
+
+    let both = api
+        .get(&format!(
+            "/v1/checkout/sessions?starting_after={}&ending_before={}",
+            ids[5], ids[1]
+        ))
+        .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST);
+    let unknown = api
+        .get("/v1/checkout/sessions?starting_after=cs_test_nope")
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.error()["code"], "resource_missing");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capture_follows_the_state_rules() {
+    let (sandbox, api) = demo().await;
+    let waiting = find_pi(&api, "requires_capture").await;
+    assert!(waiting.len() >= 3);
+    let pi = &waiting[0];
+    let id = pi["id"].as_str().unwrap();
+    let amount = pi["amount"].as_i64().unwrap();
+
+    let refund_first = api.post("/v1/refunds", &[("payment_intent", id)]).await;
+    assert_eq!(refund_first.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refund_first.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Cancel it")
+    );
+
+    let too_much = (amount + 1).to_string();
+    let over = api
+        .post(
+            &format!("/v1/payment_intents/{id}/capture"),
+            &[("amount_to_capture", &too_much)],
+        )
+        .await;
+    assert_eq!(over.status, StatusCode::BAD_REQUEST);
+    assert_eq!(over.error()["param"], "amount_to_capture");
+
+    let part = (amount - 100).to_string();
+    let captured = api
+        .post(
+            &format!("/v1/payment_intents/{id}/capture"),
+            &[("amount_to_capture", &part), ("expand[]", "latest_charge")],
+        )
+        .await
+        .ok();
+    assert_eq!(captured["status"], "succeeded");
+    assert_eq!(captured["amount_received"], amount - 100);
+    assert_eq!(captured["amount_capturable"], 0);
+    assert_eq!(captured["latest_charge"]["captured"], true);
+    assert_eq!(captured["latest_charge"]["amount_captured"], amount - 100);
+
+    let again = api
+        .post(&format!("/v1/payment_intents/{id}/capture"), &[])
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(again.error()["code"], "payment_intent_unexpected_state");
+    assert_eq!(again.error()["payment_intent"]["status"], "succeeded");
+    let cancel = api
+        .post(&format!("/v1/payment_intents/{id}/cancel"), &[])
+        .await;
+    assert_eq!(cancel.error()["code"], "payment_intent_unexpected_state");
+
+    // Cancel releases another authorization.
+    let other = waiting[1]["id"].as_str().unwrap();
+    let canceled = api
+        .post(
+            &format!("/v1/payment_intents/{other}/cancel"),
+            &[("cancellation_reason", "requested_by_customer")],
+        )
+        .await
+        .ok();
+    assert_eq!(canceled["status"], "canceled");
+    assert_eq!(canceled["cancellation_reason"], "requested_by_customer");
+
+    // Past capture_before the authorization is gone.
+    let late = waiting[2]["id"].as_str().unwrap();
+    sandbox.advance_clock(Duration::from_hours(192));
+    let expired = api
+        .post(&format!("/v1/payment_intents/{late}/capture"), &[])
+        .await;
+    assert_eq!(expired.status, StatusCode::BAD_REQUEST);
+    assert_eq!(expired.error()["code"], "charge_expired_for_capture");
+    let after = api.get(&format!("/v1/payment_intents/{late}")).await.ok();
+    assert_eq!(after["status"], "canceled");
+    assert_eq!(after["cancellation_reason"], "automatic");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_refunds_add_up_and_over_refunds_are_refused() {
+    let (sandbox, api) = demo().await;
+    let paid = find_pi(&api, "succeeded").await;
+    let pi = paid
+        .iter()
+        .find(|p| p["amount_received"].as_i64().unwrap() > 3000)
+        .unwrap();
+    let id = pi["id"].as_str().unwrap();
+    let charge_id = pi["latest_charge"].as_str().unwrap();
+    let charge = api.get(&format!("/v1/charges/{charge_id}")).await.ok();
+    let left =
+        charge["amount_captured"].as_i64().unwrap() - charge["amount_refunded"].as_i64().unwrap();
+    assert!(left > 2000);
+
+    let first = api
+        .post(
+            "/v1/refunds",
+            &[
+                ("payment_intent", id),
+                ("amount", "1000"),
+                ("reason", "requested_by_customer"),
+                ("metadata[ticket]", "T-1"),
+            ],
+        )
+        .await
+        .ok();
+    assert!(first["id"].as_str().unwrap().starts_with("re_"));
+    assert_eq!(first["amount"], 1000);
+    assert_eq!(first["metadata"]["ticket"], "T-1");
+
+    let over = api
+        .post(
+            "/v1/refunds",
+            &[("payment_intent", id), ("amount", &(left).to_string())],
+        )
+        .await;
+    assert_eq!(over.status, StatusCode::BAD_REQUEST);
+    assert_eq!(over.error()["type"], "invalid_request_error");
+    assert_eq!(over.error()["param"], "amount");
+    let message = over.error()["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Refund amount ($")
+            && message.contains("greater than unrefunded amount"),
+        "{message}"
+    );
+
+    let rest = api.post("/v1/refunds", &[("charge", charge_id)]).await.ok();
+    assert_eq!(rest["amount"], left - 1000);
+    let charge = api
+        .get(&format!("/v1/charges/{charge_id}?expand[]=refunds"))
+        .await
+        .ok();
+    assert_eq!(charge["refunded"], true);
+    assert_eq!(charge["amount_refunded"], charge["amount_captured"]);
+    let listed: i64 = charge["refunds"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        listed,
+        charge["amount_refunded"].as_i64().unwrap(),
+        "refunds add up to amount_refunded"
+    );
+
+    let done = api
+        .post("/v1/refunds", &[("payment_intent", id), ("amount", "1")])
+        .await;
+    assert_eq!(done.error()["code"], "charge_already_refunded");
+    assert_eq!(
+        done.error()["message"],
+        format!("Charge {charge_id} has already been refunded.")
+    );
+
+    let by_pi = api
+        .get(&format!("/v1/refunds?payment_intent={id}"))
+        .await
+        .ok();
+    assert!(
+        by_pi["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["payment_intent"] == id)
+    );
+    let one = api
+        .get(&format!("/v1/refunds/{}", first["id"].as_str().unwrap()))
+        .await
+        .ok();
+    assert_eq!(one["amount"], 1000);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_replay_and_refuse_mismatches() {
+    let (sandbox, api) = demo().await;
+    let pi = find_pi(&api, "succeeded")
+        .await
+        .into_iter()
+        .find(|p| p["amount_received"].as_i64().unwrap() > 2000)
+        .unwrap();
+    let id = pi["id"].as_str().unwrap();
+    let form = [("payment_intent", id), ("amount", "500")];
+    let first = api.post_key("/v1/refunds", &form, "refund-order-1").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let second = api.post_key("/v1/refunds", &form, "refund-order-1").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body, first.body, "same key, same body: same answer");
+    assert_eq!(second.headers.get("idempotent-replayed").unwrap(), "true");
+    let refunds = api
+        .get(&format!("/v1/refunds?payment_intent={id}"))
+        .await
+        .ok();
+    assert_eq!(
+        refunds["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["amount"] == 500)
+            .count(),
+        1
+    );
+
+    let other = api
+        .post_key(
+            "/v1/refunds",
+            &[("payment_intent", id), ("amount", "600")],
+            "refund-order-1",
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST);
+    assert_eq!(other.error()["type"], "idempotency_error");
+
+    // A refused request is replayed too, with its status.
+    let huge = [("payment_intent", id), ("amount", "99999999")];
+    let a = api.post_key("/v1/refunds", &huge, "refund-order-2").await;
+    let b = api.post_key("/v1/refunds", &huge, "refund-order-2").await;
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    assert_eq!(b.status, StatusCode::BAD_REQUEST);
+    sandbox.shutdown().await;
+}
+
+async fn poll_until_done(
+    api: &Api,
+    path: &str,
+    version: Option<&str>,
+    terminal: &[&str],
+) -> (Vec<String>, Value) {
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        let body = match version {
+            Some(v) => api.get_v(path, v).await.ok(),
+            None => api.get(path).await.ok(),
+        };
+        let status = body["status"].as_str().unwrap().to_string();
+        if seen.last() != Some(&status) {
+            seen.push(status.clone());
+        }
+        if terminal.contains(&status.as_str()) {
+            return (seen, body);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "import stuck in {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_and_import_sets_run_to_a_terminal_state() {
+    let (sandbox, api) = demo().await;
+    // A valid inventory feed: the sandbox checks uploads with the real feed rules.
+    let csv = "id,availability,availability_date,inventory_quantity\nJO-1,in_stock,,24\nJO-2,out_of_stock,,0\nJO-3,in_stock,,32\n";
+    let file = api
+        .upload("catalog.csv", "text/csv", csv.as_bytes().to_vec())
+        .await
+        .ok();
+    let file_id = file["id"].as_str().unwrap();
+    assert!(file_id.starts_with("file_"));
+    assert_eq!(file["purpose"], "data_management_manual_upload");
+    assert_eq!(file["size"], csv.len());
+    assert_eq!(file["type"], "csv");
+    let meta = api.get(&format!("/v1/files/{file_id}")).await.ok();
+    assert_eq!(meta["filename"], "catalog.csv");
+    let (status, contents) = api.raw_auth(&format!("/v1/files/{file_id}/contents")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(contents, csv);
+
+    let wrong = api
+        .upload("catalog.pdf", "application/pdf", b"%PDF".to_vec())
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.error()["param"], "file");
+
+    let form = [
+        ("file", file_id),
+        ("standard_data_format", "inventory_feed"),
+    ];
+    let no_beta = api.post("/v1/data_management/import_sets", &form).await;
+    assert_eq!(no_beta.status, StatusCode::BAD_REQUEST);
+    assert!(
+        no_beta.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("udap_beta=v1")
+    );
+
+    let created = Api::send(
+        api.request(Method::POST, "/v1/data_management/import_sets")
+            .header("Stripe-Version", BETA)
+            .form(&form),
+    )
+    .await
+    .ok();
+    let set_id = created["id"].as_str().unwrap();
+    assert!(set_id.starts_with("impset_test_"));
+    assert_eq!(created["status"], "pending");
+    let (seen, done) = poll_until_done(
+        &api,
+        &format!("/v1/data_management/import_sets/{set_id}"),
+        Some(BETA),
+        &["succeeded", "succeeded_with_errors", "failed"],
+    )
+    .await;
+    assert_eq!(seen.first().map(String::as_str), Some("pending"));
+    assert_eq!(done["status"], "succeeded");
+    assert_eq!(done["result"]["rows_processed"], 3);
+    assert_eq!(done["result"]["successes"]["row_count"], 3);
+
+    // A file that is not text ends failed with a reason.
+    let junk = api
+        .upload(
+            "export.csv",
+            "text/csv",
+            b"PK\x03\x04\x00\x00\x01binary".to_vec(),
+        )
+        .await
+        .ok();
+    let bad = Api::send(
+        api.request(Method::POST, "/v1/data_management/import_sets")
+            .header("Stripe-Version", BETA)
+            .form(&[
+                ("file", junk["id"].as_str().unwrap()),
+                ("standard_data_format", "product_catalog_feed"),
+            ]),
+    )
+    .await
+    .ok();
+    let (_, failed) = poll_until_done(
+        &api,
+        &format!(
+            "/v1/data_management/import_sets/{}",
+            bad["id"].as_str().unwrap()
+        ),
+        Some(BETA),
+        &["succeeded", "succeeded_with_errors", "failed"],
+    )
+    .await;
+    assert_eq!(failed["status"], "failed");
+    assert!(failed["failed_reason"].as_str().unwrap().contains("UTF-8"));
+
+    // The seeded import with errors serves its error report through the files endpoints.
+    let sets = api
+        .get_v("/v1/data_management/import_sets?limit=100", BETA)
+        .await
+        .ok();
+    let with_errors = sets["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "succeeded_with_errors")
+        .unwrap();
+    let error_file = with_errors["result"]["errors"]["file"].as_str().unwrap();
+    let (_, report) = api
+        .raw_auth(&format!("/v1/files/{error_file}/contents"))
+        .await;
+    assert!(report.starts_with("stripe_error_message,"));
+    assert_eq!(
+        report.lines().count() as i64,
+        with_errors["result"]["errors"]["row_count"]
+            .as_i64()
+            .unwrap()
+            + 1
+    );
+    sandbox.shutdown().await;
+}
+
+impl Api {
+    async fn raw_auth(&self, path: &str) -> (StatusCode, String) {
+        let response = self.request(Method::GET, path).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
+    let (sandbox, api) = demo().await;
+    let missing = api
+        .post_json(
+            "/v2/commerce/product_catalog/imports",
+            &json!({"feed_type": "product"}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(missing.error()["param"], "mode");
+    let replace = api
+        .post_json(
+            "/v2/commerce/product_catalog/imports",
+            &json!({"feed_type": "inventory", "mode": "replace"}),
+        )
+        .await;
+    assert_eq!(replace.status, StatusCode::BAD_REQUEST);
+
+    let created = api
+        .post_json(
+            "/v2/commerce/product_catalog/imports",
+            &json!({"feed_type": "inventory", "mode": "upsert", "metadata": {"batch": "7"}}),
+        )
+        .await
+        .ok();
+    assert_eq!(created["object"], "v2.commerce.product_catalog_import");
+    assert_eq!(created["status"], "awaiting_upload");
+    assert!(
+        created["created"].as_str().unwrap().ends_with('Z'),
+        "RFC 3339 times"
+    );
+    let url = created["status_details"]["awaiting_upload"]["upload_url"]["url"]
+        .as_str()
+        .unwrap();
+    assert!(url.starts_with(&api.base));
+    let csv =
+        "id,availability,availability_date,inventory_quantity\nA,in_stock,,1\nB,out_of_stock,,0\n";
+    let put = api.client.put(url).body(csv).send().await.unwrap();
+    assert_eq!(put.status(), StatusCode::OK);
+    let again = api.client.put(url).body(csv).send().await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::FORBIDDEN,
+        "a pre-signed URL is used once"
+    );
+
+    let id = created["id"].as_str().unwrap();
+    let (seen, done) = poll_until_done(
+        &api,
+        &format!("/v2/commerce/product_catalog/imports/{id}"),
+        None,
+        &["succeeded", "succeeded_with_errors", "failed"],
+    )
+    .await;
+    assert_eq!(seen[0], "processing");
+    assert_eq!(done["status"], "succeeded");
+    assert_eq!(
+        done["status_details"]["succeeded"]["success_count"], "2",
+        "int64 as a string"
+    );
+    assert_eq!(done["metadata"]["batch"], "7");
+
+    // The seeded import with errors: the download URL works, then expires.
+    let list = api
+        .get("/v2/commerce/product_catalog/imports?status=succeeded_with_errors")
+        .await
+        .ok();
+    let seeded = &list["data"][0];
+    let details = &seeded["status_details"]["succeeded_with_errors"];
+    assert!(details["samples"][0]["error_message"].is_string());
+    assert!(details["error_count"].is_string());
+    let link = details["error_file"]["download_url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, report) = api.raw(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report.starts_with("stripe_error_message,"));
+    sandbox.advance_clock(Duration::from_mins(6));
+    let (status, _) = api.raw(&link).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the link expired");
+    let fresh = api
+        .get(&format!(
+            "/v2/commerce/product_catalog/imports/{}",
+            seeded["id"].as_str().unwrap()
+        ))
+        .await
+        .ok();
+    let new_link =
+        fresh["status_details"]["succeeded_with_errors"]["error_file"]["download_url"]["url"]
+            .as_str()
+            .unwrap();
+    assert_ne!(new_link, link);
+    assert_eq!(api.raw(new_link).await.0, StatusCode::OK);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreements_move_through_their_statuses() {
+    let (sandbox, api) = demo().await;
+    let mut all = Vec::new();
+    let mut next = Some("/v2/orchestrated_commerce/agreements?limit=3".to_string());
+    while let Some(path) = next {
+        let page = api.get(&path).await.ok();
+        all.extend(page["data"].as_array().unwrap().clone());
+        next = page["next_page_url"].as_str().map(str::to_string);
+    }
+    let ids: HashSet<&str> = all.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), all.len(), "each agreement once");
+    let statuses: HashSet<&str> = all.iter().map(|a| a["status"].as_str().unwrap()).collect();
+    for s in [
+        "initiated",
+        "partially_confirmed",
+        "confirmed",
+        "terminated",
+    ] {
+        assert!(statuses.contains(s), "missing {s}");
+    }
+    let initiated = all.iter().find(|a| a["status"] == "initiated").unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let path = format!("/v2/orchestrated_commerce/agreements/{initiated}");
+    let confirmed = api
+        .post_json(&format!("{path}/confirm"), &json!({}))
+        .await
+        .ok();
+    assert_eq!(confirmed["status"], "partially_confirmed");
+    assert!(confirmed["status_transitions"]["seller_confirmed_at"].is_string());
+
+    let waiting = all
+        .iter()
+        .find(|a| {
+            a["status"] == "partially_confirmed"
+                && a["status_transitions"]["seller_confirmed_at"].is_null()
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let both = api
+        .post_json(
+            &format!("/v2/orchestrated_commerce/agreements/{waiting}/confirm"),
+            &json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(both["status"], "confirmed");
+
+    let ended = api
+        .post_json(&format!("{path}/terminate"), &json!({}))
+        .await
+        .ok();
+    assert_eq!(ended["status"], "terminated");
+    assert_eq!(ended["terminated_by"], "seller");
+    let refused = api.post_json(&format!("{path}/confirm"), &json!({})).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("terminated")
+    );
+    let fetched = api.get(&path).await.ok();
+    assert_eq!(fetched["status"], "terminated");
+    assert!(fetched["orchestrator_details"]["name"].is_string());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_do_what_the_spec_says() {
+    let (sandbox, api) = demo().await;
+    let pi = find_pi(&api, "succeeded")
+        .await
+        .into_iter()
+        .find(|p| p["amount_received"].as_i64().unwrap() > 2000)
+        .unwrap();
+    let id = pi["id"].as_str().unwrap().to_string();
+
+    // 429 storm on refunds only, then through.
+    sandbox.faults().set("429:x2@/v1/refunds".parse().unwrap());
+    for _ in 0..2 {
+        let limited = api
+            .post_key(
+                "/v1/refunds",
+                &[("payment_intent", &id), ("amount", "300")],
+                "k-429",
+            )
+            .await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.headers.get("stripe-should-retry").unwrap(), "true");
+        assert_eq!(limited.error()["code"], "rate_limit");
+    }
+    assert_eq!(
+        api.get("/v1/checkout/sessions?limit=1").await.status,
+        StatusCode::OK
+    );
+    let through = api
+        .post_key(
+            "/v1/refunds",
+            &[("payment_intent", &id), ("amount", "300")],
+            "k-429",
+        )
+        .await;
+    assert_eq!(
+        through.status,
+        StatusCode::OK,
+        "the 429s stored nothing under the key"
+    );
+
+    // The connection drops after the refund is committed; the retry with the same key
+    // gets the stored answer, and there is exactly one refund.
+    sandbox.faults().set(
+        FaultSpec::none().with(
+            FaultRule::drop_after_commit()
+                .on_path("/v1/refunds")
+                .next(1),
+        ),
+    );
+    let form = [("payment_intent", id.as_str()), ("amount", "400")];
+    let dropped = api
+        .request(Method::POST, "/v1/refunds")
+        .header("Idempotency-Key", "k-drop")
+        .form(&form)
+        .send()
+        .await;
+    assert!(dropped.is_err(), "the connection was cut");
+    let retried = api.post_key("/v1/refunds", &form, "k-drop").await;
+    assert_eq!(retried.status, StatusCode::OK);
+    assert_eq!(retried.headers.get("idempotent-replayed").unwrap(), "true");
+    let refunds = api
+        .get(&format!("/v1/refunds?payment_intent={id}"))
+        .await
+        .ok();
+    let four_hundred = refunds["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["amount"] == 400)
+        .count();
+    assert_eq!(four_hundred, 1, "exactly one refund");
+
+    // 500s and slow answers.
+    sandbox.faults().set("500:1".parse().unwrap());
+    let broken = api.get("/v1/checkout/sessions").await;
+    assert_eq!(broken.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(broken.error()["type"], "api_error");
+    sandbox
+        .faults()
+        .set("slow:400@/v1/refunds".parse().unwrap());
+    let started = Instant::now();
+    assert_eq!(
+        api.get(&format!("/v1/refunds?payment_intent={id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "the answer waited for the fault"
+    );
+    sandbox.faults().clear();
+    sandbox.shutdown().await;
+}
