@@ -115,7 +115,7 @@ async fn bench_list() -> (Duration, usize) {
     })
     .await
     .expect("sandbox");
-    sb.add_orders(10_000);
+    let total = sb.add_orders(10_000);
     let client = client(&sb.base_url());
     let start = Instant::now();
     let orders: Vec<_> = client
@@ -125,6 +125,7 @@ async fn bench_list() -> (Duration, usize) {
         .await
         .expect("list");
     let took = start.elapsed();
+    assert_eq!(orders.len(), total, "every order listed once");
     sb.shutdown().await;
     (took, orders.len())
 }
