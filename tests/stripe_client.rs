@@ -584,10 +584,10 @@ async fn uploads_stream_to_the_files_host_and_metadata_comes_from_the_api_host()
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("catalog.csv");
-    let content: String = (0..20_000).fold(String::new(), |mut acc, i| {
-        let _ = writeln!(acc, "SKU-{i},Mug {i},12.50 USD");
-        acc
-    });
+    let mut content = String::new();
+    for i in 0..20_000 {
+        writeln!(content, "SKU-{i},Mug {i},12.50 USD").unwrap();
+    }
     std::fs::write(&path, &content).unwrap();
     let last = Arc::new(AtomicU64::new(0));
     let seen_progress = last.clone();
@@ -652,7 +652,7 @@ fn session_json(i: usize) -> String {
     )
 }
 
-/// A v1 list of `total` sessions, newest (highest number) first, honouring limit,
+/// A v1 list of `total` sessions, newest (highest number) first, honouring `limit`,
 /// `starting_after` and `ending_before` like Stripe.
 fn v1_list(total: usize, s: &Seen) -> Reply {
     let q: BTreeMap<_, _> = s.query_pairs().into_iter().collect();

@@ -502,7 +502,7 @@ impl Client {
                 tokio::time::sleep(config.retry.backoff(retries)).await;
                 continue;
             }
-            return Err(Error::Api(error));
+            return Err(Error::Api(Box::new(error)));
         }
     }
 

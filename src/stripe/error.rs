@@ -215,8 +215,8 @@ impl std::error::Error for ApiError {}
 /// Every way a client call can fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// Stripe answered with an error.
-    Api(ApiError),
+    /// Stripe answered with an error (boxed: it carries many fields).
+    Api(Box<ApiError>),
     /// Stripe could not be reached, or the connection broke (after all retries).
     Network {
         /// What the client was doing, e.g. `POST /v1/refunds`.
@@ -344,7 +344,7 @@ impl std::error::Error for Error {}
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
-        Error::Api(e)
+        Error::Api(Box::new(e))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::stripe::{ApiKey, Client, Config, Error};
 /// Options every API command takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Common {
-    /// Base URL for both Stripe hosts, e.g. a sandbox's <http://127.0.0.1:12111>.
+    /// Base URL for both Stripe hosts, e.g. a sandbox's `http://127.0.0.1:12111`.
     #[arg(long, env = "STRIPE_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
     /// Act on behalf of a connected account.
@@ -254,7 +254,7 @@ mod tests {
             None,
             br#"{"error":{"type":"invalid_request_error","code":"charge_already_refunded"}}"#,
         );
-        let f = Failure::from(Error::Api(api));
+        let f = Failure::from(Error::from(api));
         assert_eq!(f.exit, 1);
         assert_eq!(f.request_id.as_deref(), Some("req_9"));
         assert_eq!(f.stripe_code.as_deref(), Some("charge_already_refunded"));
