@@ -10,6 +10,7 @@ pub mod feed;
 pub mod hooks;
 pub mod orders;
 pub mod profiles;
+pub mod push_history;
 pub mod sandbox;
 pub mod secrets;
 pub mod stripe;

@@ -158,6 +158,14 @@ impl SellerApp {
                 Intent::OrdersForAgent(_agent) => {
                     self.view = ViewId::Orders;
                 }
+                Intent::WatchImport(id) => {
+                    self.imports.watch(&id);
+                    self.view = ViewId::Imports;
+                }
+                Intent::OpenInCatalog { path, errors } => {
+                    self.catalog.open_with_errors(path, errors);
+                    self.view = ViewId::Catalog;
+                }
             }
         }
     }

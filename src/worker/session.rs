@@ -117,6 +117,51 @@ pub struct Connection {
     pub key: String,
     /// `Stripe-Account` header value, if acting on a connected account.
     pub connected_account: Option<String>,
+    /// A client for this connection, shared by every worker module (one rate limiter).
+    pub client: Arc<crate::stripe::Client>,
+}
+
+impl Connection {
+    /// Builds the connection and its client. Fails with a sentence when the key, base URL or
+    /// connected account cannot be used.
+    pub fn new(
+        mode: Mode,
+        api_base: String,
+        files_base: String,
+        key: String,
+        connected_account: Option<String>,
+    ) -> Result<Connection, String> {
+        let api_key = crate::stripe::ApiKey::new(&key)?;
+        let mut config = crate::stripe::Config::new(api_key)
+            .with_base_url(&api_base)
+            .map_err(|e| e.user_message())?
+            .with_account(connected_account.as_deref())
+            .map_err(|e| e.user_message())?;
+        if files_base != api_base {
+            config.files_base = url::Url::parse(&files_base).map_err(|e| e.to_string())?;
+        }
+        let client = crate::stripe::Client::new(config).map_err(|e| e.user_message())?;
+        Ok(Connection {
+            mode,
+            api_base,
+            files_base,
+            key,
+            connected_account,
+            client: Arc::new(client),
+        })
+    }
+
+    /// A stable name for the account this connection acts on (API base, key hint, connected
+    /// account), used to keep local journals per account. Contains no secret.
+    #[must_use]
+    pub fn account_key(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.api_base,
+            crate::secrets::redact(&self.key),
+            self.connected_account.as_deref().unwrap_or("-")
+        )
+    }
 }
 
 impl fmt::Debug for Connection {
@@ -370,13 +415,19 @@ impl SessionWorker {
             "https://files.stripe.com".to_owned()
         };
         self.book.active = Some(profile.id.clone());
-        self.set_connection(Connection {
-            mode: profile.mode,
-            api_base: api_base.clone(),
+        match Connection::new(
+            profile.mode,
+            api_base.clone(),
             files_base,
             key,
-            connected_account: profile.connected_account.clone(),
-        });
+            profile.connected_account.clone(),
+        ) {
+            Ok(connection) => self.set_connection(connection),
+            Err(message) => {
+                self.sink.error("Opening the profile", message, None);
+                return;
+            }
+        }
         self.sink
             .send(super::Event::Session(Event::Session(SessionInfo {
                 mode: profile.mode,
@@ -422,13 +473,20 @@ impl SessionWorker {
             return;
         };
         let base = sandbox.base_url();
-        self.set_connection(Connection {
-            mode: Mode::Sandbox,
-            api_base: base.clone(),
-            files_base: base.clone(),
-            key: crate::sandbox::DEMO_KEY.to_owned(),
-            connected_account: None,
-        });
+        match Connection::new(
+            Mode::Sandbox,
+            base.clone(),
+            base.clone(),
+            crate::sandbox::DEMO_KEY.to_owned(),
+            None,
+        ) {
+            Ok(connection) => self.set_connection(connection),
+            Err(message) => {
+                self.sink
+                    .error("Connecting to the demo sandbox", message, None);
+                return;
+            }
+        }
         self.sink
             .send(super::Event::Session(Event::Session(demo_info(base, true))));
         self.publish_book();

@@ -2,13 +2,18 @@
 
 use egui::Ui;
 
-use super::ViewCtx;
+use super::{RowError, ViewCtx};
 
 /// State of the Catalog view.
 #[derive(Default)]
 pub struct CatalogView {}
 
 impl CatalogView {
+    /// Opens `path` and pins an import's errors to the rows with those ids.
+    pub fn open_with_errors(&mut self, path: std::path::PathBuf, errors: Vec<RowError>) {
+        let _ = (path, errors);
+    }
+
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, _ctx: &mut ViewCtx<'_>) {
         ui.heading("Catalog");

@@ -78,6 +78,35 @@ pub enum Intent {
     AddProfile,
     /// Show the Orders view filtered to one agent.
     OrdersForAgent(String),
+    /// Show the Imports view with this import selected (after a push).
+    WatchImport(String),
+    /// Open a local feed in the Catalog view with an import's errors pinned to its rows.
+    OpenInCatalog {
+        /// The file that was pushed.
+        path: std::path::PathBuf,
+        /// The import's errors, keyed by the feed row's `id`.
+        errors: Vec<RowError>,
+    },
+}
+
+/// One error from an import's error report, tied to a feed row by its `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The `id` column of the failing row.
+    pub id: String,
+    /// Stripe's message for it (`stripe_error_message`).
+    pub message: String,
+}
+
+/// A product from the open catalog, offered to the Hooks view to prefill requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogItem {
+    /// The row's `id` (the SKU agents order).
+    pub id: String,
+    /// The row's `title`.
+    pub title: String,
+    /// The row's `price`, as written (`15.00 USD`).
+    pub price: String,
 }
 
 /// What every view gets while drawing: the session, and ways to send commands and intents.

@@ -1,0 +1,129 @@
+//! The list of feed pushes made from this machine (`pushes.jsonl` in the data folder), so the
+//! Imports view can show every push, including ImportSets that the API cannot list, and tie an
+//! import back to the local file it came from.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Which API an import was created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFlavour {
+    /// v1 Files API + ImportSet (preview).
+    ImportSet,
+    /// v2 product catalog import.
+    CatalogImport,
+}
+
+/// One push: enough to find the import again and to open its source file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRecord {
+    /// `impset_…` or the v2 import id.
+    pub import_id: String,
+    /// Which API created it.
+    pub flavour: ImportFlavour,
+    /// `product`, `inventory`, `pricing` or `promotion`.
+    pub feed_kind: String,
+    /// `upsert` or `replace`.
+    pub mode: String,
+    /// The local file that was pushed.
+    pub file_path: PathBuf,
+    /// Data rows in the file when it was pushed.
+    pub rows: u64,
+    /// When it was pushed (RFC 3339, UTC).
+    pub pushed_at: String,
+    /// The account the push went to (see `Connection::account_key`), never a secret.
+    pub account_key: String,
+}
+
+impl PushRecord {
+    /// The file's name without its folder.
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        self.file_path.file_name().map_or_else(
+            || self.file_path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// The history file inside `data_dir`.
+#[must_use]
+pub fn path_in(data_dir: &Path) -> PathBuf {
+    data_dir.join("pushes.jsonl")
+}
+
+/// Appends one record (one JSON line). Creates the folder and file when missing.
+pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut line = serde_json::to_string(record).map_err(std::io::Error::other)?;
+    line.push('\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(line.as_bytes())?;
+    file.sync_data()
+}
+
+/// Reads every record, newest first. A missing file is an empty history; a damaged line (a
+/// crash mid-write) is skipped rather than losing the rest.
+pub fn load(path: &Path) -> std::io::Result<Vec<PushRecord>> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut records = Vec::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line?;
+        if let Ok(record) = serde_json::from_str::<PushRecord>(&line) {
+            records.push(record);
+        }
+    }
+    records.reverse();
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str) -> PushRecord {
+        PushRecord {
+            import_id: id.into(),
+            flavour: ImportFlavour::ImportSet,
+            feed_kind: "product".into(),
+            mode: "upsert".into(),
+            file_path: PathBuf::from("catalog.csv"),
+            rows: 12,
+            pushed_at: "2026-11-23T10:00:00Z".into(),
+            account_key: "sandbox".into(),
+        }
+    }
+
+    #[test]
+    fn appends_and_loads_newest_first_skipping_torn_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        assert!(load(&path).unwrap().is_empty());
+        append(&path, &record("impset_1")).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"import_id\": \"torn\n")
+            .unwrap();
+        append(&path, &record("impset_2")).unwrap();
+        let ids: Vec<String> = load(&path)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.import_id)
+            .collect();
+        assert_eq!(ids, ["impset_2", "impset_1"]);
+    }
+}
