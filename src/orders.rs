@@ -106,11 +106,140 @@ impl OrderRow {
         (self.captured - self.refunded).max(0)
     }
 
+    /// The number to show for the order: the receipt number once there is one, else the
+    /// end of the Checkout Session id (uncaptured orders have no receipt yet).
+    #[must_use]
+    pub fn display_number(&self) -> String {
+        if self.order_number.is_empty() {
+            let tail = self.id.len().saturating_sub(8);
+            format!("…{}", self.id.get(tail..).unwrap_or(&self.id))
+        } else {
+            self.order_number.clone()
+        }
+    }
+
     /// Day the order was placed (UTC).
     #[must_use]
     pub fn day(&self) -> NaiveDate {
         DateTime::<Utc>::from_timestamp(self.created, 0).map_or(NaiveDate::MIN, |d| d.date_naive())
     }
+}
+
+/// One tax on a line (amount, kind and rate).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineTax {
+    /// Tax amount, minor units.
+    pub amount: i64,
+    /// Kind of tax (`sales_tax`, `vat`, …).
+    pub tax_type: String,
+    /// Rate in percent, when known.
+    pub rate: Option<f64>,
+    /// The rate's display name ("Sales Tax").
+    pub name: String,
+}
+
+/// One line of an order, with every field of the order field reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderLine {
+    /// SKU (`price.external_reference`).
+    pub sku: String,
+    /// Product name.
+    pub name: String,
+    /// Product description.
+    pub description: String,
+    /// Quantity.
+    pub quantity: u64,
+    /// Unit price, minor units.
+    pub unit_amount: i64,
+    /// Line total, minor units.
+    pub amount_total: i64,
+    /// Taxes on the line.
+    pub taxes: Vec<LineTax>,
+    /// GTIN (`product.identifiers.gtin`, preview).
+    pub gtin: Option<String>,
+    /// MPN (`product.identifiers.mpn`, preview).
+    pub mpn: Option<String>,
+}
+
+/// A postal address with the name on it, already in lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostalAddress {
+    /// Name on the address.
+    pub name: String,
+    /// Address lines, city line and country, non-empty ones only.
+    pub lines: Vec<String>,
+}
+
+/// The card that paid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardInfo {
+    /// Brand (`visa`, `mastercard`, …).
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month.
+    pub exp_month: u32,
+    /// Expiry year.
+    pub exp_year: u32,
+}
+
+/// A refund as the order shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundInfo {
+    /// `re_…`
+    pub id: String,
+    /// Amount, minor units.
+    pub amount: i64,
+    /// `pending`, `succeeded`, `failed`, `canceled`, `requires_action`.
+    pub status: String,
+    /// Reason given (`requested_by_customer`, …).
+    pub reason: String,
+    /// Why it failed, in words, when it did.
+    pub failure: Option<String>,
+    /// When it was made (unix seconds).
+    pub created: i64,
+    /// Internal note (metadata `note`).
+    pub note: String,
+}
+
+/// One event in the payment's life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When (unix seconds).
+    pub at: i64,
+    /// What happened, in words.
+    pub what: String,
+}
+
+/// Everything about one order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDetail {
+    /// The list row (amounts and state).
+    pub row: OrderRow,
+    /// Lines.
+    pub lines: Vec<OrderLine>,
+    /// Subtotal, tax, shipping and discount, minor units.
+    pub subtotal: i64,
+    /// Tax total.
+    pub tax: i64,
+    /// Shipping total.
+    pub shipping_amount: i64,
+    /// Discount total.
+    pub discount: i64,
+    /// Where it ships.
+    pub shipping: Option<PostalAddress>,
+    /// Billing address of the charge.
+    pub billing: Option<PostalAddress>,
+    /// Card details.
+    pub card: Option<CardInfo>,
+    /// Agent's network business profile, when given.
+    pub agent_profile: Option<String>,
+    /// `ch_…`, when charged.
+    pub charge: Option<String>,
+    /// The payment's timeline, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Refunds, newest first.
+    pub refunds: Vec<RefundInfo>,
 }
 
 /// What the list is filtered by. Empty fields filter nothing.

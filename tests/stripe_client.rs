@@ -531,7 +531,8 @@ async fn each_call_carries_its_version_and_the_connected_account() {
         seen.iter()
             .all(|s| s.header("stripe-account") == Some("acct_1Conn"))
     );
-    // The import set is form-encoded; the order retrieve expands four levels deep, not five.
+    // The import set is form-encoded; the order retrieve expands four levels deep, not five,
+    // and asks for the line taxes the detail shows.
     assert_eq!(
         seen[0].form()["standard_data_format"],
         "product_catalog_feed"
@@ -546,6 +547,7 @@ async fn each_call_carries_its_version_and_the_connected_account() {
         expands,
         [
             "line_items.data.price.product",
+            "line_items.data.taxes",
             "payment_intent.latest_charge"
         ]
     );

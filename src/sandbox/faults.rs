@@ -7,6 +7,7 @@
 //! 429:0.3                      30% of requests get 429 (with Stripe-Should-Retry: true)
 //! 429:x5@/v1/refunds           the next 5 requests whose path contains /v1/refunds get 429
 //! 500:0.1                      10% of requests get 500
+//! 500:after1@/v1/refunds       the first request to /v1/refunds passes, every later one gets 500
 //! slow:2000                    every request waits 2 s before it is handled
 //! slow:800@files               requests whose path contains "files" wait 0.8 s
 //! drop-after-commit:refunds    every write to a path containing "refunds" is committed, then
@@ -48,6 +49,8 @@ pub enum Trigger {
     Probability(f64),
     /// On the next N matching requests, then never again.
     Next(u32),
+    /// Not on the next N matching requests, then on every one.
+    AfterFirst(u32),
 }
 
 /// One fault: what, when, and for which paths.
@@ -108,6 +111,13 @@ impl FaultRule {
         self
     }
 
+    /// Every matching request after the next `n` (which pass untouched).
+    #[must_use]
+    pub fn after(mut self, n: u32) -> Self {
+        self.trigger = Trigger::AfterFirst(n);
+        self
+    }
+
     /// Each matching request with probability `p`.
     #[must_use]
     pub fn probability(mut self, p: f64) -> Self {
@@ -131,12 +141,16 @@ impl FaultRule {
     /// Decides whether the rule fires now, consuming one use of a `Next(n)` trigger.
     fn fire(&mut self) -> bool {
         match &mut self.trigger {
-            Trigger::Always => true,
+            Trigger::Always | Trigger::AfterFirst(0) => true,
             Trigger::Probability(p) => rand::rng().random::<f64>() < *p,
             Trigger::Next(0) => false,
             Trigger::Next(n) => {
                 *n -= 1;
                 true
+            }
+            Trigger::AfterFirst(n) => {
+                *n -= 1;
+                false
             }
         }
     }
@@ -211,6 +225,11 @@ fn parse_item(item: &str) -> Result<FaultRule, FaultSpecError> {
                 [arg] => {
                     if let Some(n) = count(arg) {
                         rule.next(n)
+                    } else if let Some(n) = arg.strip_prefix("after") {
+                        let n: u32 = n
+                            .parse()
+                            .map_err(|_| fail("expected a count after `after`, as in after1"))?;
+                        rule.after(n)
                     } else {
                         let p: f64 = arg.parse().map_err(|_| {
                             fail("expected a probability such as 0.3 or a count such as x5")
@@ -221,7 +240,11 @@ fn parse_item(item: &str) -> Result<FaultRule, FaultSpecError> {
                         rule.probability(p)
                     }
                 }
-                _ => return Err(fail("write it as 429:0.3 or 429:x5 (optionally @PATH)")),
+                _ => {
+                    return Err(fail(
+                        "write it as 429:0.3, 429:x5 or 429:after2 (optionally @PATH)",
+                    ));
+                }
             }
         }
         "slow" => match args.as_slice() {
@@ -269,6 +292,7 @@ impl fmt::Display for FaultSpec {
                 Trigger::Always => String::new(),
                 Trigger::Probability(p) => p.to_string(),
                 Trigger::Next(n) => format!("x{n}"),
+                Trigger::AfterFirst(n) => format!("after{n}"),
             };
             match &rule.kind {
                 FaultKind::RateLimited { .. } => write!(f, "429:{trigger}")?,
@@ -413,5 +437,20 @@ mod tests {
         assert!(faults.before("/v1/refunds").failure.is_some());
         assert!(faults.before("/v1/refunds").failure.is_some());
         assert!(faults.before("/v1/refunds").failure.is_none());
+    }
+
+    #[test]
+    fn after_n_lets_n_through_then_fires_every_time() {
+        let spec: FaultSpec = "500:after1@/v1/refunds".parse().unwrap();
+        assert_eq!(spec.to_string(), "500:after1@/v1/refunds");
+        let faults = FaultsHandle::new(spec);
+        assert!(faults.before("/v1/refunds").failure.is_none());
+        for _ in 0..3 {
+            assert_eq!(
+                faults.before("/v1/refunds").failure,
+                Some(FaultKind::ServerError)
+            );
+        }
+        assert!(faults.before("/v1/checkout/sessions").failure.is_none());
     }
 }

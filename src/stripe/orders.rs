@@ -146,9 +146,83 @@ pub struct Product {
     /// Image URLs.
     #[serde(default)]
     pub images: Vec<String>,
-    /// Metadata (the seed puts GTIN and MPN here).
+    /// Metadata (some sellers keep GTIN and MPN here).
     #[serde(default)]
     pub metadata: Metadata,
+    /// Product identifiers (preview): GTIN and MPN.
+    #[serde(default)]
+    pub identifiers: Option<ProductIdentifiers>,
+}
+
+/// A product's GTIN and MPN.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProductIdentifiers {
+    /// Global Trade Item Number.
+    #[serde(default)]
+    pub gtin: Option<String>,
+    /// Manufacturer Part Number.
+    #[serde(default)]
+    pub mpn: Option<String>,
+}
+
+impl Product {
+    /// The GTIN, from `identifiers` or else from metadata.
+    #[must_use]
+    pub fn gtin(&self) -> Option<&str> {
+        self.identifiers
+            .as_ref()
+            .and_then(|i| i.gtin.as_deref())
+            .or_else(|| self.metadata.get("gtin").map(String::as_str))
+    }
+
+    /// The MPN, from `identifiers` or else from metadata.
+    #[must_use]
+    pub fn mpn(&self) -> Option<&str> {
+        self.identifiers
+            .as_ref()
+            .and_then(|i| i.mpn.as_deref())
+            .or_else(|| self.metadata.get("mpn").map(String::as_str))
+    }
+}
+
+/// A tax rate applied to a line.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxRate {
+    /// `txr_…`.
+    #[serde(default)]
+    pub id: String,
+    /// Name shown to buyers ("Sales tax", "VAT").
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Percent, e.g. 8.875.
+    #[serde(default)]
+    pub percentage: Option<f64>,
+    /// `sales_tax`, `vat`, `gst`…
+    #[serde(default)]
+    pub tax_type: Option<String>,
+    /// Jurisdiction.
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
+    /// Included in the price.
+    #[serde(default)]
+    pub inclusive: bool,
+}
+
+/// One tax on a line item (present only when `line_items.data.taxes` is expanded).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LineItemTax {
+    /// Tax amount in minor units.
+    #[serde(default)]
+    pub amount: i64,
+    /// The rate.
+    #[serde(default)]
+    pub rate: Option<TaxRate>,
+    /// Why it was taxed this way.
+    #[serde(default)]
+    pub taxability_reason: Option<String>,
+    /// The amount the tax was computed on.
+    #[serde(default)]
+    pub taxable_amount: Option<i64>,
 }
 
 impl HasId for Product {
@@ -211,6 +285,9 @@ pub struct LineItem {
     /// The price.
     #[serde(default)]
     pub price: Option<Price>,
+    /// Taxes, only when expanded.
+    #[serde(default)]
+    pub taxes: Vec<LineItemTax>,
 }
 
 impl HasId for LineItem {
@@ -374,7 +451,7 @@ pub struct OrderFilter {
 
 impl Client {
     /// Lists orders newest first, with each `PaymentIntent` and its latest charge expanded
-    /// (so agent details and capture deadlines are at hand). Resumable through the pager's
+    /// (so agent details and capture deadlines are at hand) and the line items (for SKUs). Resumable through the pager's
     /// checkpoint; walk newer with `Checkpoint::Before`.
     #[must_use]
     pub fn list_orders(&self, filter: &OrderFilter) -> Pager<CheckoutSession> {
@@ -385,7 +462,10 @@ impl Client {
         );
         q.push_opt("status", filter.status.as_ref().map(SessionStatus::as_str));
         q.push_range("created", &filter.created);
-        q.push_list("expand", ["data.payment_intent.latest_charge"]);
+        q.push_list(
+            "expand",
+            ["data.payment_intent.latest_charge", "data.line_items"],
+        );
         Pager::v1(
             self.clone(),
             "/v1/checkout/sessions",
@@ -404,6 +484,7 @@ impl Client {
             "expand",
             [
                 "line_items.data.price.product",
+                "line_items.data.taxes",
                 "payment_intent.latest_charge",
             ],
         );
@@ -422,7 +503,7 @@ impl Client {
         {
             let mut q = Form::new();
             q.push("limit", "100");
-            q.push_list("expand", ["data.price.product"]);
+            q.push_list("expand", ["data.price.product", "data.taxes"]);
             let rest = Pager::<LineItem>::v1(
                 self.clone(),
                 &format!("/v1/checkout/sessions/{id}/line_items"),

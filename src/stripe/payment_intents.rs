@@ -122,6 +122,23 @@ pub struct PaymentMethodDetails {
     pub card: Option<CardDetails>,
 }
 
+/// The payer's billing details on a charge.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BillingDetails {
+    /// Name on the payment method.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Billing address.
+    #[serde(default)]
+    pub address: Option<super::orders::Address>,
+}
+
 /// A Charge (what the order view shows of it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Charge {
@@ -166,6 +183,12 @@ pub struct Charge {
     /// Receipt link.
     #[serde(default)]
     pub receipt_url: Option<String>,
+    /// The order number printed on the receipt (set once a receipt is sent).
+    #[serde(default)]
+    pub receipt_number: Option<String>,
+    /// Who paid and their billing address.
+    #[serde(default)]
+    pub billing_details: Option<BillingDetails>,
     /// Why it failed.
     #[serde(default)]
     pub failure_message: Option<String>,

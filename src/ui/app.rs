@@ -114,6 +114,18 @@ impl SellerApp {
         self.view
     }
 
+    /// The Orders view's state (tests read what it lists).
+    #[must_use]
+    pub fn orders_view(&self) -> &OrdersView {
+        &self.orders
+    }
+
+    /// The Agreements view's state (tests read what it lists).
+    #[must_use]
+    pub fn agreements_view(&self) -> &AgreementsView {
+        &self.agreements
+    }
+
     /// The active session as the status bar shows it.
     #[must_use]
     pub fn session(&self) -> &SessionInfo {
@@ -126,11 +138,26 @@ impl SellerApp {
                 Event::Session(e) => {
                     match &e {
                         session::Event::Store(status) => self.store = Some(status.clone()),
-                        session::Event::Session(info) => self.session = info.clone(),
+                        session::Event::Session(info) => {
+                            // A different account or a fresh connection: the data on screen
+                            // belongs to the old one.
+                            let changed = info.ready
+                                && (info.api_base != self.session.api_base
+                                    || info.profile != self.session.profile
+                                    || info.connected_account != self.session.connected_account
+                                    || !self.session.ready);
+                            self.session = info.clone();
+                            if changed {
+                                self.orders.reset();
+                                self.agreements.reset();
+                            }
+                        }
                         _ => {}
                     }
                     self.settings.on_event(&e);
                 }
+                Event::Orders(e) => self.orders.on_event(e),
+                Event::Agreements(e) => self.agreements.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {
@@ -155,7 +182,8 @@ impl SellerApp {
                     self.view = ViewId::Settings;
                     self.settings.open_add_form();
                 }
-                Intent::OrdersForAgent(_agent) => {
+                Intent::OrdersForAgent(agent) => {
+                    self.orders.filter_agent(&agent);
                     self.view = ViewId::Orders;
                 }
                 Intent::WatchImport(id) => {

@@ -5,6 +5,9 @@
 //! Each area of the app has its own command and event types in its own module (`session` for
 //! profiles and keys, and one per view area), so views never reach into each other.
 
+pub mod agreements;
+pub mod orders;
+pub mod refund_journal;
 pub mod session;
 
 use std::path::PathBuf;
@@ -20,6 +23,10 @@ use crate::secrets::MemoryStore;
 pub enum Command {
     /// Profiles, keys and the active connection.
     Session(session::Command),
+    /// Orders, captures and refunds.
+    Orders(orders::Command),
+    /// Agent agreements.
+    Agreements(agreements::Command),
 }
 
 /// Something the worker tells the UI.
@@ -27,6 +34,10 @@ pub enum Command {
 pub enum Event {
     /// Profiles, keys and the active connection.
     Session(session::Event),
+    /// Orders, captures and refunds.
+    Orders(orders::Event),
+    /// Agent agreements.
+    Agreements(agreements::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -183,13 +194,45 @@ pub fn spawn(
     let (ev_tx, ev_rx) = std_mpsc::channel::<Event>();
     let sink = EventSink { tx: ev_tx, repaint };
     runtime.spawn(async move {
+        // Without a configured data folder (tests), local state lives in a temporary one that
+        // is removed when the worker stops.
+        let scratch = tempfile::tempdir().ok();
+        let data_dir = config
+            .data_dir
+            .clone()
+            .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
+            .unwrap_or_else(std::env::temp_dir);
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
+        let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir);
+        orders.resume_pending();
         while let Some(command) = cmd_rx.recv().await {
             match command {
-                Command::Session(c) => session.handle(c).await,
+                Command::Session(c) => {
+                    session.handle(c).await;
+                    orders.resume_pending();
+                }
+                Command::Orders(c) => orders.handle(c),
+                Command::Agreements(c) => {
+                    let connection = session.connection();
+                    let client = connection
+                        .read()
+                        .ok()
+                        .and_then(|c| c.as_ref().map(|c| Arc::clone(&c.client)));
+                    match client {
+                        Some(client) => {
+                            tokio::spawn(agreements::handle(client, sink.clone(), c));
+                        }
+                        None => sink.error(
+                            "Agreements",
+                            "Not connected yet; try again in a moment.",
+                            None,
+                        ),
+                    }
+                }
             }
         }
         session.shutdown().await;
+        drop(scratch);
     });
     WorkerHandle {
         commands: cmd_tx,

@@ -47,6 +47,34 @@ pub fn money(amount_minor: i64, currency: &str) -> String {
     }
 }
 
+/// A small filled square of `color`, for chart legends (the default fonts have no "■").
+pub fn swatch(ui: &mut Ui, color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color);
+}
+
+/// A small triangle showing sort direction: pointing down for descending, up for ascending.
+pub fn sort_arrow(ui: &mut Ui, descending: bool) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    let c = rect.center();
+    let (tip, base) = if descending {
+        (c.y + 3.5, c.y - 3.5)
+    } else {
+        (c.y - 3.5, c.y + 3.5)
+    };
+    let points = vec![
+        egui::pos2(c.x - 4.0, base),
+        egui::pos2(c.x + 4.0, base),
+        egui::pos2(c.x, tip),
+    ];
+    let color = ui.visuals().strong_text_color();
+    ui.painter().add(egui::Shape::convex_polygon(
+        points,
+        color,
+        egui::Stroke::NONE,
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,847 @@
+//! Orders, captures and refunds on the worker side: loads agent orders page by page, fetches
+//! an order's detail, and runs captures, cancels and refunds with one idempotency key per
+//! action (refund keys are journalled on disk until the outcome is known).
+
+use crate::orders::{OrderDetail, OrderRow, RefundInfo};
+
+/// What the Orders view asks for.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// (Re)load the agent orders, newest first, page by page.
+    Load,
+    /// Fetch one order in full.
+    Detail {
+        /// Checkout Session id.
+        session: String,
+    },
+    /// Fetch fresh amounts before showing the refund dialog.
+    QuoteRefund {
+        /// Checkout Session id.
+        session: String,
+    },
+    /// Refund part or all of an order.
+    Refund {
+        /// Checkout Session id.
+        session: String,
+        /// PaymentIntent id.
+        payment_intent: String,
+        /// Amount in minor units.
+        amount: i64,
+        /// Stripe reason (`requested_by_customer`, `duplicate`, `fraudulent`) or empty.
+        reason: String,
+        /// Internal note, stored in metadata.
+        note: String,
+    },
+    /// Capture an authorization (all of it when `amount` is `None`).
+    Capture {
+        /// Checkout Session id.
+        session: String,
+        /// PaymentIntent id.
+        payment_intent: String,
+        /// Amount to capture in minor units.
+        amount: Option<i64>,
+    },
+    /// Capture several authorizations in full.
+    BulkCapture {
+        /// (Checkout Session id, PaymentIntent id) pairs.
+        orders: Vec<(String, String)>,
+    },
+    /// Cancel an authorization.
+    Cancel {
+        /// Checkout Session id.
+        session: String,
+        /// PaymentIntent id.
+        payment_intent: String,
+        /// Stripe cancellation reason.
+        reason: String,
+    },
+}
+
+/// Fresh amounts for the refund dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundQuote {
+    /// Checkout Session id.
+    pub session: String,
+    /// PaymentIntent id.
+    pub payment_intent: String,
+    /// Currency.
+    pub currency: String,
+    /// Paid (captured) amount.
+    pub paid: i64,
+    /// Already refunded.
+    pub refunded: i64,
+    /// What may still be refunded.
+    pub refundable: i64,
+    /// The charge is disputed (refunds are refused).
+    pub disputed: bool,
+}
+
+/// What the worker tells the Orders view.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Loading started over (the list is cleared).
+    Reset,
+    /// A page of agent orders arrived.
+    Page {
+        /// The orders of this page that are agent orders.
+        rows: Vec<OrderRow>,
+        /// Checkout Sessions scanned so far (agent or not).
+        scanned: usize,
+        /// No more pages.
+        done: bool,
+    },
+    /// An order's full detail.
+    Detail(Box<OrderDetail>),
+    /// Fresh amounts for the refund dialog.
+    Quote(RefundQuote),
+    /// A row changed after an action (capture, refund, cancel).
+    RowUpdated(OrderRow),
+    /// A refund was created (its status may still be pending).
+    Refunded {
+        /// Checkout Session id.
+        session: String,
+        /// The refund.
+        refund: RefundInfo,
+    },
+    /// A capture or cancel went through.
+    ActionDone {
+        /// Checkout Session id.
+        session: String,
+        /// What happened, in words.
+        message: String,
+    },
+    /// A bulk capture ended.
+    BulkDone {
+        /// Orders captured.
+        captured: Vec<String>,
+        /// Orders that failed, with the reason in words.
+        failed: Vec<(String, String)>,
+    },
+    /// An action on one order failed.
+    ActionFailed {
+        /// Checkout Session id.
+        session: String,
+        /// What happened and what to do.
+        message: String,
+        /// Stripe's request id.
+        request_id: Option<String>,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker side.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::orders::{CardInfo, LineTax, OrderLine, PaymentState, PostalAddress, TimelineEntry};
+use crate::stripe::orders::{
+    Address, CheckoutSession, OrderFilter as ApiOrderFilter, SessionStatus,
+};
+use crate::stripe::payment_intents::{CancellationReason, PaymentIntent};
+use crate::stripe::refunds::{Refund, RefundReason, RefundRequest};
+use crate::stripe::{Client, IdempotencyKey};
+
+use super::EventSink;
+use super::refund_journal::{PendingRefund, RefundJournal};
+use super::session::SharedConnection;
+
+/// Runs order commands on the active connection.
+pub struct OrdersWorker {
+    sink: EventSink,
+    connection: SharedConnection,
+    journal: RefundJournal,
+    generation: Arc<AtomicU64>,
+    in_flight: InFlight,
+}
+
+/// Idempotency keys of refunds being sent right now, so a resume never races the original.
+type InFlight = Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
+
+fn send(sink: &EventSink, event: Event) {
+    sink.send(super::Event::Orders(event));
+}
+
+impl OrdersWorker {
+    /// A worker keeping its refund journal in `data_dir`.
+    #[must_use]
+    pub fn new(sink: EventSink, connection: SharedConnection, data_dir: &std::path::Path) -> Self {
+        OrdersWorker {
+            sink,
+            connection,
+            journal: RefundJournal::in_dir(data_dir),
+            generation: Arc::new(AtomicU64::new(0)),
+            in_flight: InFlight::default(),
+        }
+    }
+
+    fn client(&self) -> Option<(Arc<Client>, String)> {
+        let conn = self.connection.read().ok()?.clone()?;
+        Some((Arc::clone(&conn.client), conn.account_key()))
+    }
+
+    /// Starts one command in the background.
+    pub fn handle(&self, command: Command) {
+        let Some((client, account)) = self.client() else {
+            self.sink
+                .error("Orders", "Not connected yet; try again in a moment.", None);
+            return;
+        };
+        let sink = self.sink.clone();
+        match command {
+            Command::Load => {
+                let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                let current = Arc::clone(&self.generation);
+                tokio::spawn(load(client, sink, generation, current));
+            }
+            Command::Detail { session } => {
+                tokio::spawn(async move {
+                    match client.retrieve_order(&session).await {
+                        Ok(s) => {
+                            let refunds = refunds_of(&client, &s).await;
+                            send(
+                                &sink,
+                                Event::Detail(Box::new(detail_from_session(&s, refunds))),
+                            );
+                        }
+                        Err(e) => failed(&sink, &session, &e),
+                    }
+                });
+            }
+            Command::QuoteRefund { session } => {
+                tokio::spawn(async move {
+                    match quote(&client, &session).await {
+                        Ok(q) => send(&sink, Event::Quote(q)),
+                        Err(e) => failed(&sink, &session, &e),
+                    }
+                });
+            }
+            Command::Refund {
+                session,
+                payment_intent,
+                amount,
+                reason,
+                note,
+            } => {
+                let entry = PendingRefund {
+                    idempotency_key: IdempotencyKey::new().as_str().to_owned(),
+                    account,
+                    session,
+                    payment_intent,
+                    amount,
+                    reason,
+                    note,
+                    confirmed_at: chrono::Utc::now().timestamp(),
+                };
+                if let Err(message) = self.journal.add(entry.clone()) {
+                    send(
+                        &sink,
+                        Event::ActionFailed {
+                            session: entry.session,
+                            message: format!("The refund was not sent: {message}"),
+                            request_id: None,
+                        },
+                    );
+                    return;
+                }
+                self.send_refund(client, entry);
+            }
+            Command::Capture {
+                session,
+                payment_intent,
+                amount,
+            } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .capture_payment_intent(
+                            &payment_intent,
+                            amount,
+                            Some(IdempotencyKey::new()),
+                        )
+                        .await;
+                    match result {
+                        Ok(pi) => {
+                            let got = pi.amount_received;
+                            let cur = pi.currency.clone().unwrap_or_default();
+                            refresh_row(&client, &sink, &session).await;
+                            send(
+                                &sink,
+                                Event::ActionDone {
+                                    session,
+                                    message: format!(
+                                        "Captured {}.",
+                                        crate::orders::major_units(got, &cur)
+                                            + " "
+                                            + &cur.to_uppercase()
+                                    ),
+                                },
+                            );
+                        }
+                        Err(e) => failed(&sink, &session, &e),
+                    }
+                });
+            }
+            Command::Cancel {
+                session,
+                payment_intent,
+                reason,
+            } => {
+                tokio::spawn(async move {
+                    let reason = CancellationReason::from(reason.as_str());
+                    match client
+                        .cancel_payment_intent(
+                            &payment_intent,
+                            Some(&reason),
+                            Some(IdempotencyKey::new()),
+                        )
+                        .await
+                    {
+                        Ok(_) => {
+                            refresh_row(&client, &sink, &session).await;
+                            send(
+                                &sink,
+                                Event::ActionDone {
+                                    session,
+                                    message: "Authorization canceled; the money is released to the buyer.".into(),
+                                },
+                            );
+                        }
+                        Err(e) => failed(&sink, &session, &e),
+                    }
+                });
+            }
+            Command::BulkCapture { orders } => {
+                tokio::spawn(async move {
+                    let total = orders.len();
+                    let mut captured = Vec::new();
+                    let mut failed_list = Vec::new();
+                    for (i, (session, pi)) in orders.into_iter().enumerate() {
+                        sink.activity(
+                            "bulk-capture",
+                            "Capturing orders",
+                            Some(i as f32 / total.max(1) as f32),
+                        );
+                        match client
+                            .capture_payment_intent(&pi, None, Some(IdempotencyKey::new()))
+                            .await
+                        {
+                            Ok(_) => {
+                                refresh_row(&client, &sink, &session).await;
+                                captured.push(session);
+                            }
+                            Err(e) => failed_list.push((session, e.user_message())),
+                        }
+                    }
+                    sink.done("bulk-capture");
+                    send(
+                        &sink,
+                        Event::BulkDone {
+                            captured,
+                            failed: failed_list,
+                        },
+                    );
+                });
+            }
+        }
+    }
+
+    /// Sends again, with their original keys, the refunds a crash or network fault left
+    /// without an answer on the active account.
+    pub fn resume_pending(&self) {
+        let Some((client, account)) = self.client() else {
+            return;
+        };
+        let pending = match self.journal.pending() {
+            Ok(p) => p,
+            Err(message) => {
+                self.sink.error("Resuming refunds", message, None);
+                return;
+            }
+        };
+        for entry in pending.into_iter().filter(|p| p.account == account) {
+            self.send_refund(Arc::clone(&client), entry);
+        }
+    }
+
+    /// Sends a journalled refund unless the same key is already on its way.
+    fn send_refund(&self, client: Arc<Client>, entry: PendingRefund) {
+        let key = entry.idempotency_key.clone();
+        let fresh = self
+            .in_flight
+            .lock()
+            .is_ok_and(|mut set| set.insert(key.clone()));
+        if !fresh {
+            return;
+        }
+        let (sink, journal, in_flight) = (
+            self.sink.clone(),
+            self.journal.clone(),
+            Arc::clone(&self.in_flight),
+        );
+        tokio::spawn(async move {
+            refund(client, sink, journal, entry).await;
+            if let Ok(mut set) = in_flight.lock() {
+                set.remove(&key);
+            }
+        });
+    }
+}
+
+async fn load(client: Arc<Client>, sink: EventSink, generation: u64, current: Arc<AtomicU64>) {
+    send(&sink, Event::Reset);
+    sink.activity("orders", "Loading orders", None);
+    let filter = ApiOrderFilter {
+        status: Some(SessionStatus::Complete),
+        ..ApiOrderFilter::default()
+    };
+    let mut pager = client.list_orders(&filter);
+    let mut scanned = 0usize;
+    loop {
+        if current.load(Ordering::SeqCst) != generation {
+            return; // a newer load replaced this one
+        }
+        match pager.next_page().await {
+            Ok(Some(page)) => {
+                scanned += page.len();
+                let rows = page
+                    .iter()
+                    .filter(|s| s.is_agent_order())
+                    .map(row_from_session)
+                    .collect();
+                send(
+                    &sink,
+                    Event::Page {
+                        rows,
+                        scanned,
+                        done: false,
+                    },
+                );
+                sink.activity("orders", &format!("Loading orders ({scanned} read)"), None);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                sink.done("orders");
+                sink.error(
+                    "Loading orders",
+                    e.user_message(),
+                    e.request_id().map(str::to_owned),
+                );
+                send(
+                    &sink,
+                    Event::Page {
+                        rows: Vec::new(),
+                        scanned,
+                        done: true,
+                    },
+                );
+                return;
+            }
+        }
+    }
+    sink.done("orders");
+    send(
+        &sink,
+        Event::Page {
+            rows: Vec::new(),
+            scanned,
+            done: true,
+        },
+    );
+}
+
+async fn refund(
+    client: Arc<Client>,
+    sink: EventSink,
+    journal: RefundJournal,
+    entry: PendingRefund,
+) {
+    let mut metadata = crate::stripe::model::Metadata::default();
+    if !entry.note.is_empty() {
+        metadata.insert("note".into(), entry.note.clone());
+    }
+    metadata.insert("refunded_from".into(), "seller-console".into());
+    let request = RefundRequest {
+        payment_intent: entry.payment_intent.clone(),
+        amount: Some(entry.amount),
+        reason: (!entry.reason.is_empty()).then(|| RefundReason::from(entry.reason.as_str())),
+        metadata,
+    };
+    let key = match IdempotencyKey::parse(&entry.idempotency_key) {
+        Ok(key) => key,
+        Err(message) => {
+            send(
+                &sink,
+                Event::ActionFailed {
+                    session: entry.session,
+                    message: format!(
+                        "A journalled refund has an unusable key ({message}); it was not sent. \
+                         Check the order in the Stripe Dashboard before refunding again."
+                    ),
+                    request_id: None,
+                },
+            );
+            return;
+        }
+    };
+    match client.create_refund(&request, Some(key)).await {
+        Ok(r) => {
+            if let Err(message) = journal.remove(&entry.idempotency_key) {
+                sink.error("Refund journal", message, None);
+            }
+            send(
+                &sink,
+                Event::Refunded {
+                    session: entry.session.clone(),
+                    refund: refund_info(&r),
+                },
+            );
+            refresh_row(&client, &sink, &entry.session).await;
+        }
+        Err(e) if outcome_unknown(&e) => {
+            // Outcome unknown: keep the journal entry; the same key is used on the next try.
+            send(
+                &sink,
+                Event::ActionFailed {
+                    session: entry.session,
+                    message: format!(
+                        "{} The refund is kept with its key and will be retried on the next \
+                         start; it cannot be made twice.",
+                        e.user_message()
+                    ),
+                    request_id: e.request_id().map(str::to_owned),
+                },
+            );
+        }
+        Err(e) => {
+            if let Err(message) = journal.remove(&entry.idempotency_key) {
+                sink.error("Refund journal", message, None);
+            }
+            failed(&sink, &entry.session, &e);
+        }
+    }
+}
+
+async fn quote(client: &Client, session: &str) -> Result<RefundQuote, crate::stripe::Error> {
+    let s = client.retrieve_order(session).await?;
+    let pi_id = s.payment().map(|p| p.id.clone()).ok_or_else(|| {
+        crate::stripe::Error::Invalid("This order has no payment to refund.".into())
+    })?;
+    let pi = client.retrieve_payment_intent(&pi_id).await?;
+    let charge = pi.charge();
+    let paid = charge.map_or(0, |c| c.amount_captured);
+    let refunded = charge.map_or(0, |c| c.amount_refunded);
+    Ok(RefundQuote {
+        session: session.to_owned(),
+        payment_intent: pi.id.clone(),
+        currency: pi.currency.clone().unwrap_or_else(|| "usd".into()),
+        paid,
+        refunded,
+        refundable: (paid - refunded).max(0),
+        disputed: charge.is_some_and(|c| c.disputed),
+    })
+}
+
+async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
+    if let Ok(s) = client.retrieve_order(session).await {
+        let refunds = refunds_of(client, &s).await;
+        let detail = detail_from_session(&s, refunds);
+        send(sink, Event::RowUpdated(detail.row.clone()));
+        send(sink, Event::Detail(Box::new(detail)));
+    }
+}
+
+async fn refunds_of(client: &Client, s: &CheckoutSession) -> Vec<Refund> {
+    let Some(pi) = s.payment() else {
+        return Vec::new();
+    };
+    match client.list_refunds(&pi.id) {
+        Ok(pager) => pager.collect_all().await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// True when a refund may or may not have been made: the connection broke, or Stripe failed
+/// on its side. The journal entry is kept so the same key is sent again.
+fn outcome_unknown(e: &crate::stripe::Error) -> bool {
+    match e {
+        crate::stripe::Error::Network { .. } => true,
+        crate::stripe::Error::Api(api) => api.status >= 500 || api.status == 409,
+        _ => false,
+    }
+}
+
+fn failed(sink: &EventSink, session: &str, e: &crate::stripe::Error) {
+    send(
+        sink,
+        Event::ActionFailed {
+            session: session.to_owned(),
+            message: e.user_message(),
+            request_id: e.request_id().map(str::to_owned),
+        },
+    );
+}
+
+fn refund_info(r: &Refund) -> RefundInfo {
+    RefundInfo {
+        id: r.id.clone(),
+        amount: r.amount,
+        status: r
+            .status
+            .as_ref()
+            .map_or("pending", |s| s.as_str())
+            .to_owned(),
+        reason: r
+            .reason
+            .as_ref()
+            .map(|x| x.as_str().to_owned())
+            .unwrap_or_default(),
+        failure: r.failure_reason.as_deref().map(refund_failure_words),
+        created: r.created,
+        note: r
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("note").cloned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Stripe's refund `failure_reason` in words.
+fn refund_failure_words(code: &str) -> String {
+    match code {
+        "lost_or_stolen_card" => {
+            "The card was reported lost or stolen; the bank refused the refund.".into()
+        }
+        "expired_or_canceled_card" => {
+            "The card expired or was canceled; contact the buyer for another way to refund.".into()
+        }
+        "charge_for_pending_refund_disputed" => {
+            "The buyer disputed the charge while the refund was pending.".into()
+        }
+        "insufficient_funds" => "Your Stripe balance was too low to fund the refund.".into(),
+        "declined" => "The buyer's bank declined the refund.".into(),
+        "merchant_request" => "The refund was canceled at your request.".into(),
+        other => format!("Stripe says: {other}."),
+    }
+}
+
+fn address(name: Option<&str>, a: Option<&Address>) -> Option<PostalAddress> {
+    let a = a?;
+    let city_line = [
+        a.postal_code.as_deref(),
+        a.city.as_deref(),
+        a.state.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let lines = [
+        a.line1.clone(),
+        a.line2.clone(),
+        Some(city_line),
+        a.country.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.trim().is_empty())
+    .collect();
+    Some(PostalAddress {
+        name: name.unwrap_or_default().to_owned(),
+        lines,
+    })
+}
+
+/// The list row of a Checkout Session.
+#[must_use]
+pub fn row_from_session(s: &CheckoutSession) -> OrderRow {
+    let pi: Option<&PaymentIntent> = s.payment();
+    let charge = pi.and_then(PaymentIntent::charge);
+    let captured = charge.map_or(0, |c| c.amount_captured);
+    let refunded = charge.map_or(0, |c| c.amount_refunded);
+    let state = pi.map_or(PaymentState::Pending, |p| {
+        PaymentState::derive(p.status.as_str(), captured, refunded)
+    });
+    let (items, skus) = match &s.line_items {
+        Some(list) => (
+            list.data
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} × {}",
+                        l.quantity.unwrap_or(1),
+                        l.description.as_deref().unwrap_or("item")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            list.data
+                .iter()
+                .filter_map(|l| l.sku().map(str::to_owned))
+                .collect(),
+        ),
+        None => (String::new(), Vec::new()),
+    };
+    let customer = s
+        .customer_details
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .or_else(|| s.shipping().and_then(|x| x.name.clone()))
+        .unwrap_or_default();
+    OrderRow {
+        id: s.id.clone(),
+        payment_intent: pi.map(|p| p.id.clone()),
+        created: s.created,
+        agent: s.agent_name().unwrap_or_default().to_owned(),
+        order_number: charge
+            .and_then(|c| c.receipt_number.clone())
+            .unwrap_or_default(),
+        customer,
+        email: s.email().unwrap_or_default().to_owned(),
+        items,
+        skus,
+        currency: s
+            .currency
+            .clone()
+            .or_else(|| pi.and_then(|p| p.currency.clone()))
+            .unwrap_or_else(|| "usd".into()),
+        total: s.amount_total.unwrap_or_default(),
+        captured,
+        refunded,
+        capturable: pi.map_or(0, |p| p.amount_capturable),
+        state,
+        capture_before: s.capture_before(),
+    }
+}
+
+/// Everything the order detail shows, from a retrieved Checkout Session and its refunds.
+#[must_use]
+pub fn detail_from_session(s: &CheckoutSession, mut refunds: Vec<Refund>) -> OrderDetail {
+    let row = row_from_session(s);
+    let pi = s.payment();
+    let charge = pi.and_then(PaymentIntent::charge);
+    let lines = s
+        .line_items
+        .as_ref()
+        .map(|list| {
+            list.data
+                .iter()
+                .map(|l| {
+                    let product = l.product();
+                    OrderLine {
+                        sku: l.sku().unwrap_or_default().to_owned(),
+                        name: product
+                            .and_then(|p| p.name.clone())
+                            .or_else(|| l.description.clone())
+                            .unwrap_or_default(),
+                        description: product
+                            .and_then(|p| p.description.clone())
+                            .unwrap_or_default(),
+                        quantity: l.quantity.unwrap_or(1).max(0) as u64,
+                        unit_amount: l
+                            .price
+                            .as_ref()
+                            .and_then(|p| p.unit_amount)
+                            .unwrap_or_default(),
+                        amount_total: l.amount_total,
+                        taxes: l
+                            .taxes
+                            .iter()
+                            .map(|t| LineTax {
+                                amount: t.amount,
+                                tax_type: t
+                                    .rate
+                                    .as_ref()
+                                    .and_then(|r| r.tax_type.clone())
+                                    .unwrap_or_default(),
+                                rate: t.rate.as_ref().and_then(|r| r.percentage),
+                                name: t
+                                    .rate
+                                    .as_ref()
+                                    .and_then(|r| r.display_name.clone())
+                                    .unwrap_or_default(),
+                            })
+                            .collect(),
+                        gtin: product.and_then(|p| p.gtin().map(str::to_owned)),
+                        mpn: product.and_then(|p| p.mpn().map(str::to_owned)),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let totals = s.total_details.clone().unwrap_or_default();
+    let shipping = s
+        .shipping()
+        .and_then(|sh| address(sh.name.as_deref(), sh.address.as_ref()));
+    let billing = charge.and_then(|c| {
+        c.billing_details
+            .as_ref()
+            .and_then(|b| address(b.name.as_deref(), b.address.as_ref()))
+    });
+    let card = charge
+        .and_then(|c| c.payment_method_details.as_ref())
+        .and_then(|d| d.card.as_ref())
+        .map(|c| CardInfo {
+            brand: c.brand.clone().unwrap_or_default(),
+            last4: c.last4.clone().unwrap_or_default(),
+            exp_month: c.exp_month.unwrap_or_default(),
+            exp_year: c.exp_year.unwrap_or_default(),
+        });
+    let mut timeline = Vec::new();
+    if let Some(p) = pi {
+        let cur = row.currency.clone();
+        let money = |a: i64| {
+            format!(
+                "{} {}",
+                crate::orders::major_units(a, &cur),
+                cur.to_uppercase()
+            )
+        };
+        timeline.push(TimelineEntry {
+            at: p.created,
+            what: format!("Authorized {}", money(p.amount)),
+        });
+        if let Some(c) = charge
+            && c.captured
+        {
+            timeline.push(TimelineEntry {
+                at: c.created,
+                what: format!("Captured {}", money(c.amount_captured)),
+            });
+        }
+        if let Some(at) = p.canceled_at {
+            timeline.push(TimelineEntry {
+                at,
+                what: "Authorization canceled".into(),
+            });
+        }
+        for r in &refunds {
+            timeline.push(TimelineEntry {
+                at: r.created,
+                what: format!(
+                    "Refund {} {} ({})",
+                    r.id,
+                    money(r.amount),
+                    r.status.as_ref().map_or("pending", |s| s.as_str())
+                ),
+            });
+        }
+        timeline.sort_by_key(|t| t.at);
+    }
+    refunds.sort_by_key(|r| std::cmp::Reverse(r.created));
+    OrderDetail {
+        lines,
+        subtotal: s.amount_subtotal.unwrap_or_default(),
+        tax: totals.amount_tax,
+        shipping_amount: totals.amount_shipping.unwrap_or_default(),
+        discount: totals.amount_discount,
+        shipping,
+        billing,
+        card,
+        agent_profile: s.agent().and_then(|a| a.profile_id().map(str::to_owned)),
+        charge: charge.map(|c| c.id.clone()),
+        timeline,
+        refunds: refunds.iter().map(refund_info).collect(),
+        row,
+    }
+}

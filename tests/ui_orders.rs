@@ -1,0 +1,290 @@
+//! UI tests of the Orders and Agreements views in demo mode: the whole app on the embedded
+//! sandbox, driven by accessible labels like a support agent would.
+
+mod ui_support;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use seller_console::orders::{OrderRow, PaymentState};
+use seller_console::stripe::agreements::AgreementStatus;
+use seller_console::ui::SellerApp;
+use ui_support::{boot, step_until};
+
+/// Boots the app, opens Orders and waits until every page of orders has arrived.
+fn orders_loaded() -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
+    let (rt, mut h) = boot();
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Orders")
+        .click();
+    step_until(&mut h, "every page of orders", |h| {
+        let v = h.state().orders_view();
+        !v.is_loading() && !v.all_rows().is_empty()
+    });
+    (rt, h)
+}
+
+/// Opens the detail of `row` by clicking its order number in the list.
+fn open_order(h: &mut Harness<'static, SellerApp>, row: &OrderRow) {
+    h.get_by_role_and_label(egui::Role::Link, &row.display_number())
+        .click();
+    let id = row.id.clone();
+    step_until(h, "the order detail", |h| {
+        h.state()
+            .orders_view()
+            .detail()
+            .is_some_and(|d| d.row.id == id)
+    });
+}
+
+fn row_by_id(h: &Harness<'static, SellerApp>, id: &str) -> OrderRow {
+    h.state()
+        .orders_view()
+        .all_rows()
+        .iter()
+        .find(|r| r.id == id)
+        .cloned()
+        .expect("the order is still listed")
+}
+
+#[test]
+fn filtering_by_agent_lists_only_that_agents_orders() {
+    let (_rt, mut h) = orders_loaded();
+    let total = h.state().orders_view().visible_rows().len();
+    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Shopwise AI")
+        .click();
+    h.run_steps(3);
+    let rows = h.state().orders_view().visible_rows();
+    assert!(!rows.is_empty(), "Shopwise AI has orders in the demo");
+    assert!(
+        rows.len() < total,
+        "the filter removed other agents' orders"
+    );
+    assert!(rows.iter().all(|r| r.agent == "Shopwise AI"));
+}
+
+#[test]
+fn an_order_shows_every_field_of_the_order_reference() {
+    let (_rt, mut h) = orders_loaded();
+    let row = h
+        .state()
+        .orders_view()
+        .visible_rows()
+        .into_iter()
+        .take(10)
+        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty())
+        .cloned()
+        .expect("a paid order");
+    open_order(&mut h, &row);
+    h.run_steps(2);
+    for field in [
+        "Order date",
+        "Order number",
+        "Agent",
+        "Agent profile",
+        "SKU",
+        "Unit price",
+        "Quantity",
+        "GTIN",
+        "MPN",
+        "Shipping address",
+        "Billing address",
+        "Card",
+        "Expires",
+        "Final amount",
+        "Payment timeline",
+    ] {
+        assert!(
+            h.query_all_by_label(field).next().is_some(),
+            "the detail shows {field}"
+        );
+    }
+    let detail = h.state().orders_view().detail().expect("detail").clone();
+    let line = detail.lines.first().expect("the order has lines");
+    assert!(!line.sku.is_empty(), "the SKU is known");
+    assert!(line.gtin.is_some(), "the GTIN is known");
+    assert!(
+        line.taxes.iter().any(|t| t.amount > 0 && t.rate.is_some()),
+        "tax amount and rate are shown: {:?}",
+        line.taxes
+    );
+    assert!(detail.card.as_ref().is_some_and(|c| c.last4.len() == 4));
+    assert!(detail.billing.is_some() && detail.shipping.is_some());
+    h.get_by_label_contains("Authorized");
+}
+
+#[test]
+fn capturing_an_authorization_marks_the_order_paid() {
+    let (_rt, mut h) = orders_loaded();
+    h.get_by_label_contains("Awaiting capture (").click();
+    h.run_steps(2);
+    let row = {
+        let rows = h.state().orders_view().all_rows();
+        let first = *seller_console::orders::capture_queue(rows)
+            .first()
+            .expect("the demo has authorizations to capture");
+        rows[first as usize].clone()
+    };
+    h.get_by_label(&format!("Open {}", row.display_number()))
+        .click();
+    let id = row.id.clone();
+    step_until(&mut h, "the order detail", |h| {
+        h.state()
+            .orders_view()
+            .detail()
+            .is_some_and(|d| d.row.id == id)
+    });
+    h.get_by_label("Capture…").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Capturable:");
+    let button = format!(
+        "Capture {}",
+        seller_console::ui::widgets::money(row.capturable, &row.currency)
+    );
+    h.get_by_label(&button).click();
+    step_until(&mut h, "the capture to go through", |h| {
+        row_by_id(h, &id).state == PaymentState::Paid
+    });
+    assert!(h.query_all_by_label_contains("Captured").next().is_some());
+    assert_eq!(row_by_id(&h, &id).captured, row.capturable);
+}
+
+#[test]
+fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
+    let (_rt, mut h) = orders_loaded();
+    let row = h
+        .state()
+        .orders_view()
+        .visible_rows()
+        .into_iter()
+        .take(10)
+        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty() && r.total > 200)
+        .cloned()
+        .expect("a paid order");
+    open_order(&mut h, &row);
+
+    // Partial refund of 1.00.
+    h.get_by_label("Refund…").click();
+    step_until(&mut h, "fresh amounts", |h| {
+        h.query_by_label("Refundable").is_some()
+    });
+    let amount_label = format!("Amount ({})", row.currency.to_uppercase());
+    h.get_by_label(&amount_label).click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(&amount_label).type_text("1.00");
+    h.run_steps(2);
+    h.get_by_label(&format!(
+        "Refund {}",
+        seller_console::ui::widgets::money(100, &row.currency)
+    ))
+    .click();
+    step_until(&mut h, "the partial refund's outcome", |h| {
+        h.query_by_label_contains(": succeeded.").is_some()
+    });
+    h.get_by_label("Close").click();
+    step_until(&mut h, "the row to show the refund", |h| {
+        row_by_id(h, &row.id).refunded == 100
+    });
+    assert_eq!(row_by_id(&h, &row.id).state, PaymentState::PartlyRefunded);
+
+    // Full refund of the rest.
+    h.get_by_label("Refund…").click();
+    step_until(&mut h, "fresh amounts", |h| {
+        h.query_by_label("Refundable").is_some()
+    });
+    h.get_by_label("Full refundable amount").click();
+    h.run_steps(2);
+    let rest = row.captured - 100;
+    h.get_by_label(&format!(
+        "Refund {}",
+        seller_console::ui::widgets::money(rest, &row.currency)
+    ))
+    .click();
+    step_until(&mut h, "the full refund", |h| {
+        row_by_id(h, &row.id).state == PaymentState::Refunded
+    });
+    h.get_by_label("Close").click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_label("Refund…").is_none(),
+        "nothing is left to refund, so the button is gone"
+    );
+    let detail = h.state().orders_view().detail().expect("detail").clone();
+    assert_eq!(detail.refunds.len(), 2, "both refunds are in the history");
+}
+
+#[test]
+fn over_refunding_is_refused_with_a_sentence() {
+    let (_rt, mut h) = orders_loaded();
+    let row = h
+        .state()
+        .orders_view()
+        .visible_rows()
+        .into_iter()
+        .take(10)
+        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty())
+        .cloned()
+        .expect("a paid order");
+    open_order(&mut h, &row);
+    h.get_by_label("Refund…").click();
+    step_until(&mut h, "fresh amounts", |h| {
+        h.query_by_label("Refundable").is_some()
+    });
+    let amount_label = format!("Amount ({})", row.currency.to_uppercase());
+    h.get_by_label(&amount_label).click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(&amount_label).type_text("99999");
+    h.run_steps(2);
+    h.get_by_label_contains("That is more than the refundable");
+    // The button is disabled: pressing it sends nothing.
+    h.get_by_role_and_label(egui::Role::Button, "Refund")
+        .click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Refunding…").is_none());
+    assert_eq!(row_by_id(&h, &row.id).refunded, row.refunded);
+}
+
+#[test]
+fn agreements_can_be_confirmed_and_terminated() {
+    let (_rt, mut h) = boot();
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Agreements")
+        .click();
+    step_until(&mut h, "the agreements", |h| {
+        !h.state().agreements_view().list().is_empty()
+    });
+    let status_of = |h: &Harness<'static, SellerApp>, name: &str| {
+        h.state()
+            .agreements_view()
+            .list()
+            .iter()
+            .find(|a| a.agent_label() == name)
+            .map(|a| a.status.clone())
+    };
+    assert!(
+        status_of(&h, "Cartographer AI") != Some(AgreementStatus::Confirmed),
+        "the demo has an agreement waiting for the seller"
+    );
+    h.get_by_role_and_label(egui::Role::Link, "Cartographer AI")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Confirm agreement").click();
+    step_until(&mut h, "the confirmation to come back from the API", |h| {
+        status_of(h, "Cartographer AI") == Some(AgreementStatus::Confirmed)
+    });
+
+    h.get_by_role_and_label(egui::Role::Link, "Orbit Chat")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Terminate…").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Terminate the agreement with Orbit Chat");
+    h.get_by_label("Terminate agreement").click();
+    step_until(&mut h, "the termination to come back from the API", |h| {
+        status_of(h, "Orbit Chat") == Some(AgreementStatus::Terminated)
+    });
+}
