@@ -265,6 +265,12 @@ impl OrderFilter {
     /// Whether `row` passes the filter.
     #[must_use]
     pub fn matches(&self, row: &OrderRow) -> bool {
+        self.matches_fields(row) && self.matches_text(row)
+    }
+
+    /// Whether `row` passes every part of the filter but the free text.
+    #[must_use]
+    pub fn matches_fields(&self, row: &OrderRow) -> bool {
         if let Some(agent) = &self.agent
             && &row.agent != agent
         {
@@ -282,11 +288,16 @@ impl OrderFilter {
         {
             return false;
         }
+        true
+    }
+
+    /// Whether `row` contains the free text (case-insensitive).
+    #[must_use]
+    pub fn matches_text(&self, row: &OrderRow) -> bool {
         let text = self.text.trim();
         if text.is_empty() {
             return true;
         }
-        let needle = text.to_lowercase();
         let hay = [
             row.email.as_str(),
             row.customer.as_str(),
@@ -295,8 +306,8 @@ impl OrderFilter {
             row.payment_intent.as_deref().unwrap_or(""),
             row.items.as_str(),
         ];
-        hay.iter().any(|h| h.to_lowercase().contains(&needle))
-            || row.skus.iter().any(|s| s.to_lowercase().contains(&needle))
+        hay.iter().any(|h| contains_ignore_case(h, text))
+            || row.skus.iter().any(|s| contains_ignore_case(s, text))
     }
 }
 
@@ -326,20 +337,28 @@ pub fn view(rows: &[OrderRow], filter: &OrderFilter, key: SortKey, descending: b
     let mut idx: Vec<u32> = (0..rows.len() as u32)
         .filter(|&i| filter.matches(&rows[i as usize]))
         .collect();
+    sort_rows(rows, &mut idx, key, descending);
+    idx
+}
+
+fn sort_rows(rows: &[OrderRow], idx: &mut [u32], key: SortKey, descending: bool) {
     idx.sort_by(|&a, &b| {
         let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
         let ord = match key {
             SortKey::Date => ra.created.cmp(&rb.created),
             SortKey::Agent => ra.agent.cmp(&rb.agent),
             SortKey::OrderNumber => ra.order_number.cmp(&rb.order_number),
-            SortKey::Customer => ra.customer.to_lowercase().cmp(&rb.customer.to_lowercase()),
+            SortKey::Customer => ra
+                .customer
+                .chars()
+                .flat_map(char::to_lowercase)
+                .cmp(rb.customer.chars().flat_map(char::to_lowercase)),
             SortKey::Items => ra.items.cmp(&rb.items),
             SortKey::Total => ra.total.cmp(&rb.total),
             SortKey::State => ra.state.cmp(&rb.state),
         };
         if descending { ord.reverse() } else { ord }
     });
-    idx
 }
 
 /// Writes the given rows as CSV (header first), amounts in major units.
@@ -472,11 +491,17 @@ pub fn daily_by_agent<'a>(
     let mut out: BTreeMap<String, BTreeMap<NaiveDate, DayTotal>> = BTreeMap::new();
     for r in rows {
         let agent = if r.agent.is_empty() {
-            "(no agent name)".to_owned()
+            "(no agent name)"
         } else {
-            r.agent.clone()
+            r.agent.as_str()
         };
-        let t = out.entry(agent).or_default().entry(r.day()).or_default();
+        if !out.contains_key(agent) {
+            out.insert(agent.to_owned(), BTreeMap::new());
+        }
+        let Some(per_day) = out.get_mut(agent) else {
+            continue;
+        };
+        let t = per_day.entry(r.day()).or_default();
         t.orders += 1;
         if r.currency.eq_ignore_ascii_case(currency) {
             t.revenue += r.total - r.refunded;
@@ -496,6 +521,103 @@ pub fn main_currency<'a>(rows: impl IntoIterator<Item = &'a OrderRow>) -> String
         .into_iter()
         .max_by_key(|(_, n)| *n)
         .map_or_else(|| "usd".to_owned(), |(c, _)| c.to_owned())
+}
+
+/// The lower-cased searchable text of every order, built once as rows arrive so that
+/// filtering 10,000 orders by free text stays within a frame.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex(Vec<String>);
+
+impl SearchIndex {
+    /// What the free-text filter searches in one order: email, customer, ids, order number,
+    /// items and SKUs, lower-cased, one per line.
+    #[must_use]
+    pub fn text_of(row: &OrderRow) -> String {
+        let mut text = [
+            row.email.as_str(),
+            row.customer.as_str(),
+            row.id.as_str(),
+            row.order_number.as_str(),
+            row.payment_intent.as_deref().unwrap_or(""),
+            row.items.as_str(),
+        ]
+        .join("\n");
+        for sku in &row.skus {
+            text.push('\n');
+            text.push_str(sku);
+        }
+        text.to_lowercase()
+    }
+
+    /// An index of `rows`.
+    #[must_use]
+    pub fn of(rows: &[OrderRow]) -> Self {
+        SearchIndex(rows.iter().map(Self::text_of).collect())
+    }
+
+    /// Adds the text of a row appended to the list.
+    pub fn push(&mut self, row: &OrderRow) {
+        self.0.push(Self::text_of(row));
+    }
+
+    /// Replaces the text of row `i` after it changed.
+    pub fn set(&mut self, i: usize, row: &OrderRow) {
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = Self::text_of(row);
+        }
+    }
+
+    /// Number of rows indexed.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when nothing is indexed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Like [`view`], using a [`SearchIndex`] of `rows` for the free text.
+#[must_use]
+pub fn view_indexed(
+    rows: &[OrderRow],
+    index: &SearchIndex,
+    filter: &OrderFilter,
+    key: SortKey,
+    descending: bool,
+) -> Vec<u32> {
+    let needle = filter.text.trim().to_lowercase();
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let mut idx: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| {
+            let row = &rows[i as usize];
+            filter.matches_fields(row)
+                && (needle.is_empty()
+                    || index.0.get(i as usize).map_or_else(
+                        || filter.matches_text(row),
+                        |text| finder.find(text.as_bytes()).is_some(),
+                    ))
+        })
+        .collect();
+    sort_rows(rows, &mut idx, key, descending);
+    idx
+}
+
+/// Whether `hay` contains `needle`, ignoring case. Allocates only for non-ASCII text, so
+/// filtering thousands of rows stays within a frame.
+#[must_use]
+pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(&needle.to_lowercase())
 }
 
 /// Indices of orders awaiting capture, soonest deadline first.
@@ -691,5 +813,47 @@ mod tests {
         assert_eq!(countdown(1000, 1000 + 3 * 3600), "expired 3 h 0 min ago");
         assert!(is_urgent(1000 + 3600, 1000));
         assert!(!is_urgent(1000 + 2 * 86_400, 1000));
+    }
+
+    #[test]
+    fn text_search_ignores_case_in_ascii_and_beyond() {
+        assert!(contains_ignore_case("Ada@Example.com", "example"));
+        assert!(contains_ignore_case("SKU-WOOL-42", "wool-4"));
+        assert!(!contains_ignore_case("SKU-WOOL-42", "cotton"));
+        assert!(contains_ignore_case("Zoë Ångström", "ÅNGSTRÖM"));
+        assert!(contains_ignore_case("anything", ""));
+    }
+
+    #[test]
+    fn the_search_index_lists_what_the_plain_filter_lists() {
+        let mut rows = Vec::new();
+        for (i, (email, sku)) in [
+            ("ada@example.com", "SKU-WOOL"),
+            ("Bob@Example.org", "SKU-COTTON"),
+            ("zoë@ångström.se", "SKU-WOOL-2"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            rows.push(OrderRow {
+                id: format!("cs_{i}"),
+                email: (*email).into(),
+                skus: vec![(*sku).into()],
+                created: i64::try_from(i).unwrap(),
+                ..row(0, "Nimbus", PaymentState::Paid, 1000)
+            });
+        }
+        let index = SearchIndex::of(&rows);
+        for text in ["", "wool", "EXAMPLE", "ÅNGSTRÖM", "cs_1", "nothing"] {
+            let filter = OrderFilter {
+                text: text.into(),
+                ..OrderFilter::default()
+            };
+            assert_eq!(
+                view_indexed(&rows, &index, &filter, SortKey::Date, true),
+                view(&rows, &filter, SortKey::Date, true),
+                "searching {text:?}"
+            );
+        }
     }
 }

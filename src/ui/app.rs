@@ -120,6 +120,11 @@ impl SellerApp {
         &self.orders
     }
 
+    /// The Orders view, to change (benchmarks set its search).
+    pub fn orders_view_mut(&mut self) -> &mut OrdersView {
+        &mut self.orders
+    }
+
     /// The Agreements view's state (tests read what it lists).
     #[must_use]
     pub fn agreements_view(&self) -> &AgreementsView {

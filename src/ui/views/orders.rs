@@ -1,7 +1,7 @@
 //! The Orders view: agent orders with filters, a per-agent chart, the capture queue, the order
 //! detail, and the capture, cancel and refund dialogs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use egui::{Color32, RichText, Ui};
@@ -57,9 +57,87 @@ struct CancelDialog {
     sent: bool,
 }
 
+/// Colours of the agents in the chart.
+const CHART_PALETTE: [Color32; 6] = [
+    Color32::from_rgb(0x42, 0x85, 0xF4),
+    Color32::from_rgb(0xEA, 0x43, 0x35),
+    Color32::from_rgb(0x34, 0xA8, 0x53),
+    Color32::from_rgb(0xFB, 0xBC, 0x05),
+    Color32::from_rgb(0x9C, 0x27, 0xB0),
+    Color32::from_rgb(0x00, 0xAC, 0xC1),
+];
+
+/// The chart's data for the listed orders.
+struct Chart {
+    currency: String,
+    daily: BTreeMap<String, BTreeMap<chrono::NaiveDate, orders::DayTotal>>,
+    first: chrono::NaiveDate,
+    days: usize,
+    max_count: u32,
+    /// Agent, orders, revenue (minor units of `currency`).
+    per_agent: Vec<(String, u32, i64)>,
+}
+
+impl Chart {
+    fn of(rows: &[&OrderRow]) -> Option<Chart> {
+        let currency = orders::main_currency(rows.iter().copied());
+        let daily = orders::daily_by_agent(rows.iter().copied(), &currency);
+        let first = daily
+            .values()
+            .filter_map(|d| d.keys().next())
+            .min()?
+            .to_owned();
+        let last = daily
+            .values()
+            .filter_map(|d| d.keys().next_back())
+            .max()?
+            .to_owned();
+        let days = usize::try_from((last - first).num_days()).unwrap_or(0) + 1;
+        let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
+        for totals in daily.values() {
+            for (day, t) in totals {
+                *per_day.entry(*day).or_default() += t.orders;
+            }
+        }
+        let max_count = per_day.values().copied().max().unwrap_or(1).max(1);
+        let per_agent = daily
+            .iter()
+            .map(|(agent, totals)| {
+                (
+                    agent.clone(),
+                    totals.values().map(|t| t.orders).sum(),
+                    totals.values().map(|t| t.revenue).sum(),
+                )
+            })
+            .collect();
+        Some(Chart {
+            currency,
+            daily,
+            first,
+            days,
+            max_count,
+            per_agent,
+        })
+    }
+}
+
+/// What the view derives from the rows, computed when rows or filters change rather than on
+/// every frame (10,000 orders must still draw within a few milliseconds).
+#[derive(Default)]
+struct Derived {
+    /// Every agent name, sorted.
+    agents: Vec<String>,
+    /// Orders awaiting capture, soonest deadline first.
+    queue: Vec<u32>,
+    /// The chart of the listed orders.
+    chart: Option<Chart>,
+}
+
 /// State of the Orders view.
 #[derive(Default)]
 pub struct OrdersView {
+    derived: Derived,
+    search: orders::SearchIndex,
     rows: Vec<OrderRow>,
     scanned: usize,
     loading: bool,
@@ -96,6 +174,12 @@ impl OrdersView {
         *self = OrdersView::default();
     }
 
+    /// Sets the free-text search (email, SKU, order number or id), as if typed.
+    pub fn set_search(&mut self, text: &str) {
+        text.clone_into(&mut self.filter.text);
+        self.view_dirty = true;
+    }
+
     /// True while pages of orders are still arriving.
     #[must_use]
     pub fn is_loading(&self) -> bool {
@@ -128,6 +212,7 @@ impl OrdersView {
         match event {
             Event::Reset => {
                 self.rows.clear();
+                self.search = orders::SearchIndex::default();
                 self.scanned = 0;
                 self.loading = true;
                 self.view_dirty = true;
@@ -137,6 +222,9 @@ impl OrdersView {
                 scanned,
                 done,
             } => {
+                for row in &rows {
+                    self.search.push(row);
+                }
                 self.rows.extend(rows);
                 self.scanned = scanned;
                 self.loading = !done;
@@ -240,17 +328,29 @@ impl OrdersView {
     }
 
     fn upsert_row(&mut self, row: OrderRow) {
-        match self.rows.iter_mut().find(|r| r.id == row.id) {
-            Some(existing) => *existing = row,
-            None => self.rows.insert(0, row),
+        if let Some(i) = self.rows.iter().position(|r| r.id == row.id) {
+            self.search.set(i, &row);
+            self.rows[i] = row;
+        } else {
+            self.rows.insert(0, row);
+            self.search = orders::SearchIndex::of(&self.rows);
         }
         self.view_dirty = true;
     }
 
     fn rebuild_view(&mut self) {
         let (key, desc) = self.sort.unwrap_or((SortKey::Date, true));
-        self.view = orders::view(&self.rows, &self.filter, key, desc);
+        if self.search.len() != self.rows.len() {
+            self.search = orders::SearchIndex::of(&self.rows);
+        }
+        self.view = orders::view_indexed(&self.rows, &self.search, &self.filter, key, desc);
         self.view_dirty = false;
+        let agents: BTreeSet<&str> = self.rows.iter().map(|r| r.agent.as_str()).collect();
+        self.derived = Derived {
+            agents: agents.into_iter().map(str::to_owned).collect(),
+            queue: orders::capture_queue(&self.rows),
+            chart: Chart::of(&self.visible_rows()),
+        };
     }
 
     /// Draws the view.
@@ -272,7 +372,7 @@ impl OrdersView {
         self.chart_ui(ui);
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::All, "All orders");
-            let n = orders::capture_queue(&self.rows).len();
+            let n = self.derived.queue.len();
             ui.selectable_value(
                 &mut self.tab,
                 Tab::Capture,
@@ -363,7 +463,7 @@ impl OrdersView {
     }
 
     fn filters_ui(&mut self, ui: &mut Ui) {
-        let agents: BTreeSet<String> = self.rows.iter().map(|r| r.agent.clone()).collect();
+        let agents = self.derived.agents.clone();
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             let agent_label = ui.label("Agent");
@@ -456,46 +556,24 @@ impl OrdersView {
     }
 
     fn chart_ui(&self, ui: &mut Ui) {
-        let rows: Vec<&OrderRow> = self.visible_rows();
-        if rows.is_empty() {
-            return;
-        }
-        let currency = orders::main_currency(rows.iter().copied());
-        let daily = orders::daily_by_agent(rows.iter().copied(), &currency);
-        let (Some(first), Some(last)) = (
-            rows.iter().map(|r| r.day()).min(),
-            rows.iter().map(|r| r.day()).max(),
-        ) else {
+        let Some(chart) = &self.derived.chart else {
             return;
         };
-        let days = (last - first).num_days().max(0) as usize + 1;
-        let palette = [
-            Color32::from_rgb(0x42, 0x85, 0xF4),
-            Color32::from_rgb(0xEA, 0x43, 0x35),
-            Color32::from_rgb(0x34, 0xA8, 0x53),
-            Color32::from_rgb(0xFB, 0xBC, 0x05),
-            Color32::from_rgb(0x9C, 0x27, 0xB0),
-            Color32::from_rgb(0x00, 0xAC, 0xC1),
-        ];
-        let mut max_count = 1u32;
-        for d in 0..days {
-            let day = first + chrono::Duration::days(d as i64);
-            let total: u32 = daily
-                .values()
-                .filter_map(|m| m.get(&day))
-                .map(|t| t.orders)
-                .sum();
-            max_count = max_count.max(total);
-        }
+        let (currency, daily, first, days, max_count) = (
+            &chart.currency,
+            &chart.daily,
+            chart.first,
+            chart.days,
+            chart.max_count,
+        );
+        let palette = CHART_PALETTE;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Orders per agent per day").strong());
-            for (i, (agent, per_day)) in daily.iter().enumerate() {
-                let revenue: i64 = per_day.values().map(|t| t.revenue).sum();
-                let count: u32 = per_day.values().map(|t| t.orders).sum();
+            for (i, (agent, count, revenue)) in chart.per_agent.iter().enumerate() {
                 widgets::swatch(ui, palette[i % palette.len()]);
                 ui.label(format!(
                     "{agent}: {count} orders, {}",
-                    widgets::money(revenue, &currency)
+                    widgets::money(*revenue, currency)
                 ));
             }
         });
@@ -534,12 +612,12 @@ impl OrdersView {
         }
         if let Some(day) = hovered_day {
             let mut lines = vec![day.format("%a %d %b %Y").to_string()];
-            for (agent, per_day) in &daily {
+            for (agent, per_day) in daily {
                 if let Some(t) = per_day.get(&day) {
                     lines.push(format!(
                         "{agent}: {} orders, {}",
                         t.orders,
-                        widgets::money(t.revenue, &currency)
+                        widgets::money(t.revenue, currency)
                     ));
                 }
             }
@@ -666,7 +744,7 @@ impl OrdersView {
     }
 
     fn capture_queue_ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
-        let queue = orders::capture_queue(&self.rows);
+        let queue = self.derived.queue.clone();
         if queue.is_empty() {
             ui.label("Nothing awaits capture.");
             return;
