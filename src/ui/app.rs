@@ -131,6 +131,8 @@ impl SellerApp {
                     }
                     self.settings.on_event(&e);
                 }
+                Event::Hooks(e) => self.hooks.on_event(e),
+                Event::Imports(e) => self.imports.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {

@@ -5,6 +5,8 @@
 //! Each area of the app has its own command and event types in its own module (`session` for
 //! profiles and keys, and one per view area), so views never reach into each other.
 
+pub mod hooks;
+pub mod imports;
 pub mod session;
 
 use std::path::PathBuf;
@@ -20,6 +22,10 @@ use crate::secrets::MemoryStore;
 pub enum Command {
     /// Profiles, keys and the active connection.
     Session(session::Command),
+    /// The hook workbench.
+    Hooks(hooks::Command),
+    /// Feed imports and their error reports.
+    Imports(imports::Command),
 }
 
 /// Something the worker tells the UI.
@@ -27,6 +33,10 @@ pub enum Command {
 pub enum Event {
     /// Profiles, keys and the active connection.
     Session(session::Event),
+    /// The hook workbench.
+    Hooks(hooks::Event),
+    /// Feed imports and their error reports.
+    Imports(imports::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -183,12 +193,19 @@ pub fn spawn(
     let (ev_tx, ev_rx) = std_mpsc::channel::<Event>();
     let sink = EventSink { tx: ev_tx, repaint };
     runtime.spawn(async move {
+        let data_dir = config.data_dir.clone();
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
+        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store());
+        let mut imports = imports::ImportsWorker::new(sink.clone(), session.connection(), data_dir);
         while let Some(command) = cmd_rx.recv().await {
             match command {
                 Command::Session(c) => session.handle(c).await,
+                Command::Hooks(c) => hooks.handle(c).await,
+                Command::Imports(c) => imports.handle(c),
             }
         }
+        hooks.shutdown();
+        imports.shutdown();
         session.shutdown().await;
     });
     WorkerHandle {

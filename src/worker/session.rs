@@ -172,7 +172,7 @@ impl fmt::Debug for Connection {
             .field("key", &crate::secrets::redact(&self.key))
             .field("connected_account", &self.connected_account)
             .field("files_base", &self.files_base)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -231,6 +231,12 @@ impl SessionWorker {
     #[must_use]
     pub fn connection(&self) -> SharedConnection {
         Arc::clone(&self.connection)
+    }
+
+    /// The credential store in use, for other worker modules that keep secrets.
+    #[must_use]
+    pub fn store(&self) -> Arc<dyn SecretStore> {
+        Arc::clone(&self.store)
     }
 
     /// Handles one command.

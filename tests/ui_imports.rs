@@ -1,0 +1,172 @@
+//! UI tests of the Imports view: in demo mode, push a feed with errors to the embedded
+//! sandbox, record it in the push history, and follow it in the view to its error report and
+//! back to the Catalog view.
+
+mod ui_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use seller_console::profiles::Mode;
+use seller_console::push_history::{self, ImportFlavour, PushRecord};
+use seller_console::sandbox::DEMO_KEY;
+use seller_console::stripe::catalog_imports::{FeedType, ImportMode};
+use seller_console::stripe::{ApiKey, Client, Config};
+use seller_console::ui::views::ViewId;
+use seller_console::ui::{AppOptions, SellerApp};
+use seller_console::worker::session::Connection;
+use ui_support::{boot_options, step_until};
+
+/// `product_valid.csv` with three rows broken (two the same way), written to `dir`.
+fn broken_feed(dir: &Path) -> (PathBuf, u64) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
+    let mut reader = csv::Reader::from_path(&src).expect("fixture");
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let path = dir.join("catalog-broken.csv");
+    let mut writer = csv::Writer::from_path(&path).expect("temp file");
+    writer.write_record(&headers).expect("write");
+    let mut rows = 0;
+    for (i, rec) in reader.records().enumerate() {
+        let mut fields: Vec<String> = rec.expect("row").iter().map(str::to_owned).collect();
+        match i {
+            1 => fields[col("availability")] = "maybe".into(),
+            3 | 4 => fields[col("price")] = "cheap".into(),
+            _ => {}
+        }
+        writer.write_record(&fields).expect("write");
+        rows += 1;
+    }
+    writer.flush().expect("flush");
+    (path, rows)
+}
+
+fn boot_in(dir: &Path) -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
+    let mut options = AppOptions::for_tests();
+    options.worker.data_dir = Some(dir.to_path_buf());
+    let (rt, mut h) = boot_options(options);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    (rt, h)
+}
+
+fn demo_client(api_base: &str) -> Client {
+    let config = Config::new(ApiKey::new(DEMO_KEY).expect("demo key"))
+        .with_base_url(api_base)
+        .expect("sandbox URL");
+    Client::new(config).expect("client")
+}
+
+/// Pushes a broken feed to the sandbox as the catalog view would, and records it.
+fn push_broken_feed(rt: &tokio::runtime::Runtime, api_base: &str, dir: &Path) -> String {
+    let (path, rows) = broken_feed(dir);
+    let client = demo_client(api_base);
+    let import = rt.block_on(async {
+        let import = client
+            .create_catalog_import(
+                &FeedType::Product,
+                &ImportMode::Upsert,
+                &BTreeMap::new(),
+                None,
+            )
+            .await
+            .expect("import created");
+        client
+            .upload_catalog_file(&import, &path, None)
+            .await
+            .expect("file uploaded");
+        import
+    });
+    let account_key = Connection::new(
+        Mode::Sandbox,
+        api_base.to_owned(),
+        api_base.to_owned(),
+        DEMO_KEY.to_owned(),
+        None,
+    )
+    .expect("connection")
+    .account_key();
+    push_history::append(
+        &push_history::path_in(dir),
+        &PushRecord {
+            import_id: import.id.clone(),
+            flavour: ImportFlavour::CatalogImport,
+            feed_kind: "product".into(),
+            mode: "upsert".into(),
+            file_path: path,
+            rows,
+            pushed_at: chrono::Utc::now().to_rfc3339(),
+            account_key,
+        },
+    )
+    .expect("history written");
+    import.id
+}
+
+fn open_imports(h: &mut Harness<'static, SellerApp>) {
+    h.get_by_role_and_label(egui::Role::Button, "Imports")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Imports);
+}
+
+#[test]
+fn a_pushed_feed_with_errors_is_followed_to_its_report_and_back_to_the_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (rt, mut h) = boot_in(dir.path());
+    let api_base = h.state().session().api_base.clone();
+    push_broken_feed(&rt, &api_base, dir.path());
+
+    open_imports(&mut h);
+    step_until(&mut h, "the pushed import in the list", |h| {
+        h.query_by_label("catalog-broken.csv").is_some()
+    });
+    // The seeded past imports are listed too.
+    assert!(h.query_all_by_label("failed").count() >= 1);
+
+    h.get_by_label("catalog-broken.csv").click();
+    step_until(&mut h, "the error report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    h.get_by_label_contains("2 distinct messages");
+    // Grouped by message, most frequent first: the two bad prices, then the availability.
+    h.get_by_label("2 rows");
+    h.get_by_label("1 row");
+    h.get_by_label_contains("failed. The error report below says why.");
+    h.get_by_label("stripe_error_message");
+
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Catalog);
+}
+
+#[test]
+fn imports_not_pushed_here_explain_why_they_cannot_open_and_failures_say_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (rt, mut h) = boot_in(dir.path());
+    let api_base = h.state().session().api_base.clone();
+    let client = demo_client(&api_base);
+    let sets = rt
+        .block_on(client.list_import_sets(20).collect_all())
+        .expect("sandbox lists ImportSets");
+    let failed = sets
+        .iter()
+        .find(|s| s.failed_reason.is_some())
+        .expect("a seeded failed import");
+
+    open_imports(&mut h);
+    step_until(&mut h, "the seeded imports", |h| {
+        h.query_by_label(&failed.id).is_some()
+    });
+    h.get_by_label(&failed.id).click();
+    step_until(&mut h, "the failed import's detail", |h| {
+        h.query_by_label("The whole file was rejected").is_some()
+    });
+    h.get_by_label_contains("the required column `id` is missing");
+    h.get_by_label_contains("was not pushed from this computer");
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Imports);
+}
