@@ -20,6 +20,7 @@ use seller_console::worker::session::Connection;
 use ui_support::{boot_options, step_until};
 
 /// `product_valid.csv` with three rows broken (two the same way), written to `dir`.
+/// Returns its path and its number of data rows.
 fn broken_feed(dir: &Path) -> (PathBuf, u64) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
     let mut reader = csv::Reader::from_path(&src).expect("fixture");
@@ -33,7 +34,7 @@ fn broken_feed(dir: &Path) -> (PathBuf, u64) {
         let mut fields: Vec<String> = rec.expect("row").iter().map(str::to_owned).collect();
         match i {
             1 => fields[col("availability")] = "maybe".into(),
-            3 | 4 => fields[col("price")] = "cheap".into(),
+            2 | 3 => fields[col("price")] = "cheap".into(),
             _ => {}
         }
         writer.write_record(&fields).expect("write");

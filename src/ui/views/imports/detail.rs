@@ -127,7 +127,7 @@ fn chart_ui(ui: &mut Ui, s: &ImportSummary) {
                 if count > 0 {
                     painter.rect_filled(bar, 3.0, color);
                 }
-                ui.label(RichText::new(rows(count)).color(color));
+                ui.label(RichText::new(count.to_string()).color(color).strong());
                 ui.end_row();
             }
         });
