@@ -156,16 +156,24 @@ fn imports_not_pushed_here_explain_why_they_cannot_open_and_failures_say_why() {
         .iter()
         .find(|s| s.failed_reason.is_some())
         .expect("a seeded failed import");
+    // The list names it by its uploaded file.
+    let file_id = failed.file.clone().expect("the import's file");
+    let name = rt
+        .block_on(client.retrieve_file(&file_id))
+        .expect("file")
+        .filename
+        .expect("file name");
 
     open_imports(&mut h);
     step_until(&mut h, "the seeded imports", |h| {
-        h.query_by_label(&failed.id).is_some()
+        h.query_by_label(&name).is_some()
     });
-    h.get_by_label(&failed.id).click();
+    h.get_by_label(&name).click();
     step_until(&mut h, "the failed import's detail", |h| {
-        h.query_by_label("The whole file was rejected").is_some()
+        h.query_by_label("Import failed").is_some()
     });
     h.get_by_label_contains("the required column `id` is missing");
+    h.get_by_label_contains(&failed.id);
     h.get_by_label_contains("was not pushed from this computer");
     h.get_by_label("Open in Catalog").click();
     h.run_steps(2);

@@ -26,6 +26,8 @@ const MAX_REPORT_ROWS: usize = 5_000;
 /// First and longest waits between polls.
 const POLL_FIRST: Duration = Duration::from_millis(400);
 const POLL_MAX: Duration = Duration::from_secs(8);
+/// `ImportSets` whose file name is looked up when listing.
+const MAX_FILE_LOOKUPS: usize = 40;
 /// Polls give up after this many tries (the view says so; selecting again restarts).
 const POLL_TRIES: u32 = 120;
 
@@ -421,7 +423,15 @@ async fn list(conn: &Connection, history: Option<&Path>) -> Result<Vec<ImportSum
     // Stripe has no public list of ImportSets; the sandbox has one. A failure is not an error.
     if let Ok(Some(sets)) = conn.client.list_import_sets(50).next_page().await {
         for set in sets {
-            by_id.insert(set.id.clone(), from_import_set(&set));
+            let mut summary = from_import_set(&set);
+            // The uploaded file's name, when Stripe still has it (a few requests at most).
+            if let Some(file) = &set.file
+                && by_id.len() < MAX_FILE_LOOKUPS
+                && let Ok(f) = conn.client.retrieve_file(file).await
+            {
+                summary.file_name = f.filename;
+            }
+            by_id.insert(set.id.clone(), summary);
         }
     }
     for record in &records {

@@ -316,16 +316,15 @@ impl HooksView {
     }
 
     fn request_tab(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
-        let height = ui.available_height();
-        ui.columns(2, |cols| {
-            let (left, right) = cols.split_at_mut(1);
-            let left = &mut left[0];
-            let right = &mut right[0];
-            left.set_min_height(height);
-            self.builder_ui(left, ctx);
+        egui::Panel::left("hook_builder")
+            .resizable(true)
+            .default_size(640.0)
+            .min_size(420.0)
+            .show(ui, |ui| self.builder_ui(ui, ctx));
+        egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("hook_result")
-                .show(right, |ui| match &self.last_run {
+                .show(ui, |ui| match &self.last_run {
                     Some(run) => results::run_ui(ui, run),
                     None => {
                         ui.label(

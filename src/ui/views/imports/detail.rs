@@ -36,8 +36,12 @@ pub(super) fn detail_ui(
     });
     ui.label(
         RichText::new(format!(
-            "{} · {} feed · {} · {}",
-            s.id,
+            "{}{} feed · {} · {}",
+            if s.file_name.is_some() {
+                format!("{} · ", s.id)
+            } else {
+                String::new()
+            },
             s.feed_kind,
             match s.flavour {
                 crate::push_history::ImportFlavour::ImportSet => "ImportSet (v1)",
@@ -54,7 +58,7 @@ pub(super) fn detail_ui(
             widgets::callout(
                 ui,
                 theme::ERROR,
-                "The whole file was rejected",
+                "Import failed",
                 &format!(
                     "{} Fix the file and push it again.",
                     s.failure.as_deref().unwrap_or("Stripe gave no reason.")

@@ -245,6 +245,7 @@ impl ImportsView {
             .id_salt("imports_table")
             .striped(true)
             .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::exact(150.0))
             .column(Column::exact(70.0))
             .column(Column::remainder().at_least(140.0).clip(true))
