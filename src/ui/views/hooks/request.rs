@@ -285,15 +285,14 @@ fn line_cells(
 ) -> bool {
     let mut changed = false;
     changed |= ui
-        .add(
-            egui::TextEdit::singleline(sku)
-                .desired_width(140.0)
-                .hint_text("sku_…"),
+        .add_sized(
+            [150.0, 20.0],
+            egui::TextEdit::singleline(sku).hint_text("sku_…"),
         )
         .labelled_by(headers[0])
         .changed();
     changed |= ui
-        .add(egui::TextEdit::singleline(name).desired_width(180.0))
+        .add_sized([200.0, 20.0], egui::TextEdit::singleline(name))
         .labelled_by(headers[1])
         .changed();
     changed |= ui
