@@ -6,6 +6,7 @@ mod ui_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -14,9 +15,11 @@ use seller_console::push_history::{self, ImportFlavour, PushRecord};
 use seller_console::sandbox::DEMO_KEY;
 use seller_console::stripe::catalog_imports::{FeedType, ImportMode};
 use seller_console::stripe::{ApiKey, Client, Config};
-use seller_console::ui::views::ViewId;
+use seller_console::ui::views::imports::ImportsView;
+use seller_console::ui::views::{Intent, ViewCtx, ViewId};
 use seller_console::ui::{AppOptions, SellerApp};
-use seller_console::worker::session::Connection;
+use seller_console::worker::session::{self, Connection, SessionInfo};
+use seller_console::worker::{Event, WorkerConfig, WorkerHandle};
 use ui_support::{boot_options, step_until};
 
 /// `product_valid.csv` with three rows broken (two the same way), written to `dir`.
@@ -173,9 +176,106 @@ fn imports_not_pushed_here_explain_why_they_cannot_open_and_failures_say_why() {
         h.query_by_label("Import failed").is_some()
     });
     h.get_by_label_contains("the required column `id` is missing");
-    h.get_by_label_contains(&failed.id);
+    assert!(h.query_all_by_label_contains(&failed.id).next().is_some());
     h.get_by_label_contains("was not pushed from this computer");
     h.get_by_label("Open in Catalog").click();
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Imports);
+}
+
+/// The Imports view alone, with a real worker: what the shell would give it.
+struct Bench {
+    view: ImportsView,
+    worker: WorkerHandle,
+    session: Option<SessionInfo>,
+    intents: Vec<Intent>,
+}
+
+fn bench_ui(ui: &mut egui::Ui, bench: &mut Bench) {
+    for event in bench.worker.drain() {
+        match event {
+            Event::Session(session::Event::Session(info)) => bench.session = Some(info),
+            Event::Imports(e) => bench.view.on_event(e),
+            _ => {}
+        }
+    }
+    let Some(session) = &bench.session else {
+        return;
+    };
+    let mut ctx = ViewCtx::new(session, None, &bench.worker, &mut bench.intents);
+    bench.view.ui(ui, &mut ctx);
+}
+
+#[test]
+fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut config = WorkerConfig::for_tests();
+    config.data_dir = Some(dir.path().to_path_buf());
+    let worker = seller_console::worker::spawn(rt.handle(), config, Arc::new(|| {}));
+    let bench = Bench {
+        view: ImportsView::default(),
+        worker,
+        session: None,
+        intents: Vec::new(),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 760.0))
+        .build_ui_state(bench_ui, bench);
+    let ready = |h: &Harness<'_, Bench>| h.state().session.as_ref().is_some_and(|s| s.ready);
+    wait(&mut h, "the demo sandbox", ready);
+    let api_base = h
+        .state()
+        .session
+        .as_ref()
+        .map(|s| s.api_base.clone())
+        .unwrap_or_default();
+    let id = push_broken_feed(&rt, &api_base, dir.path());
+
+    // What the shell does after a push.
+    h.state_mut().view.watch(&id);
+    wait(&mut h, "the import to finish with its report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    h.get_by_label_contains("failed. The error report below says why.");
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    let intents = &h.state().intents;
+    let Some(Intent::OpenInCatalog { path, errors }) = intents.first() else {
+        panic!("expected OpenInCatalog, got {intents:?}");
+    };
+    assert!(path.ends_with("catalog-broken.csv"));
+    let mut ids: Vec<&str> = errors.iter().map(|e| e.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["EBOOK-BREW-GUIDE", "KETTLE-GOOSE-1L", "TEE-ORG-NAVY-L"]
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.id == "TEE-ORG-NAVY-L" && e.message.starts_with("availability")),
+        "{errors:?}"
+    );
+}
+
+fn wait(h: &mut Harness<'_, Bench>, what: &str, mut done: impl FnMut(&Harness<'_, Bench>) -> bool) {
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            h.step();
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
