@@ -181,6 +181,28 @@ fn imports_not_pushed_here_explain_why_they_cannot_open_and_failures_say_why() {
     h.get_by_label("Open in Catalog").click();
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Imports);
+
+    // A v1 ImportSet with errors: its report comes through the Files API.
+    let with_errors = sets
+        .iter()
+        .find(|s| s.error_file().is_some())
+        .expect("a seeded ImportSet with errors");
+    let name = rt
+        .block_on(client.retrieve_file(with_errors.file.as_deref().expect("file")))
+        .expect("file")
+        .filename
+        .expect("file name");
+    h.get_by_label(&name).click();
+    step_until(&mut h, "the ImportSet's error report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    // Once in the grouped messages and once in the report's rows.
+    assert_eq!(
+        h.query_all_by_label("title: The title is required.")
+            .count(),
+        2
+    );
 }
 
 /// The Imports view alone, with a real worker: what the shell would give it.
