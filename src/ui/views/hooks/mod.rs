@@ -114,6 +114,10 @@ impl HooksView {
         if !self.customize.is_edited() {
             self.customize = Draft::template(HookKind::Customize, &self.items, &self.currency);
         }
+        if self.example.is_none() {
+            // Filled again from the catalog when the checkout tab is next drawn.
+            self.checkout_sku.clear();
+        }
     }
 
     /// Takes the worker's answers.
@@ -145,6 +149,8 @@ impl HooksView {
                 self.url = format!("{base_url}/hooks");
                 self.checkout_base.clone_from(&base_url);
                 self.checkout_sign = true;
+                // The example seller stocks the demo products only.
+                self.checkout_sku = crate::hooks::CheckoutFlowOptions::default().sku;
                 self.notice = Some(format!(
                     "The example seller ({mode}) is listening at {base_url}; the endpoint URL \
                      points at it and it verifies signatures with the saved secret."
@@ -548,4 +554,38 @@ fn capitalised(text: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().collect::<String>() + chars.as_str()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::views::CatalogItem as Row;
+
+    #[test]
+    fn catalog_items_prefill_unedited_templates() {
+        let mut view = HooksView::default();
+        view.set_catalog_items(vec![
+            Row {
+                id: "SKU-LAMP".into(),
+                title: "Brass lamp".into(),
+                price: "89.50 EUR".into(),
+            },
+            Row {
+                id: "SKU-BAD".into(),
+                title: "No price".into(),
+                price: "ask us".into(),
+            },
+        ]);
+        assert_eq!(view.currency, "eur");
+        assert_eq!(
+            view.items,
+            [CatalogItem::new("SKU-LAMP", "Brass lamp", 8950)]
+        );
+        for kind in [HookKind::Finalize, HookKind::Customize] {
+            view.kind = kind;
+            let body = view.draft().request().map(|r| r.body).unwrap_or_default();
+            assert!(body.contains("SKU-LAMP"), "{body}");
+            assert!(body.contains("\"eur\""), "{body}");
+        }
+    }
 }
