@@ -154,6 +154,15 @@ impl ImportsView {
             ctx.session.api_base, ctx.session.key_hint, ctx.session.profile, ctx.session.ready
         );
         if ctx.session.ready && (!self.loaded || key != self.session_key) {
+            if self.loaded {
+                // Another account: what was shown belongs to the previous one.
+                self.imports.clear();
+                self.reports.clear();
+                self.problems.clear();
+                if self.pending_watch.is_none() {
+                    self.selected = None;
+                }
+            }
             self.loaded = true;
             self.session_key = key;
             self.listing = true;
