@@ -163,6 +163,8 @@ impl SellerApp {
                 }
                 Event::Orders(e) => self.orders.on_event(e),
                 Event::Agreements(e) => self.agreements.on_event(e),
+                Event::Hooks(e) => self.hooks.on_event(e),
+                Event::Imports(e) => self.imports.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {

@@ -6,6 +6,8 @@
 //! profiles and keys, and one per view area), so views never reach into each other.
 
 pub mod agreements;
+pub mod hooks;
+pub mod imports;
 pub mod orders;
 pub mod refund_journal;
 pub mod session;
@@ -27,6 +29,10 @@ pub enum Command {
     Orders(orders::Command),
     /// Agent agreements.
     Agreements(agreements::Command),
+    /// The hook workbench.
+    Hooks(hooks::Command),
+    /// Feed imports and their error reports.
+    Imports(imports::Command),
 }
 
 /// Something the worker tells the UI.
@@ -38,6 +44,10 @@ pub enum Event {
     Orders(orders::Event),
     /// Agent agreements.
     Agreements(agreements::Event),
+    /// The hook workbench.
+    Hooks(hooks::Event),
+    /// Feed imports and their error reports.
+    Imports(imports::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -204,6 +214,9 @@ pub fn spawn(
             .unwrap_or_else(std::env::temp_dir);
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
         let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir);
+        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store());
+        let mut imports =
+            imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
         orders.resume_pending();
         while let Some(command) = cmd_rx.recv().await {
             match command {
@@ -212,6 +225,8 @@ pub fn spawn(
                     orders.resume_pending();
                 }
                 Command::Orders(c) => orders.handle(c),
+                Command::Hooks(c) => hooks.handle(c).await,
+                Command::Imports(c) => imports.handle(c),
                 Command::Agreements(c) => {
                     let connection = session.connection();
                     let client = connection
@@ -231,6 +246,8 @@ pub fn spawn(
                 }
             }
         }
+        hooks.shutdown();
+        imports.shutdown();
         session.shutdown().await;
         drop(scratch);
     });

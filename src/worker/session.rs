@@ -233,6 +233,12 @@ impl SessionWorker {
         Arc::clone(&self.connection)
     }
 
+    /// The credential store in use, for other worker modules that keep secrets.
+    #[must_use]
+    pub fn store(&self) -> Arc<dyn SecretStore> {
+        Arc::clone(&self.store)
+    }
+
     /// Handles one command.
     pub async fn handle(&mut self, command: Command) {
         match command {

@@ -1,0 +1,308 @@
+//! The Imports view: every feed import of the account (pushes made here and those the API
+//! lists), a live progress bar while one processes, a chart of its outcome, and its error
+//! report grouped by message, with a way back to the file in the Catalog view.
+//!
+//! Listing and polling run in the worker ([`crate::worker::imports`]); this view only draws.
+
+mod detail;
+
+use std::collections::HashMap;
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::ViewCtx;
+use crate::ui::{theme, widgets};
+use crate::worker::Command;
+use crate::worker::imports::{self as work, ErrorReport, ImportSummary, Status};
+
+/// What the view knows of one import's error report.
+#[derive(Debug, Clone)]
+enum ReportState {
+    /// Being downloaded.
+    Loading,
+    /// Parsed.
+    Ready(ErrorReport),
+}
+
+/// State of the Imports view.
+#[derive(Default)]
+pub struct ImportsView {
+    imports: Vec<ImportSummary>,
+    loaded: bool,
+    listing: bool,
+    list_error: Option<String>,
+    selected: Option<String>,
+    /// An import to watch as soon as the view can send commands.
+    pending_watch: Option<String>,
+    reports: HashMap<String, ReportState>,
+    problems: HashMap<String, String>,
+    /// The session the list was made for (refreshed when it changes).
+    session_key: String,
+    /// Why "Open in Catalog" could not run, shown under the button.
+    open_note: Option<String>,
+}
+
+/// Colour of a status badge.
+fn status_color(status: &Status) -> egui::Color32 {
+    match status {
+        Status::Succeeded => theme::SUCCESS,
+        Status::SucceededWithErrors => theme::WARNING,
+        Status::Failed => theme::ERROR,
+        Status::Pending | Status::Processing | Status::AwaitingUpload => theme::INFO,
+        Status::Archived | Status::Other(_) => theme::NEUTRAL,
+    }
+}
+
+/// "3 h ago", "2 d ago", or the date.
+fn when(created: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    let Some(t) = created else {
+        return "—".to_owned();
+    };
+    let age = chrono::Utc::now().signed_duration_since(t);
+    if age.num_seconds() < 60 {
+        "just now".to_owned()
+    } else if age.num_minutes() < 60 {
+        format!("{} min ago", age.num_minutes())
+    } else if age.num_hours() < 24 {
+        format!("{} h ago", age.num_hours())
+    } else if age.num_days() < 14 {
+        format!("{} d ago", age.num_days())
+    } else {
+        t.format("%Y-%m-%d").to_string()
+    }
+}
+
+fn counts_text(s: &ImportSummary) -> String {
+    let mut parts = vec![format!("{} ok", s.succeeded)];
+    if s.failed > 0 {
+        parts.push(format!("{} failed", s.failed));
+    }
+    if s.skipped > 0 {
+        parts.push(format!("{} skipped", s.skipped));
+    }
+    parts.join(" · ")
+}
+
+impl ImportsView {
+    /// Selects the import with this id (it is polled until it ends).
+    pub fn watch(&mut self, id: &str) {
+        self.selected = Some(id.to_owned());
+        self.pending_watch = Some(id.to_owned());
+        self.reports.remove(id);
+        self.problems.remove(id);
+        self.open_note = None;
+    }
+
+    /// Takes the worker's answers.
+    pub fn on_event(&mut self, event: work::Event) {
+        match event {
+            work::Event::List(list) => {
+                self.listing = false;
+                self.list_error = None;
+                // Keep fresher copies of watched imports that the list may not have yet.
+                let mut list = list;
+                for known in &self.imports {
+                    if !list.iter().any(|s| s.id == known.id)
+                        && self.selected.as_ref() == Some(&known.id)
+                    {
+                        list.insert(0, known.clone());
+                    }
+                }
+                self.imports = list;
+            }
+            work::Event::ListFailed(message) => {
+                self.listing = false;
+                self.list_error = Some(message);
+            }
+            work::Event::Updated(summary) => {
+                if summary.status.is_terminal() && summary.has_error_report {
+                    self.reports
+                        .entry(summary.id.clone())
+                        .or_insert(ReportState::Loading);
+                }
+                match self.imports.iter_mut().find(|s| s.id == summary.id) {
+                    Some(slot) => *slot = summary,
+                    None => self.imports.insert(0, summary),
+                }
+            }
+            work::Event::Report { id, report } => {
+                self.reports.insert(id, ReportState::Ready(report));
+            }
+            work::Event::Failed { id, message } => {
+                if matches!(self.reports.get(&id), Some(ReportState::Loading)) {
+                    self.reports.remove(&id);
+                }
+                self.problems.insert(id, message);
+            }
+        }
+    }
+
+    fn select(&mut self, id: &str, ctx: &ViewCtx<'_>) {
+        self.selected = Some(id.to_owned());
+        self.open_note = None;
+        self.problems.remove(id);
+        if !matches!(self.reports.get(id), Some(ReportState::Ready(_))) {
+            ctx.send(Command::Imports(work::Command::Watch(id.to_owned())));
+        }
+    }
+
+    /// Draws the view.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        let key = format!(
+            "{}|{}|{:?}|{}",
+            ctx.session.api_base, ctx.session.key_hint, ctx.session.profile, ctx.session.ready
+        );
+        if ctx.session.ready && (!self.loaded || key != self.session_key) {
+            if self.loaded {
+                // Another account: what was shown belongs to the previous one.
+                self.imports.clear();
+                self.reports.clear();
+                self.problems.clear();
+                if self.pending_watch.is_none() {
+                    self.selected = None;
+                }
+            }
+            self.loaded = true;
+            self.session_key = key;
+            self.listing = true;
+            ctx.send(Command::Imports(work::Command::Refresh));
+        }
+        if ctx.session.ready
+            && let Some(id) = self.pending_watch.take()
+        {
+            ctx.send(Command::Imports(work::Command::Watch(id)));
+        }
+        ui.horizontal(|ui| {
+            ui.heading("Imports");
+            ui.label(
+                RichText::new(
+                    "Feed imports of this account: pushes made here and those Stripe lists.",
+                )
+                .weak(),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let label = if self.listing {
+                    "Refreshing…"
+                } else {
+                    "Refresh"
+                };
+                if ui
+                    .add_enabled(ctx.session.ready && !self.listing, egui::Button::new(label))
+                    .clicked()
+                {
+                    self.listing = true;
+                    ctx.send(Command::Imports(work::Command::Refresh));
+                }
+            });
+        });
+        if let Some(error) = &self.list_error {
+            ui.colored_label(theme::ERROR, error);
+        }
+        ui.add_space(4.0);
+        egui::Panel::left("imports_list")
+            .resizable(true)
+            .default_size(620.0)
+            .min_size(360.0)
+            .show(ui, |ui| self.list_ui(ui, ctx));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(id) = self.selected.clone() else {
+                ui.add_space(20.0);
+                ui.vertical_centered(|ui| {
+                    ui.label(
+                        RichText::new("Select an import to see its progress and error report.")
+                            .weak(),
+                    );
+                });
+                return;
+            };
+            let summary = self.imports.iter().find(|s| s.id == id).cloned();
+            egui::ScrollArea::vertical()
+                .id_salt("import_detail")
+                .show(ui, |ui| {
+                    if let Some(summary) = summary {
+                        detail::detail_ui(
+                            ui,
+                            ctx,
+                            &summary,
+                            self.reports.get(&id),
+                            self.problems.get(&id),
+                            &mut self.open_note,
+                        );
+                    } else {
+                        ui.label(format!("Loading import {id}…"));
+                        if let Some(problem) = self.problems.get(&id) {
+                            ui.colored_label(theme::ERROR, problem);
+                        }
+                    }
+                });
+        });
+    }
+
+    fn list_ui(&mut self, ui: &mut Ui, ctx: &ViewCtx<'_>) {
+        if self.imports.is_empty() {
+            ui.label(if self.listing {
+                "Listing imports…"
+            } else {
+                "No imports yet. Push a feed from the Catalog view and it shows up here."
+            });
+            return;
+        }
+        let mut clicked = None;
+        let selected = self.selected.clone();
+        TableBuilder::new(ui)
+            .id_salt("imports_table")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(150.0))
+            .column(Column::exact(70.0))
+            .column(Column::remainder().at_least(140.0).clip(true))
+            .column(Column::exact(80.0))
+            .column(Column::exact(140.0))
+            .header(22.0, |mut row| {
+                for title in ["Status", "Feed", "File or import", "When", "Rows"] {
+                    row.col(|ui| {
+                        ui.label(RichText::new(title).strong());
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(26.0, self.imports.len(), |mut row| {
+                    let Some(s) = self.imports.get(row.index()) else {
+                        return;
+                    };
+                    let is_selected = selected.as_deref() == Some(s.id.as_str());
+                    row.set_selected(is_selected);
+                    row.col(|ui| {
+                        widgets::badge(ui, s.status.label(), status_color(&s.status));
+                    });
+                    row.col(|ui| {
+                        ui.label(&s.feed_kind);
+                    });
+                    row.col(|ui| {
+                        let name = s.file_name.clone().unwrap_or_else(|| s.id.clone());
+                        if ui
+                            .selectable_label(is_selected, name)
+                            .on_hover_text(&s.id)
+                            .clicked()
+                        {
+                            clicked = Some(s.id.clone());
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(when(s.created));
+                    });
+                    row.col(|ui| {
+                        ui.label(counts_text(s));
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(s.id.clone());
+                    }
+                });
+            });
+        if let Some(id) = clicked {
+            self.select(&id, ctx);
+        }
+    }
+}

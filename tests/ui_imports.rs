@@ -1,0 +1,303 @@
+//! UI tests of the Imports view: in demo mode, push a feed with errors to the embedded
+//! sandbox, record it in the push history, and follow it in the view to its error report and
+//! back to the Catalog view.
+
+mod ui_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use seller_console::profiles::Mode;
+use seller_console::push_history::{self, ImportFlavour, PushRecord};
+use seller_console::sandbox::DEMO_KEY;
+use seller_console::stripe::catalog_imports::{FeedType, ImportMode};
+use seller_console::stripe::{ApiKey, Client, Config};
+use seller_console::ui::views::imports::ImportsView;
+use seller_console::ui::views::{Intent, ViewCtx, ViewId};
+use seller_console::ui::{AppOptions, SellerApp};
+use seller_console::worker::session::{self, Connection, SessionInfo};
+use seller_console::worker::{Event, WorkerConfig, WorkerHandle};
+use ui_support::{boot_options, step_until};
+
+/// `product_valid.csv` with three rows broken (two the same way), written to `dir`.
+/// Returns its path and its number of data rows.
+fn broken_feed(dir: &Path) -> (PathBuf, u64) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
+    let mut reader = csv::Reader::from_path(&src).expect("fixture");
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let path = dir.join("catalog-broken.csv");
+    let mut writer = csv::Writer::from_path(&path).expect("temp file");
+    writer.write_record(&headers).expect("write");
+    let mut rows = 0;
+    for (i, rec) in reader.records().enumerate() {
+        let mut fields: Vec<String> = rec.expect("row").iter().map(str::to_owned).collect();
+        match i {
+            1 => fields[col("availability")] = "maybe".into(),
+            2 | 3 => fields[col("price")] = "cheap".into(),
+            _ => {}
+        }
+        writer.write_record(&fields).expect("write");
+        rows += 1;
+    }
+    writer.flush().expect("flush");
+    (path, rows)
+}
+
+fn boot_in(dir: &Path) -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
+    let mut options = AppOptions::for_tests();
+    options.worker.data_dir = Some(dir.to_path_buf());
+    let (rt, mut h) = boot_options(options);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    (rt, h)
+}
+
+fn demo_client(api_base: &str) -> Client {
+    let config = Config::new(ApiKey::new(DEMO_KEY).expect("demo key"))
+        .with_base_url(api_base)
+        .expect("sandbox URL");
+    Client::new(config).expect("client")
+}
+
+/// Pushes a broken feed to the sandbox as the catalog view would, and records it.
+fn push_broken_feed(rt: &tokio::runtime::Runtime, api_base: &str, dir: &Path) -> String {
+    let (path, rows) = broken_feed(dir);
+    let client = demo_client(api_base);
+    let import = rt.block_on(async {
+        let import = client
+            .create_catalog_import(
+                &FeedType::Product,
+                &ImportMode::Upsert,
+                &BTreeMap::new(),
+                None,
+            )
+            .await
+            .expect("import created");
+        client
+            .upload_catalog_file(&import, &path, None)
+            .await
+            .expect("file uploaded");
+        import
+    });
+    let account_key = Connection::new(
+        Mode::Sandbox,
+        api_base.to_owned(),
+        api_base.to_owned(),
+        DEMO_KEY.to_owned(),
+        None,
+    )
+    .expect("connection")
+    .account_key();
+    push_history::append(
+        &push_history::path_in(dir),
+        &PushRecord {
+            import_id: import.id.clone(),
+            flavour: ImportFlavour::CatalogImport,
+            feed_kind: "product".into(),
+            mode: "upsert".into(),
+            file_path: path,
+            rows,
+            pushed_at: chrono::Utc::now().to_rfc3339(),
+            account_key,
+        },
+    )
+    .expect("history written");
+    import.id
+}
+
+fn open_imports(h: &mut Harness<'static, SellerApp>) {
+    h.get_by_role_and_label(egui::Role::Button, "Imports")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Imports);
+}
+
+#[test]
+fn a_pushed_feed_with_errors_is_followed_to_its_report_and_back_to_the_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (rt, mut h) = boot_in(dir.path());
+    let api_base = h.state().session().api_base.clone();
+    push_broken_feed(&rt, &api_base, dir.path());
+
+    open_imports(&mut h);
+    step_until(&mut h, "the pushed import in the list", |h| {
+        h.query_by_label("catalog-broken.csv").is_some()
+    });
+    // The seeded past imports are listed too.
+    assert!(h.query_all_by_label("failed").count() >= 1);
+
+    h.get_by_label("catalog-broken.csv").click();
+    step_until(&mut h, "the error report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    h.get_by_label_contains("2 distinct messages");
+    // Grouped by message, most frequent first: the two bad prices, then the availability.
+    h.get_by_label("2 rows");
+    h.get_by_label("1 row");
+    h.get_by_label_contains("failed. The error report below says why.");
+    h.get_by_label("stripe_error_message");
+
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Catalog);
+}
+
+#[test]
+fn imports_not_pushed_here_explain_why_they_cannot_open_and_failures_say_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (rt, mut h) = boot_in(dir.path());
+    let api_base = h.state().session().api_base.clone();
+    let client = demo_client(&api_base);
+    let sets = rt
+        .block_on(client.list_import_sets(20).collect_all())
+        .expect("sandbox lists ImportSets");
+    let failed = sets
+        .iter()
+        .find(|s| s.failed_reason.is_some())
+        .expect("a seeded failed import");
+    // The list names it by its uploaded file.
+    let file_id = failed.file.clone().expect("the import's file");
+    let name = rt
+        .block_on(client.retrieve_file(&file_id))
+        .expect("file")
+        .filename
+        .expect("file name");
+
+    open_imports(&mut h);
+    step_until(&mut h, "the seeded imports", |h| {
+        h.query_by_label(&name).is_some()
+    });
+    h.get_by_label(&name).click();
+    step_until(&mut h, "the failed import's detail", |h| {
+        h.query_by_label("Import failed").is_some()
+    });
+    h.get_by_label_contains("the required column `id` is missing");
+    assert!(h.query_all_by_label_contains(&failed.id).next().is_some());
+    h.get_by_label_contains("was not pushed from this computer");
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Imports);
+
+    // A v1 ImportSet with errors: its report comes through the Files API.
+    let with_errors = sets
+        .iter()
+        .find(|s| s.error_file().is_some())
+        .expect("a seeded ImportSet with errors");
+    let name = rt
+        .block_on(client.retrieve_file(with_errors.file.as_deref().expect("file")))
+        .expect("file")
+        .filename
+        .expect("file name");
+    h.get_by_label(&name).click();
+    step_until(&mut h, "the ImportSet's error report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    // Once in the grouped messages and once in the report's rows.
+    assert_eq!(
+        h.query_all_by_label("title: The title is required.")
+            .count(),
+        2
+    );
+}
+
+/// The Imports view alone, with a real worker: what the shell would give it.
+struct Bench {
+    view: ImportsView,
+    worker: WorkerHandle,
+    session: Option<SessionInfo>,
+    intents: Vec<Intent>,
+}
+
+fn bench_ui(ui: &mut egui::Ui, bench: &mut Bench) {
+    for event in bench.worker.drain() {
+        match event {
+            Event::Session(session::Event::Session(info)) => bench.session = Some(info),
+            Event::Imports(e) => bench.view.on_event(e),
+            _ => {}
+        }
+    }
+    let Some(session) = &bench.session else {
+        return;
+    };
+    let mut ctx = ViewCtx::new(session, None, &bench.worker, &mut bench.intents);
+    bench.view.ui(ui, &mut ctx);
+}
+
+#[test]
+fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut config = WorkerConfig::for_tests();
+    config.data_dir = Some(dir.path().to_path_buf());
+    let worker = seller_console::worker::spawn(rt.handle(), config, Arc::new(|| {}));
+    let bench = Bench {
+        view: ImportsView::default(),
+        worker,
+        session: None,
+        intents: Vec::new(),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 760.0))
+        .build_ui_state(bench_ui, bench);
+    let ready = |h: &Harness<'_, Bench>| h.state().session.as_ref().is_some_and(|s| s.ready);
+    wait(&mut h, "the demo sandbox", ready);
+    let api_base = h
+        .state()
+        .session
+        .as_ref()
+        .map(|s| s.api_base.clone())
+        .unwrap_or_default();
+    let id = push_broken_feed(&rt, &api_base, dir.path());
+
+    // What the shell does after a push.
+    h.state_mut().view.watch(&id);
+    wait(&mut h, "the import to finish with its report", |h| {
+        h.query_by_label_contains("Error report: 3 rows failed")
+            .is_some()
+    });
+    h.get_by_label_contains("failed. The error report below says why.");
+    h.get_by_label("Open in Catalog").click();
+    h.run_steps(2);
+    let intents = &h.state().intents;
+    let Some(Intent::OpenInCatalog { path, errors }) = intents.first() else {
+        panic!("expected OpenInCatalog, got {intents:?}");
+    };
+    assert!(path.ends_with("catalog-broken.csv"));
+    let mut ids: Vec<&str> = errors.iter().map(|e| e.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["EBOOK-BREW-GUIDE", "KETTLE-GOOSE-1L", "TEE-ORG-NAVY-L"]
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.id == "TEE-ORG-NAVY-L" && e.message.starts_with("availability")),
+        "{errors:?}"
+    );
+}
+
+fn wait(h: &mut Harness<'_, Bench>, what: &str, mut done: impl FnMut(&Harness<'_, Bench>) -> bool) {
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            h.step();
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
