@@ -13,13 +13,33 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/seller-console"
+# BIN=path/to/seller-console reuses a binary already built (e.g. by `cargo test`).
+if [[ -z "${BIN:-}" ]]; then
+  cargo build --release --quiet
+  BIN="${CARGO_TARGET_DIR:-target}/release/seller-console"
+fi
+bin="$BIN"
 
 # A throwaway home so the app starts in demo mode with no saved profile or window state.
-home=$(mktemp -d)
-trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
-export HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" TZ=UTC
+if [[ -z "${SCREENSHOTS_HOME:-}" ]]; then
+  SCREENSHOTS_HOME=$(mktemp -d)
+  mkdir -p "$SCREENSHOTS_HOME/run" && chmod 700 "$SCREENSHOTS_HOME/run"
+  export SCREENSHOTS_HOME BIN="$bin" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+  export HOME="$SCREENSHOTS_HOME" XDG_RUNTIME_DIR="$SCREENSHOTS_HOME/run"
+  export XDG_CONFIG_HOME="$SCREENSHOTS_HOME/config" XDG_DATA_HOME="$SCREENSHOTS_HOME/data" TZ=UTC
+  trap 'rm -rf "$SCREENSHOTS_HOME"' EXIT
+  # Under a private D-Bus session with an unlocked gnome-keyring, Settings shows the
+  # credential store a desktop has (apt-get install dbus gnome-keyring).
+  if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    dbus-run-session -- bash -c \
+      'printf screenshots | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "$0"' "$0"
+  else
+    "$0"
+  fi
+  exit
+fi
+home="$SCREENSHOTS_HOME"
+trap 'kill $app $xvfb 2>/dev/null || true' EXIT
 display=:97
 Xvfb "$display" -screen 0 1400x880x24 >/dev/null 2>&1 &
 xvfb=$!
@@ -41,10 +61,30 @@ shoot() { # name keys...
   echo "screenshots/$name.png"
 }
 
+click() { # x y (window coordinates of a 1280x800 window): hover first, as a hand would
+  xdotool mousemove --window "$win" "$1" "$2"
+  sleep 0.3
+  xdotool click 1
+  sleep "${3:-1}"
+}
+
 mkdir -p screenshots
 shoot catalog ctrl+1
-shoot imports ctrl+2
+xdotool key --window "$win" ctrl+2; sleep 2
+click 320 131 2                       # the import that finished with errors
+shoot imports
 shoot orders ctrl+3
-shoot agreements ctrl+4
-shoot hooks ctrl+5
+click 292 375 2                       # the fourth order's number
+click 718 325 2                       # Refund…
+shoot orders-refund
+click 558 517                         # Cancel
+click 155 244                         # Awaiting capture tab
+shoot orders-capture-queue
+xdotool key --window "$win" ctrl+4; sleep 2
+click 54 139                          # the agreement waiting for the seller
+shoot agreements
+xdotool key --window "$win" ctrl+5; sleep 1
+click 290 130 2                       # Start example seller
+click 61 540 3                        # Send request
+shoot hooks
 shoot settings ctrl+6

@@ -127,7 +127,7 @@ fn capturing_an_authorization_marks_the_order_paid() {
             .expect("the demo has authorizations to capture");
         rows[first as usize].clone()
     };
-    h.get_by_label(&format!("Open {}", row.display_number()))
+    h.get_by_role_and_label(egui::Role::Link, &row.display_number())
         .click();
     let id = row.id.clone();
     step_until(&mut h, "the order detail", |h| {

@@ -150,11 +150,11 @@ impl AgreementsView {
             .id_salt("agreements_table")
             .striped(true)
             .sense(egui::Sense::click())
-            .column(Column::initial(170.0))
-            .column(Column::initial(180.0))
-            .column(Column::initial(110.0))
-            .column(Column::initial(150.0))
-            .column(Column::remainder())
+            .column(Column::initial(170.0).clip(true))
+            .column(Column::initial(220.0).clip(true))
+            .column(Column::initial(110.0).clip(true))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::remainder().clip(true))
             .header(24.0, |mut h| {
                 for t in [
                     "Agent",
@@ -184,7 +184,8 @@ impl AgreementsView {
                         }
                     });
                     row.col(|ui| {
-                        ui.label(profile(a));
+                        ui.add(egui::Label::new(profile(a)).truncate())
+                            .on_hover_text(profile(a));
                     });
                     row.col(|ui| {
                         ui.label(party(a.initiated_by.as_ref()));

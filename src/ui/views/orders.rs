@@ -765,22 +765,13 @@ impl OrdersView {
             .id_salt("capture_queue")
             .striped(true)
             .column(Column::exact(28.0))
-            .column(Column::initial(150.0))
-            .column(Column::initial(110.0))
-            .column(Column::initial(110.0))
-            .column(Column::initial(160.0))
-            .column(Column::initial(100.0))
-            .column(Column::remainder())
+            .column(Column::initial(120.0).clip(true))
+            .column(Column::initial(130.0).clip(true))
+            .column(Column::initial(110.0).clip(true))
+            .column(Column::initial(140.0).clip(true))
+            .column(Column::remainder().clip(true))
             .header(24.0, |mut h| {
-                for t in [
-                    "",
-                    "Deadline",
-                    "Agent",
-                    "Order",
-                    "Customer",
-                    "Capturable",
-                    "",
-                ] {
+                for t in ["", "Deadline", "Agent", "Order", "Customer", "Capturable"] {
                     h.col(|ui| {
                         ui.strong(t);
                     });
@@ -825,21 +816,19 @@ impl OrdersView {
                         ui.label(&r.agent);
                     });
                     row.col(|ui| {
-                        ui.label(r.display_number());
+                        if ui
+                            .link(r.display_number())
+                            .on_hover_text("Open the order to capture or cancel it")
+                            .clicked()
+                        {
+                            open = Some(r.id.clone());
+                        }
                     });
                     row.col(|ui| {
                         ui.label(&r.customer);
                     });
                     row.col(|ui| {
                         ui.label(widgets::money(r.capturable, &r.currency));
-                    });
-                    row.col(|ui| {
-                        if ui
-                            .small_button(format!("Open {}", r.display_number()))
-                            .clicked()
-                        {
-                            open = Some(r.id.clone());
-                        }
                     });
                 });
             });
