@@ -29,9 +29,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     match cli.command {
-        None => match seller_console::ui::run_native() {
+        None => match seller_console::ui::run_native(started) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("seller-console: {message}");

@@ -20,6 +20,9 @@ use crate::worker::{self, Activity, Event, UserError, WorkerConfig, WorkerHandle
 pub struct AppOptions {
     /// The worker's configuration (profiles file, credential store, data folder).
     pub worker: WorkerConfig,
+    /// When the process started, to report the time to the first frame (`scripts/cold_start.sh`
+    /// sets `SELLER_CONSOLE_REPORT_STARTUP=1` to read it).
+    pub started: Option<std::time::Instant>,
 }
 
 impl AppOptions {
@@ -28,6 +31,7 @@ impl AppOptions {
     pub fn desktop() -> Self {
         AppOptions {
             worker: WorkerConfig::desktop(),
+            started: None,
         }
     }
 
@@ -36,6 +40,7 @@ impl AppOptions {
     pub fn for_tests() -> Self {
         AppOptions {
             worker: WorkerConfig::for_tests(),
+            started: None,
         }
     }
 }
@@ -62,6 +67,8 @@ pub struct SellerApp {
     orders: OrdersView,
     agreements: AgreementsView,
     hooks: HooksView,
+    /// Process start, until the first frame has been reported.
+    started: Option<std::time::Instant>,
     settings: SettingsView,
 }
 
@@ -105,6 +112,9 @@ impl SellerApp {
             agreements: AgreementsView::default(),
             hooks: HooksView::default(),
             settings: SettingsView::default(),
+            started: options
+                .started
+                .filter(|_| std::env::var_os("SELLER_CONSOLE_REPORT_STARTUP").is_some()),
         }
     }
 
@@ -389,6 +399,12 @@ impl SellerApp {
 
 impl eframe::App for SellerApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        if let Some(started) = self.started.take() {
+            eprintln!(
+                "seller-console: first frame {:.0} ms after start",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         self.drain_events();
         self.shortcuts(ui);
         self.update_title(ui);

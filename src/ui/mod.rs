@@ -11,7 +11,8 @@ pub mod widgets;
 pub use app::{AppOptions, SellerApp};
 
 /// Opens the window and runs until it is closed. Owns the tokio runtime the worker uses.
-pub fn run_native() -> Result<(), String> {
+/// `started` is when the process started (for the cold-start figure).
+pub fn run_native(started: std::time::Instant) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("seller-console-worker")
@@ -30,7 +31,13 @@ pub fn run_native() -> Result<(), String> {
     eframe::run_native(
         "Seller Console",
         options,
-        Box::new(move |cc| Ok(Box::new(SellerApp::new(cc, &handle, AppOptions::desktop())))),
+        Box::new(move |cc| {
+            let options = AppOptions {
+                started: Some(started),
+                ..AppOptions::desktop()
+            };
+            Ok(Box::new(SellerApp::new(cc, &handle, options)))
+        }),
     )
     .map_err(|e| format!("The window could not open: {e}"))?;
     drop(runtime);
