@@ -14,6 +14,7 @@
 // value so callers can show it whole; every call is network-bound, so its size costs nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod account;
 pub mod agreements;
 pub mod catalog_imports;
 pub mod client;

@@ -589,63 +589,39 @@ pub async fn check_key(
     key: &str,
     connected_account: Option<&str>,
 ) -> Result<AccountInfo, String> {
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let get = |path: &str| {
-        let mut req = http.get(format!("{api_base}{path}")).bearer_auth(key);
-        if let Some(acct) = connected_account {
-            req = req.header("Stripe-Account", acct);
-        }
-        req
-    };
-    let resp = get("/v1/checkout/sessions?limit=1")
-        .send()
-        .await
-        .map_err(|e| {
-            format!(
-                "Could not reach {api_base}: {}. Check your connection (or the API base).",
-                e.without_url()
-            )
-        })?;
-    let status = resp.status().as_u16();
-    let request_id = resp
-        .headers()
-        .get("request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if status != 200 {
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
-        let message = body["error"]["message"].as_str().unwrap_or("").to_owned();
-        let with_id = |s: String| match &request_id {
+    let connection = Connection::new(
+        Mode::from_key(key),
+        api_base.to_owned(),
+        api_base.to_owned(),
+        key.to_owned(),
+        connected_account.map(str::to_owned),
+    )?;
+    let client = &connection.client;
+    if let Err(e) = client.check_access().await {
+        let with_id = |s: String| match e.request_id() {
             Some(id) => format!("{s} (request {id})"),
             None => s,
         };
-        return Err(with_id(match status {
-            401 => "Stripe did not accept this key: it is wrong, expired or deleted. Copy it \
-                    again from Developers › API keys."
-                .to_owned(),
-            403 if key.starts_with("rk_") => format!(
+        return Err(match e.api() {
+            Some(api) if api.status == 401 => with_id(
+                "Stripe did not accept this key: it is wrong, expired or deleted. Copy it \
+                 again from Developers › API keys."
+                    .to_owned(),
+            ),
+            Some(api) if api.status == 403 && key.starts_with("rk_") => with_id(format!(
                 "This restricted key may not read Checkout Sessions, which the Orders view \
                  needs. In Developers › API keys, edit the key and give it Read on \
                  Checkout Sessions (and Write on Refunds, PaymentIntents, Files and Product \
-                 Catalog Imports for the other views). Stripe said: {message}"
-            ),
-            403 => format!("Stripe refused access: {message}"),
-            _ => format!("Stripe answered {status}: {message}"),
-        }));
+                 Catalog Imports for the other views). Stripe said: {}",
+                api.message.as_deref().unwrap_or("permission denied")
+            )),
+            _ => e.user_message(),
+        });
     }
     let mut info = AccountInfo::default();
-    if let Ok(resp) = get("/v1/account").send().await
-        && resp.status().is_success()
-        && let Ok(body) = resp.json::<serde_json::Value>().await
-    {
-        info.id = body["id"].as_str().map(str::to_owned);
-        info.name = body["settings"]["dashboard"]["display_name"]
-            .as_str()
-            .or_else(|| body["business_profile"]["name"].as_str())
-            .map(str::to_owned);
+    if let Ok(account) = client.retrieve_account().await {
+        info.id = Some(account.id.clone()).filter(|id| !id.is_empty());
+        info.name = account.name().map(str::to_owned);
     }
     Ok(info)
 }
