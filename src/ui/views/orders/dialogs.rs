@@ -1,0 +1,351 @@
+//! The capture, cancel, refund and bulk-capture dialogs. Live mode asks for the amount typed.
+
+use egui::{Color32, RichText, Ui};
+
+use super::OrdersView;
+use crate::orders::{self, OrderRow, PaymentState};
+use crate::profiles::Mode;
+use crate::ui::views::ViewCtx;
+use crate::ui::{theme, widgets};
+use crate::worker::Command;
+use crate::worker::orders::{Command as OrdersCommand, RefundQuote};
+
+/// The refund dialog's state.
+pub(super) struct RefundDialog {
+    pub(super) session: String,
+    pub(super) quote: Option<RefundQuote>,
+    pub(super) amount: String,
+    pub(super) reason: String,
+    pub(super) note: String,
+    pub(super) confirm: String,
+    pub(super) sent: bool,
+    pub(super) outcome: Option<(Color32, String)>,
+}
+
+/// The capture dialog's state.
+pub(super) struct CaptureDialog {
+    pub(super) session: String,
+    pub(super) payment_intent: String,
+    pub(super) currency: String,
+    pub(super) capturable: i64,
+    pub(super) amount: String,
+    pub(super) confirm: String,
+    pub(super) sent: bool,
+}
+
+/// The cancel-authorization dialog's state.
+pub(super) struct CancelDialog {
+    pub(super) session: String,
+    pub(super) payment_intent: String,
+    pub(super) reason: String,
+    pub(super) sent: bool,
+}
+
+impl OrdersView {
+    pub(super) fn refund_dialog(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        let live = ctx.session.mode == Mode::Live;
+        let Some(d) = &mut self.refund else { return };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("refund_dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(420.0);
+            ui.heading("Refund");
+            let Some(q) = d.quote.clone() else {
+                ui.label("Fetching fresh amounts from Stripe…");
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+                return;
+            };
+            egui::Grid::new("refund_amounts")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label("Paid");
+                    ui.label(widgets::money(q.paid, &q.currency));
+                    ui.end_row();
+                    ui.label("Already refunded");
+                    ui.label(widgets::money(q.refunded, &q.currency));
+                    ui.end_row();
+                    ui.label("Refundable");
+                    ui.label(RichText::new(widgets::money(q.refundable, &q.currency)).strong());
+                    ui.end_row();
+                });
+            if q.disputed {
+                ui.colored_label(
+                    theme::ERROR,
+                    "This charge is disputed; Stripe will not refund it while the dispute is open.",
+                );
+            }
+            if let Some((color, text)) = &d.outcome {
+                ui.colored_label(*color, text);
+                if !d.sent || text.starts_with("Refund re_") {
+                    if ui.button("Close").clicked() {
+                        close = true;
+                    }
+                    if text.starts_with("Refund re_") {
+                        return;
+                    }
+                }
+            }
+            let l = ui.label(format!("Amount ({})", q.currency.to_uppercase()));
+            ui.add_enabled(
+                !d.sent,
+                egui::TextEdit::singleline(&mut d.amount).desired_width(120.0),
+            )
+            .labelled_by(l.id);
+            ui.horizontal(|ui| {
+                if ui.small_button("Full refundable amount").clicked() {
+                    d.amount = orders::major_units(q.refundable, &q.currency);
+                }
+            });
+            let parsed = orders::parse_major(&d.amount, &q.currency);
+            let problem = match &parsed {
+                Err(e) => Some(e.clone()),
+                Ok(0) => Some("The amount must be more than zero.".into()),
+                Ok(a) if *a > q.refundable => Some(format!(
+                    "That is more than the refundable {}.",
+                    widgets::money(q.refundable, &q.currency)
+                )),
+                Ok(_) => None,
+            };
+            ui.horizontal(|ui| {
+                ui.label("Reason");
+                egui::ComboBox::from_id_salt("refund_reason")
+                    .selected_text(reason_label(&d.reason))
+                    .show_ui(ui, |ui| {
+                        for r in ["requested_by_customer", "duplicate", "fraudulent", ""] {
+                            ui.selectable_value(&mut d.reason, r.to_owned(), reason_label(r));
+                        }
+                    });
+            });
+            let l = ui.label("Internal note (kept in metadata, not shown to the buyer)");
+            ui.add(egui::TextEdit::multiline(&mut d.note).desired_rows(2))
+                .labelled_by(l.id);
+            if let Some(p) = &problem {
+                ui.colored_label(theme::ERROR, p);
+            }
+            let mut confirmed = true;
+            if live && let Ok(a) = parsed {
+                let want = orders::major_units(a, &q.currency);
+                let l = ui.colored_label(
+                    theme::LIVE_RED,
+                    format!("LIVE: type {want} to confirm this refund of real money"),
+                );
+                ui.add(egui::TextEdit::singleline(&mut d.confirm).desired_width(120.0))
+                    .labelled_by(l.id);
+                confirmed = d.confirm.trim() == want;
+            }
+            ui.horizontal(|ui| {
+                let label = match parsed {
+                    Ok(a) if problem.is_none() => {
+                        format!("Refund {}", widgets::money(a, &q.currency))
+                    }
+                    _ => "Refund".into(),
+                };
+                let can = problem.is_none() && confirmed && !d.sent && !q.disputed;
+                if ui.add_enabled(can, egui::Button::new(label)).clicked()
+                    && let Ok(amount) = parsed
+                {
+                    d.sent = true;
+                    d.outcome = Some((theme::INFO, "Refunding…".into()));
+                    ctx.send(Command::Orders(OrdersCommand::Refund {
+                        session: d.session.clone(),
+                        payment_intent: q.payment_intent.clone(),
+                        amount,
+                        reason: d.reason.clone(),
+                        note: d.note.trim().to_owned(),
+                    }));
+                }
+                if !d.sent && ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.refund = None;
+        }
+    }
+
+    pub(super) fn capture_dialog(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        let live = ctx.session.mode == Mode::Live;
+        let Some(c) = &mut self.capture else { return };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("capture_dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(400.0);
+            ui.heading("Capture payment");
+            ui.label(format!(
+                "Capturable: {}",
+                widgets::money(c.capturable, &c.currency)
+            ));
+            let l = ui.label(format!("Amount to capture ({})", c.currency.to_uppercase()));
+            ui.add_enabled(
+                !c.sent,
+                egui::TextEdit::singleline(&mut c.amount).desired_width(120.0),
+            )
+            .labelled_by(l.id);
+            let parsed = orders::parse_major(&c.amount, &c.currency);
+            let problem = match &parsed {
+                Err(e) => Some(e.clone()),
+                Ok(0) => Some("The amount must be more than zero.".into()),
+                Ok(a) if *a > c.capturable => Some(format!(
+                    "At most {} can be captured.",
+                    widgets::money(c.capturable, &c.currency)
+                )),
+                Ok(_) => None,
+            };
+            if let Some(p) = &problem {
+                ui.colored_label(theme::ERROR, p);
+            } else if let Ok(a) = parsed
+                && a < c.capturable
+            {
+                ui.label(format!(
+                    "The remaining {} of the authorization is released to the buyer.",
+                    widgets::money(c.capturable - a, &c.currency)
+                ));
+            }
+            let mut confirmed = true;
+            if live && let Ok(a) = parsed {
+                let want = orders::major_units(a, &c.currency);
+                let l = ui.colored_label(theme::LIVE_RED, format!("LIVE: type {want} to confirm"));
+                ui.add(egui::TextEdit::singleline(&mut c.confirm).desired_width(120.0))
+                    .labelled_by(l.id);
+                confirmed = c.confirm.trim() == want;
+            }
+            ui.horizontal(|ui| {
+                let can = problem.is_none() && confirmed && !c.sent;
+                let label = match parsed {
+                    Ok(a) if problem.is_none() => {
+                        format!("Capture {}", widgets::money(a, &c.currency))
+                    }
+                    _ => "Capture".into(),
+                };
+                if ui.add_enabled(can, egui::Button::new(label)).clicked()
+                    && let Ok(a) = parsed
+                {
+                    c.sent = true;
+                    ctx.send(Command::Orders(OrdersCommand::Capture {
+                        session: c.session.clone(),
+                        payment_intent: c.payment_intent.clone(),
+                        amount: (a != c.capturable).then_some(a),
+                    }));
+                }
+                if c.sent {
+                    ui.label("Capturing…");
+                } else if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.capture = None;
+        }
+    }
+
+    pub(super) fn cancel_dialog(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        let Some(c) = &mut self.cancel else { return };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("cancel_dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(400.0);
+            ui.heading("Cancel the authorization?");
+            ui.label("The held money is released to the buyer and this order cannot be captured any more.");
+            ui.horizontal(|ui| {
+                ui.label("Reason");
+                egui::ComboBox::from_id_salt("cancel_reason")
+                    .selected_text(reason_label(&c.reason))
+                    .show_ui(ui, |ui| {
+                        for r in ["requested_by_customer", "duplicate", "fraudulent", "abandoned"] {
+                            ui.selectable_value(&mut c.reason, r.to_owned(), reason_label(r));
+                        }
+                    });
+            });
+            ui.horizontal(|ui| {
+                if ui.add_enabled(!c.sent, egui::Button::new("Cancel authorization")).clicked() {
+                    c.sent = true;
+                    ctx.send(Command::Orders(OrdersCommand::Cancel {
+                        session: c.session.clone(),
+                        payment_intent: c.payment_intent.clone(),
+                        reason: c.reason.clone(),
+                    }));
+                }
+                if c.sent {
+                    ui.label("Canceling…");
+                } else if ui.button("Keep it").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.cancel = None;
+        }
+    }
+
+    pub(super) fn bulk_dialog(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        if !self.bulk_preview {
+            return;
+        }
+        let live = ctx.session.mode == Mode::Live;
+        let picked: Vec<&OrderRow> = self
+            .rows
+            .iter()
+            .filter(|r| self.bulk.contains(&r.id) && r.state == PaymentState::AwaitingCapture)
+            .collect();
+        let currency = orders::main_currency(picked.iter().copied());
+        let total: i64 = picked
+            .iter()
+            .filter(|r| r.currency == currency)
+            .map(|r| r.capturable)
+            .sum();
+        let mut close = false;
+        let mut go = false;
+        egui::Modal::new(egui::Id::unique("bulk_capture")).show(ui.ctx(), |ui| {
+            ui.set_width(440.0);
+            ui.heading(format!("Capture {} orders?", picked.len()));
+            for r in &picked {
+                ui.label(format!(
+                    "{}  {}  {}",
+                    r.order_number,
+                    r.customer,
+                    widgets::money(r.capturable, &r.currency)
+                ));
+            }
+            ui.label(
+                RichText::new(format!("Total: {}", widgets::money(total, &currency))).strong(),
+            );
+            if live {
+                ui.colored_label(theme::LIVE_RED, "LIVE mode: this captures real money.");
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .button(format!("Capture {} orders", picked.len()))
+                    .clicked()
+                {
+                    go = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if go {
+            let orders: Vec<(String, String)> = picked
+                .iter()
+                .filter_map(|r| r.payment_intent.clone().map(|pi| (r.id.clone(), pi)))
+                .collect();
+            ctx.send(Command::Orders(OrdersCommand::BulkCapture { orders }));
+            self.notice = Some((theme::INFO, "Capturing…".into()));
+            close = true;
+        }
+        if close {
+            self.bulk_preview = false;
+        }
+    }
+}
+
+fn reason_label(reason: &str) -> &'static str {
+    match reason {
+        "requested_by_customer" => "Requested by customer",
+        "duplicate" => "Duplicate",
+        "fraudulent" => "Fraudulent",
+        "abandoned" => "Abandoned",
+        _ => "No reason",
+    }
+}

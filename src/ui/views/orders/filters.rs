@@ -1,0 +1,101 @@
+//! The filter bar: agent, dates, amounts, free text and payment states.
+
+use egui::Ui;
+
+use super::OrdersView;
+use crate::orders::{self, OrderFilter, PaymentState};
+
+impl OrdersView {
+    pub(super) fn filters_ui(&mut self, ui: &mut Ui) {
+        let agents = self.derived.agents.clone();
+        let mut changed = false;
+        ui.horizontal_wrapped(|ui| {
+            let agent_label = ui.label("Agent");
+            let current = self
+                .filter
+                .agent
+                .clone()
+                .unwrap_or_else(|| "All agents".into());
+            let combo = egui::ComboBox::from_id_salt("agent_filter")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    changed |= ui
+                        .selectable_value(&mut self.filter.agent, None, "All agents")
+                        .changed();
+                    for a in &agents {
+                        let label = if a.is_empty() { "(no agent name)" } else { a };
+                        changed |= ui
+                            .selectable_value(&mut self.filter.agent, Some(a.clone()), label)
+                            .changed();
+                    }
+                });
+            combo.response.labelled_by(agent_label.id);
+            for (label, text, hint) in [
+                ("From", &mut self.from_text, "YYYY-MM-DD"),
+                ("To", &mut self.to_text, "YYYY-MM-DD"),
+            ] {
+                let l = ui.label(label);
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(text)
+                            .hint_text(hint)
+                            .desired_width(86.0),
+                    )
+                    .labelled_by(l.id)
+                    .changed();
+            }
+            for (label, text) in [
+                ("Min total", &mut self.min_text),
+                ("Max total", &mut self.max_text),
+            ] {
+                let l = ui.label(label);
+                changed |= ui
+                    .add(egui::TextEdit::singleline(text).desired_width(60.0))
+                    .labelled_by(l.id)
+                    .changed();
+            }
+            let l = ui.label("Search");
+            changed |= ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.filter.text)
+                        .hint_text("email, SKU, order or id")
+                        .desired_width(180.0),
+                )
+                .labelled_by(l.id)
+                .changed();
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("State");
+            for state in PaymentState::ALL {
+                let mut on = self.filter.states.contains(&state);
+                if ui.toggle_value(&mut on, state.label()).changed() {
+                    changed = true;
+                    if on {
+                        self.filter.states.push(state);
+                    } else {
+                        self.filter.states.retain(|s| *s != state);
+                    }
+                }
+            }
+            if ui.button("Clear filters").clicked() {
+                self.filter = OrderFilter::default();
+                self.from_text.clear();
+                self.to_text.clear();
+                self.min_text.clear();
+                self.max_text.clear();
+                changed = true;
+            }
+        });
+        if changed {
+            let cur = orders::main_currency(&self.rows);
+            self.filter.from =
+                chrono::NaiveDate::parse_from_str(self.from_text.trim(), "%Y-%m-%d").ok();
+            self.filter.to =
+                chrono::NaiveDate::parse_from_str(self.to_text.trim(), "%Y-%m-%d").ok();
+            self.filter.min_total = orders::parse_major(&self.min_text, &cur).ok();
+            self.filter.max_total = orders::parse_major(&self.max_text, &cur).ok();
+            self.view_dirty = true;
+            self.rebuild_view();
+        }
+    }
+}

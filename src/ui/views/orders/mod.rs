@@ -1,0 +1,409 @@
+//! The Orders view: agent orders with filters, a per-agent chart, the capture queue, the order
+//! detail, and the capture, cancel and refund dialogs.
+//!
+//! One file per part: `filters` (the filter bar), `chart` (orders per agent per day), `list`
+//! (the order list and the capture queue), `detail` (one order) and `dialogs` (capture, cancel,
+//! refund, bulk capture).
+
+mod chart;
+mod detail;
+mod dialogs;
+mod filters;
+mod list;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use egui::{Color32, RichText, Ui};
+
+use crate::orders::{self, OrderDetail, OrderFilter, OrderRow, PaymentState, SortKey, is_urgent};
+use crate::ui::views::ViewCtx;
+use crate::ui::{theme, widgets};
+use crate::worker::Command;
+use crate::worker::orders::{Command as OrdersCommand, Event};
+
+use chart::Chart;
+use dialogs::{CancelDialog, CaptureDialog, RefundDialog};
+
+pub(super) const ROW_HEIGHT: f32 = 22.0;
+
+/// Which list is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Tab {
+    #[default]
+    All,
+    Capture,
+}
+
+/// What the view derives from the rows, computed when rows or filters change rather than on
+/// every frame (10,000 orders must still draw within a few milliseconds).
+#[derive(Default)]
+struct Derived {
+    /// Every agent name, sorted.
+    agents: Vec<String>,
+    /// Orders awaiting capture, soonest deadline first.
+    queue: Vec<u32>,
+    /// The chart of the listed orders.
+    chart: Option<Chart>,
+}
+
+/// State of the Orders view.
+#[derive(Default)]
+pub struct OrdersView {
+    derived: Derived,
+    search: orders::SearchIndex,
+    rows: Vec<OrderRow>,
+    scanned: usize,
+    loading: bool,
+    requested: bool,
+    filter: OrderFilter,
+    from_text: String,
+    to_text: String,
+    min_text: String,
+    max_text: String,
+    sort: Option<(SortKey, bool)>,
+    view: Vec<u32>,
+    view_dirty: bool,
+    tab: Tab,
+    selected: Option<String>,
+    detail: Option<Box<OrderDetail>>,
+    refund: Option<RefundDialog>,
+    capture: Option<CaptureDialog>,
+    cancel: Option<CancelDialog>,
+    bulk: BTreeSet<String>,
+    bulk_preview: bool,
+    notice: Option<(Color32, String)>,
+    export: Option<poll_promise::Promise<Option<(Color32, String)>>>,
+}
+
+impl OrdersView {
+    /// Shows only the orders of `agent` (from the Agreements view).
+    pub fn filter_agent(&mut self, agent: &str) {
+        self.filter.agent = Some(agent.to_owned());
+        self.view_dirty = true;
+    }
+
+    /// Forgets everything loaded (the account changed).
+    pub fn reset(&mut self) {
+        *self = OrdersView::default();
+    }
+
+    /// Sets the free-text search (email, SKU, order number or id), as if typed.
+    pub fn set_search(&mut self, text: &str) {
+        text.clone_into(&mut self.filter.text);
+        self.view_dirty = true;
+    }
+
+    /// True while pages of orders are still arriving.
+    #[must_use]
+    pub fn is_loading(&self) -> bool {
+        self.loading || !self.requested
+    }
+
+    /// Every agent order loaded so far, before filters.
+    #[must_use]
+    pub fn all_rows(&self) -> &[OrderRow] {
+        &self.rows
+    }
+
+    /// The order whose detail is shown, once it has arrived.
+    #[must_use]
+    pub fn detail(&self) -> Option<&OrderDetail> {
+        self.detail.as_deref()
+    }
+
+    /// The orders currently listed (after filters), for tests.
+    #[must_use]
+    pub fn visible_rows(&self) -> Vec<&OrderRow> {
+        self.view
+            .iter()
+            .filter_map(|&i| self.rows.get(i as usize))
+            .collect()
+    }
+
+    /// Takes the worker's order events.
+    pub fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Reset => {
+                self.rows.clear();
+                self.search = orders::SearchIndex::default();
+                self.scanned = 0;
+                self.loading = true;
+                self.view_dirty = true;
+            }
+            Event::Page {
+                rows,
+                scanned,
+                done,
+            } => {
+                for row in &rows {
+                    self.search.push(row);
+                }
+                self.rows.extend(rows);
+                self.scanned = scanned;
+                self.loading = !done;
+                self.view_dirty = true;
+            }
+            Event::Detail(detail) => {
+                if self.selected.as_deref() == Some(detail.row.id.as_str()) {
+                    self.upsert_row(detail.row.clone());
+                    self.detail = Some(detail);
+                }
+            }
+            Event::Quote(quote) => {
+                if let Some(d) = &mut self.refund
+                    && d.session == quote.session
+                {
+                    d.amount = orders::major_units(quote.refundable, &quote.currency);
+                    d.quote = Some(quote);
+                }
+            }
+            Event::RowUpdated(row) => self.upsert_row(row),
+            Event::Refunded { session, refund } => {
+                if let Some(d) = &mut self.refund
+                    && d.session == session
+                {
+                    let color = match refund.status.as_str() {
+                        "succeeded" => theme::SUCCESS,
+                        "pending" | "requires_action" => theme::WARNING,
+                        _ => theme::ERROR,
+                    };
+                    let mut text = format!(
+                        "Refund {} for {}: {}.",
+                        refund.id,
+                        widgets::money(
+                            refund.amount,
+                            &d.quote
+                                .as_ref()
+                                .map_or("usd".into(), |q| q.currency.clone())
+                        ),
+                        refund.status
+                    );
+                    if let Some(why) = &refund.failure {
+                        let _ = write!(text, " {why}");
+                    }
+                    d.outcome = Some((color, text));
+                }
+            }
+            Event::ActionDone { session, message } => {
+                if self.capture.as_ref().is_some_and(|c| c.session == session) {
+                    self.capture = None;
+                }
+                if self.cancel.as_ref().is_some_and(|c| c.session == session) {
+                    self.cancel = None;
+                }
+                self.notice = Some((theme::SUCCESS, message));
+            }
+            Event::BulkDone { captured, failed } => {
+                self.bulk.clear();
+                let mut text = format!("Captured {} orders.", captured.len());
+                if !failed.is_empty() {
+                    let _ = write!(text, " {} failed:", failed.len());
+                    for (id, why) in &failed {
+                        let _ = write!(text, " {id}: {why}");
+                    }
+                }
+                let color = if failed.is_empty() {
+                    theme::SUCCESS
+                } else {
+                    theme::WARNING
+                };
+                self.notice = Some((color, text));
+            }
+            Event::ActionFailed {
+                session,
+                message,
+                request_id,
+            } => {
+                let text = match request_id {
+                    Some(id) => format!("{message} (request {id})"),
+                    None => message,
+                };
+                if let Some(d) = &mut self.refund
+                    && d.session == session
+                {
+                    d.sent = false;
+                    d.outcome = Some((theme::ERROR, text));
+                    return;
+                }
+                if let Some(c) = &mut self.capture
+                    && c.session == session
+                {
+                    c.sent = false;
+                }
+                if let Some(c) = &mut self.cancel
+                    && c.session == session
+                {
+                    c.sent = false;
+                }
+                self.notice = Some((theme::ERROR, text));
+            }
+        }
+    }
+
+    fn upsert_row(&mut self, row: OrderRow) {
+        if let Some(i) = self.rows.iter().position(|r| r.id == row.id) {
+            self.search.set(i, &row);
+            self.rows[i] = row;
+        } else {
+            self.rows.insert(0, row);
+            self.search = orders::SearchIndex::of(&self.rows);
+        }
+        self.view_dirty = true;
+    }
+
+    fn rebuild_view(&mut self) {
+        let (key, desc) = self.sort.unwrap_or((SortKey::Date, true));
+        if self.search.len() != self.rows.len() {
+            self.search = orders::SearchIndex::of(&self.rows);
+        }
+        self.view = orders::view_indexed(&self.rows, &self.search, &self.filter, key, desc);
+        self.view_dirty = false;
+        let agents: BTreeSet<&str> = self.rows.iter().map(|r| r.agent.as_str()).collect();
+        self.derived = Derived {
+            agents: agents.into_iter().map(str::to_owned).collect(),
+            queue: orders::capture_queue(&self.rows),
+            chart: Chart::of(&self.visible_rows()),
+        };
+    }
+
+    /// Draws the view.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        if !self.requested && ctx.session.ready {
+            self.requested = true;
+            self.loading = true;
+            ctx.send(Command::Orders(OrdersCommand::Load));
+        }
+        self.poll_export();
+        if self.view_dirty {
+            self.rebuild_view();
+        }
+        self.header_ui(ui, ctx);
+        self.filters_ui(ui);
+        if let Some((color, text)) = &self.notice {
+            ui.colored_label(*color, text);
+        }
+        self.chart_ui(ui);
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::All, "All orders");
+            let n = self.derived.queue.len();
+            ui.selectable_value(
+                &mut self.tab,
+                Tab::Capture,
+                format!("Awaiting capture ({n})"),
+            );
+        });
+        ui.separator();
+        if self.selected.is_some() {
+            egui::Panel::right("order_detail")
+                .default_size(430.0)
+                .resizable(true)
+                .show(ui, |ui| self.detail_ui(ui, ctx));
+        }
+        egui::CentralPanel::no_frame().show(ui, |ui| match self.tab {
+            Tab::All => self.list_ui(ui, ctx),
+            Tab::Capture => self.capture_queue_ui(ui, ctx),
+        });
+        self.refund_dialog(ui, ctx);
+        self.capture_dialog(ui, ctx);
+        self.cancel_dialog(ui, ctx);
+        self.bulk_dialog(ui, ctx);
+    }
+
+    fn header_ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        ui.horizontal(|ui| {
+            ui.heading("Orders");
+            ui.label(format!(
+                "{} agent orders ({} checkout sessions read)",
+                self.rows.len(),
+                self.scanned
+            ));
+            if self.loading {
+                ui.label(RichText::new("Loading more…").italics());
+            }
+            if ui
+                .add_enabled(!self.loading, egui::Button::new("Refresh orders"))
+                .clicked()
+            {
+                self.loading = true;
+                self.detail = None;
+                self.selected = None;
+                ctx.send(Command::Orders(OrdersCommand::Load));
+            }
+            if ui
+                .add_enabled(self.export.is_none(), egui::Button::new("Export CSV"))
+                .clicked()
+            {
+                self.export_csv(ui);
+            }
+        });
+    }
+
+    /// Asks where to save and writes the filtered list there, on a helper thread so the file
+    /// dialog never blocks a frame.
+    fn export_csv(&mut self, ui: &Ui) {
+        if self.export.is_some() {
+            return; // one dialog at a time
+        }
+        let rows: Vec<OrderRow> = self.visible_rows().into_iter().cloned().collect();
+        let repaint = ui.ctx().clone();
+        self.export = Some(poll_promise::Promise::spawn_thread(
+            "export-orders",
+            move || {
+                let picked = rfd::FileDialog::new()
+                    .set_file_name("agent-orders.csv")
+                    .add_filter("CSV", &["csv"])
+                    .save_file();
+                let outcome = picked.map(|path| match write_csv(&rows, &path) {
+                    Ok(()) => (
+                        theme::SUCCESS,
+                        format!("Exported {} orders to {}.", rows.len(), path.display()),
+                    ),
+                    Err(e) => (theme::ERROR, e),
+                });
+                repaint.request_repaint();
+                outcome
+            },
+        ));
+    }
+
+    fn poll_export(&mut self) {
+        if let Some(done) = self.export.as_ref().and_then(|p| p.ready()) {
+            if let Some(notice) = done.clone() {
+                self.notice = Some(notice);
+            }
+            self.export = None;
+        }
+    }
+}
+
+pub(super) fn state_badge(ui: &mut Ui, r: &OrderRow, now: i64) {
+    let color = match r.state {
+        PaymentState::AwaitingCapture => {
+            if r.capture_before.is_some_and(|d| is_urgent(d, now)) {
+                theme::ERROR
+            } else {
+                theme::WARNING
+            }
+        }
+        PaymentState::Paid => theme::SUCCESS,
+        PaymentState::PartlyRefunded => theme::INFO,
+        PaymentState::Refunded | PaymentState::Canceled | PaymentState::Pending => theme::NEUTRAL,
+    };
+    widgets::badge(ui, r.state.label(), color);
+}
+
+/// A unix time as local-agnostic UTC text.
+pub(super) fn fmt_time(t: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Writes orders to `path` as CSV.
+pub(super) fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| format!("Could not create {}: {e}", path.display()))?;
+    orders::export_csv(rows.iter(), std::io::BufWriter::new(file))
+        .map_err(|e| format!("Could not write {}: {e}", path.display()))
+}
