@@ -716,4 +716,67 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("is not a hook event"), "{err}");
     }
+
+    /// The templates as pinned in `tests/fixtures/hooks/`, with the random request id fixed.
+    fn pinned<T: Serialize>(event: &T) -> Value {
+        let mut value = serde_json::to_value(event).unwrap_or_default();
+        value["id"] = Value::from("evt_test_pinned");
+        value
+    }
+
+    fn fixture(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    fn basket() -> Vec<CatalogItem> {
+        vec![
+            CatalogItem::new("JO-1", "Linen shirt", 4_500),
+            CatalogItem::new("JO-2", "Wool socks", 1_250),
+            CatalogItem::new("JO-3", "Never in a basket", 999),
+        ]
+    }
+
+    #[test]
+    fn templates_produce_the_pinned_json() {
+        assert_eq!(
+            pinned(&finalize_template(&[], 1, "usd")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/finalize_demo_usd.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&finalize_template(&basket(), 3, "EUR")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/finalize_items_eur_x3.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&customize_template(&[], "usd")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/customize_demo_usd.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&customize_template(&basket(), "EUR")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/customize_items_eur.json"
+            ))
+        );
+    }
+
+    #[test]
+    fn request_bodies_keep_their_field_order() {
+        let mut finalize = finalize_template(&basket(), 2, "usd");
+        finalize.id = "evt_test_pinned".into();
+        assert_eq!(
+            HookRequest::finalize(&finalize).body,
+            include_str!("../../tests/fixtures/hooks/finalize_body.txt")
+        );
+        let mut customize = customize_template(&basket(), "usd");
+        customize.id = "evt_test_pinned".into();
+        assert_eq!(
+            HookRequest::customize(&customize).body,
+            include_str!("../../tests/fixtures/hooks/customize_body.txt")
+        );
+    }
 }
