@@ -1063,3 +1063,152 @@ async fn faults_do_what_the_spec_says() {
     sandbox.faults().clear();
     sandbox.shutdown().await;
 }
+
+/// Checks every page of a v1 list: the envelope, at most `limit` items each, and `has_more`
+/// true on all pages but the last.
+fn assert_pages(pages: &[Value], url: &str, limit: usize) {
+    let (last, full) = pages.split_last().expect("at least one page");
+    for page in pages {
+        assert_eq!(page["object"], "list");
+        assert_eq!(page["url"], url);
+        assert!(data(page).len() <= limit, "a page holds at most {limit}");
+    }
+    assert!(full.iter().all(|p| p["has_more"] == true));
+    assert_eq!(last["has_more"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_page_both_ways_and_expand_their_charge() {
+    let (sandbox, api) = demo().await;
+    let pi = paid_pi(&api, 3000).await;
+    let pi_id = id(&pi);
+    let mut made = Vec::new();
+    for _ in 0..25 {
+        let form = [("payment_intent", pi_id), ("amount", "20")];
+        made.push(id(&api.post("/v1/refunds", &form).await.ok()).to_string());
+    }
+    made.reverse();
+
+    // Forward with starting_after: three pages of ten, newest first, each refund once.
+    let path = format!("/v1/refunds?payment_intent={pi_id}&limit=10");
+    let forward = pages(&api, &path).await;
+    assert!(forward.len() >= 3, "{} pages", forward.len());
+    assert_pages(&forward, "/v1/refunds", 10);
+    let listed: Vec<String> = forward.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(
+        listed[..25],
+        made[..],
+        "the new refunds come first, newest first"
+    );
+    assert_eq!(
+        listed.iter().collect::<HashSet<_>>().len(),
+        listed.len(),
+        "no refund twice"
+    );
+
+    // Backwards with ending_before gives the same refunds.
+    let oldest = listed.last().unwrap();
+    let mut back = ids_newer_than(&api, &path, oldest).await;
+    back.push(oldest.clone());
+    assert_eq!(back, listed);
+
+    // expand[] replaces the ids of every item, like the sessions list.
+    let expanded = api
+        .get(&format!(
+            "{path}&expand[]=data.charge&expand[]=data.payment_intent"
+        ))
+        .await
+        .ok();
+    assert_eq!(ids(data(&expanded)), made[..10]);
+    for refund in data(&expanded) {
+        assert_eq!(refund["charge"]["object"], "charge");
+        assert_eq!(refund["charge"]["id"], pi["latest_charge"]);
+        assert_eq!(refund["payment_intent"]["object"], "payment_intent");
+        assert_eq!(refund["payment_intent"]["id"], pi_id);
+    }
+    api.get(&format!("{path}&expand[]=data.amount"))
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "cannot be expanded");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refund_lists_refuse_bad_parameters_like_stripe() {
+    let (sandbox, api) = demo().await;
+    for limit in ["0", "101", "ten"] {
+        let bad = api.get(&format!("/v1/refunds?limit={limit}")).await;
+        bad.assert_refused(StatusCode::BAD_REQUEST, limit);
+        assert_eq!(bad.error()["param"], "limit");
+        assert_eq!(bad.error()["type"], "invalid_request_error");
+    }
+    let all = api.get("/v1/refunds?limit=100").await.ok();
+    let (newest, older) = (id(&data(&all)[0]), id(&data(&all)[1]));
+    api.get(&format!(
+        "/v1/refunds?starting_after={older}&ending_before={newest}"
+    ))
+    .await
+    .assert_refused(
+        StatusCode::BAD_REQUEST,
+        "You may only specify one of these parameters: ending_before, starting_after.",
+    );
+    let unknown = api.get("/v1/refunds?starting_after=re_nope").await;
+    unknown.assert_refused(StatusCode::NOT_FOUND, "No such refund: 're_nope'");
+    assert_eq!(unknown.error()["code"], "resource_missing");
+    assert_eq!(unknown.error()["param"], "starting_after");
+    let charge = api.get("/v1/refunds?charge=ch_nope").await;
+    charge.assert_refused(StatusCode::NOT_FOUND, "No such charge: 'ch_nope'");
+    assert_eq!(charge.error()["param"], "charge");
+    api.get("/v1/refunds?status=succeeded")
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "status");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_and_payment_intents_page_and_expand_like_sessions() {
+    let (sandbox, api) = demo().await;
+    let mut uploaded = Vec::new();
+    for n in 0..5 {
+        let csv =
+            format!("id,availability,availability_date,inventory_quantity\nJO-{n},in_stock,,1\n");
+        let file = api
+            .upload(&format!("stock-{n}.csv"), "text/csv", csv.into_bytes())
+            .await
+            .ok();
+        uploaded.push(id(&file).to_string());
+    }
+    uploaded.reverse();
+    let files = pages(
+        &api,
+        "/v1/files?purpose=data_management_manual_upload&limit=2",
+    )
+    .await;
+    assert_pages(&files, "/v1/files", 2);
+    let listed: Vec<String> = files.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(listed[..5], uploaded[..], "newest upload first");
+
+    let intents = pages(&api, "/v1/payment_intents?limit=50").await;
+    assert!(intents.len() >= 2, "{} pages", intents.len());
+    assert_pages(&intents, "/v1/payment_intents", 50);
+    let all: Vec<String> = intents.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len());
+    let second = api
+        .get(&format!(
+            "/v1/payment_intents?limit=5&starting_after={}&expand[]=data.latest_charge",
+            all[4]
+        ))
+        .await
+        .ok();
+    assert_eq!(ids(data(&second)), all[5..10]);
+    assert!(
+        data(&second)
+            .iter()
+            .all(|pi| pi["latest_charge"].is_null() || pi["latest_charge"]["object"] == "charge")
+    );
+    assert!(
+        data(&second)
+            .iter()
+            .any(|pi| pi["latest_charge"]["object"] == "charge")
+    );
+    sandbox.shutdown().await;
+}

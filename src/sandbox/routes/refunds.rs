@@ -207,6 +207,11 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     {
         return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
     }
+    if let Some(charge) = charge
+        && ledger.charges.get(charge).is_none()
+    {
+        return Err(ApiError::no_such("charge", charge, "charge"));
+    }
     let page = v1_page(&ledger.refunds, p, "refund", |re| {
         created.is_none_or(|r| r.contains(re.created))
             && charge.is_none_or(|c| re.charge == c)
