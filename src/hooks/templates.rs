@@ -565,12 +565,11 @@ pub struct Basket<'a> {
 impl Basket<'_> {
     /// The products in the basket, in order.
     fn products(&self) -> Vec<CatalogItem> {
-        let items = if self.items.is_empty() {
-            demo_catalog()
+        if self.items.is_empty() {
+            demo_catalog().into_iter().take(BASKET_SIZE).collect()
         } else {
-            self.items.to_vec()
-        };
-        items.into_iter().take(BASKET_SIZE).collect()
+            self.items.iter().take(BASKET_SIZE).cloned().collect()
+        }
     }
 
     fn currency(&self) -> String {
