@@ -10,6 +10,9 @@ use seller_console::sandbox::{DEMO_KEY, FaultRule, FaultSpec, Sandbox, SandboxCo
 use serde_json::{Value, json};
 
 const BETA: &str = "2025-09-30.clover;udap_beta=v1";
+const IMPORT_SETS: &str = "/v1/data_management/import_sets";
+const CATALOG_IMPORTS: &str = "/v2/commerce/product_catalog/imports";
+const TERMINAL: &[&str] = &["succeeded", "succeeded_with_errors", "failed"];
 
 struct Api {
     base: String,
@@ -37,6 +40,20 @@ impl Answer {
 
     fn error(&self) -> &Value {
         &self.body["error"]
+    }
+
+    /// The error message (the test fails when there is none).
+    fn message(&self) -> &str {
+        self.error()["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error message in {}", self.body))
+    }
+
+    /// Checks the request was refused with `status` and a message containing `fragment`.
+    fn assert_refused(&self, status: StatusCode, fragment: &str) {
+        assert_eq!(self.status, status, "unexpected answer: {}", self.body);
+        let message = self.message();
+        assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
     }
 }
 
@@ -105,6 +122,16 @@ impl Api {
         Self::send(self.request(Method::POST, path).form(form)).await
     }
 
+    /// A form POST with the import-sets beta version header.
+    async fn post_beta(&self, path: &str, form: &[(&str, &str)]) -> Answer {
+        Self::send(
+            self.request(Method::POST, path)
+                .header("Stripe-Version", BETA)
+                .form(form),
+        )
+        .await
+    }
+
     async fn post_key(&self, path: &str, form: &[(&str, &str)], key: &str) -> Answer {
         Self::send(
             self.request(Method::POST, path)
@@ -129,43 +156,113 @@ impl Api {
         Self::send(self.request(Method::POST, "/v1/files").multipart(form)).await
     }
 
+    /// An unauthenticated GET of a full URL (pre-signed links).
     async fn raw(&self, url: &str) -> (StatusCode, String) {
         let response = self.client.get(url).send().await.unwrap();
         (response.status(), response.text().await.unwrap())
     }
+
+    /// An authenticated GET whose body is not JSON (file contents).
+    async fn raw_auth(&self, path: &str) -> (StatusCode, String) {
+        let response = self.request(Method::GET, path).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
 }
 
-async fn demo() -> (Sandbox, Api) {
-    let sandbox = Sandbox::start(SandboxConfig {
+async fn start(seed: Seed) -> Sandbox {
+    Sandbox::start(SandboxConfig {
         port: 0,
-        seed: Seed::Demo,
+        seed,
         faults: FaultSpec::none(),
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn demo() -> (Sandbox, Api) {
+    let sandbox = start(Seed::Demo).await;
     let api = Api::new(&sandbox);
     (sandbox, api)
 }
 
-/// Every session of the list, newest first, with expansions.
-async fn all_sessions(api: &Api, extra: &str) -> Vec<Value> {
+/// The `data` array of a list.
+fn data(list: &Value) -> &Vec<Value> {
+    list["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+}
+
+/// An object's `id`.
+fn id(object: &Value) -> &str {
+    object["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id: {object}"))
+}
+
+/// The ids of `objects`, in order.
+fn ids(objects: &[Value]) -> Vec<String> {
+    objects.iter().map(|o| id(o).to_string()).collect()
+}
+
+/// Every page of a v1 list from the newest, following `starting_after` while `has_more`.
+/// `path` carries a query string.
+async fn pages(api: &Api, path: &str) -> Vec<Value> {
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut path = format!("/v1/checkout/sessions?limit=100{extra}");
-        if let Some(c) = &cursor {
-            path = format!("{path}&starting_after={c}");
-        }
-        let page = api.get(&path).await.ok();
-        let data = page["data"].as_array().unwrap().clone();
-        cursor = data.last().map(|s| s["id"].as_str().unwrap().to_string());
-        out.extend(data);
-        if !page["has_more"].as_bool().unwrap() {
+        let url = match &cursor {
+            Some(c) => format!("{path}&starting_after={c}"),
+            None => path.to_string(),
+        };
+        let page = api.get(&url).await.ok();
+        cursor = data(&page).last().map(|o| id(o).to_string());
+        let more = page["has_more"].as_bool().unwrap();
+        out.push(page);
+        if !more {
             return out;
         }
     }
 }
 
+/// Every object of a v1 list, newest first.
+async fn list_all(api: &Api, path: &str) -> Vec<Value> {
+    pages(api, path)
+        .await
+        .iter()
+        .flat_map(|page| data(page).clone())
+        .collect()
+}
+
+/// The ids of a v1 list newer than `oldest`, walking back with `ending_before` while
+/// `has_more`; newest first.
+async fn ids_newer_than(api: &Api, path: &str, oldest: &str) -> Vec<String> {
+    let mut back: Vec<String> = Vec::new();
+    let mut cursor = oldest.to_string();
+    loop {
+        let page = api
+            .get(&format!("{path}&ending_before={cursor}"))
+            .await
+            .ok();
+        let page_ids = ids(data(&page));
+        let Some(newest) = page_ids.first() else {
+            break;
+        };
+        cursor.clone_from(newest);
+        back.extend(page_ids.into_iter().rev());
+        if !page["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    back.reverse();
+    back
+}
+
+/// Every session of the list, newest first, with expansions.
+async fn all_sessions(api: &Api, extra: &str) -> Vec<Value> {
+    list_all(api, &format!("/v1/checkout/sessions?limit=100{extra}")).await
+}
+
+/// The `PaymentIntents` of complete orders in `status`.
 async fn find_pi(api: &Api, status: &str) -> Vec<Value> {
     all_sessions(api, "&status=complete&expand[]=data.payment_intent")
         .await
@@ -175,25 +272,37 @@ async fn find_pi(api: &Api, status: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A succeeded `PaymentIntent` that received more than `amount`.
+async fn paid_pi(api: &Api, amount: i64) -> Value {
+    find_pi(api, "succeeded")
+        .await
+        .into_iter()
+        .find(|p| p["amount_received"].as_i64().unwrap() > amount)
+        .unwrap_or_else(|| panic!("no paid order above {amount}"))
+}
+
+/// The refunds of one `PaymentIntent` (first page).
+async fn refunds_of(api: &Api, pi: &str) -> Vec<Value> {
+    let list = api
+        .get(&format!("/v1/refunds?payment_intent={pi}"))
+        .await
+        .ok();
+    data(&list).clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_is_checked_like_stripe() {
     let (sandbox, api) = demo().await;
     let none = Api::send(api.client.get(format!("{}/v1/checkout/sessions", api.base))).await;
-    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    none.assert_refused(StatusCode::UNAUTHORIZED, "did not provide an API key");
     assert_eq!(none.error()["type"], "invalid_request_error");
-    assert!(
-        none.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("did not provide an API key")
-    );
 
     let bad = api
         .with_key("sk_prod_abcdefghijkl9876")
         .get("/v1/checkout/sessions")
         .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
-    let message = bad.error()["message"].as_str().unwrap();
+    let message = bad.message();
     assert!(
         message.ends_with("9876") && !message.contains("abcdefghijkl"),
         "{message}"
@@ -208,51 +317,29 @@ async fn auth_is_checked_like_stripe() {
     .ok();
     assert_eq!(bearer["data"][0]["livemode"], false);
 
-    let live = api
-        .with_key(concat!("sk_live", "_SomeLiveKey123"))
-        .get("/v1/checkout/sessions")
-        .await
-        .ok();
-    assert_eq!(
-        live["data"].as_array().unwrap().len(),
-        0,
-        "live data is separate"
-    );
-    let live_import = api
-        .with_key(concat!("sk_live", "_SomeLiveKey123"))
+    let live_api = api.with_key(concat!("sk_live", "_SomeLiveKey123"));
+    let live = live_api.get("/v1/checkout/sessions").await.ok();
+    assert_eq!(data(&live).len(), 0, "live data is separate");
+    let live_import = live_api
         .post_json(
-            "/v2/commerce/product_catalog/imports",
+            CATALOG_IMPORTS,
             &json!({"feed_type": "product", "mode": "upsert"}),
         )
         .await
         .ok();
     assert_eq!(live_import["livemode"], true);
-    assert!(
-        live_import["id"]
-            .as_str()
-            .unwrap()
-            .starts_with("pcimprt_61")
-    );
+    assert!(id(&live_import).starts_with("pcimprt_61"));
 
     let connected = Api {
         account: Some("acct_1ConnectedShop".into()),
         ..api.with_key(DEMO_KEY)
     };
     let other = connected.get("/v1/checkout/sessions").await.ok();
-    assert_eq!(
-        other["data"].as_array().unwrap().len(),
-        0,
-        "accounts are separate"
-    );
+    assert_eq!(data(&other).len(), 0, "accounts are separate");
 
-    let missing = api.get("/v1/customers").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(
-        missing.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("Unrecognized request URL")
-    );
+    api.get("/v1/customers")
+        .await
+        .assert_refused(StatusCode::NOT_FOUND, "Unrecognized request URL");
     sandbox.shutdown().await;
 }
 
@@ -270,24 +357,17 @@ async fn orders_look_real_and_expand_like_the_guide() {
         .map(|s| s["created"].as_i64().unwrap())
         .collect();
     assert!(created.windows(2).all(|w| w[0] >= w[1]), "newest first");
-    assert!(
-        sessions[0]["id"]
-            .as_str()
-            .unwrap()
-            .starts_with("cs_test_a1")
-    );
+    assert!(id(&sessions[0]).starts_with("cs_test_a1"));
     assert!(
         sessions[0].get("line_items").is_none(),
         "line_items only when expanded"
     );
 
     // The guide's retrieve call: SKU, product identifiers, taxes, charge and agent details.
-    let id = sessions.iter().find(|s| s["status"] == "complete").unwrap()["id"]
-        .as_str()
-        .unwrap();
+    let complete = id(sessions.iter().find(|s| s["status"] == "complete").unwrap());
     let order = api
         .get(&format!(
-            "/v1/checkout/sessions/{id}?expand[]=line_items.data.price.product\
+            "/v1/checkout/sessions/{complete}?expand[]=line_items.data.price.product\
              &expand[]=line_items.data.taxes&expand[]=payment_intent.latest_charge"
         ))
         .await
@@ -324,9 +404,7 @@ async fn orders_look_real_and_expand_like_the_guide() {
             .unwrap()
             .contains('@')
     );
-    let sum: i64 = order["line_items"]["data"]
-        .as_array()
-        .unwrap()
+    let sum: i64 = data(&order["line_items"])
         .iter()
         .map(|l| l["amount_total"].as_i64().unwrap())
         .sum();
@@ -395,33 +473,18 @@ async fn expansion_beyond_four_levels_is_refused() {
     let deep = api
         .get("/v1/checkout/sessions?expand[]=data.line_items.data.price.product")
         .await;
-    assert_eq!(deep.status, StatusCode::BAD_REQUEST);
+    deep.assert_refused(StatusCode::BAD_REQUEST, "more than 4 levels");
     assert_eq!(deep.error()["param"], "expand");
-    assert!(
-        deep.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("more than 4 levels")
-    );
-    let odd = api
-        .get("/v1/checkout/sessions?expand[]=data.currency")
-        .await;
-    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
-    assert!(
-        odd.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("cannot be expanded")
-    );
+    api.get("/v1/checkout/sessions?expand[]=data.currency")
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "cannot be expanded");
     // Indexed arrays (what the SDKs send) work like `expand[]`.
     let list = api
         .get("/v1/checkout/sessions?limit=20&expand%5B0%5D=data.payment_intent")
         .await
         .ok();
     assert!(
-        list["data"]
-            .as_array()
-            .unwrap()
+        data(&list)
             .iter()
             .any(|s| s["payment_intent"]["object"] == "payment_intent")
     );
@@ -430,20 +493,10 @@ async fn expansion_beyond_four_levels_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pagination_returns_a_thousand_orders_each_exactly_once() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Empty,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap();
+    let sandbox = start(Seed::Empty).await;
     assert_eq!(sandbox.add_orders(1000), 1000);
     let api = Api::new(&sandbox);
-    let forward = all_sessions(&api, "").await;
-    let ids: Vec<String> = forward
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = ids(&all_sessions(&api, "").await);
     assert_eq!(ids.len(), 1000);
     assert_eq!(
         ids.iter().collect::<HashSet<_>>().len(),
@@ -452,32 +505,9 @@ async fn pagination_returns_a_thousand_orders_each_exactly_once() {
     );
 
     // Backwards from the oldest with ending_before gives the same orders.
-    let mut back: Vec<String> = Vec::new();
-    let mut cursor = ids.last().unwrap().clone();
-    back.push(cursor.clone());
-    loop {
-        let page = api
-            .get(&format!(
-                "/v1/checkout/sessions?limit=100&ending_before={cursor}"
-            ))
-            .await
-            .ok();
-        let data: Vec<String> = page["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect();
-        if data.is_empty() {
-            break;
-        }
-        cursor = data[0].clone();
-        back.extend(data.into_iter().rev());
-        if !page["has_more"].as_bool().unwrap() {
-            break;
-        }
-    }
-    back.reverse();
+    let oldest = ids.last().unwrap();
+    let mut back = ids_newer_than(&api, "/v1/checkout/sessions?limit=100", oldest).await;
+    back.push(oldest.clone());
     assert_eq!(back, ids);
 
     let both = api
@@ -501,24 +531,17 @@ async fn capture_follows_the_state_rules() {
     let waiting = find_pi(&api, "requires_capture").await;
     assert!(waiting.len() >= 3);
     let pi = &waiting[0];
-    let id = pi["id"].as_str().unwrap();
+    let pi_id = id(pi);
     let amount = pi["amount"].as_i64().unwrap();
+    let capture = format!("/v1/payment_intents/{pi_id}/capture");
 
-    let refund_first = api.post("/v1/refunds", &[("payment_intent", id)]).await;
-    assert_eq!(refund_first.status, StatusCode::BAD_REQUEST);
-    assert!(
-        refund_first.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("Cancel it")
-    );
+    api.post("/v1/refunds", &[("payment_intent", pi_id)])
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "Cancel it");
 
     let too_much = (amount + 1).to_string();
     let over = api
-        .post(
-            &format!("/v1/payment_intents/{id}/capture"),
-            &[("amount_to_capture", &too_much)],
-        )
+        .post(&capture, &[("amount_to_capture", &too_much)])
         .await;
     assert_eq!(over.status, StatusCode::BAD_REQUEST);
     assert_eq!(over.error()["param"], "amount_to_capture");
@@ -526,7 +549,7 @@ async fn capture_follows_the_state_rules() {
     let part = (amount - 100).to_string();
     let captured = api
         .post(
-            &format!("/v1/payment_intents/{id}/capture"),
+            &capture,
             &[("amount_to_capture", &part), ("expand[]", "latest_charge")],
         )
         .await
@@ -537,19 +560,17 @@ async fn capture_follows_the_state_rules() {
     assert_eq!(captured["latest_charge"]["captured"], true);
     assert_eq!(captured["latest_charge"]["amount_captured"], amount - 100);
 
-    let again = api
-        .post(&format!("/v1/payment_intents/{id}/capture"), &[])
-        .await;
+    let again = api.post(&capture, &[]).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert_eq!(again.error()["code"], "payment_intent_unexpected_state");
     assert_eq!(again.error()["payment_intent"]["status"], "succeeded");
     let cancel = api
-        .post(&format!("/v1/payment_intents/{id}/cancel"), &[])
+        .post(&format!("/v1/payment_intents/{pi_id}/cancel"), &[])
         .await;
     assert_eq!(cancel.error()["code"], "payment_intent_unexpected_state");
 
     // Cancel releases another authorization.
-    let other = waiting[1]["id"].as_str().unwrap();
+    let other = id(&waiting[1]);
     let canceled = api
         .post(
             &format!("/v1/payment_intents/{other}/cancel"),
@@ -561,7 +582,7 @@ async fn capture_follows_the_state_rules() {
     assert_eq!(canceled["cancellation_reason"], "requested_by_customer");
 
     // Past capture_before the authorization is gone.
-    let late = waiting[2]["id"].as_str().unwrap();
+    let late = id(&waiting[2]);
     sandbox.advance_clock(Duration::from_hours(192));
     let expired = api
         .post(&format!("/v1/payment_intents/{late}/capture"), &[])
@@ -577,12 +598,8 @@ async fn capture_follows_the_state_rules() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_refunds_add_up_and_over_refunds_are_refused() {
     let (sandbox, api) = demo().await;
-    let paid = find_pi(&api, "succeeded").await;
-    let pi = paid
-        .iter()
-        .find(|p| p["amount_received"].as_i64().unwrap() > 3000)
-        .unwrap();
-    let id = pi["id"].as_str().unwrap();
+    let pi = paid_pi(&api, 3000).await;
+    let pi_id = id(&pi);
     let charge_id = pi["latest_charge"].as_str().unwrap();
     let charge = api.get(&format!("/v1/charges/{charge_id}")).await.ok();
     let left =
@@ -593,7 +610,7 @@ async fn partial_refunds_add_up_and_over_refunds_are_refused() {
         .post(
             "/v1/refunds",
             &[
-                ("payment_intent", id),
+                ("payment_intent", pi_id),
                 ("amount", "1000"),
                 ("reason", "requested_by_customer"),
                 ("metadata[ticket]", "T-1"),
@@ -601,25 +618,21 @@ async fn partial_refunds_add_up_and_over_refunds_are_refused() {
         )
         .await
         .ok();
-    assert!(first["id"].as_str().unwrap().starts_with("re_"));
+    assert!(id(&first).starts_with("re_"));
     assert_eq!(first["amount"], 1000);
     assert_eq!(first["metadata"]["ticket"], "T-1");
 
     let over = api
         .post(
             "/v1/refunds",
-            &[("payment_intent", id), ("amount", &(left).to_string())],
+            &[("payment_intent", pi_id), ("amount", &left.to_string())],
         )
         .await;
-    assert_eq!(over.status, StatusCode::BAD_REQUEST);
+    over.assert_refused(StatusCode::BAD_REQUEST, "greater than unrefunded amount");
     assert_eq!(over.error()["type"], "invalid_request_error");
     assert_eq!(over.error()["param"], "amount");
-    let message = over.error()["message"].as_str().unwrap();
-    assert!(
-        message.starts_with("Refund amount ($")
-            && message.contains("greater than unrefunded amount"),
-        "{message}"
-    );
+    let message = over.message();
+    assert!(message.starts_with("Refund amount ($"), "{message}");
 
     let rest = api.post("/v1/refunds", &[("charge", charge_id)]).await.ok();
     assert_eq!(rest["amount"], left - 1000);
@@ -629,9 +642,7 @@ async fn partial_refunds_add_up_and_over_refunds_are_refused() {
         .ok();
     assert_eq!(charge["refunded"], true);
     assert_eq!(charge["amount_refunded"], charge["amount_captured"]);
-    let listed: i64 = charge["refunds"]["data"]
-        .as_array()
-        .unwrap()
+    let listed: i64 = data(&charge["refunds"])
         .iter()
         .map(|r| r["amount"].as_i64().unwrap())
         .sum();
@@ -642,29 +653,21 @@ async fn partial_refunds_add_up_and_over_refunds_are_refused() {
     );
 
     let done = api
-        .post("/v1/refunds", &[("payment_intent", id), ("amount", "1")])
+        .post("/v1/refunds", &[("payment_intent", pi_id), ("amount", "1")])
         .await;
     assert_eq!(done.error()["code"], "charge_already_refunded");
     assert_eq!(
-        done.error()["message"],
+        done.message(),
         format!("Charge {charge_id} has already been refunded.")
     );
 
-    let by_pi = api
-        .get(&format!("/v1/refunds?payment_intent={id}"))
-        .await
-        .ok();
     assert!(
-        by_pi["data"]
-            .as_array()
-            .unwrap()
+        refunds_of(&api, pi_id)
+            .await
             .iter()
-            .all(|r| r["payment_intent"] == id)
+            .all(|r| r["payment_intent"] == pi_id)
     );
-    let one = api
-        .get(&format!("/v1/refunds/{}", first["id"].as_str().unwrap()))
-        .await
-        .ok();
+    let one = api.get(&format!("/v1/refunds/{}", id(&first))).await.ok();
     assert_eq!(one["amount"], 1000);
     sandbox.shutdown().await;
 }
@@ -672,27 +675,18 @@ async fn partial_refunds_add_up_and_over_refunds_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idempotency_keys_replay_and_refuse_mismatches() {
     let (sandbox, api) = demo().await;
-    let pi = find_pi(&api, "succeeded")
-        .await
-        .into_iter()
-        .find(|p| p["amount_received"].as_i64().unwrap() > 2000)
-        .unwrap();
-    let id = pi["id"].as_str().unwrap();
-    let form = [("payment_intent", id), ("amount", "500")];
+    let pi = paid_pi(&api, 2000).await;
+    let pi_id = id(&pi);
+    let form = [("payment_intent", pi_id), ("amount", "500")];
     let first = api.post_key("/v1/refunds", &form, "refund-order-1").await;
     assert_eq!(first.status, StatusCode::OK);
     let second = api.post_key("/v1/refunds", &form, "refund-order-1").await;
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(second.body, first.body, "same key, same body: same answer");
     assert_eq!(second.headers.get("idempotent-replayed").unwrap(), "true");
-    let refunds = api
-        .get(&format!("/v1/refunds?payment_intent={id}"))
-        .await
-        .ok();
     assert_eq!(
-        refunds["data"]
-            .as_array()
-            .unwrap()
+        refunds_of(&api, pi_id)
+            .await
             .iter()
             .filter(|r| r["amount"] == 500)
             .count(),
@@ -702,7 +696,7 @@ async fn idempotency_keys_replay_and_refuse_mismatches() {
     let other = api
         .post_key(
             "/v1/refunds",
-            &[("payment_intent", id), ("amount", "600")],
+            &[("payment_intent", pi_id), ("amount", "600")],
             "refund-order-1",
         )
         .await;
@@ -710,7 +704,7 @@ async fn idempotency_keys_replay_and_refuse_mismatches() {
     assert_eq!(other.error()["type"], "idempotency_error");
 
     // A refused request is replayed too, with its status.
-    let huge = [("payment_intent", id), ("amount", "99999999")];
+    let huge = [("payment_intent", pi_id), ("amount", "99999999")];
     let a = api.post_key("/v1/refunds", &huge, "refund-order-2").await;
     let b = api.post_key("/v1/refunds", &huge, "refund-order-2").await;
     assert_eq!((a.status, &a.body), (b.status, &b.body));
@@ -746,6 +740,11 @@ async fn poll_until_done(
     }
 }
 
+/// Polls an import set (beta version header) until it ends.
+async fn import_set_until_done(api: &Api, set: &str) -> (Vec<String>, Value) {
+    poll_until_done(api, &format!("{IMPORT_SETS}/{set}"), Some(BETA), TERMINAL).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_and_import_sets_run_to_a_terminal_state() {
     let (sandbox, api) = demo().await;
@@ -755,7 +754,7 @@ async fn files_and_import_sets_run_to_a_terminal_state() {
         .upload("catalog.csv", "text/csv", csv.as_bytes().to_vec())
         .await
         .ok();
-    let file_id = file["id"].as_str().unwrap();
+    let file_id = id(&file);
     assert!(file_id.starts_with("file_"));
     assert_eq!(file["purpose"], "data_management_manual_upload");
     assert_eq!(file["size"], csv.len());
@@ -776,32 +775,15 @@ async fn files_and_import_sets_run_to_a_terminal_state() {
         ("file", file_id),
         ("standard_data_format", "inventory_feed"),
     ];
-    let no_beta = api.post("/v1/data_management/import_sets", &form).await;
-    assert_eq!(no_beta.status, StatusCode::BAD_REQUEST);
-    assert!(
-        no_beta.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("udap_beta=v1")
-    );
+    api.post(IMPORT_SETS, &form)
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "udap_beta=v1");
 
-    let created = Api::send(
-        api.request(Method::POST, "/v1/data_management/import_sets")
-            .header("Stripe-Version", BETA)
-            .form(&form),
-    )
-    .await
-    .ok();
-    let set_id = created["id"].as_str().unwrap();
+    let created = api.post_beta(IMPORT_SETS, &form).await.ok();
+    let set_id = id(&created);
     assert!(set_id.starts_with("impset_test_"));
     assert_eq!(created["status"], "pending");
-    let (seen, done) = poll_until_done(
-        &api,
-        &format!("/v1/data_management/import_sets/{set_id}"),
-        Some(BETA),
-        &["succeeded", "succeeded_with_errors", "failed"],
-    )
-    .await;
+    let (seen, done) = import_set_until_done(&api, set_id).await;
     assert_eq!(seen.first().map(String::as_str), Some("pending"));
     assert_eq!(done["status"], "succeeded");
     assert_eq!(done["result"]["rows_processed"], 3);
@@ -816,37 +798,26 @@ async fn files_and_import_sets_run_to_a_terminal_state() {
         )
         .await
         .ok();
-    let bad = Api::send(
-        api.request(Method::POST, "/v1/data_management/import_sets")
-            .header("Stripe-Version", BETA)
-            .form(&[
-                ("file", junk["id"].as_str().unwrap()),
+    let bad = api
+        .post_beta(
+            IMPORT_SETS,
+            &[
+                ("file", id(&junk)),
                 ("standard_data_format", "product_catalog_feed"),
-            ]),
-    )
-    .await
-    .ok();
-    let (_, failed) = poll_until_done(
-        &api,
-        &format!(
-            "/v1/data_management/import_sets/{}",
-            bad["id"].as_str().unwrap()
-        ),
-        Some(BETA),
-        &["succeeded", "succeeded_with_errors", "failed"],
-    )
-    .await;
+            ],
+        )
+        .await
+        .ok();
+    let (_, failed) = import_set_until_done(&api, id(&bad)).await;
     assert_eq!(failed["status"], "failed");
     assert!(failed["failed_reason"].as_str().unwrap().contains("UTF-8"));
 
     // The seeded import with errors serves its error report through the files endpoints.
     let sets = api
-        .get_v("/v1/data_management/import_sets?limit=100", BETA)
+        .get_v(&format!("{IMPORT_SETS}?limit=100"), BETA)
         .await
         .ok();
-    let with_errors = sets["data"]
-        .as_array()
-        .unwrap()
+    let with_errors = data(&sets)
         .iter()
         .find(|s| s["status"] == "succeeded_with_errors")
         .unwrap();
@@ -865,27 +836,17 @@ async fn files_and_import_sets_run_to_a_terminal_state() {
     sandbox.shutdown().await;
 }
 
-impl Api {
-    async fn raw_auth(&self, path: &str) -> (StatusCode, String) {
-        let response = self.request(Method::GET, path).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
     let (sandbox, api) = demo().await;
     let missing = api
-        .post_json(
-            "/v2/commerce/product_catalog/imports",
-            &json!({"feed_type": "product"}),
-        )
+        .post_json(CATALOG_IMPORTS, &json!({"feed_type": "product"}))
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert_eq!(missing.error()["param"], "mode");
     let replace = api
         .post_json(
-            "/v2/commerce/product_catalog/imports",
+            CATALOG_IMPORTS,
             &json!({"feed_type": "inventory", "mode": "replace"}),
         )
         .await;
@@ -893,7 +854,7 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
 
     let created = api
         .post_json(
-            "/v2/commerce/product_catalog/imports",
+            CATALOG_IMPORTS,
             &json!({"feed_type": "inventory", "mode": "upsert", "metadata": {"batch": "7"}}),
         )
         .await
@@ -919,12 +880,11 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
         "a pre-signed URL is used once"
     );
 
-    let id = created["id"].as_str().unwrap();
     let (seen, done) = poll_until_done(
         &api,
-        &format!("/v2/commerce/product_catalog/imports/{id}"),
+        &format!("{CATALOG_IMPORTS}/{}", id(&created)),
         None,
-        &["succeeded", "succeeded_with_errors", "failed"],
+        TERMINAL,
     )
     .await;
     assert_eq!(seen[0], "processing");
@@ -937,7 +897,7 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
 
     // The seeded import with errors: the download URL works, then expires.
     let list = api
-        .get("/v2/commerce/product_catalog/imports?status=succeeded_with_errors")
+        .get(&format!("{CATALOG_IMPORTS}?status=succeeded_with_errors"))
         .await
         .ok();
     let seeded = &list["data"][0];
@@ -955,10 +915,7 @@ async fn catalog_imports_upload_to_the_presigned_url_and_finish() {
     let (status, _) = api.raw(&link).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the link expired");
     let fresh = api
-        .get(&format!(
-            "/v2/commerce/product_catalog/imports/{}",
-            seeded["id"].as_str().unwrap()
-        ))
+        .get(&format!("{CATALOG_IMPORTS}/{}", id(seeded)))
         .await
         .ok();
     let new_link =
@@ -977,11 +934,11 @@ async fn agreements_move_through_their_statuses() {
     let mut next = Some("/v2/orchestrated_commerce/agreements?limit=3".to_string());
     while let Some(path) = next {
         let page = api.get(&path).await.ok();
-        all.extend(page["data"].as_array().unwrap().clone());
+        all.extend(data(&page).clone());
         next = page["next_page_url"].as_str().map(str::to_string);
     }
-    let ids: HashSet<&str> = all.iter().map(|a| a["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), all.len(), "each agreement once");
+    let unique: HashSet<&str> = all.iter().map(id).collect();
+    assert_eq!(unique.len(), all.len(), "each agreement once");
     let statuses: HashSet<&str> = all.iter().map(|a| a["status"].as_str().unwrap()).collect();
     for s in [
         "initiated",
@@ -991,9 +948,7 @@ async fn agreements_move_through_their_statuses() {
     ] {
         assert!(statuses.contains(s), "missing {s}");
     }
-    let initiated = all.iter().find(|a| a["status"] == "initiated").unwrap()["id"]
-        .as_str()
-        .unwrap();
+    let initiated = id(all.iter().find(|a| a["status"] == "initiated").unwrap());
     let path = format!("/v2/orchestrated_commerce/agreements/{initiated}");
     let confirmed = api
         .post_json(&format!("{path}/confirm"), &json!({}))
@@ -1002,15 +957,13 @@ async fn agreements_move_through_their_statuses() {
     assert_eq!(confirmed["status"], "partially_confirmed");
     assert!(confirmed["status_transitions"]["seller_confirmed_at"].is_string());
 
-    let waiting = all
+    let waiting = id(all
         .iter()
         .find(|a| {
             a["status"] == "partially_confirmed"
                 && a["status_transitions"]["seller_confirmed_at"].is_null()
         })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap();
+        .unwrap());
     let both = api
         .post_json(
             &format!("/v2/orchestrated_commerce/agreements/{waiting}/confirm"),
@@ -1026,14 +979,9 @@ async fn agreements_move_through_their_statuses() {
         .ok();
     assert_eq!(ended["status"], "terminated");
     assert_eq!(ended["terminated_by"], "seller");
-    let refused = api.post_json(&format!("{path}/confirm"), &json!({})).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert!(
-        refused.error()["message"]
-            .as_str()
-            .unwrap()
-            .contains("terminated")
-    );
+    api.post_json(&format!("{path}/confirm"), &json!({}))
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "terminated");
     let fetched = api.get(&path).await.ok();
     assert_eq!(fetched["status"], "terminated");
     assert!(fetched["orchestrator_details"]["name"].is_string());
@@ -1043,23 +991,14 @@ async fn agreements_move_through_their_statuses() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_do_what_the_spec_says() {
     let (sandbox, api) = demo().await;
-    let pi = find_pi(&api, "succeeded")
-        .await
-        .into_iter()
-        .find(|p| p["amount_received"].as_i64().unwrap() > 2000)
-        .unwrap();
-    let id = pi["id"].as_str().unwrap().to_string();
+    let pi = paid_pi(&api, 2000).await;
+    let pi_id = id(&pi);
 
     // 429 storm on refunds only, then through.
+    let form = [("payment_intent", pi_id), ("amount", "300")];
     sandbox.faults().set("429:x2@/v1/refunds".parse().unwrap());
     for _ in 0..2 {
-        let limited = api
-            .post_key(
-                "/v1/refunds",
-                &[("payment_intent", &id), ("amount", "300")],
-                "k-429",
-            )
-            .await;
+        let limited = api.post_key("/v1/refunds", &form, "k-429").await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(limited.headers.get("stripe-should-retry").unwrap(), "true");
         assert_eq!(limited.error()["code"], "rate_limit");
@@ -1068,13 +1007,7 @@ async fn faults_do_what_the_spec_says() {
         api.get("/v1/checkout/sessions?limit=1").await.status,
         StatusCode::OK
     );
-    let through = api
-        .post_key(
-            "/v1/refunds",
-            &[("payment_intent", &id), ("amount", "300")],
-            "k-429",
-        )
-        .await;
+    let through = api.post_key("/v1/refunds", &form, "k-429").await;
     assert_eq!(
         through.status,
         StatusCode::OK,
@@ -1090,7 +1023,7 @@ async fn faults_do_what_the_spec_says() {
                 .next(1),
         ),
     );
-    let form = [("payment_intent", id.as_str()), ("amount", "400")];
+    let form = [("payment_intent", pi_id), ("amount", "400")];
     let dropped = api
         .request(Method::POST, "/v1/refunds")
         .header("Idempotency-Key", "k-drop")
@@ -1101,13 +1034,8 @@ async fn faults_do_what_the_spec_says() {
     let retried = api.post_key("/v1/refunds", &form, "k-drop").await;
     assert_eq!(retried.status, StatusCode::OK);
     assert_eq!(retried.headers.get("idempotent-replayed").unwrap(), "true");
-    let refunds = api
-        .get(&format!("/v1/refunds?payment_intent={id}"))
+    let four_hundred = refunds_of(&api, pi_id)
         .await
-        .ok();
-    let four_hundred = refunds["data"]
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| r["amount"] == 400)
         .count();
@@ -1123,7 +1051,7 @@ async fn faults_do_what_the_spec_says() {
         .set("slow:400@/v1/refunds".parse().unwrap());
     let started = Instant::now();
     assert_eq!(
-        api.get(&format!("/v1/refunds?payment_intent={id}"))
+        api.get(&format!("/v1/refunds?payment_intent={pi_id}"))
             .await
             .status,
         StatusCode::OK
@@ -1133,5 +1061,154 @@ async fn faults_do_what_the_spec_says() {
         "the answer waited for the fault"
     );
     sandbox.faults().clear();
+    sandbox.shutdown().await;
+}
+
+/// Checks every page of a v1 list: the envelope, at most `limit` items each, and `has_more`
+/// true on all pages but the last.
+fn assert_pages(pages: &[Value], url: &str, limit: usize) {
+    let (last, full) = pages.split_last().expect("at least one page");
+    for page in pages {
+        assert_eq!(page["object"], "list");
+        assert_eq!(page["url"], url);
+        assert!(data(page).len() <= limit, "a page holds at most {limit}");
+    }
+    assert!(full.iter().all(|p| p["has_more"] == true));
+    assert_eq!(last["has_more"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_page_both_ways_and_expand_their_charge() {
+    let (sandbox, api) = demo().await;
+    let pi = paid_pi(&api, 3000).await;
+    let pi_id = id(&pi);
+    let mut made = Vec::new();
+    for _ in 0..25 {
+        let form = [("payment_intent", pi_id), ("amount", "20")];
+        made.push(id(&api.post("/v1/refunds", &form).await.ok()).to_string());
+    }
+    made.reverse();
+
+    // Forward with starting_after: three pages of ten, newest first, each refund once.
+    let path = format!("/v1/refunds?payment_intent={pi_id}&limit=10");
+    let forward = pages(&api, &path).await;
+    assert!(forward.len() >= 3, "{} pages", forward.len());
+    assert_pages(&forward, "/v1/refunds", 10);
+    let listed: Vec<String> = forward.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(
+        listed[..25],
+        made[..],
+        "the new refunds come first, newest first"
+    );
+    assert_eq!(
+        listed.iter().collect::<HashSet<_>>().len(),
+        listed.len(),
+        "no refund twice"
+    );
+
+    // Backwards with ending_before gives the same refunds.
+    let oldest = listed.last().unwrap();
+    let mut back = ids_newer_than(&api, &path, oldest).await;
+    back.push(oldest.clone());
+    assert_eq!(back, listed);
+
+    // expand[] replaces the ids of every item, like the sessions list.
+    let expanded = api
+        .get(&format!(
+            "{path}&expand[]=data.charge&expand[]=data.payment_intent"
+        ))
+        .await
+        .ok();
+    assert_eq!(ids(data(&expanded)), made[..10]);
+    for refund in data(&expanded) {
+        assert_eq!(refund["charge"]["object"], "charge");
+        assert_eq!(refund["charge"]["id"], pi["latest_charge"]);
+        assert_eq!(refund["payment_intent"]["object"], "payment_intent");
+        assert_eq!(refund["payment_intent"]["id"], pi_id);
+    }
+    api.get(&format!("{path}&expand[]=data.amount"))
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "cannot be expanded");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refund_lists_refuse_bad_parameters_like_stripe() {
+    let (sandbox, api) = demo().await;
+    for limit in ["0", "101", "ten"] {
+        let bad = api.get(&format!("/v1/refunds?limit={limit}")).await;
+        bad.assert_refused(StatusCode::BAD_REQUEST, limit);
+        assert_eq!(bad.error()["param"], "limit");
+        assert_eq!(bad.error()["type"], "invalid_request_error");
+    }
+    let all = api.get("/v1/refunds?limit=100").await.ok();
+    let (newest, older) = (id(&data(&all)[0]), id(&data(&all)[1]));
+    api.get(&format!(
+        "/v1/refunds?starting_after={older}&ending_before={newest}"
+    ))
+    .await
+    .assert_refused(
+        StatusCode::BAD_REQUEST,
+        "You may only specify one of these parameters: ending_before, starting_after.",
+    );
+    let unknown = api.get("/v1/refunds?starting_after=re_nope").await;
+    unknown.assert_refused(StatusCode::NOT_FOUND, "No such refund: 're_nope'");
+    assert_eq!(unknown.error()["code"], "resource_missing");
+    assert_eq!(unknown.error()["param"], "starting_after");
+    let charge = api.get("/v1/refunds?charge=ch_nope").await;
+    charge.assert_refused(StatusCode::NOT_FOUND, "No such charge: 'ch_nope'");
+    assert_eq!(charge.error()["param"], "charge");
+    api.get("/v1/refunds?status=succeeded")
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "status");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_and_payment_intents_page_and_expand_like_sessions() {
+    let (sandbox, api) = demo().await;
+    let mut uploaded = Vec::new();
+    for n in 0..5 {
+        let csv =
+            format!("id,availability,availability_date,inventory_quantity\nJO-{n},in_stock,,1\n");
+        let file = api
+            .upload(&format!("stock-{n}.csv"), "text/csv", csv.into_bytes())
+            .await
+            .ok();
+        uploaded.push(id(&file).to_string());
+    }
+    uploaded.reverse();
+    let files = pages(
+        &api,
+        "/v1/files?purpose=data_management_manual_upload&limit=2",
+    )
+    .await;
+    assert_pages(&files, "/v1/files", 2);
+    let listed: Vec<String> = files.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(listed[..5], uploaded[..], "newest upload first");
+
+    let intents = pages(&api, "/v1/payment_intents?limit=50").await;
+    assert!(intents.len() >= 2, "{} pages", intents.len());
+    assert_pages(&intents, "/v1/payment_intents", 50);
+    let all: Vec<String> = intents.iter().flat_map(|p| ids(data(p))).collect();
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len());
+    let second = api
+        .get(&format!(
+            "/v1/payment_intents?limit=5&starting_after={}&expand[]=data.latest_charge",
+            all[4]
+        ))
+        .await
+        .ok();
+    assert_eq!(ids(data(&second)), all[5..10]);
+    assert!(
+        data(&second)
+            .iter()
+            .all(|pi| pi["latest_charge"].is_null() || pi["latest_charge"]["object"] == "charge")
+    );
+    assert!(
+        data(&second)
+            .iter()
+            .any(|pi| pi["latest_charge"]["object"] == "charge")
+    );
     sandbox.shutdown().await;
 }

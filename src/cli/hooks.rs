@@ -306,14 +306,12 @@ fn run_single(kind: HookKind, a: HookArgs) -> Result<ExitCode, String> {
 }
 
 fn template_request(kind: HookKind, items: &[CatalogItem], currency: &str) -> HookRequest {
-    match kind {
-        HookKind::Finalize => {
-            HookRequest::finalize(&templates::finalize_template(items, 1, currency))
-        }
-        HookKind::Customize => {
-            HookRequest::customize(&templates::customize_template(items, currency))
-        }
-    }
+    let basket = templates::Basket {
+        items,
+        quantity: 1,
+        currency,
+    };
+    HookRequest::template(kind, &basket)
 }
 
 fn run_scenario_set(a: ScenarioArgs) -> Result<ExitCode, String> {

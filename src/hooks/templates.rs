@@ -432,17 +432,27 @@ impl HookRequest {
     /// A request from a typed order approval event.
     #[must_use]
     pub fn finalize(event: &FinalizeCheckout) -> HookRequest {
-        HookRequest {
-            kind: HookKind::Finalize,
-            body: to_pretty(event),
-        }
+        HookRequest::typed(HookKind::Finalize, event)
     }
 
     /// A request from a typed customization event.
     #[must_use]
     pub fn customize(event: &CustomizeCheckout) -> HookRequest {
+        HookRequest::typed(HookKind::Customize, event)
+    }
+
+    /// The template request for either hook; see [`Basket`] for what goes in it.
+    #[must_use]
+    pub fn template(kind: HookKind, basket: &Basket<'_>) -> HookRequest {
+        match kind {
+            HookKind::Finalize => HookRequest::finalize(&basket.finalize()),
+            HookKind::Customize => HookRequest::customize(&basket.customize()),
+        }
+    }
+
+    fn typed<T: Serialize>(kind: HookKind, event: &T) -> HookRequest {
         HookRequest {
-            kind: HookKind::Customize,
+            kind,
             body: to_pretty(event),
         }
     }
@@ -522,73 +532,168 @@ fn us_address() -> Address {
 const TEMPLATE_TAX_BPS: i64 = 862;
 /// Shipping the templates charge, in minor units.
 const TEMPLATE_SHIPPING: i64 = 599;
+/// The connected account templates are sent for.
+const TEMPLATE_CONTEXT: &str = "acct_1SellerTest0001";
+/// How many products a template puts in its basket, like a typical agent basket.
+const BASKET_SIZE: usize = 2;
 
 fn tax_on(amount: i64) -> i64 {
     (amount * TEMPLATE_TAX_BPS + 5_000) / 10_000
 }
 
-/// An order approval request for `quantity` of each of `items` (at most the first two,
-/// like a typical agent basket), in `currency`, with realistic buyer and card details and
-/// totals that add up. With no items, the demo catalog is used.
-#[must_use]
-pub fn finalize_template(items: &[CatalogItem], quantity: i64, currency: &str) -> FinalizeCheckout {
-    let demo = demo_catalog();
-    let items = if items.is_empty() { &demo[..] } else { items };
-    let lines: Vec<FinalizeLineItem> = items
-        .iter()
-        .take(2)
-        .map(|item| FinalizeLineItem {
-            id: item.sku.clone(),
-            unit_amount: item.unit_amount,
-            quantity,
-            name: item.name.clone(),
-            extra: Map::new(),
-        })
-        .collect();
-    let subtotal: i64 = lines.iter().map(|l| l.unit_amount * l.quantity).sum();
-    let tax = tax_on(subtotal);
-    let buyer = NamedAddress {
-        name: Some("Jenny Rosen".into()),
-        address: Some(us_address()),
+fn totals(shipping: i64, tax: i64) -> TotalDetails {
+    TotalDetails {
+        amount_discount: Some(0),
+        amount_shipping: Some(shipping),
+        amount_tax: Some(tax),
         extra: Map::new(),
-    };
-    FinalizeCheckout {
-        event_type: FINALIZE_CHECKOUT.into(),
-        id: new_request_id(),
-        livemode: false,
-        context: Some("acct_1SellerTest0001".into()),
-        data: FinalizeData {
-            amount_subtotal: Some(subtotal),
-            amount_total: Some(subtotal + TEMPLATE_SHIPPING + tax),
-            billing_details: Some(buyer.clone()),
-            currency: currency.to_lowercase(),
-            email: Some("jenny.rosen@example.com".into()),
-            line_items_details: lines,
-            payment_method_details: Some(PaymentMethodDetails {
-                kind: "card".into(),
-                card: Some(CardDetails {
-                    brand: "visa".into(),
-                    country: Some("US".into()),
-                    exp_month: 12,
-                    exp_year: 2030,
-                    fingerprint: Some("Xt5EWLLDS7FJjR1c".into()),
-                    funding: "credit".into(),
-                    iin: Some("424242".into()),
-                    last4: "4242".into(),
+    }
+}
+
+/// What a template is built from: `quantity` of each of the first two `items` (the demo
+/// catalog when `items` is empty), priced in `currency` (written in lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Basket<'a> {
+    /// Products to pick from.
+    pub items: &'a [CatalogItem],
+    /// How many of each product.
+    pub quantity: i64,
+    /// Three-letter currency, any case.
+    pub currency: &'a str,
+}
+
+impl Basket<'_> {
+    /// The products in the basket, in order.
+    fn products(&self) -> Vec<CatalogItem> {
+        if self.items.is_empty() {
+            demo_catalog().into_iter().take(BASKET_SIZE).collect()
+        } else {
+            self.items.iter().take(BASKET_SIZE).cloned().collect()
+        }
+    }
+
+    fn currency(&self) -> String {
+        self.currency.to_lowercase()
+    }
+
+    /// An order approval request for the basket, with realistic buyer and card details,
+    /// shipping and tax, and totals that add up.
+    #[must_use]
+    pub fn finalize(&self) -> FinalizeCheckout {
+        let lines: Vec<FinalizeLineItem> = self
+            .products()
+            .into_iter()
+            .map(|item| FinalizeLineItem {
+                id: item.sku,
+                unit_amount: item.unit_amount,
+                quantity: self.quantity,
+                name: item.name,
+                extra: Map::new(),
+            })
+            .collect();
+        let subtotal: i64 = lines.iter().map(|l| l.unit_amount * l.quantity).sum();
+        let tax = tax_on(subtotal);
+        let buyer = NamedAddress {
+            name: Some("Jenny Rosen".into()),
+            address: Some(us_address()),
+            extra: Map::new(),
+        };
+        FinalizeCheckout {
+            event_type: FINALIZE_CHECKOUT.into(),
+            id: new_request_id(),
+            livemode: false,
+            context: Some(TEMPLATE_CONTEXT.into()),
+            data: FinalizeData {
+                amount_subtotal: Some(subtotal),
+                amount_total: Some(subtotal + TEMPLATE_SHIPPING + tax),
+                billing_details: Some(buyer.clone()),
+                currency: self.currency(),
+                email: Some("jenny.rosen@example.com".into()),
+                line_items_details: lines,
+                payment_method_details: Some(test_card()),
+                phone: Some("+14155550123".into()),
+                shipping_details: Some(buyer),
+                total_details: Some(totals(TEMPLATE_SHIPPING, tax)),
+                extra: Map::new(),
+            },
+            extra: Map::new(),
+        }
+    }
+
+    /// A customization request for the basket, with two shipping rates on offer and
+    /// automatic tax off, so the seller may set tax rates.
+    #[must_use]
+    pub fn customize(&self) -> CustomizeCheckout {
+        let currency = self.currency();
+        let lines: Vec<CustomizeLineItem> = self
+            .products()
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let amount = item.unit_amount * self.quantity;
+                CustomizeLineItem {
+                    id: format!("li_test_{}", i + 1),
+                    sku_id: item.sku,
+                    unit_amount: item.unit_amount,
+                    amount_discount: 0,
+                    amount_subtotal: amount,
+                    amount_tax: 0,
+                    amount_total: amount,
+                    quantity: self.quantity,
+                    name: item.name,
+                    tax_rates: Vec::new(),
+                    extra: Map::new(),
+                }
+            })
+            .collect();
+        let subtotal: i64 = lines.iter().map(|l| l.amount_subtotal).sum();
+        let standard = shipping_rate(
+            "shr_test_standard",
+            "Standard (5-7 days)",
+            TEMPLATE_SHIPPING,
+            &currency,
+        );
+        let express = shipping_rate("shr_test_express", "Express (2 days)", 1_499, &currency);
+        CustomizeCheckout {
+            event_type: CUSTOMIZE_CHECKOUT.into(),
+            id: new_request_id(),
+            livemode: false,
+            context: Some(TEMPLATE_CONTEXT.into()),
+            data: CustomizeData {
+                automatic_tax: AutomaticTax { enabled: false },
+                currency,
+                line_item_details: Some(lines),
+                shipping_details: Some(CustomizeShipping {
+                    shipping_rate: Some(standard.clone()),
+                    shipping_rates: Some(vec![standard, express]),
+                    address: Some(us_address()),
                     extra: Map::new(),
                 }),
+                amount_total: Some(subtotal + TEMPLATE_SHIPPING),
+                amount_subtotal: Some(subtotal),
+                total_details: Some(totals(TEMPLATE_SHIPPING, 0)),
                 extra: Map::new(),
-            }),
-            phone: Some("+14155550123".into()),
-            shipping_details: Some(buyer),
-            total_details: Some(TotalDetails {
-                amount_discount: Some(0),
-                amount_shipping: Some(TEMPLATE_SHIPPING),
-                amount_tax: Some(tax),
-                extra: Map::new(),
-            }),
+            },
             extra: Map::new(),
-        },
+        }
+    }
+}
+
+/// A Visa test card, as the order approval request describes it.
+fn test_card() -> PaymentMethodDetails {
+    PaymentMethodDetails {
+        kind: "card".into(),
+        card: Some(CardDetails {
+            brand: "visa".into(),
+            country: Some("US".into()),
+            exp_month: 12,
+            exp_year: 2030,
+            fingerprint: Some("Xt5EWLLDS7FJjR1c".into()),
+            funding: "credit".into(),
+            iin: Some("424242".into()),
+            last4: "4242".into(),
+            extra: Map::new(),
+        }),
         extra: Map::new(),
     }
 }
@@ -608,67 +713,26 @@ fn shipping_rate(id: &str, name: &str, amount: i64, currency: &str) -> ShippingR
     }
 }
 
-/// A customization request for one of each of `items` (at most two), with two shipping
-/// rates on offer and automatic tax off, so the seller may set tax rates. With no items,
-/// the demo catalog is used.
+/// An order approval request for `quantity` of each of `items`; see [`Basket::finalize`].
+#[must_use]
+pub fn finalize_template(items: &[CatalogItem], quantity: i64, currency: &str) -> FinalizeCheckout {
+    Basket {
+        items,
+        quantity,
+        currency,
+    }
+    .finalize()
+}
+
+/// A customization request for one of each of `items`; see [`Basket::customize`].
 #[must_use]
 pub fn customize_template(items: &[CatalogItem], currency: &str) -> CustomizeCheckout {
-    let demo = demo_catalog();
-    let items = if items.is_empty() { &demo[..] } else { items };
-    let currency = currency.to_lowercase();
-    let lines: Vec<CustomizeLineItem> = items
-        .iter()
-        .take(2)
-        .enumerate()
-        .map(|(i, item)| CustomizeLineItem {
-            id: format!("li_test_{}", i + 1),
-            sku_id: item.sku.clone(),
-            unit_amount: item.unit_amount,
-            amount_discount: 0,
-            amount_subtotal: item.unit_amount,
-            amount_tax: 0,
-            amount_total: item.unit_amount,
-            quantity: 1,
-            name: item.name.clone(),
-            tax_rates: Vec::new(),
-            extra: Map::new(),
-        })
-        .collect();
-    let subtotal: i64 = lines.iter().map(|l| l.amount_subtotal).sum();
-    let standard = shipping_rate(
-        "shr_test_standard",
-        "Standard (5-7 days)",
-        TEMPLATE_SHIPPING,
-        &currency,
-    );
-    let express = shipping_rate("shr_test_express", "Express (2 days)", 1_499, &currency);
-    CustomizeCheckout {
-        event_type: CUSTOMIZE_CHECKOUT.into(),
-        id: new_request_id(),
-        livemode: false,
-        context: Some("acct_1SellerTest0001".into()),
-        data: CustomizeData {
-            automatic_tax: AutomaticTax { enabled: false },
-            currency,
-            line_item_details: Some(lines),
-            shipping_details: Some(CustomizeShipping {
-                shipping_rate: Some(standard.clone()),
-                shipping_rates: Some(vec![standard, express]),
-                address: Some(us_address()),
-                extra: Map::new(),
-            }),
-            amount_total: Some(subtotal + TEMPLATE_SHIPPING),
-            amount_subtotal: Some(subtotal),
-            total_details: Some(TotalDetails {
-                amount_discount: Some(0),
-                amount_shipping: Some(TEMPLATE_SHIPPING),
-                amount_tax: Some(0),
-                extra: Map::new(),
-            }),
-            extra: Map::new(),
-        },
-        extra: Map::new(),
+    Basket {
+        items,
+        quantity: 1,
+        currency,
     }
+    .customize()
 }
 
 #[cfg(test)]
@@ -715,5 +779,96 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("is not a hook event"), "{err}");
+    }
+
+    /// The templates as pinned in `tests/fixtures/hooks/`, with the random request id fixed.
+    fn pinned<T: Serialize>(event: &T) -> Value {
+        let mut value = serde_json::to_value(event).unwrap_or_default();
+        value["id"] = Value::from("evt_test_pinned");
+        value
+    }
+
+    fn fixture(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    fn basket() -> Vec<CatalogItem> {
+        vec![
+            CatalogItem::new("JO-1", "Linen shirt", 4_500),
+            CatalogItem::new("JO-2", "Wool socks", 1_250),
+            CatalogItem::new("JO-3", "Never in a basket", 999),
+        ]
+    }
+
+    #[test]
+    fn templates_produce_the_pinned_json() {
+        assert_eq!(
+            pinned(&finalize_template(&[], 1, "usd")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/finalize_demo_usd.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&finalize_template(&basket(), 3, "EUR")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/finalize_items_eur_x3.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&customize_template(&[], "usd")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/customize_demo_usd.json"
+            ))
+        );
+        assert_eq!(
+            pinned(&customize_template(&basket(), "EUR")),
+            fixture(include_str!(
+                "../../tests/fixtures/hooks/customize_items_eur.json"
+            ))
+        );
+    }
+
+    #[test]
+    fn request_bodies_keep_their_field_order() {
+        let mut finalize = finalize_template(&basket(), 2, "usd");
+        finalize.id = "evt_test_pinned".into();
+        assert_eq!(
+            HookRequest::finalize(&finalize).body,
+            include_str!("../../tests/fixtures/hooks/finalize_body.txt")
+        );
+        let mut customize = customize_template(&basket(), "usd");
+        customize.id = "evt_test_pinned".into();
+        assert_eq!(
+            HookRequest::customize(&customize).body,
+            include_str!("../../tests/fixtures/hooks/customize_body.txt")
+        );
+    }
+
+    #[test]
+    fn one_builder_makes_both_hooks() {
+        let basket = Basket {
+            items: &basket(),
+            quantity: 2,
+            currency: "USD",
+        };
+        let approval = HookRequest::template(HookKind::Finalize, &basket);
+        assert_eq!(approval.kind, HookKind::Finalize);
+        let mut expected = finalize_template(basket.items, 2, "usd");
+        expected.id = approval.event_id().unwrap_or_default();
+        assert_eq!(approval.as_finalize(), Ok(expected));
+
+        let customization = HookRequest::template(HookKind::Customize, &basket);
+        assert_eq!(customization.kind, HookKind::Customize);
+        let parsed = customization.as_customize().map(|c| c.data);
+        let lines = parsed.as_ref().map(|d| {
+            d.line_item_details
+                .iter()
+                .flatten()
+                .map(|l| (l.sku_id.as_str(), l.quantity, l.amount_total))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(lines, Ok(vec![("JO-1", 2, 9_000), ("JO-2", 2, 2_500)]));
+        let totals = parsed.map(|d| (d.amount_subtotal, d.amount_total));
+        assert_eq!(totals, Ok((Some(11_500), Some(11_500 + 599))));
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded};
+use super::{Ctx, Outcome, expanded, list_page};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::pagination::{v1_envelope, v1_page};
 use crate::sandbox::render::Renderer;
@@ -69,13 +69,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let data = page.items.iter().map(|s| r.session(s)).collect();
-    expanded(
-        &r,
-        ctx,
-        v1_envelope("/v1/checkout/sessions", data, page.has_more),
-        false,
-    )
+    list_page(&r, ctx, "/v1/checkout/sessions", &page, |s| r.session(s))
 }
 
 /// `GET /v1/checkout/sessions/:id`.

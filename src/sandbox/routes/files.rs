@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
-use super::{Ctx, Outcome, Reply, expanded};
+use super::{Ctx, Outcome, Reply, expanded, list_page};
 use crate::sandbox::MAX_UPLOAD_BYTES;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
-use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::pagination::v1_page;
 use crate::sandbox::params::Params;
 use crate::sandbox::render::Renderer;
 use crate::sandbox::server::Shared;
@@ -269,13 +269,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let data = page.items.iter().map(|f| r.file(f)).collect();
-    expanded(
-        &r,
-        ctx,
-        v1_envelope("/v1/files", data, page.has_more),
-        false,
-    )
+    list_page(&r, ctx, "/v1/files", &page, |f| r.file(f))
 }
 
 /// `GET /v1/files/:id` (the api host).

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::files::CATALOG_PURPOSE;
-use super::{Ctx, Outcome, expanded};
+use super::{Ctx, Outcome, expanded, list_page};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::imports::{self, ImportJob, Phase, Target};
-use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
 use crate::sandbox::server::Shared;
 use crate::sandbox::state::ImportSet;
@@ -180,12 +180,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let page = v1_page(&ledger.import_sets, p, "data_management.import_set", |s| {
         created.is_none_or(|r| r.contains(s.created))
     })?;
-    let data = page.items.iter().map(|s| render(s, ctx.key.live)).collect();
     let r = Renderer {
         ledger,
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let envelope = v1_envelope("/v1/data_management/import_sets", data, page.has_more);
-    expanded(&r, ctx, envelope, false)
+    list_page(&r, ctx, "/v1/data_management/import_sets", &page, |s| {
+        render(s, ctx.key.live)
+    })
 }

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::errors::ApiError;
 use super::expand;
+use super::pagination::{Page, v1_envelope};
 use super::params::Params;
 use super::render::Renderer;
 use super::server::{Shared, unrecognized};
@@ -86,6 +87,19 @@ pub(crate) fn expanded(r: &Renderer<'_>, ctx: &Ctx, mut value: Value, committed:
     } else {
         Reply::ok(value)
     })
+}
+
+/// Answers with one v1 list page: every item rendered, wrapped in the list envelope for
+/// `url`, then expanded as the request asks. All v1 lists answer through here.
+pub(crate) fn list_page<T>(
+    r: &Renderer<'_>,
+    ctx: &Ctx,
+    url: &str,
+    page: &Page<'_, T>,
+    render: impl Fn(&T) -> Value,
+) -> Outcome {
+    let data = page.items.iter().map(|item| render(item)).collect();
+    expanded(r, ctx, v1_envelope(url, data, page.has_more), false)
 }
 
 /// Routes one request.

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded};
+use super::{Ctx, Outcome, expanded, list_page};
 use crate::sandbox::errors::{ApiError, money};
 use crate::sandbox::ids;
-use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::{Renderer, rfc3339};
 use crate::sandbox::server::Shared;
 
@@ -60,13 +60,9 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let data = page.items.iter().map(|pi| r.payment_intent(pi)).collect();
-    expanded(
-        &r,
-        ctx,
-        v1_envelope("/v1/payment_intents", data, page.has_more),
-        false,
-    )
+    list_page(&r, ctx, "/v1/payment_intents", &page, |pi| {
+        r.payment_intent(pi)
+    })
 }
 
 /// `GET /v1/payment_intents/:id`.

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded};
+use super::{Ctx, Outcome, expanded, list_page};
 use crate::sandbox::errors::{ApiError, money};
 use crate::sandbox::ids;
-use crate::sandbox::pagination::{v1_envelope, v1_page};
+use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
 use crate::sandbox::server::Shared;
 use crate::sandbox::state::Refund;
@@ -207,6 +207,11 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     {
         return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
     }
+    if let Some(charge) = charge
+        && ledger.charges.get(charge).is_none()
+    {
+        return Err(ApiError::no_such("charge", charge, "charge"));
+    }
     let page = v1_page(&ledger.refunds, p, "refund", |re| {
         created.is_none_or(|r| r.contains(re.created))
             && charge.is_none_or(|c| re.charge == c)
@@ -217,13 +222,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let data = page.items.iter().map(|re| r.refund(re)).collect();
-    expanded(
-        &r,
-        ctx,
-        v1_envelope("/v1/refunds", data, page.has_more),
-        false,
-    )
+    list_page(&r, ctx, "/v1/refunds", &page, |re| r.refund(re))
 }
 
 /// `GET /v1/refunds/:id`.
