@@ -32,14 +32,12 @@ pub(super) struct Draft {
 impl Draft {
     /// A draft made from the template for `kind`.
     pub(super) fn template(kind: HookKind, items: &[CatalogItem], currency: &str) -> Draft {
-        let text = match kind {
-            HookKind::Finalize => {
-                HookRequest::finalize(&templates::finalize_template(items, 1, currency)).body
-            }
-            HookKind::Customize => {
-                HookRequest::customize(&templates::customize_template(items, currency)).body
-            }
+        let basket = templates::Basket {
+            items,
+            quantity: 1,
+            currency,
         };
+        let text = HookRequest::template(kind, &basket).body;
         let mut draft = Draft {
             kind,
             text,
