@@ -131,6 +131,7 @@ impl SellerApp {
                     }
                     self.settings.on_event(&e);
                 }
+                Event::Catalog(e) => self.catalog.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {

@@ -5,6 +5,7 @@
 //! Each area of the app has its own command and event types in its own module (`session` for
 //! profiles and keys, and one per view area), so views never reach into each other.
 
+pub mod catalog;
 pub mod session;
 
 use std::path::PathBuf;
@@ -20,6 +21,8 @@ use crate::secrets::MemoryStore;
 pub enum Command {
     /// Profiles, keys and the active connection.
     Session(session::Command),
+    /// The Catalog view: open, save, journal, push.
+    Catalog(catalog::Command),
 }
 
 /// Something the worker tells the UI.
@@ -27,6 +30,8 @@ pub enum Command {
 pub enum Event {
     /// Profiles, keys and the active connection.
     Session(session::Event),
+    /// The Catalog view: loads, saves, pushes.
+    Catalog(catalog::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -183,10 +188,14 @@ pub fn spawn(
     let (ev_tx, ev_rx) = std_mpsc::channel::<Event>();
     let sink = EventSink { tx: ev_tx, repaint };
     runtime.spawn(async move {
+        let data_dir = config.data_dir.clone();
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
+        let mut catalog =
+            catalog::CatalogWorker::start(sink.clone(), session.connection(), data_dir);
         while let Some(command) = cmd_rx.recv().await {
             match command {
                 Command::Session(c) => session.handle(c).await,
+                Command::Catalog(c) => catalog.handle(c),
             }
         }
         session.shutdown().await;

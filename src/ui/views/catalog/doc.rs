@@ -1,0 +1,464 @@
+//! An open catalog: the table, and what the view derives from it (issue summary, the rows
+//! shown after filter and sort, import errors pinned to rows), kept up to date after each
+//! change without touching the rows that did not change.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::feed::table::{Edit, FindingCounts, RowId, Table};
+use crate::feed::{FeedKind, Severity};
+
+/// How many findings per rule the issues panel keeps (the count is always complete).
+const FINDINGS_PER_GROUP: usize = 200;
+
+/// One finding as the issues panel shows it.
+#[derive(Debug, Clone)]
+pub struct IssueLine {
+    /// Display row, `None` for file-level findings.
+    pub row: Option<usize>,
+    /// Column, when the finding names one that exists.
+    pub col: Option<usize>,
+    /// The sentence.
+    pub message: String,
+    /// The safe mechanical replacement, when the validator offers one.
+    pub replacement: Option<String>,
+}
+
+/// Findings of one rule.
+#[derive(Debug, Clone)]
+pub struct IssueSummary {
+    /// Rule id.
+    pub rule: &'static str,
+    /// Worst severity.
+    pub severity: Severity,
+    /// How many findings.
+    pub count: usize,
+    /// How many of them have a one-click fix.
+    pub fixable: usize,
+    /// The first findings.
+    pub lines: Vec<IssueLine>,
+}
+
+/// Which rows the grid shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Filter {
+    /// Every row.
+    #[default]
+    All,
+    /// Rows with at least one error.
+    Errors,
+    /// Rows with a finding of this rule.
+    Rule(&'static str),
+    /// Rows whose cell in `col` equals `value`.
+    Value {
+        /// Column.
+        col: usize,
+        /// Exact value.
+        value: String,
+    },
+    /// Rows an import reported errors for.
+    ImportErrors,
+}
+
+/// An open catalog and its derived state.
+pub struct Document {
+    /// The table (an empty stand-in while a save has it).
+    pub table: Table,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// True while the worker is saving it.
+    pub saving: bool,
+    /// Finding counts.
+    pub counts: FindingCounts,
+    /// Findings grouped by rule.
+    pub issues: Vec<IssueSummary>,
+    /// Rows shown (display positions), `None` for every row in order.
+    pub shown: Option<Vec<u32>>,
+    /// The filter.
+    pub filter: Filter,
+    /// Sort by column, ascending when true.
+    pub sort: Option<(usize, bool)>,
+    /// Selected cell (display row, column).
+    pub selected: Option<(usize, usize)>,
+    /// Cell being edited and its text.
+    pub editing: Option<(usize, usize, String)>,
+    /// The cell editor still has to take keyboard focus.
+    pub edit_focus: bool,
+    /// Scroll the grid to this display row next frame.
+    pub scroll_to: Option<usize>,
+    /// Import errors by row id.
+    pub import_errors: HashMap<RowId, Vec<String>>,
+    /// Unsaved edits journalled by an earlier session, offered for restore.
+    pub journal_offer: Option<Vec<Edit>>,
+    /// A column whose value summary the user asked for (from the grid header).
+    pub summary_request: Option<usize>,
+    /// Bumped on every change (caches compare it).
+    pub revision: u64,
+}
+
+impl Document {
+    /// Wraps a freshly loaded table.
+    #[must_use]
+    pub fn new(table: Table, path: PathBuf) -> Self {
+        let mut doc = Document {
+            table,
+            path,
+            saving: false,
+            counts: FindingCounts::default(),
+            issues: Vec::new(),
+            shown: None,
+            filter: Filter::All,
+            sort: None,
+            selected: None,
+            editing: None,
+            edit_focus: false,
+            scroll_to: None,
+            import_errors: HashMap::new(),
+            journal_offer: None,
+            summary_request: None,
+            revision: 0,
+        };
+        doc.refresh_issues();
+        doc
+    }
+
+    /// The file's name.
+    #[must_use]
+    pub fn name(&self) -> String {
+        crate::worker::catalog::display_name(&self.path)
+    }
+
+    /// Rows the grid shows.
+    #[must_use]
+    pub fn shown_len(&self) -> usize {
+        self.shown.as_ref().map_or(self.table.row_count(), Vec::len)
+    }
+
+    /// The display row shown at grid line `i`.
+    #[must_use]
+    pub fn shown_row(&self, i: usize) -> Option<usize> {
+        match &self.shown {
+            None => (i < self.table.row_count()).then_some(i),
+            Some(v) => v.get(i).map(|&r| r as usize),
+        }
+    }
+
+    /// The grid line showing display row `row`.
+    #[must_use]
+    pub fn line_of(&self, row: usize) -> Option<usize> {
+        match &self.shown {
+            None => (row < self.table.row_count()).then_some(row),
+            Some(v) => v.iter().position(|&r| r as usize == row),
+        }
+    }
+
+    /// Starts editing a cell with its current value.
+    pub fn begin_edit(&mut self, row: usize, col: usize) {
+        let value = self.table.cell(row, col).into_owned();
+        self.selected = Some((row, col));
+        self.editing = Some((row, col, value));
+        self.edit_focus = true;
+    }
+
+    /// Selects a cell and scrolls to it.
+    pub fn jump_to(&mut self, row: usize, col: usize) {
+        self.selected = Some((row, col));
+        self.scroll_to = Some(row);
+    }
+
+    /// Recomputes the issue summary and counts (after any change).
+    pub fn refresh_issues(&mut self) {
+        let groups = self.table.issue_groups();
+        let mut counts = FindingCounts::default();
+        self.issues = groups
+            .iter()
+            .map(|g| {
+                for f in &g.findings {
+                    match f.diagnostic.severity {
+                        Severity::Error => counts.errors += 1,
+                        Severity::Warning => counts.warnings += 1,
+                        Severity::Info => counts.infos += 1,
+                    }
+                }
+                IssueSummary {
+                    rule: g.rule,
+                    severity: g.severity,
+                    count: g.findings.len(),
+                    fixable: g
+                        .findings
+                        .iter()
+                        .filter(|f| replacement(f).is_some())
+                        .count(),
+                    lines: g
+                        .findings
+                        .iter()
+                        .take(FINDINGS_PER_GROUP)
+                        .map(|f| IssueLine {
+                            row: f.row,
+                            col: f.col,
+                            message: f.diagnostic.message.clone(),
+                            replacement: replacement(f),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        self.counts = counts;
+    }
+
+    /// Applies one edit as an undoable step; returns a sentence when it does not fit.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), String> {
+        let rows = self.table.row_count();
+        self.table.apply(edit).map_err(|e| e.to_string())?;
+        self.changed(rows);
+        Ok(())
+    }
+
+    /// Undoes the last step.
+    pub fn undo(&mut self) -> bool {
+        let rows = self.table.row_count();
+        let done = self.table.undo();
+        if done {
+            self.changed(rows);
+        }
+        done
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(&mut self) -> bool {
+        let rows = self.table.row_count();
+        let done = self.table.redo();
+        if done {
+            self.changed(rows);
+        }
+        done
+    }
+
+    /// After a change: new summary; rows re-filtered only when rows came or went (a fixed
+    /// row stays in view while the user works on it).
+    fn changed(&mut self, rows_before: usize) {
+        self.revision += 1;
+        self.refresh_issues();
+        if self.table.row_count() != rows_before {
+            self.refresh_shown();
+            if let Some((r, c)) = self.selected
+                && r >= self.table.row_count()
+            {
+                self.selected = self.table.row_count().checked_sub(1).map(|r| (r, c));
+            }
+        }
+    }
+
+    /// Validates as another feed kind (re-checks every row).
+    pub fn set_kind(&mut self, kind: FeedKind) {
+        if self.table.feed_kind() != kind {
+            self.table.set_feed_kind(kind);
+            self.revision += 1;
+            self.refresh_issues();
+            self.refresh_shown();
+        }
+    }
+
+    /// Sets the filter and recomputes the rows shown.
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.refresh_shown();
+    }
+
+    /// Sets the sort and recomputes the rows shown.
+    pub fn set_sort(&mut self, sort: Option<(usize, bool)>) {
+        self.sort = sort;
+        self.refresh_shown();
+    }
+
+    /// Recomputes the rows shown from the filter and the sort.
+    pub fn refresh_shown(&mut self) {
+        let n = self.table.row_count();
+        if self.filter == Filter::All && self.sort.is_none() {
+            self.shown = None;
+            return;
+        }
+        let t = &self.table;
+        let mut rows: Vec<u32> = match &self.filter {
+            Filter::All => (0..n as u32).collect(),
+            Filter::Errors => (0..n as u32)
+                .filter(|&r| t.row_severity(r as usize) == Some(Severity::Error))
+                .collect(),
+            Filter::Rule(rule) => {
+                let mut rows: Vec<u32> = t
+                    .issue_groups()
+                    .into_iter()
+                    .filter(|g| g.rule == *rule)
+                    .flat_map(|g| g.findings.into_iter().filter_map(|f| f.row))
+                    .map(|r| r as u32)
+                    .collect();
+                rows.sort_unstable();
+                rows.dedup();
+                rows
+            }
+            Filter::Value { col, value } => (0..n as u32)
+                .filter(|&r| t.cell(r as usize, *col) == value.as_str())
+                .collect(),
+            Filter::ImportErrors => (0..n as u32)
+                .filter(|&r| {
+                    t.row_id(r as usize)
+                        .is_some_and(|id| self.import_errors.contains_key(&id))
+                })
+                .collect(),
+        };
+        if let Some((col, ascending)) = self.sort {
+            let keys: Vec<String> = rows
+                .iter()
+                .map(|&r| t.cell(r as usize, col).into_owned())
+                .collect();
+            let mut idx: Vec<usize> = (0..rows.len()).collect();
+            idx.sort_by(|&a, &b| {
+                let o = natural_cmp(&keys[a], &keys[b]);
+                if ascending { o } else { o.reverse() }
+            });
+            rows = idx.into_iter().map(|i| rows[i]).collect();
+        }
+        self.shown = Some(rows);
+    }
+
+    /// Pins import errors (by the `id` column) to rows; returns how many rows matched.
+    pub fn pin_import_errors(&mut self, errors: &[crate::ui::views::RowError]) -> usize {
+        self.import_errors.clear();
+        let Some(id_col) = self.table.column_index("id") else {
+            return 0;
+        };
+        let mut by_id: HashMap<&str, Vec<String>> = HashMap::new();
+        for e in errors {
+            by_id
+                .entry(e.id.as_str())
+                .or_default()
+                .push(e.message.clone());
+        }
+        for r in 0..self.table.row_count() {
+            let value = self.table.cell(r, id_col);
+            if let Some(messages) = by_id.get(value.as_ref())
+                && let Some(id) = self.table.row_id(r)
+            {
+                self.import_errors.insert(id, messages.clone());
+            }
+        }
+        self.import_errors.len()
+    }
+
+    /// The import errors on display row `row`.
+    #[must_use]
+    pub fn import_errors_on(&self, row: usize) -> Option<&Vec<String>> {
+        self.import_errors.get(&self.table.row_id(row)?)
+    }
+
+    /// Every one-click fix of `rule` (or of every rule) as one edit.
+    #[must_use]
+    pub fn fixes(&self, rule: Option<&str>) -> Vec<crate::feed::table::CellValue> {
+        self.table
+            .issue_groups()
+            .iter()
+            .filter(|g| rule.is_none_or(|r| r == g.rule))
+            .flat_map(|g| g.findings.iter())
+            .filter_map(|f| {
+                Some(crate::feed::table::CellValue {
+                    row: f.row?,
+                    col: f.col?,
+                    value: replacement(f)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Spec columns of the current feed kind missing from the header.
+    #[must_use]
+    pub fn missing_columns(&self) -> Vec<&'static str> {
+        self.table
+            .feed_kind()
+            .columns()
+            .iter()
+            .map(|c| c.id.name())
+            .filter(|name| self.table.column_index(name).is_none())
+            .collect()
+    }
+
+    /// Distinct values of a column with their counts, most frequent first.
+    #[must_use]
+    pub fn column_summary(&self, col: usize) -> Vec<(String, usize)> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for r in 0..self.table.row_count() {
+            let v = self.table.cell(r, col);
+            match counts.get_mut(v.as_ref()) {
+                Some(c) => *c += 1,
+                None => {
+                    counts.insert(v.into_owned(), 1);
+                }
+            }
+        }
+        let mut out: Vec<(String, usize)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// The replacement a finding offers, when it applies to a cell.
+fn replacement(f: &crate::feed::table::Finding<'_>) -> Option<String> {
+    f.row?;
+    f.col?;
+    f.diagnostic.fix.as_ref()?.replacement.clone()
+}
+
+/// Compares by leading number when both values start with one ("9.00 USD" before
+/// "12.00 USD"), else as text.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let lead = |s: &str| s.split_whitespace().next()?.parse::<f64>().ok();
+    match (lead(a), lead(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "id,title,availability,price\nA-1,Tee,in stock,10.00 USD\nB-2,Mug,in_stock,9.00 USD\nC-3,Cap,in_stock,12.00 USD\n";
+
+    fn doc() -> Document {
+        Document::new(Table::from_bytes(CSV.as_bytes().to_vec()), "c.csv".into())
+    }
+
+    #[test]
+    fn filter_and_sort_do_not_change_the_saved_order() {
+        let mut d = doc();
+        d.set_sort(Some((3, false)));
+        assert_eq!(d.shown, Some(vec![2, 0, 1]));
+        d.set_filter(Filter::Value {
+            col: 2,
+            value: "in_stock".into(),
+        });
+        assert_eq!(d.shown, Some(vec![2, 1]));
+        assert_eq!(d.table.to_bytes(), CSV.as_bytes());
+    }
+
+    #[test]
+    fn import_errors_pin_to_rows_by_id() {
+        let mut d = doc();
+        let n = d.pin_import_errors(&[crate::ui::views::RowError {
+            id: "B-2".into(),
+            message: "Price is too low".into(),
+        }]);
+        assert_eq!(n, 1);
+        assert!(d.import_errors_on(1).is_some());
+        d.set_filter(Filter::ImportErrors);
+        assert_eq!(d.shown, Some(vec![1]));
+    }
+
+    #[test]
+    fn column_summary_counts_distinct_values() {
+        let d = doc();
+        assert_eq!(
+            d.column_summary(2),
+            vec![("in_stock".to_owned(), 2), ("in stock".to_owned(), 1)]
+        );
+    }
+}
