@@ -125,3 +125,47 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
     );
     assert!(has(&h, "shop.csv *"), "restored edits are unsaved");
 }
+
+#[test]
+fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+
+    // Select a cell, Enter opens the editor, type, Enter commits.
+    h.get_all_by_label("Northline")
+        .next()
+        .expect("a brand cell")
+        .click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let editor = h.get_by_role(egui::Role::TextInput);
+    assert_eq!(editor.value().as_deref(), Some("Northline"));
+    assert!(editor.is_focused(), "the cell editor takes the keyboard");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role(egui::Role::TextInput).type_text("Southline");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(has(&h, "Southline"), "the edited value shows in the grid");
+    assert!(has(&h, "shop.csv *"));
+
+    // Ctrl+Z undoes it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert!(!has(&h, "Southline"), "undo put the old value back");
+
+    // Replace all, as one step.
+    h.get_by_role_and_label(egui::Role::Button, "Find…").click();
+    h.run_steps(2);
+    ui_support::type_into(&mut h, "Find", "Northline");
+    ui_support::type_into(&mut h, "Replace with", "Eastline");
+    h.get_by_role_and_label(egui::Role::Button, "Replace all")
+        .click();
+    h.run_steps(2);
+    assert!(has(&h, "Replaced in 2 cells"));
+    assert!(!has(&h, "Northline"));
+}

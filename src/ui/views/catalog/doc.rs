@@ -8,6 +8,14 @@ use std::path::PathBuf;
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
 use crate::feed::{FeedKind, Severity};
 
+/// Above this many rows the issue summary (one pass over every row) is refreshed once the
+/// user pauses, not after every edit, so typing stays smooth; the grid colours are always
+/// current because they come from the table itself.
+pub const DEFER_SUMMARY_ROWS: usize = 200_000;
+
+/// How long the user must pause before a deferred summary refresh.
+pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// How many findings per rule the issues panel keeps (the count is always complete).
 const FINDINGS_PER_GROUP: usize = 200;
 
@@ -92,6 +100,10 @@ pub struct Document {
     pub journal_offer: Option<Vec<Edit>>,
     /// A column whose value summary the user asked for (from the grid header).
     pub summary_request: Option<usize>,
+    /// When the issue summary went stale (large tables refresh it after a pause).
+    pub issues_stale_since: Option<std::time::Instant>,
+    /// The user confirmed the detected delimiter and encoding (asked only when unsure).
+    pub format_confirmed: bool,
     /// Bumped on every change (caches compare it).
     pub revision: u64,
 }
@@ -116,6 +128,8 @@ impl Document {
             import_errors: HashMap::new(),
             journal_offer: None,
             summary_request: None,
+            issues_stale_since: None,
+            format_confirmed: false,
             revision: 0,
         };
         doc.refresh_issues();
@@ -166,44 +180,74 @@ impl Document {
         self.scroll_to = Some(row);
     }
 
-    /// Recomputes the issue summary and counts (after any change).
+    /// Recomputes the issue summary and counts (after any change): one pass over the rows
+    /// in display order, so each group's first findings come out in order without sorting.
     pub fn refresh_issues(&mut self) {
-        let groups = self.table.issue_groups();
+        let t = &self.table;
+        let mut col_of: HashMap<String, usize> = HashMap::new();
+        for (i, name) in t.header().into_iter().enumerate() {
+            col_of.entry(name.into_owned()).or_insert(i);
+        }
         let mut counts = FindingCounts::default();
-        self.issues = groups
-            .iter()
-            .map(|g| {
-                for f in &g.findings {
-                    match f.diagnostic.severity {
-                        Severity::Error => counts.errors += 1,
-                        Severity::Warning => counts.warnings += 1,
-                        Severity::Info => counts.infos += 1,
-                    }
-                }
-                IssueSummary {
-                    rule: g.rule,
-                    severity: g.severity,
-                    count: g.findings.len(),
-                    fixable: g
-                        .findings
-                        .iter()
-                        .filter(|f| replacement(f).is_some())
-                        .count(),
-                    lines: g
-                        .findings
-                        .iter()
-                        .take(FINDINGS_PER_GROUP)
-                        .map(|f| IssueLine {
-                            row: f.row,
-                            col: f.col,
-                            message: f.diagnostic.message.clone(),
-                            replacement: replacement(f),
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+        let mut groups: HashMap<&'static str, IssueSummary> = HashMap::new();
+        let mut add = |d: &crate::feed::Diagnostic, row: Option<usize>| {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+            let g = groups.entry(d.rule).or_insert_with(|| IssueSummary {
+                rule: d.rule,
+                severity: d.severity,
+                count: 0,
+                fixable: 0,
+                lines: Vec::new(),
+            });
+            g.severity = g.severity.max(d.severity);
+            g.count += 1;
+            let col = d.column.as_deref().and_then(|c| col_of.get(c).copied());
+            let replacement = match (row, col) {
+                (Some(_), Some(_)) => d.fix.as_ref().and_then(|f| f.replacement.clone()),
+                _ => None,
+            };
+            if replacement.is_some() {
+                g.fixable += 1;
+            }
+            if g.lines.len() < FINDINGS_PER_GROUP {
+                g.lines.push(IssueLine {
+                    row,
+                    col,
+                    message: d.message.clone(),
+                    replacement,
+                });
+            }
+        };
+        for d in t.file_findings() {
+            add(d, None);
+        }
+        for r in 0..t.row_count() {
+            for d in t.row_findings(r) {
+                add(d, Some(r));
+            }
+        }
+        let mut issues: Vec<IssueSummary> = groups.into_values().collect();
+        issues.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+        self.issues = issues;
         self.counts = counts;
+        self.issues_stale_since = None;
+    }
+
+    /// Refreshes a deferred issue summary once the user has paused; returns how long to wait
+    /// otherwise (the caller asks for a repaint then).
+    pub fn settle_issues(&mut self) -> Option<std::time::Duration> {
+        let since = self.issues_stale_since?;
+        match SUMMARY_PAUSE.checked_sub(since.elapsed()) {
+            Some(left) if !left.is_zero() => Some(left),
+            _ => {
+                self.refresh_issues();
+                None
+            }
+        }
     }
 
     /// Applies one edit as an undoable step; returns a sentence when it does not fit.
@@ -238,7 +282,11 @@ impl Document {
     /// row stays in view while the user works on it).
     fn changed(&mut self, rows_before: usize) {
         self.revision += 1;
-        self.refresh_issues();
+        if self.table.row_count() > DEFER_SUMMARY_ROWS {
+            self.issues_stale_since = Some(std::time::Instant::now());
+        } else {
+            self.refresh_issues();
+        }
         if self.table.row_count() != rows_before {
             self.refresh_shown();
             if let Some((r, c)) = self.selected
@@ -284,18 +332,9 @@ impl Document {
             Filter::Errors => (0..n as u32)
                 .filter(|&r| t.row_severity(r as usize) == Some(Severity::Error))
                 .collect(),
-            Filter::Rule(rule) => {
-                let mut rows: Vec<u32> = t
-                    .issue_groups()
-                    .into_iter()
-                    .filter(|g| g.rule == *rule)
-                    .flat_map(|g| g.findings.into_iter().filter_map(|f| f.row))
-                    .map(|r| r as u32)
-                    .collect();
-                rows.sort_unstable();
-                rows.dedup();
-                rows
-            }
+            Filter::Rule(rule) => (0..n as u32)
+                .filter(|&r| t.row_findings(r as usize).iter().any(|d| d.rule == *rule))
+                .collect(),
             Filter::Value { col, value } => (0..n as u32)
                 .filter(|&r| t.cell(r as usize, *col) == value.as_str())
                 .collect(),
@@ -451,6 +490,32 @@ mod tests {
         assert!(d.import_errors_on(1).is_some());
         d.set_filter(Filter::ImportErrors);
         assert_eq!(d.shown, Some(vec![1]));
+    }
+
+    #[test]
+    fn the_issue_summary_agrees_with_the_table() {
+        let fixture = include_bytes!("../../../../tests/fixtures/feed/product_fixable.csv");
+        let mut d = Document::new(Table::from_bytes(fixture.to_vec()), "c.csv".into());
+        let check = |d: &Document| {
+            assert_eq!(d.counts, d.table.finding_counts());
+            let groups = d.table.issue_groups();
+            assert_eq!(d.issues.len(), groups.len());
+            for (mine, theirs) in d.issues.iter().zip(&groups) {
+                assert_eq!(
+                    (mine.rule, mine.count),
+                    (theirs.rule, theirs.findings.len())
+                );
+            }
+        };
+        check(&d);
+        assert_eq!(d.counts.errors, 2);
+        let fixes = d.fixes(None);
+        assert_eq!(fixes.len(), 2, "both errors have a safe fix");
+        d.apply(Edit::SetCells { cells: fixes }).unwrap();
+        check(&d);
+        assert_eq!(d.counts.errors, 0);
+        assert!(d.undo());
+        check(&d);
     }
 
     #[test]

@@ -323,7 +323,11 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                                     }
                                     return;
                                 }
-                                ui.add(egui::Label::new(value.as_ref()).truncate());
+                                ui.add(
+                                    egui::Label::new(value.as_ref())
+                                        .truncate()
+                                        .selectable(false),
+                                );
                             });
                             if in_editor {
                                 continue;

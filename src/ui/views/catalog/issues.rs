@@ -44,6 +44,9 @@ pub fn counts_line(ui: &mut Ui, doc: &Document) {
             theme::SUCCESS
         };
         ui.colored_label(color, format!("Issues: {}", counts_sentence(doc)));
+        if doc.issues_stale_since.is_some() {
+            ui.label(RichText::new("(updating after your edits)").weak());
+        }
         if let Some(enc) = doc.table.converted_from() {
             ui.label(RichText::new(format!("Converted from {} to UTF-8.", enc.label())).weak());
         }

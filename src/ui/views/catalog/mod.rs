@@ -757,6 +757,24 @@ impl CatalogView {
             None => {}
         }
         let Some(doc) = &mut self.doc else { return };
+        let dialect = *doc.table.dialect();
+        if !doc.format_confirmed
+            && (!dialect.delimiter_confident || doc.table.converted_from().is_some())
+        {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(theme::WARNING, loading::detected_sentence(dialect));
+                ui.label(
+                    "If the columns look wrong, save the file from your spreadsheet as UTF-8 CSV \
+                     and open it again.",
+                );
+                if ui.button("Looks right").clicked() {
+                    doc.format_confirmed = true;
+                }
+            });
+        }
+        if let Some(wait) = doc.settle_issues() {
+            ui.ctx().request_repaint_after(wait);
+        }
         issues::counts_line(ui, doc);
         let mut edits = Vec::new();
         self.find.ui(ui, doc, &mut edits, &mut self.notice);
