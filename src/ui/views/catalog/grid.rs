@@ -179,6 +179,8 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
     let mut double: Option<(usize, usize)> = None;
     let mut header_action: Option<HeaderAction> = None;
     let mut commit: Option<Commit> = None;
+    // The cell to bring into view sideways (the table's own scroll area only scrolls rows).
+    let mut target_rect: Option<egui::Rect> = None;
 
     let Document {
         table,
@@ -196,7 +198,7 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
         Some(v) => v.get(line).map(|&r| r as usize),
     };
     let digits = (table.row_count().max(1) as f64).log10().floor() as usize + 1;
-    let num_width = 16.0 + 8.0 * digits as f32;
+    let num_width = (16.0 + 8.0 * digits as f32).max(40.0);
 
     egui::ScrollArea::horizontal()
         .id_salt("catalog_grid_h")
@@ -217,7 +219,7 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
             builder
                 .header(24.0, |mut h| {
                     h.col(|ui| {
-                        ui.strong("Row");
+                        ui.strong("#");
                     });
                     for c in 0..ncols {
                         h.col(|ui| {
@@ -338,7 +340,7 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                                 clicked = Some((r, c));
                             }
                             if is_selected && jump_col == Some(c) {
-                                resp.scroll_to_me(Some(Align::Center));
+                                target_rect = Some(resp.rect);
                             }
                             if severity.is_some() {
                                 resp.on_hover_ui(|ui| {
@@ -356,6 +358,9 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                         }
                     });
                 });
+            if let Some(rect) = target_rect {
+                ui.scroll_to_rect(rect, None);
+            }
         });
 
     if let Some(c) = commit
