@@ -6,7 +6,7 @@ mod ui_support;
 
 use std::path::{Path, PathBuf};
 
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use seller_console::ui::AppOptions;
 use seller_console::ui::views::ViewId;
 use ui_support::{boot_options, step_until};
@@ -168,4 +168,40 @@ fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
     h.run_steps(2);
     assert!(has(&h, "Replaced in 2 cells"));
     assert!(!has(&h, "Northline"));
+}
+
+#[test]
+fn replace_mode_asks_for_the_typed_word_and_shows_the_row_count() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+    // Fix both errors so only the REPLACE confirmation gates the push.
+    h.get_by_role_and_label(egui::Role::Button, "Apply all 2 safe fixes")
+        .click();
+    h.run_steps(2);
+    assert!(has(&h, "Issues: 0 errors"));
+
+    h.get_by_role_and_label(egui::Role::Button, "Push…").click();
+    h.run_steps(2);
+    h.get_by_label("Replace the whole catalog").click();
+    h.run_steps(2);
+    assert!(has(&h, "The file has 5 rows"));
+    assert!(
+        h.get_by_role_and_label(egui::Role::Button, "Save and push")
+            .accesskit_node()
+            .is_disabled(),
+        "replace is blocked until REPLACE is typed"
+    );
+    ui_support::type_into(&mut h, "Type REPLACE to confirm", "REPLACE");
+    assert!(
+        !h.get_by_role_and_label(egui::Role::Button, "Save and push")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_role_and_label(egui::Role::Button, "Cancel")
+        .click();
+    h.run_steps(2);
+    assert!(!has(&h, "Type REPLACE to confirm"), "the dialog closed");
 }
