@@ -94,7 +94,7 @@ fn main() {
     );
 
     let t = Instant::now();
-    let (_, first) = preview(&path, 200).expect("preview");
+    let (_, first) = preview(&path, None, 200).expect("preview");
     println!(
         "first rows visible (quick read of 64 KB, {} rows): {:.1} ms",
         first.len().saturating_sub(1),

@@ -70,6 +70,8 @@ pub enum Command {
     Open {
         /// The file.
         path: PathBuf,
+        /// Split fields on this delimiter instead of the detected one.
+        delimiter: Option<u8>,
         /// Set by the view to stop loading.
         cancel: Arc<AtomicBool>,
     },
@@ -233,8 +235,14 @@ impl CatalogWorker {
                     sink.send(wrap(Event::Picked { pick, path }));
                 });
             }
-            Command::Open { path, cancel } => {
-                tokio::task::spawn_blocking(move || open(&path, &cancel, &data_dir, &sink));
+            Command::Open {
+                path,
+                delimiter,
+                cancel,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    open(&path, delimiter, &cancel, &data_dir, &sink);
+                });
             }
             Command::Save { table, to } => {
                 tokio::task::spawn_blocking(move || save(&table, to, &data_dir, &sink));
@@ -297,13 +305,21 @@ async fn pick_file(pick: Pick) -> Option<PathBuf> {
 }
 
 /// Reads the first rows of a file quickly (for the preview while the rest loads).
-pub fn preview(path: &Path, max_rows: usize) -> std::io::Result<(Dialect, Vec<Vec<String>>)> {
+pub fn preview(
+    path: &Path,
+    delimiter: Option<u8>,
+    max_rows: usize,
+) -> std::io::Result<(Dialect, Vec<Vec<String>>)> {
     use std::io::Read as _;
     let mut bytes = Vec::with_capacity(PREVIEW_BYTES);
     std::fs::File::open(path)?
         .take(PREVIEW_BYTES as u64)
         .read_to_end(&mut bytes)?;
-    let dialect = sniff::sniff(&bytes);
+    let mut dialect = sniff::sniff(&bytes);
+    if let Some(d) = delimiter {
+        dialect.delimiter = d;
+        dialect.delimiter_confident = true;
+    }
     let decoded = crate::feed::io::decode(bytes);
     let text = decoded.text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
@@ -327,11 +343,17 @@ pub fn preview(path: &Path, max_rows: usize) -> std::io::Result<(Dialect, Vec<Ve
     Ok((dialect, rows))
 }
 
-fn open(path: &Path, cancel: &AtomicBool, data_dir: &Path, sink: &EventSink) {
+fn open(
+    path: &Path,
+    delimiter: Option<u8>,
+    cancel: &AtomicBool,
+    data_dir: &Path,
+    sink: &EventSink,
+) {
     let key = format!("catalog-open:{}", path.display());
     let name = display_name(path);
     sink.activity(&key, &format!("Opening {name}"), Some(0.0));
-    if let Ok((dialect, mut rows)) = preview(path, 200)
+    if let Ok((dialect, mut rows)) = preview(path, delimiter, 200)
         && !rows.is_empty()
     {
         let header = rows.remove(0);
@@ -343,7 +365,7 @@ fn open(path: &Path, cancel: &AtomicBool, data_dir: &Path, sink: &EventSink) {
         }));
     }
     let mut last = 0u64;
-    let result = Table::open(path, cancel, |done, total| {
+    let result = Table::open_with_delimiter(path, delimiter, cancel, |done, total| {
         // About a hundred reports per load.
         if done == total || done.saturating_sub(last) > total / 100 {
             last = done;
@@ -441,4 +463,23 @@ pub fn display_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrected_delimiter_is_used_for_the_preview_and_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.csv");
+        std::fs::write(&path, "id|title;note\nA|Tee;x\n").unwrap();
+        let (_, rows) = preview(&path, Some(b'|'), 10).unwrap();
+        assert_eq!(rows[0], ["id", "title;note"]);
+        let never = AtomicBool::new(false);
+        let table = Table::open_with_delimiter(&path, Some(b'|'), &never, |_, _| {}).unwrap();
+        assert_eq!(table.column_count(), 2);
+        assert_eq!(table.cell(0, 1), "Tee;x");
+        assert_eq!(table.to_bytes(), std::fs::read(&path).unwrap());
+    }
 }

@@ -87,6 +87,14 @@ impl Loading {
     }
 }
 
+/// The delimiters the user can pick when the guess was wrong, with their names.
+pub const DELIMITERS: [(u8, &str); 4] = [
+    (b',', "comma"),
+    (b';', "semicolon"),
+    (b'\t', "tab"),
+    (b'|', "pipe"),
+];
+
 /// "Comma-separated, UTF-8, LF line endings."
 #[must_use]
 pub fn detected_sentence(d: Dialect) -> String {

@@ -344,13 +344,22 @@ impl CatalogView {
     }
 
     fn start_open(&mut self, path: PathBuf) {
+        self.start_open_with(path, None);
+    }
+
+    /// Opens `path`, splitting on `delimiter` when given (the user corrected the guess).
+    fn start_open_with(&mut self, path: PathBuf, delimiter: Option<u8>) {
         if let Some(l) = &self.loading {
             l.cancel.store(true, Ordering::Relaxed);
         }
         let cancel = Arc::new(AtomicBool::new(false));
         self.loading = Some(loading::Loading::new(path.clone(), Arc::clone(&cancel)));
         self.notice = None;
-        self.queued.push(Command::Open { path, cancel });
+        self.queued.push(Command::Open {
+            path,
+            delimiter,
+            cancel,
+        });
     }
 
     fn save(&mut self, to: Option<PathBuf>) {
@@ -758,20 +767,31 @@ impl CatalogView {
         }
         let Some(doc) = &mut self.doc else { return };
         let dialect = *doc.table.dialect();
+        let mut reopen = None;
         if !doc.format_confirmed
             && (!dialect.delimiter_confident || doc.table.converted_from().is_some())
         {
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(theme::WARNING, loading::detected_sentence(dialect));
-                ui.label(
-                    "If the columns look wrong, save the file from your spreadsheet as UTF-8 CSV \
-                     and open it again.",
-                );
                 if ui.button("Looks right").clicked() {
                     doc.format_confirmed = true;
                 }
+                if !doc.table.is_dirty() {
+                    ui.label("or split the columns on:");
+                    for (d, name) in loading::DELIMITERS {
+                        if d != dialect.delimiter && ui.button(name).clicked() {
+                            reopen = Some(d);
+                        }
+                    }
+                }
             });
         }
+        if let Some(d) = reopen {
+            let path = doc.path.clone();
+            self.start_open_with(path, Some(d));
+            return;
+        }
+        let Some(doc) = &mut self.doc else { return };
         if let Some(wait) = doc.settle_issues() {
             ui.ctx().request_repaint_after(wait);
         }
