@@ -17,7 +17,7 @@ pub const DEFER_SUMMARY_ROWS: usize = 200_000;
 pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// How many findings per rule the issues panel keeps (the count is always complete).
-const FINDINGS_PER_GROUP: usize = 200;
+const FINDINGS_PER_GROUP: usize = 30;
 
 /// One finding as the issues panel shows it.
 #[derive(Debug, Clone)]
@@ -104,6 +104,8 @@ pub struct Document {
     pub issues_stale_since: Option<std::time::Instant>,
     /// The user confirmed the detected delimiter and encoding (asked only when unsure).
     pub format_confirmed: bool,
+    /// Missing spec columns and the revision they were computed at.
+    missing_cache: (u64, Vec<&'static str>),
     /// Bumped on every change (caches compare it).
     pub revision: u64,
 }
@@ -130,6 +132,7 @@ impl Document {
             summary_request: None,
             issues_stale_since: None,
             format_confirmed: false,
+            missing_cache: (u64::MAX, Vec::new()),
             revision: 0,
         };
         doc.refresh_issues();
@@ -408,9 +411,16 @@ impl Document {
             .collect()
     }
 
-    /// Spec columns of the current feed kind missing from the header.
-    #[must_use]
-    pub fn missing_columns(&self) -> Vec<&'static str> {
+    /// Spec columns of the current feed kind missing from the header (cached per revision,
+    /// since the bar above the grid asks every frame).
+    pub fn missing_columns(&mut self) -> Vec<&'static str> {
+        if self.missing_cache.0 != self.revision {
+            self.missing_cache = (self.revision, self.compute_missing_columns());
+        }
+        self.missing_cache.1.clone()
+    }
+
+    fn compute_missing_columns(&self) -> Vec<&'static str> {
         self.table
             .feed_kind()
             .columns()
