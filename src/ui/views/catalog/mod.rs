@@ -878,3 +878,73 @@ fn pinned_sentence(matched: usize, errors: usize) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "id,title,price\nA-1,Tee,10.00 USD\nB-2,Mug,9.00 USD\nC-3,Cap,12.00 USD\n";
+
+    fn view() -> CatalogView {
+        let table = Table::from_bytes(CSV.as_bytes().to_vec());
+        CatalogView::with_table(table, PathBuf::from("/shop/catalog.csv"))
+    }
+
+    #[test]
+    fn title_suffix_marks_unsaved_edits() {
+        let mut v = view();
+        assert_eq!(v.title_suffix().as_deref(), Some("catalog.csv"));
+        v.apply_edit(Edit::SetCell {
+            row: 0,
+            col: 1,
+            value: "T-shirt".into(),
+        });
+        assert_eq!(v.title_suffix().as_deref(), Some("catalog.csv *"));
+        assert!(v.has_unsaved_edits());
+        assert!(
+            v.queued
+                .iter()
+                .any(|c| matches!(c, Command::Journal { edits, .. } if edits.len() == 1)),
+            "the edit is journalled"
+        );
+        v.undo();
+        assert_eq!(v.title_suffix().as_deref(), Some("catalog.csv"));
+        assert_eq!(CatalogView::default().title_suffix(), None);
+    }
+
+    #[test]
+    fn import_errors_on_the_open_file_filter_to_their_rows() {
+        let mut v = view();
+        v.open_with_errors(
+            PathBuf::from("/shop/catalog.csv"),
+            vec![RowError {
+                id: "C-3".into(),
+                message: "Price is below the minimum".into(),
+            }],
+        );
+        let doc = v.doc.as_ref().unwrap();
+        assert_eq!(doc.filter, Filter::ImportErrors);
+        assert_eq!(doc.shown, Some(vec![2]));
+        assert!(doc.import_errors_on(2).is_some());
+        assert!(v.queued.is_empty(), "the open file is reused, not reloaded");
+    }
+
+    #[test]
+    fn import_errors_for_another_file_open_it_first() {
+        let mut v = view();
+        v.open_with_errors(PathBuf::from("/shop/other.csv"), Vec::new());
+        assert!(
+            matches!(&v.queued[..], [Command::Open { path, .. }] if path.ends_with("other.csv"))
+        );
+    }
+
+    #[test]
+    fn catalog_items_give_id_title_and_price() {
+        let v = view();
+        let items = v.catalog_items(2);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].id, "B-2");
+        assert_eq!(items[1].title, "Mug");
+        assert_eq!(items[1].price, "9.00 USD");
+    }
+}
