@@ -65,6 +65,10 @@ fn open_fix_undo_save_and_push_a_catalog() {
     h.get_by_role_and_label(egui::Role::Button, "Redo").click();
     h.run_steps(2);
     assert!(has(&h, "Issues: 1 error,"));
+    let pending = || seller_console::worker::catalog::journal::pending(data.path());
+    step_until(&mut h, "the edit to be journalled", |_| {
+        pending().first().is_some_and(|j| j.edits == 1)
+    });
 
     // Save: only the fixed cell changes, byte for byte; the old file is kept as .bak.
     h.get_by_role_and_label(egui::Role::Button, "Save").click();
@@ -81,6 +85,9 @@ fn open_fix_undo_save_and_push_a_catalog() {
     bak.push(".bak");
     assert_eq!(std::fs::read(bak).unwrap(), original);
     assert!(!has(&h, "shop.csv *"), "saved: no dirty marker");
+    step_until(&mut h, "the journal to be cleared", |_| {
+        pending().is_empty()
+    });
 
     // Push to the sandbox: the remaining error needs the explicit override.
     h.get_by_role_and_label(egui::Role::Button, "Push…").click();

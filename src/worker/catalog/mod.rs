@@ -189,6 +189,8 @@ pub struct CatalogWorker {
     sink: EventSink,
     connection: SharedConnection,
     data_dir: PathBuf,
+    /// Journal writes and removals, done one at a time in order by one task.
+    journal_tx: JournalQueue,
     /// Keeps a temporary data folder alive when none was configured.
     _temp: Option<tempfile::TempDir>,
 }
@@ -210,10 +212,12 @@ impl CatalogWorker {
         if !pending.is_empty() {
             sink.send(wrap(Event::PendingJournals(pending)));
         }
+        let journal_tx = spawn_journal_writer(data_dir.clone(), sink.clone());
         CatalogWorker {
             sink,
             connection,
             data_dir,
+            journal_tx,
             _temp: temp,
         }
     }
@@ -245,22 +249,13 @@ impl CatalogWorker {
                 });
             }
             Command::Save { table, to } => {
-                tokio::task::spawn_blocking(move || save(&table, to, &data_dir, &sink));
+                let journal_tx = self.journal_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    save(&table, to, &data_dir, &journal_tx, &sink)
+                });
             }
             Command::Journal { path, edits } => {
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = journal::write(&data_dir, &path, &edits) {
-                        sink.error(
-                            "Journalling unsaved edits",
-                            format!(
-                                "Your edits could not be written to the journal in {} ({e}), so a crash \
-                                 would lose them. Save the file soon.",
-                                journal::dir_in(&data_dir).display()
-                            ),
-                            None,
-                        );
-                    }
-                });
+                let _ = self.journal_tx.send((path, edits));
             }
             Command::ReadJournal(path) => {
                 tokio::task::spawn_blocking(move || {
@@ -271,9 +266,7 @@ impl CatalogWorker {
                 });
             }
             Command::DiscardJournal(path) => {
-                tokio::task::spawn_blocking(move || {
-                    let _ = journal::clear(&data_dir, &path);
-                });
+                let _ = self.journal_tx.send((path, Vec::new()));
             }
             Command::Push(request) => {
                 let connection = Arc::clone(&self.connection);
@@ -281,6 +274,43 @@ impl CatalogWorker {
             }
         }
     }
+}
+
+/// Where journal writes queue: `(file, edits)`, an empty list removing the journal.
+type JournalQueue = tokio::sync::mpsc::UnboundedSender<(PathBuf, Vec<Edit>)>;
+
+/// Starts the task that writes journals in the order asked, skipping writes that a newer
+/// one for the same file has already replaced.
+fn spawn_journal_writer(data_dir: PathBuf, sink: EventSink) -> JournalQueue {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(PathBuf, Vec<Edit>)>();
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while let Ok(next) = rx.try_recv() {
+                batch.retain(|(p, _)| *p != next.0);
+                batch.push(next);
+            }
+            let dir = data_dir.clone();
+            let sink = sink.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                for (path, edits) in batch {
+                    if let Err(e) = journal::write(&dir, &path, &edits) {
+                        sink.error(
+                            "Journalling unsaved edits",
+                            format!(
+                                "Your edits could not be written to the journal in {} ({e}), so a \
+                                 crash would lose them. Save the file soon.",
+                                journal::dir_in(&dir).display()
+                            ),
+                            None,
+                        );
+                    }
+                }
+            })
+            .await;
+        }
+    });
+    tx
 }
 
 fn wrap(e: Event) -> super::Event {
@@ -411,7 +441,13 @@ fn open(
     }
 }
 
-fn save(slot: &TableSlot, to: Option<PathBuf>, data_dir: &Path, sink: &EventSink) {
+fn save(
+    slot: &TableSlot,
+    to: Option<PathBuf>,
+    data_dir: &Path,
+    journal_tx: &JournalQueue,
+    sink: &EventSink,
+) {
     let Some(mut table) = slot.take() else {
         return;
     };
@@ -427,9 +463,10 @@ fn save(slot: &TableSlot, to: Option<PathBuf>, data_dir: &Path, sink: &EventSink
         Ok(outcome) => {
             let path = table.path().map(Path::to_path_buf).unwrap_or_default();
             // The saved state is the new base: its journal (and the old file's) is obsolete.
-            let _ = journal::clear(data_dir, &path);
-            if let Some(b) = &before {
-                let _ = journal::clear(data_dir, b);
+            // Cleared through the queue, after any journal write asked for before the save.
+            let _ = journal_tx.send((path.clone(), Vec::new()));
+            if let Some(b) = before.filter(|b| *b != path) {
+                let _ = journal_tx.send((b, Vec::new()));
             }
             if let Ok(list) = recent::touch(data_dir, &path) {
                 sink.send(wrap(Event::Recent(list)));

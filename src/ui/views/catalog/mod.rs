@@ -294,7 +294,9 @@ impl CatalogView {
 
     fn saved(&mut self, slot: &TableSlot, result: Result<String, String>) {
         let Some(table) = slot.take() else { return };
-        if let Some(doc) = &mut self.doc {
+        if let Some(doc) = &mut self.doc
+            && doc.saving
+        {
             doc.table = table;
             doc.saving = false;
             if let Some(p) = doc.table.path() {
