@@ -251,7 +251,7 @@ impl CatalogWorker {
             Command::Save { table, to } => {
                 let journal_tx = self.journal_tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    save(&table, to, &data_dir, &journal_tx, &sink)
+                    save(&table, to, &data_dir, &journal_tx, &sink);
                 });
             }
             Command::Journal { path, edits } => {
