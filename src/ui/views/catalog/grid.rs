@@ -278,6 +278,13 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                             let mut in_editor = false;
                             let (_, resp) = row.col(|ui| {
                                 let rect = ui.max_rect();
+                                // Columns scrolled out of sight sideways: nothing to lay out.
+                                let is_editing = editing
+                                    .as_ref()
+                                    .is_some_and(|(er, ec, _)| *er == r && *ec == c);
+                                if !is_editing && !ui.is_rect_visible(rect) {
+                                    return;
+                                }
                                 if let Some(s) = severity {
                                     ui.painter().rect_filled(
                                         rect,

@@ -455,6 +455,9 @@ impl CatalogView {
         }
 
         self.toolbar(ui);
+        if ui.input(|i| !i.raw.hovered_files.is_empty()) {
+            ui.colored_label(theme::INFO, "Drop the file to open it.");
+        }
         self.notice_ui(ui);
         if let Some(l) = &mut self.loading {
             ui.separator();
