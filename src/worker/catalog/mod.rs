@@ -89,8 +89,6 @@ pub enum Command {
         /// Every edit since its last save.
         edits: Vec<Edit>,
     },
-    /// Read the journal of `path` (answers with [`Event::JournalRead`]).
-    ReadJournal(PathBuf),
     /// Forget the journal of `path`.
     DiscardJournal(PathBuf),
     /// Upload a saved file and start an import.
@@ -153,13 +151,6 @@ pub enum Event {
         table: TableSlot,
         /// `Ok(message)` or `Err(what went wrong)`.
         result: Result<String, String>,
-    },
-    /// A journal's edits, read on request.
-    JournalRead {
-        /// The catalog file.
-        path: PathBuf,
-        /// Its edits.
-        edits: Vec<Edit>,
     },
     /// Upload progress.
     PushProgress {
@@ -256,14 +247,6 @@ impl CatalogWorker {
             }
             Command::Journal { path, edits } => {
                 let _ = self.journal_tx.send((path, edits));
-            }
-            Command::ReadJournal(path) => {
-                tokio::task::spawn_blocking(move || {
-                    let edits = journal::read(&data_dir, &path)
-                        .map(|j| j.edits)
-                        .unwrap_or_default();
-                    sink.send(wrap(Event::JournalRead { path, edits }));
-                });
             }
             Command::DiscardJournal(path) => {
                 let _ = self.journal_tx.send((path, Vec::new()));

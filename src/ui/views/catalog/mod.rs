@@ -212,14 +212,6 @@ impl CatalogView {
                 }
             }
             Event::Saved { table, result } => self.saved(&table, result),
-            Event::JournalRead { path, edits } => {
-                if let Some(doc) = &mut self.doc
-                    && doc.path == path
-                    && !edits.is_empty()
-                {
-                    doc.journal_offer = Some(edits);
-                }
-            }
             Event::PushProgress { sent, total } => {
                 if let Some(p) = &mut self.push {
                     p.progress(sent, total);
