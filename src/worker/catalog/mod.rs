@@ -82,6 +82,13 @@ pub enum Command {
         /// Save As target.
         to: Option<PathBuf>,
     },
+    /// Check the table again as another feed kind and hand it back.
+    Recheck {
+        /// The table, taken from the view until the check ends.
+        table: TableSlot,
+        /// The kind to validate against.
+        kind: crate::feed::FeedKind,
+    },
     /// Replace the journal of `path` with these edits (an empty list removes it).
     Journal {
         /// The catalog file.
@@ -151,6 +158,11 @@ pub enum Event {
         table: TableSlot,
         /// `Ok(message)` or `Err(what went wrong)`.
         result: Result<String, String>,
+    },
+    /// The table, checked as the asked feed kind.
+    Rechecked {
+        /// The table.
+        table: TableSlot,
     },
     /// Upload progress.
     PushProgress {
@@ -243,6 +255,18 @@ impl CatalogWorker {
                 let journal_tx = self.journal_tx.clone();
                 tokio::task::spawn_blocking(move || {
                     save(&table, to, &data_dir, &journal_tx, &sink);
+                });
+            }
+            Command::Recheck { table, kind } => {
+                tokio::task::spawn_blocking(move || {
+                    let Some(mut t) = table.take() else { return };
+                    let key = "catalog-recheck";
+                    sink.activity(key, &format!("Checking as a {kind} feed"), None);
+                    t.set_feed_kind(kind);
+                    sink.done(key);
+                    sink.send(wrap(Event::Rechecked {
+                        table: TableSlot::new(t),
+                    }));
                 });
             }
             Command::Journal { path, edits } => {

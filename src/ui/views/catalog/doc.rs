@@ -68,14 +68,23 @@ pub enum Filter {
     ImportErrors,
 }
 
+/// Why the table is with the worker for a moment (the view shows a message meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Busy {
+    /// Being written to disk.
+    Saving,
+    /// Being checked again as another feed kind.
+    Rechecking(FeedKind),
+}
+
 /// An open catalog and its derived state.
 pub struct Document {
     /// The table (an empty stand-in while a save has it).
     pub table: Table,
     /// The file it came from.
     pub path: PathBuf,
-    /// True while the worker is saving it.
-    pub saving: bool,
+    /// Set while the worker has the table (saving, re-checking).
+    pub busy: Option<Busy>,
     /// Finding counts.
     pub counts: FindingCounts,
     /// Findings grouped by rule.
@@ -117,7 +126,7 @@ impl Document {
         let mut doc = Document {
             table,
             path,
-            saving: false,
+            busy: None,
             counts: FindingCounts::default(),
             issues: Vec::new(),
             shown: None,
@@ -300,14 +309,13 @@ impl Document {
         }
     }
 
-    /// Validates as another feed kind (re-checks every row).
-    pub fn set_kind(&mut self, kind: FeedKind) {
-        if self.table.feed_kind() != kind {
-            self.table.set_feed_kind(kind);
-            self.revision += 1;
-            self.refresh_issues();
-            self.refresh_shown();
-        }
+    /// The table came back from being checked as another feed kind.
+    pub fn rechecked(&mut self, table: Table) {
+        self.table = table;
+        self.busy = None;
+        self.revision += 1;
+        self.refresh_issues();
+        self.refresh_shown();
     }
 
     /// Sets the filter and recomputes the rows shown.

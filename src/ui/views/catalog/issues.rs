@@ -33,7 +33,7 @@ fn plural(n: usize, word: &str) -> String {
 pub fn counts_line(ui: &mut Ui, doc: &Document) {
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "Checked as a {} feed:",
+            "Checked against the {} feed spec:",
             doc.table.feed_kind().as_str()
         ));
         let color = if doc.counts.errors > 0 {

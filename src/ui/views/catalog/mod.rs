@@ -26,7 +26,7 @@ use crate::ui::{theme, widgets};
 use crate::worker::Command as WorkerCommand;
 use crate::worker::catalog::{self as work, Command, Event, Pick, TableSlot};
 
-pub use doc::{Document, Filter};
+pub use doc::{Busy, Document, Filter};
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]
@@ -155,7 +155,7 @@ impl CatalogView {
     pub fn has_unsaved_edits(&self) -> bool {
         self.doc
             .as_ref()
-            .is_some_and(|d| d.saving || d.table.is_dirty())
+            .is_some_and(|d| d.busy.is_some() || d.table.is_dirty())
     }
 
     /// Takes the worker's catalog events.
@@ -212,6 +212,13 @@ impl CatalogView {
                 }
             }
             Event::Saved { table, result } => self.saved(&table, result),
+            Event::Rechecked { table } => {
+                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
+                    && matches!(doc.busy, Some(Busy::Rechecking(_)))
+                {
+                    doc.rechecked(t);
+                }
+            }
             Event::PushProgress { sent, total } => {
                 if let Some(p) = &mut self.push {
                     p.progress(sent, total);
@@ -287,10 +294,10 @@ impl CatalogView {
     fn saved(&mut self, slot: &TableSlot, result: Result<String, String>) {
         let Some(table) = slot.take() else { return };
         if let Some(doc) = &mut self.doc
-            && doc.saving
+            && doc.busy == Some(Busy::Saving)
         {
             doc.table = table;
-            doc.saving = false;
+            doc.busy = None;
             if let Some(p) = doc.table.path() {
                 doc.path = p.to_path_buf();
             }
@@ -358,15 +365,30 @@ impl CatalogView {
 
     fn save(&mut self, to: Option<PathBuf>) {
         let Some(doc) = &mut self.doc else { return };
-        if doc.saving {
+        if doc.busy.is_some() {
             return;
         }
         doc.editing = None;
         let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
-        doc.saving = true;
+        doc.busy = Some(Busy::Saving);
         self.queued.push(Command::Save {
             table: TableSlot::new(table),
             to,
+        });
+    }
+
+    /// Checks the table again as another feed kind, on the worker.
+    fn recheck(&mut self, kind: crate::feed::FeedKind) {
+        let Some(doc) = &mut self.doc else { return };
+        if doc.busy.is_some() || doc.table.feed_kind() == kind {
+            return;
+        }
+        doc.editing = None;
+        let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+        doc.busy = Some(Busy::Rechecking(kind));
+        self.queued.push(Command::Recheck {
+            table: TableSlot::new(table),
+            kind,
         });
     }
 
@@ -442,7 +464,7 @@ impl CatalogView {
     pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
         self.dropped_files(ui);
         self.close_request(ui);
-        if self.doc.as_ref().is_some_and(|d| !d.saving) {
+        if self.doc.as_ref().is_some_and(|d| d.busy.is_none()) {
             self.shortcuts(ui);
         }
 
@@ -466,6 +488,7 @@ impl CatalogView {
                 push::Outcome::Open => {}
                 push::Outcome::Close => self.push = None,
                 push::Outcome::Send(cmd) => self.queued.push(cmd),
+                push::Outcome::Recheck(kind) => self.recheck(kind),
                 push::Outcome::SaveThenPush => {
                     self.push_after_save = true;
                     self.save(None);
@@ -549,7 +572,7 @@ impl CatalogView {
         ui.horizontal_wrapped(|ui| {
             ui.heading("Catalog");
             if let Some(doc) = &self.doc {
-                let dirty = if doc.table.is_dirty() || doc.saving {
+                let dirty = if doc.table.is_dirty() || doc.busy.is_some() {
                     " *"
                 } else {
                     ""
@@ -577,7 +600,7 @@ impl CatalogView {
                 });
             });
             let Some(doc) = &self.doc else { return };
-            let idle = !doc.saving;
+            let idle = doc.busy.is_none();
             let (can_undo, can_redo, dirty) = (
                 doc.table.can_undo(),
                 doc.table.can_redo(),
@@ -717,11 +740,16 @@ impl CatalogView {
 
     fn document_ui(&mut self, ui: &mut Ui) {
         let Some(doc) = &mut self.doc else { return };
-        if doc.saving {
+        if let Some(busy) = doc.busy {
             ui.separator();
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(format!("Saving {}…", doc.name()));
+                ui.label(match busy {
+                    Busy::Saving => format!("Saving {}…", doc.name()),
+                    Busy::Rechecking(kind) => {
+                        format!("Checking {} as a {kind} feed…", doc.name())
+                    }
+                });
             });
             return;
         }

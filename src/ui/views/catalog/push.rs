@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::{RichText, Ui};
 
-use super::doc::Document;
+use super::doc::{Busy, Document};
 use super::grid::severity_color;
 use crate::feed::{FeedKind, Severity};
 use crate::profiles::Mode;
@@ -27,6 +27,8 @@ pub enum Outcome {
     Send(Command),
     /// Save the file, then push.
     SaveThenPush,
+    /// Check the feed again as this kind (the gate must reflect what is pushed).
+    Recheck(FeedKind),
 }
 
 /// State of the dialog.
@@ -122,6 +124,10 @@ impl PushDialog {
                 ui.label("Saving the file before the upload…");
                 return;
             }
+            if let Some(Busy::Rechecking(kind)) = doc.busy {
+                ui.label(format!("Checking the file as a {kind} feed…"));
+                return;
+            }
             self.form(ui, doc, session, &mut outcome);
         });
         if modal.should_close() && self.uploading.is_none() && !self.saving {
@@ -173,7 +179,8 @@ impl PushDialog {
         });
         if self.kind != doc.table.feed_kind() {
             // Validate against the kind that will be pushed, so the gate below is honest.
-            doc.set_kind(self.kind);
+            *outcome = Outcome::Recheck(self.kind);
+            return;
         }
         if self.kind != FeedKind::Product {
             self.mode = PushMode::Upsert;
