@@ -6,6 +6,7 @@
 //! it is shown (the grid reads cells every frame without locks) and hands it back to the
 //! worker only for a save, which writes the file off the UI thread.
 
+pub mod arrange;
 pub mod journal;
 pub mod push;
 pub mod recent;
@@ -89,6 +90,13 @@ pub enum Command {
         /// The kind to validate against.
         kind: crate::feed::FeedKind,
     },
+    /// Filter and sort a big table and hand it back with the rows to show.
+    Arrange {
+        /// The table, taken from the view meanwhile.
+        table: TableSlot,
+        /// The filter and sort.
+        arrangement: arrange::Arrangement,
+    },
     /// Replace the journal of `path` with these edits (an empty list removes it).
     Journal {
         /// The catalog file.
@@ -163,6 +171,13 @@ pub enum Event {
     Rechecked {
         /// The table.
         table: TableSlot,
+    },
+    /// The table, with the rows to show after a filter or sort.
+    Arranged {
+        /// The table.
+        table: TableSlot,
+        /// Display positions to show, in order (`None`: all, in order).
+        shown: Option<Vec<u32>>,
     },
     /// Upload progress.
     PushProgress {
@@ -266,6 +281,16 @@ impl CatalogWorker {
                     sink.done(key);
                     sink.send(wrap(Event::Rechecked {
                         table: TableSlot::new(t),
+                    }));
+                });
+            }
+            Command::Arrange { table, arrangement } => {
+                tokio::task::spawn_blocking(move || {
+                    let Some(t) = table.take() else { return };
+                    let shown = arrange::arrange(&t, &arrangement);
+                    sink.send(wrap(Event::Arranged {
+                        table: TableSlot::new(t),
+                        shown,
                     }));
                 });
             }

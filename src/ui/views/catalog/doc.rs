@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
 use crate::feed::{FeedKind, Severity};
+pub use crate::worker::catalog::arrange::{Arrangement, Filter};
 
 /// Above this many rows the issue summary (one pass over every row) is refreshed once the
 /// user pauses, not after every edit, so typing stays smooth; the grid colours are always
@@ -15,6 +16,9 @@ pub const DEFER_SUMMARY_ROWS: usize = 200_000;
 
 /// How long the user must pause before a deferred summary refresh.
 pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
+pub const INLINE_ARRANGE_ROWS: usize = 100_000;
 
 /// How many findings per rule the issues panel keeps (the count is always complete).
 const FINDINGS_PER_GROUP: usize = 30;
@@ -47,27 +51,6 @@ pub struct IssueSummary {
     pub lines: Vec<IssueLine>,
 }
 
-/// Which rows the grid shows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Filter {
-    /// Every row.
-    #[default]
-    All,
-    /// Rows with at least one error.
-    Errors,
-    /// Rows with a finding of this rule.
-    Rule(&'static str),
-    /// Rows whose cell in `col` equals `value`.
-    Value {
-        /// Column.
-        col: usize,
-        /// Exact value.
-        value: String,
-    },
-    /// Rows an import reported errors for.
-    ImportErrors,
-}
-
 /// Why the table is with the worker for a moment (the view shows a message meanwhile).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
@@ -75,6 +58,8 @@ pub enum Busy {
     Saving,
     /// Being checked again as another feed kind.
     Rechecking(FeedKind),
+    /// Being filtered or sorted (big tables).
+    Arranging,
 }
 
 /// An open catalog and its derived state.
@@ -113,6 +98,8 @@ pub struct Document {
     pub issues_stale_since: Option<std::time::Instant>,
     /// The user confirmed the detected delimiter and encoding (asked only when unsure).
     pub format_confirmed: bool,
+    /// The filter or sort needs the worker (big table): the view sends the table there.
+    pub arrange_request: bool,
     /// Missing spec columns and the revision they were computed at.
     missing_cache: (u64, Vec<&'static str>),
     /// Bumped on every change (caches compare it).
@@ -141,6 +128,7 @@ impl Document {
             summary_request: None,
             issues_stale_since: None,
             format_confirmed: false,
+            arrange_request: false,
             missing_cache: (u64::MAX, Vec::new()),
             revision: 0,
         };
@@ -330,45 +318,33 @@ impl Document {
         self.refresh_shown();
     }
 
-    /// Recomputes the rows shown from the filter and the sort.
+    /// The filter and sort as the worker needs them.
+    #[must_use]
+    pub fn arrangement(&self) -> Arrangement {
+        Arrangement {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            import_rows: self.import_errors.keys().copied().collect(),
+        }
+    }
+
+    /// Recomputes the rows shown from the filter and the sort: at once for small tables,
+    /// else by asking the view to hand the table to the worker ([`Document::arrange_request`]).
     pub fn refresh_shown(&mut self) {
-        let n = self.table.row_count();
-        if self.filter == Filter::All && self.sort.is_none() {
-            self.shown = None;
-            return;
+        let a = self.arrangement();
+        if a.is_identity() || self.table.row_count() <= INLINE_ARRANGE_ROWS {
+            self.shown = crate::worker::catalog::arrange::arrange(&self.table, &a);
+            self.arrange_request = false;
+        } else {
+            self.arrange_request = true;
         }
-        let t = &self.table;
-        let mut rows: Vec<u32> = match &self.filter {
-            Filter::All => (0..n as u32).collect(),
-            Filter::Errors => (0..n as u32)
-                .filter(|&r| t.row_severity(r as usize) == Some(Severity::Error))
-                .collect(),
-            Filter::Rule(rule) => (0..n as u32)
-                .filter(|&r| t.row_findings(r as usize).iter().any(|d| d.rule == *rule))
-                .collect(),
-            Filter::Value { col, value } => (0..n as u32)
-                .filter(|&r| t.cell(r as usize, *col) == value.as_str())
-                .collect(),
-            Filter::ImportErrors => (0..n as u32)
-                .filter(|&r| {
-                    t.row_id(r as usize)
-                        .is_some_and(|id| self.import_errors.contains_key(&id))
-                })
-                .collect(),
-        };
-        if let Some((col, ascending)) = self.sort {
-            let keys: Vec<String> = rows
-                .iter()
-                .map(|&r| t.cell(r as usize, col).into_owned())
-                .collect();
-            let mut idx: Vec<usize> = (0..rows.len()).collect();
-            idx.sort_by(|&a, &b| {
-                let o = natural_cmp(&keys[a], &keys[b]);
-                if ascending { o } else { o.reverse() }
-            });
-            rows = idx.into_iter().map(|i| rows[i]).collect();
-        }
-        self.shown = Some(rows);
+    }
+
+    /// The table came back from the worker with the rows to show.
+    pub fn arranged(&mut self, table: Table, shown: Option<Vec<u32>>) {
+        self.table = table;
+        self.busy = None;
+        self.shown = shown;
     }
 
     /// Pins import errors (by the `id` column) to rows; returns how many rows matched.
@@ -462,16 +438,6 @@ fn replacement(f: &crate::feed::table::Finding<'_>) -> Option<String> {
     f.row?;
     f.col?;
     f.diagnostic.fix.as_ref()?.replacement.clone()
-}
-
-/// Compares by leading number when both values start with one ("9.00 USD" before
-/// "12.00 USD"), else as text.
-fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let lead = |s: &str| s.split_whitespace().next()?.parse::<f64>().ok();
-    match (lead(a), lead(b)) {
-        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        _ => a.cmp(b),
-    }
 }
 
 #[cfg(test)]

@@ -212,6 +212,13 @@ impl CatalogView {
                 }
             }
             Event::Saved { table, result } => self.saved(&table, result),
+            Event::Arranged { table, shown } => {
+                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
+                    && doc.busy == Some(Busy::Arranging)
+                {
+                    doc.arranged(t, shown);
+                }
+            }
             Event::Rechecked { table } => {
                 if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
                     && matches!(doc.busy, Some(Busy::Rechecking(_)))
@@ -392,6 +399,23 @@ impl CatalogView {
         });
     }
 
+    /// A big table's filter or sort runs on the worker: hand the table over.
+    fn send_arrange_request(&mut self) {
+        let Some(doc) = &mut self.doc else { return };
+        if !doc.arrange_request || doc.busy.is_some() {
+            return;
+        }
+        doc.arrange_request = false;
+        doc.editing = None;
+        let arrangement = doc.arrangement();
+        let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+        doc.busy = Some(Busy::Arranging);
+        self.queued.push(Command::Arrange {
+            table: TableSlot::new(table),
+            arrangement,
+        });
+    }
+
     fn close(&mut self) {
         if let Some(doc) = self.doc.take() {
             self.queued.push(Command::DiscardJournal(doc.path.clone()));
@@ -496,6 +520,7 @@ impl CatalogView {
             }
         }
 
+        self.send_arrange_request();
         for cmd in self.queued.drain(..) {
             ctx.send(WorkerCommand::Catalog(cmd));
         }
@@ -749,6 +774,7 @@ impl CatalogView {
                     Busy::Rechecking(kind) => {
                         format!("Checking {} as a {kind} feed…", doc.name())
                     }
+                    Busy::Arranging => "Filtering and sorting the rows…".to_owned(),
                 });
             });
             return;
