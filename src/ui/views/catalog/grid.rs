@@ -286,10 +286,13 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                                     return;
                                 }
                                 if let Some(s) = severity {
-                                    ui.painter().rect_filled(
-                                        rect,
-                                        0.0,
-                                        theme::tint(severity_color(s), dark),
+                                    let color = severity_color(s);
+                                    ui.painter()
+                                        .rect_filled(rect, 0.0, theme::tint(color, dark));
+                                    // A solid edge too, so the finding shows on a selected row.
+                                    ui.painter().line_segment(
+                                        [rect.left_bottom(), rect.right_bottom()],
+                                        egui::Stroke::new(2.0, color),
                                     );
                                 }
                                 if is_selected {
