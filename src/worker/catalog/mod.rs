@@ -53,6 +53,18 @@ impl std::fmt::Debug for TableSlot {
     }
 }
 
+/// A change big enough to run on the worker (a replace-all over many rows, a column added
+/// to a million-row table, or undoing one of those).
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Apply this edit.
+    Apply(Edit),
+    /// Undo the last step.
+    Undo,
+    /// Redo the last undone step.
+    Redo,
+}
+
 /// Which file dialog to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
@@ -82,6 +94,13 @@ pub enum Command {
         table: TableSlot,
         /// Save As target.
         to: Option<PathBuf>,
+    },
+    /// Run a big change on the table and hand it back.
+    Run {
+        /// The table, taken from the view meanwhile.
+        table: TableSlot,
+        /// The change.
+        job: Job,
     },
     /// Check the table again as another feed kind and hand it back.
     Recheck {
@@ -166,6 +185,13 @@ pub enum Event {
         table: TableSlot,
         /// `Ok(message)` or `Err(what went wrong)`.
         result: Result<String, String>,
+    },
+    /// A big change ran (`Ok(true)`: done; `Ok(false)`: nothing to undo or redo).
+    Ran {
+        /// The table.
+        table: TableSlot,
+        /// What happened, or why the edit did not fit.
+        result: Result<bool, String>,
     },
     /// The table, checked as the asked feed kind.
     Rechecked {
@@ -270,6 +296,23 @@ impl CatalogWorker {
                 let journal_tx = self.journal_tx.clone();
                 tokio::task::spawn_blocking(move || {
                     save(&table, to, &data_dir, &journal_tx, &sink);
+                });
+            }
+            Command::Run { table, job } => {
+                tokio::task::spawn_blocking(move || {
+                    let Some(mut t) = table.take() else { return };
+                    let key = "catalog-edit";
+                    sink.activity(key, "Applying the change", None);
+                    let result = match job {
+                        Job::Apply(edit) => t.apply(edit).map(|()| true).map_err(|e| e.to_string()),
+                        Job::Undo => Ok(t.undo()),
+                        Job::Redo => Ok(t.redo()),
+                    };
+                    sink.done(key);
+                    sink.send(wrap(Event::Ran {
+                        table: TableSlot::new(t),
+                        result,
+                    }));
                 });
             }
             Command::Recheck { table, kind } => {

@@ -60,7 +60,23 @@ pub enum Busy {
     Rechecking(FeedKind),
     /// Being filtered or sorted (big tables).
     Arranging,
+    /// A big change is being applied, undone or redone.
+    Working(JobKind),
 }
+
+/// Which big change is running on the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// An edit.
+    Apply,
+    /// An undo.
+    Undo,
+    /// A redo.
+    Redo,
+}
+
+/// An edit touching more cells than this runs on the worker when the table is big.
+const HEAVY_CELLS: usize = 2_000;
 
 /// An open catalog and its derived state.
 pub struct Document {
@@ -100,6 +116,12 @@ pub struct Document {
     pub format_confirmed: bool,
     /// The filter or sort needs the worker (big table): the view sends the table there.
     pub arrange_request: bool,
+    /// For each undo step, whether it is heavy (runs on the worker on a big table).
+    heavy_undo: Vec<bool>,
+    /// The same for redo steps.
+    heavy_redo: Vec<bool>,
+    /// Row count when the running job started.
+    job_rows_before: usize,
     /// Missing spec columns and the revision they were computed at.
     missing_cache: (u64, Vec<&'static str>),
     /// Bumped on every change (caches compare it).
@@ -129,6 +151,9 @@ impl Document {
             issues_stale_since: None,
             format_confirmed: false,
             arrange_request: false,
+            heavy_undo: Vec::new(),
+            heavy_redo: Vec::new(),
+            job_rows_before: 0,
             missing_cache: (u64::MAX, Vec::new()),
             revision: 0,
         };
@@ -250,10 +275,72 @@ impl Document {
         }
     }
 
+    /// True when the table is big enough that slow changes go to the worker.
+    #[must_use]
+    pub fn is_big(&self) -> bool {
+        self.table.row_count() > INLINE_ARRANGE_ROWS
+    }
+
+    /// True when `edit` would stall a frame on this table (so it runs on the worker).
+    #[must_use]
+    pub fn is_heavy(&self, edit: &Edit) -> bool {
+        self.is_big()
+            && match edit {
+                Edit::SetCells { cells } => cells.len() > HEAVY_CELLS,
+                Edit::DeleteRows { rows } => rows.len() > HEAVY_CELLS,
+                Edit::RestoreRows { rows } => rows.len() > HEAVY_CELLS,
+                Edit::InsertRows { count, .. } => *count > HEAVY_CELLS,
+                Edit::InsertColumn { .. }
+                | Edit::DeleteColumn { .. }
+                | Edit::RenameColumn { .. } => true,
+                Edit::SetCell { .. } | Edit::DuplicateRow { .. } => false,
+            }
+    }
+
+    /// True when the next undo would stall a frame.
+    #[must_use]
+    pub fn undo_is_heavy(&self) -> bool {
+        self.is_big() && self.heavy_undo.last() == Some(&true)
+    }
+
+    /// True when the next redo would stall a frame.
+    #[must_use]
+    pub fn redo_is_heavy(&self) -> bool {
+        self.is_big() && self.heavy_redo.last() == Some(&true)
+    }
+
+    /// Hands the table out for a job on the worker.
+    pub fn start_job(&mut self, kind: JobKind) -> Table {
+        self.editing = None;
+        self.job_rows_before = self.table.row_count();
+        self.busy = Some(Busy::Working(kind));
+        std::mem::replace(&mut self.table, Table::from_bytes(Vec::new()))
+    }
+
+    /// The table came back from a job; `done` is false when it changed nothing.
+    pub fn finish_job(&mut self, table: Table, kind: JobKind, done: bool) {
+        self.table = table;
+        self.busy = None;
+        if done {
+            match kind {
+                JobKind::Apply => {
+                    self.heavy_undo.push(true);
+                    self.heavy_redo.clear();
+                }
+                JobKind::Undo => move_top(&mut self.heavy_undo, &mut self.heavy_redo),
+                JobKind::Redo => move_top(&mut self.heavy_redo, &mut self.heavy_undo),
+            }
+        }
+        self.changed(self.job_rows_before);
+    }
+
     /// Applies one edit as an undoable step; returns a sentence when it does not fit.
     pub fn apply(&mut self, edit: Edit) -> Result<(), String> {
         let rows = self.table.row_count();
+        let heavy = self.is_heavy(&edit);
         self.table.apply(edit).map_err(|e| e.to_string())?;
+        self.heavy_undo.push(heavy);
+        self.heavy_redo.clear();
         self.changed(rows);
         Ok(())
     }
@@ -263,6 +350,7 @@ impl Document {
         let rows = self.table.row_count();
         let done = self.table.undo();
         if done {
+            move_top(&mut self.heavy_undo, &mut self.heavy_redo);
             self.changed(rows);
         }
         done
@@ -273,6 +361,7 @@ impl Document {
         let rows = self.table.row_count();
         let done = self.table.redo();
         if done {
+            move_top(&mut self.heavy_redo, &mut self.heavy_undo);
             self.changed(rows);
         }
         done
@@ -431,6 +520,11 @@ impl Document {
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
+}
+
+/// Moves the top flag of one stack to the other (undo and redo bookkeeping).
+fn move_top(from: &mut Vec<bool>, to: &mut Vec<bool>) {
+    to.push(from.pop().unwrap_or(false));
 }
 
 /// The replacement a finding offers, when it applies to a cell.

@@ -24,9 +24,9 @@ use super::{CatalogItem, Intent, RowError, ViewCtx};
 use crate::feed::table::{Edit, Table};
 use crate::ui::{theme, widgets};
 use crate::worker::Command as WorkerCommand;
-use crate::worker::catalog::{self as work, Command, Event, Pick, TableSlot};
+use crate::worker::catalog::{self as work, Command, Event, Job, Pick, TableSlot};
 
-pub use doc::{Busy, Document, Filter};
+pub use doc::{Busy, Document, Filter, JobKind};
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]
@@ -217,6 +217,18 @@ impl CatalogView {
                     && doc.busy == Some(Busy::Arranging)
                 {
                     doc.arranged(t, shown);
+                }
+            }
+            Event::Ran { table, result } => {
+                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
+                    && let Some(Busy::Working(kind)) = doc.busy
+                {
+                    let done = matches!(result, Ok(true));
+                    doc.finish_job(t, kind, done);
+                    if let Err(m) = result {
+                        self.notice = Some((m, true));
+                    }
+                    self.journal();
                 }
             }
             Event::Rechecked { table } => {
@@ -447,9 +459,16 @@ impl CatalogView {
         }
     }
 
-    /// Applies an edit and journals it.
+    /// Applies an edit and journals it (on the worker when it would stall a frame).
     fn edit(&mut self, edit: Edit) {
         let Some(doc) = &mut self.doc else { return };
+        if doc.busy.is_some() {
+            return;
+        }
+        if doc.is_heavy(&edit) {
+            self.run_job(Job::Apply(edit), JobKind::Apply);
+            return;
+        }
         if let Err(m) = doc.apply(edit) {
             self.notice = Some((m, true));
         }
@@ -457,19 +476,37 @@ impl CatalogView {
     }
 
     fn undo(&mut self) {
-        if let Some(doc) = &mut self.doc
-            && doc.undo()
-        {
+        let Some(doc) = &mut self.doc else { return };
+        if doc.busy.is_some() || !doc.table.can_undo() {
+            return;
+        }
+        if doc.undo_is_heavy() {
+            self.run_job(Job::Undo, JobKind::Undo);
+        } else if doc.undo() {
             self.journal();
         }
     }
 
     fn redo(&mut self) {
-        if let Some(doc) = &mut self.doc
-            && doc.redo()
-        {
+        let Some(doc) = &mut self.doc else { return };
+        if doc.busy.is_some() || !doc.table.can_redo() {
+            return;
+        }
+        if doc.redo_is_heavy() {
+            self.run_job(Job::Redo, JobKind::Redo);
+        } else if doc.redo() {
             self.journal();
         }
+    }
+
+    /// Hands the table to the worker for a big change.
+    fn run_job(&mut self, job: Job, kind: JobKind) {
+        let Some(doc) = &mut self.doc else { return };
+        let table = doc.start_job(kind);
+        self.queued.push(Command::Run {
+            table: TableSlot::new(table),
+            job,
+        });
     }
 
     /// Sends the current journal to the worker (it writes it to disk).
@@ -775,6 +812,7 @@ impl CatalogView {
                         format!("Checking {} as a {kind} feed…", doc.name())
                     }
                     Busy::Arranging => "Filtering and sorting the rows…".to_owned(),
+                    Busy::Working(_) => "Applying the change to every row…".to_owned(),
                 });
             });
             return;
@@ -987,6 +1025,81 @@ mod tests {
         assert!(
             matches!(&v.queued[..], [Command::Open { path, .. }] if path.ends_with("other.csv"))
         );
+    }
+
+    /// Plays the worker's part for one queued `Run` command.
+    fn run_queued_job(v: &mut CatalogView) {
+        let Some(Command::Run { table, job }) = v.queued.pop() else {
+            panic!("expected a job for the worker, got {:?}", v.queued);
+        };
+        let mut t = table.take().unwrap();
+        let result = match job {
+            Job::Apply(e) => t.apply(e).map(|()| true).map_err(|e| e.to_string()),
+            Job::Undo => Ok(t.undo()),
+            Job::Redo => Ok(t.redo()),
+        };
+        v.on_event(Event::Ran {
+            table: TableSlot::new(t),
+            result,
+        });
+    }
+
+    #[test]
+    fn big_changes_on_big_tables_run_on_the_worker_and_undo_there_too() {
+        let mut csv = String::from("id,title\n");
+        for i in 0..=doc::INLINE_ARRANGE_ROWS {
+            csv.push_str(&format!("SKU-{i},Item\n"));
+        }
+        let table = Table::from_bytes(csv.into_bytes());
+        let mut v = CatalogView::with_table(table, PathBuf::from("/shop/big.csv"));
+
+        // A single cell stays on the UI thread.
+        v.apply_edit(Edit::SetCell {
+            row: 0,
+            col: 1,
+            value: "Tee".into(),
+        });
+        assert!(v.doc.as_ref().unwrap().busy.is_none());
+        v.queued.clear();
+
+        // Adding a column re-checks every row: the worker does it.
+        v.apply_edit(Edit::InsertColumn {
+            at: 2,
+            name: "price".into(),
+        });
+        assert_eq!(
+            v.doc.as_ref().unwrap().busy,
+            Some(Busy::Working(JobKind::Apply))
+        );
+        assert!(
+            v.has_unsaved_edits(),
+            "a table away on the worker counts as unsaved"
+        );
+        run_queued_job(&mut v);
+        let doc = v.doc.as_ref().unwrap();
+        assert!(doc.busy.is_none());
+        assert_eq!(doc.table.column_count(), 3);
+        assert!(
+            matches!(v.queued.last(), Some(Command::Journal { edits, .. }) if edits.len() == 2)
+        );
+
+        // Its undo goes to the worker as well; the cell edit's undo does not.
+        v.queued.clear();
+        v.undo();
+        run_queued_job(&mut v);
+        assert_eq!(v.doc.as_ref().unwrap().table.column_count(), 2);
+        v.queued.clear();
+        v.undo();
+        assert!(v.doc.as_ref().unwrap().busy.is_none());
+        assert_eq!(v.doc.as_ref().unwrap().table.cell(0, 1), "Item");
+        // Redo order: the cell first (inline), then the column (worker).
+        v.queued.clear();
+        v.redo();
+        assert!(v.doc.as_ref().unwrap().busy.is_none());
+        v.queued.clear();
+        v.redo();
+        run_queued_job(&mut v);
+        assert_eq!(v.doc.as_ref().unwrap().table.column_count(), 3);
     }
 
     #[test]
