@@ -1046,9 +1046,10 @@ mod tests {
 
     #[test]
     fn big_changes_on_big_tables_run_on_the_worker_and_undo_there_too() {
+        use std::fmt::Write as _;
         let mut csv = String::from("id,title\n");
         for i in 0..=doc::INLINE_ARRANGE_ROWS {
-            csv.push_str(&format!("SKU-{i},Item\n"));
+            let _ = writeln!(csv, "SKU-{i},Item");
         }
         let table = Table::from_bytes(csv.into_bytes());
         let mut v = CatalogView::with_table(table, PathBuf::from("/shop/big.csv"));
