@@ -10,6 +10,7 @@ pub mod arrange;
 pub mod journal;
 pub mod push;
 pub mod recent;
+pub mod replace;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -63,6 +64,13 @@ pub enum Job {
     Undo,
     /// Redo the last undone step.
     Redo,
+    /// Find and replace over the rows shown, as one step.
+    ReplaceAll {
+        /// What to find and write.
+        replace: replace::Replace,
+        /// Display positions searched (`None`: every row).
+        shown: Option<Vec<u32>>,
+    },
 }
 
 /// Which file dialog to show.
@@ -186,12 +194,14 @@ pub enum Event {
         /// `Ok(message)` or `Err(what went wrong)`.
         result: Result<String, String>,
     },
-    /// A big change ran (`Ok(true)`: done; `Ok(false)`: nothing to undo or redo).
+    /// A big change ran (`Ok(true)`: done; `Ok(false)`: nothing changed).
     Ran {
         /// The table.
         table: TableSlot,
         /// What happened, or why the edit did not fit.
         result: Result<bool, String>,
+        /// A sentence for the user, when there is one ("Replaced in 12 cells").
+        note: Option<String>,
     },
     /// The table, checked as the asked feed kind.
     Rechecked {
@@ -303,15 +313,12 @@ impl CatalogWorker {
                     let Some(mut t) = table.take() else { return };
                     let key = "catalog-edit";
                     sink.activity(key, "Applying the change", None);
-                    let result = match job {
-                        Job::Apply(edit) => t.apply(edit).map(|()| true).map_err(|e| e.to_string()),
-                        Job::Undo => Ok(t.undo()),
-                        Job::Redo => Ok(t.redo()),
-                    };
+                    let (result, note) = run_job(&mut t, job);
                     sink.done(key);
                     sink.send(wrap(Event::Ran {
                         table: TableSlot::new(t),
                         result,
+                        note,
                     }));
                 });
             }
@@ -347,6 +354,40 @@ impl CatalogWorker {
                 let connection = Arc::clone(&self.connection);
                 tokio::spawn(push::run(request, connection, data_dir, sink));
             }
+        }
+    }
+}
+
+/// Runs a big change on `t`: whether it changed anything (or why not), and a sentence.
+pub fn run_job(t: &mut Table, job: Job) -> (Result<bool, String>, Option<String>) {
+    match job {
+        Job::Apply(edit) => (
+            t.apply(edit).map(|()| true).map_err(|e| e.to_string()),
+            None,
+        ),
+        Job::Undo => (Ok(t.undo()), None),
+        Job::Redo => (Ok(t.redo()), None),
+        Job::ReplaceAll { replace, shown } => {
+            let m = match replace::Matcher::new(&replace) {
+                Ok(m) => m,
+                Err(e) => {
+                    return (
+                        Err(format!("The regular expression does not parse: {e}")),
+                        None,
+                    );
+                }
+            };
+            let cells = replace::replace_cells(t, shown.as_deref(), &replace, &m);
+            let n = cells.len();
+            let note = format!("Replaced in {n} cells (one step: Undo puts them back).");
+            if n == 0 {
+                return (Ok(false), Some(note));
+            }
+            let result = t
+                .apply(Edit::SetCells { cells })
+                .map(|()| true)
+                .map_err(|e| e.to_string());
+            (result, Some(note))
         }
     }
 }
@@ -580,6 +621,30 @@ pub fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_all_as_a_job_is_one_undoable_step() {
+        let mut t = Table::from_bytes(b"id,brand\nA,Northline\nB,Northline\nC,Other\n".to_vec());
+        let job = Job::ReplaceAll {
+            replace: replace::Replace {
+                find: "Northline".into(),
+                with: "Eastline".into(),
+                regex: false,
+                column: None,
+            },
+            shown: None,
+        };
+        let (result, note) = run_job(&mut t, job);
+        assert_eq!(result, Ok(true));
+        assert_eq!(
+            note.as_deref(),
+            Some("Replaced in 2 cells (one step: Undo puts them back).")
+        );
+        assert_eq!(t.cell(1, 1), "Eastline");
+        assert!(t.undo());
+        assert_eq!(t.cell(1, 1), "Northline");
+        assert!(!t.can_undo());
+    }
 
     #[test]
     fn a_corrected_delimiter_is_used_for_the_preview_and_the_table() {

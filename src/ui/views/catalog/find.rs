@@ -2,20 +2,17 @@
 //! through the rows in the order shown. Replace all is one undoable step.
 
 use egui::Ui;
-use regex::Regex;
 
 use super::doc::Document;
-use crate::feed::table::{CellValue, Edit};
+use crate::feed::table::Edit;
+use crate::worker::catalog::Job;
+use crate::worker::catalog::replace::{Matcher, Replace, replace_cells};
 
 /// State of the find bar.
 #[derive(Default)]
 pub struct FindBar {
     open: bool,
-    find: String,
-    replace: String,
-    regex: bool,
-    /// `None` searches every column.
-    column: Option<usize>,
+    r: Replace,
 }
 
 impl FindBar {
@@ -24,40 +21,41 @@ impl FindBar {
         self.open = !self.open;
     }
 
-    /// Draws the bar; edits go to `edits`, messages to `notice`.
+    /// Draws the bar; edits go to `edits`, messages to `notice`. Returns a job for the
+    /// worker when a replace-all needs to scan a big table.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         doc: &mut Document,
         edits: &mut Vec<Edit>,
         notice: &mut Option<(String, bool)>,
-    ) {
+    ) -> Option<Job> {
         if !self.open {
-            return;
+            return None;
         }
         let mut act = None;
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("Find");
-            let r = ui.add(egui::TextEdit::singleline(&mut self.find).desired_width(160.0));
+            let r = ui.add(egui::TextEdit::singleline(&mut self.r.find).desired_width(160.0));
             let r = r.labelled_by(l.id);
             if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 act = Some(Act::Next);
             }
             let l = ui.label("Replace with");
-            ui.add(egui::TextEdit::singleline(&mut self.replace).desired_width(160.0))
+            ui.add(egui::TextEdit::singleline(&mut self.r.with).desired_width(160.0))
                 .labelled_by(l.id);
-            ui.checkbox(&mut self.regex, "Regular expression");
+            ui.checkbox(&mut self.r.regex, "Regular expression");
             let l = ui.label("in");
-            let current = self.column.map_or_else(
+            let current = self.r.column.map_or_else(
                 || "all columns".to_owned(),
                 |c| doc.table.column_name(c).into_owned(),
             );
             egui::ComboBox::from_id_salt("catalog_find_col")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.column, None, "all columns");
+                    ui.selectable_value(&mut self.r.column, None, "all columns");
                     for c in 0..doc.table.column_count() {
-                        ui.selectable_value(&mut self.column, Some(c), doc.table.column_name(c));
+                        ui.selectable_value(&mut self.r.column, Some(c), doc.table.column_name(c));
                     }
                 })
                 .response
@@ -75,28 +73,28 @@ impl FindBar {
                 self.open = false;
             }
         });
-        let Some(act) = act else { return };
-        if self.find.is_empty() {
-            return;
+        let act = act?;
+        if self.r.find.is_empty() {
+            return None;
         }
-        let matcher = match Matcher::new(&self.find, self.regex) {
+        let matcher = match Matcher::new(&self.r) {
             Ok(m) => m,
             Err(e) => {
                 *notice = Some((format!("The regular expression does not parse: {e}"), true));
-                return;
+                return None;
             }
         };
         match act {
             Act::Next => {
                 if !self.find_next(doc, &matcher) {
-                    *notice = Some((format!("\"{}\" was not found.", self.find), true));
+                    *notice = Some((format!("\"{}\" was not found.", self.r.find), true));
                 }
             }
             Act::One => {
                 if let Some((r, c)) = doc.selected {
                     let value = doc.table.cell(r, c);
-                    if matcher.is_match(&value) && self.column.is_none_or(|k| k == c) {
-                        let new = matcher.replace(&value, &self.replace);
+                    if matcher.is_match(&value) && self.r.column.is_none_or(|k| k == c) {
+                        let new = matcher.replace(&value, &self.r.with);
                         edits.push(Edit::SetCell {
                             row: r,
                             col: c,
@@ -106,8 +104,14 @@ impl FindBar {
                 }
                 self.find_next(doc, &matcher);
             }
+            Act::All if doc.is_big() => {
+                return Some(Job::ReplaceAll {
+                    replace: self.r.clone(),
+                    shown: doc.shown.clone(),
+                });
+            }
             Act::All => {
-                let cells = self.replace_all(doc, &matcher);
+                let cells = replace_cells(&doc.table, doc.shown.as_deref(), &self.r, &matcher);
                 *notice = Some((
                     format!(
                         "Replaced in {} cells (one step: Undo puts them back).",
@@ -120,6 +124,7 @@ impl FindBar {
                 }
             }
         }
+        None
     }
 
     /// Selects the next matching cell after the selection; false when there is none.
@@ -133,7 +138,7 @@ impl FindBar {
             .selected
             .and_then(|(r, c)| Some((doc.line_of(r)?, c + 1)))
             .unwrap_or((0, 0));
-        let cols: Vec<usize> = match self.column {
+        let cols: Vec<usize> = match self.r.column {
             Some(c) => vec![c],
             None => (0..ncols).collect(),
         };
@@ -155,29 +160,6 @@ impl FindBar {
         }
         false
     }
-
-    fn replace_all(&self, doc: &Document, m: &Matcher) -> Vec<CellValue> {
-        let mut out = Vec::new();
-        for line in 0..doc.shown_len() {
-            let Some(r) = doc.shown_row(line) else {
-                continue;
-            };
-            for (c, v) in doc.table.row_cells(r).iter().enumerate() {
-                if self.column.is_some_and(|k| k != c) || !m.is_match(v) {
-                    continue;
-                }
-                let new = m.replace(v, &self.replace);
-                if new != *v {
-                    out.push(CellValue {
-                        row: r,
-                        col: c,
-                        value: new,
-                    });
-                }
-            }
-        }
-        out
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -185,57 +167,4 @@ enum Act {
     Next,
     One,
     All,
-}
-
-/// Plain text or a regular expression.
-enum Matcher {
-    Plain(String),
-    Regex(Regex),
-}
-
-impl Matcher {
-    fn new(pattern: &str, regex: bool) -> Result<Self, regex::Error> {
-        if regex {
-            Regex::new(pattern).map(Matcher::Regex)
-        } else {
-            Ok(Matcher::Plain(pattern.to_owned()))
-        }
-    }
-
-    fn is_match(&self, s: &str) -> bool {
-        match self {
-            Matcher::Plain(p) => s.contains(p.as_str()),
-            Matcher::Regex(r) => r.is_match(s),
-        }
-    }
-
-    fn replace(&self, s: &str, with: &str) -> String {
-        match self {
-            Matcher::Plain(p) => s.replace(p.as_str(), with),
-            Matcher::Regex(r) => r.replace_all(s, with).into_owned(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::feed::table::Table;
-
-    #[test]
-    fn replace_all_in_one_column_with_a_regex() {
-        let csv = "id,price,note\nA,\"63,00 EUR\",63,00\nB,\"12,50 EUR\",x\n";
-        let doc = Document::new(Table::from_bytes(csv.as_bytes().to_vec()), "c.csv".into());
-        let bar = FindBar {
-            open: true,
-            find: r"(\d+),(\d\d)".into(),
-            replace: "$1.$2".into(),
-            regex: true,
-            column: Some(1),
-        };
-        let m = Matcher::new(&bar.find, true).unwrap();
-        let cells = bar.replace_all(&doc, &m);
-        let values: Vec<&str> = cells.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(values, ["63.00 EUR", "12.50 EUR"]);
-    }
 }

@@ -219,14 +219,23 @@ impl CatalogView {
                     doc.arranged(t, shown);
                 }
             }
-            Event::Ran { table, result } => {
+            Event::Ran {
+                table,
+                result,
+                note,
+            } => {
                 if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
                     && let Some(Busy::Working(kind)) = doc.busy
                 {
                     let done = matches!(result, Ok(true));
                     doc.finish_job(t, kind, done);
-                    if let Err(m) = result {
-                        self.notice = Some((m, true));
+                    match result {
+                        Err(m) => self.notice = Some((m, true)),
+                        Ok(_) => {
+                            if let Some(n) = note {
+                                self.notice = Some((n, false));
+                            }
+                        }
                     }
                     self.journal();
                 }
@@ -886,7 +895,7 @@ impl CatalogView {
         }
         issues::counts_line(ui, doc);
         let mut edits = Vec::new();
-        self.find.ui(ui, doc, &mut edits, &mut self.notice);
+        let find_job = self.find.ui(ui, doc, &mut edits, &mut self.notice);
         grid::filter_bar(ui, doc, &mut self.summary, &mut edits);
         ui.separator();
         if self.show_issues {
@@ -907,6 +916,9 @@ impl CatalogView {
         });
         for e in edits {
             self.edit(e);
+        }
+        if let Some(job) = find_job {
+            self.run_job(job, JobKind::Apply);
         }
         match action {
             grid::Action::None => {}
@@ -1033,14 +1045,11 @@ mod tests {
             panic!("expected a job for the worker, got {:?}", v.queued);
         };
         let mut t = table.take().unwrap();
-        let result = match job {
-            Job::Apply(e) => t.apply(e).map(|()| true).map_err(|e| e.to_string()),
-            Job::Undo => Ok(t.undo()),
-            Job::Redo => Ok(t.redo()),
-        };
+        let (result, note) = work::run_job(&mut t, job);
         v.on_event(Event::Ran {
             table: TableSlot::new(t),
             result,
+            note,
         });
     }
 
