@@ -88,6 +88,24 @@ pub fn arrange(t: &Table, a: &Arrangement) -> Option<Vec<u32>> {
     Some(rows)
 }
 
+/// Distinct values of column `col` with their counts, most frequent first.
+#[must_use]
+pub fn value_counts(t: &Table, col: usize) -> Vec<(String, usize)> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in 0..t.row_count() {
+        let v = t.cell(r, col);
+        match counts.get_mut(v.as_ref()) {
+            Some(c) => *c += 1,
+            None => {
+                counts.insert(v.into_owned(), 1);
+            }
+        }
+    }
+    let mut out: Vec<(String, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
 /// Compares by leading number when both values start with one ("9.00 USD" before
 /// "12.00 USD"), else as text.
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {

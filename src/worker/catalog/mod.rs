@@ -110,6 +110,13 @@ pub enum Command {
         /// The change.
         job: Job,
     },
+    /// Count the distinct values of a column of a big table and hand it back.
+    Count {
+        /// The table, taken from the view meanwhile.
+        table: TableSlot,
+        /// The column.
+        col: usize,
+    },
     /// Check the table again as another feed kind and hand it back.
     Recheck {
         /// The table, taken from the view until the check ends.
@@ -202,6 +209,15 @@ pub enum Event {
         result: Result<bool, String>,
         /// A sentence for the user, when there is one ("Replaced in 12 cells").
         note: Option<String>,
+    },
+    /// A column's distinct values with their counts, most frequent first.
+    Counted {
+        /// The table.
+        table: TableSlot,
+        /// The column.
+        col: usize,
+        /// Values and counts.
+        values: Vec<(String, usize)>,
     },
     /// The table, checked as the asked feed kind.
     Rechecked {
@@ -319,6 +335,17 @@ impl CatalogWorker {
                         table: TableSlot::new(t),
                         result,
                         note,
+                    }));
+                });
+            }
+            Command::Count { table, col } => {
+                tokio::task::spawn_blocking(move || {
+                    let Some(t) = table.take() else { return };
+                    let values = arrange::value_counts(&t, col);
+                    sink.send(wrap(Event::Counted {
+                        table: TableSlot::new(t),
+                        col,
+                        values,
                     }));
                 });
             }

@@ -62,6 +62,8 @@ pub enum Busy {
     Arranging,
     /// A big change is being applied, undone or redone.
     Working(JobKind),
+    /// A column's values are being counted (big tables).
+    Counting,
 }
 
 /// Which big change is running on the worker.
@@ -116,6 +118,8 @@ pub struct Document {
     pub format_confirmed: bool,
     /// The filter or sort needs the worker (big table): the view sends the table there.
     pub arrange_request: bool,
+    /// A big table's column summary to count on the worker.
+    pub count_request: Option<usize>,
     /// For each undo step, whether it is heavy (runs on the worker on a big table).
     heavy_undo: Vec<bool>,
     /// The same for redo steps.
@@ -151,6 +155,7 @@ impl Document {
             issues_stale_since: None,
             format_confirmed: false,
             arrange_request: false,
+            count_request: None,
             heavy_undo: Vec::new(),
             heavy_redo: Vec::new(),
             job_rows_before: 0,
@@ -506,19 +511,7 @@ impl Document {
     /// Distinct values of a column with their counts, most frequent first.
     #[must_use]
     pub fn column_summary(&self, col: usize) -> Vec<(String, usize)> {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for r in 0..self.table.row_count() {
-            let v = self.table.cell(r, col);
-            match counts.get_mut(v.as_ref()) {
-                Some(c) => *c += 1,
-                None => {
-                    counts.insert(v.into_owned(), 1);
-                }
-            }
-        }
-        let mut out: Vec<(String, usize)> = counts.into_iter().collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        out
+        crate::worker::catalog::arrange::value_counts(&self.table, col)
     }
 }
 

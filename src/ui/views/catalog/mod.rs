@@ -240,6 +240,15 @@ impl CatalogView {
                     self.journal();
                 }
             }
+            Event::Counted { table, col, values } => {
+                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
+                    && doc.busy == Some(Busy::Counting)
+                {
+                    doc.table = t;
+                    doc.busy = None;
+                    self.summary.fill(col, values, doc.revision);
+                }
+            }
             Event::Rechecked { table } => {
                 if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
                     && matches!(doc.busy, Some(Busy::Rechecking(_)))
@@ -420,9 +429,21 @@ impl CatalogView {
         });
     }
 
-    /// A big table's filter or sort runs on the worker: hand the table over.
+    /// A big table's filter, sort or column count runs on the worker: hand the table over.
     fn send_arrange_request(&mut self) {
         let Some(doc) = &mut self.doc else { return };
+        if doc.busy.is_none()
+            && let Some(col) = doc.count_request.take()
+        {
+            doc.editing = None;
+            let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+            doc.busy = Some(Busy::Counting);
+            self.queued.push(Command::Count {
+                table: TableSlot::new(table),
+                col,
+            });
+            return;
+        }
         if !doc.arrange_request || doc.busy.is_some() {
             return;
         }
@@ -822,6 +843,7 @@ impl CatalogView {
                     }
                     Busy::Arranging => "Filtering and sorting the rows…".to_owned(),
                     Busy::Working(_) => "Applying the change to every row…".to_owned(),
+                    Busy::Counting => "Counting the values of the column…".to_owned(),
                 });
             });
             return;

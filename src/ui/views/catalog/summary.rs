@@ -24,6 +24,14 @@ impl Summary {
         self.stale = true;
     }
 
+    /// The counts of column `col` arrived from the worker.
+    pub fn fill(&mut self, col: usize, values: Vec<(String, usize)>, revision: u64) {
+        if self.col == Some(col) {
+            self.values = values;
+            self.revision = revision;
+        }
+    }
+
     /// True when the panel is shown.
     #[must_use]
     pub fn is_open(&self) -> bool {
@@ -38,9 +46,16 @@ impl Summary {
             return;
         }
         if self.stale {
-            self.values = doc.column_summary(col);
-            self.revision = doc.revision;
-            self.stale = false;
+            if doc.is_big() {
+                // A pass over a million rows: counted on the worker, filled in by `fill`.
+                doc.count_request = Some(col);
+                self.stale = false;
+                self.values.clear();
+            } else {
+                self.values = doc.column_summary(col);
+                self.revision = doc.revision;
+                self.stale = false;
+            }
         }
         ui.horizontal(|ui| {
             ui.heading(format!("Values of {}", doc.table.column_name(col)));
