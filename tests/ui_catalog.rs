@@ -212,3 +212,32 @@ fn replace_mode_asks_for_the_typed_word_and_shows_the_row_count() {
     h.run_steps(2);
     assert!(!has(&h, "Type REPLACE to confirm"), "the dialog closed");
 }
+
+/// A file dropped on the window, as the windowing layer would hand it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_file_dropped_on_the_window_opens() {
+    let (data, _files, path) = setup();
+    std::fs::write(data.path().join("recent.json"), b"[]").unwrap();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the sandbox", |h| h.state().session().ready);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    step_until(&mut h, "the dropped catalog to load", |h| {
+        has(h, "Issues: 2 errors")
+    });
+    assert!(has(&h, "shop.csv"));
+}
