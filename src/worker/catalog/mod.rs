@@ -7,6 +7,7 @@
 //! worker only for a save, which writes the file off the UI thread.
 
 pub mod arrange;
+pub mod issues;
 pub mod journal;
 pub mod push;
 pub mod recent;
@@ -186,6 +187,8 @@ pub enum Event {
         table: TableSlot,
         /// Unsaved edits journalled for this file by an earlier session, if any.
         journal: Option<Vec<Edit>>,
+        /// Its findings, counted and grouped (computed here, not on the UI thread).
+        issues: issues::IssueReport,
     },
     /// Loading stopped: cancelled (`message` is `None`) or failed.
     OpenEnded {
@@ -561,10 +564,12 @@ fn open(
                 sink.send(wrap(Event::Recent(list)));
             }
             let journal = journal::read(data_dir, path).map(|j| j.edits);
+            let issues = issues::summarize(&table);
             sink.send(wrap(Event::Loaded {
                 path: path.to_path_buf(),
                 table: TableSlot::new(table),
                 journal,
+                issues,
             }));
         }
         Err(TableError::Io(crate::feed::io::IoError::Cancelled)) => {

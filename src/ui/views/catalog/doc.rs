@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::feed::FeedKind;
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
-use crate::feed::{FeedKind, Severity};
 pub use crate::worker::catalog::arrange::{Arrangement, Filter};
+pub use crate::worker::catalog::issues::{IssueReport, IssueSummary};
 
 /// Above this many rows the issue summary (one pass over every row) is refreshed once the
 /// user pauses, not after every edit, so typing stays smooth; the grid colours are always
@@ -19,37 +20,6 @@ pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(
 
 /// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
 pub const INLINE_ARRANGE_ROWS: usize = 100_000;
-
-/// How many findings per rule the issues panel keeps (the count is always complete).
-const FINDINGS_PER_GROUP: usize = 30;
-
-/// One finding as the issues panel shows it.
-#[derive(Debug, Clone)]
-pub struct IssueLine {
-    /// Display row, `None` for file-level findings.
-    pub row: Option<usize>,
-    /// Column, when the finding names one that exists.
-    pub col: Option<usize>,
-    /// The sentence.
-    pub message: String,
-    /// The safe mechanical replacement, when the validator offers one.
-    pub replacement: Option<String>,
-}
-
-/// Findings of one rule.
-#[derive(Debug, Clone)]
-pub struct IssueSummary {
-    /// Rule id.
-    pub rule: &'static str,
-    /// Worst severity.
-    pub severity: Severity,
-    /// How many findings.
-    pub count: usize,
-    /// How many of them have a one-click fix.
-    pub fixable: usize,
-    /// The first findings.
-    pub lines: Vec<IssueLine>,
-}
 
 /// Why the table is with the worker for a moment (the view shows a message meanwhile).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,9 +103,16 @@ pub struct Document {
 }
 
 impl Document {
-    /// Wraps a freshly loaded table.
+    /// Wraps a freshly loaded table, summarizing its issues here.
     #[must_use]
     pub fn new(table: Table, path: PathBuf) -> Self {
+        let summary = crate::worker::catalog::issues::summarize(&table);
+        Self::with_issues(table, path, summary)
+    }
+
+    /// Wraps a loaded table whose issues the worker already summarized.
+    #[must_use]
+    pub fn with_issues(table: Table, path: PathBuf, summary: IssueReport) -> Self {
         let mut doc = Document {
             table,
             path,
@@ -162,7 +139,7 @@ impl Document {
             missing_cache: (u64::MAX, Vec::new()),
             revision: 0,
         };
-        doc.refresh_issues();
+        doc.set_issues(summary);
         doc
     }
 
@@ -210,60 +187,16 @@ impl Document {
         self.scroll_to = Some(row);
     }
 
-    /// Recomputes the issue summary and counts (after any change): one pass over the rows
-    /// in display order, so each group's first findings come out in order without sorting.
+    /// Recomputes the issue summary and counts (after any change).
     pub fn refresh_issues(&mut self) {
-        let t = &self.table;
-        let mut col_of: HashMap<String, usize> = HashMap::new();
-        for (i, name) in t.header().into_iter().enumerate() {
-            col_of.entry(name.into_owned()).or_insert(i);
-        }
-        let mut counts = FindingCounts::default();
-        let mut groups: HashMap<&'static str, IssueSummary> = HashMap::new();
-        let mut add = |d: &crate::feed::Diagnostic, row: Option<usize>| {
-            match d.severity {
-                Severity::Error => counts.errors += 1,
-                Severity::Warning => counts.warnings += 1,
-                Severity::Info => counts.infos += 1,
-            }
-            let g = groups.entry(d.rule).or_insert_with(|| IssueSummary {
-                rule: d.rule,
-                severity: d.severity,
-                count: 0,
-                fixable: 0,
-                lines: Vec::new(),
-            });
-            g.severity = g.severity.max(d.severity);
-            g.count += 1;
-            let col = d.column.as_deref().and_then(|c| col_of.get(c).copied());
-            let replacement = match (row, col) {
-                (Some(_), Some(_)) => d.fix.as_ref().and_then(|f| f.replacement.clone()),
-                _ => None,
-            };
-            if replacement.is_some() {
-                g.fixable += 1;
-            }
-            if g.lines.len() < FINDINGS_PER_GROUP {
-                g.lines.push(IssueLine {
-                    row,
-                    col,
-                    message: d.message.clone(),
-                    replacement,
-                });
-            }
-        };
-        for d in t.file_findings() {
-            add(d, None);
-        }
-        for r in 0..t.row_count() {
-            for d in t.row_findings(r) {
-                add(d, Some(r));
-            }
-        }
-        let mut issues: Vec<IssueSummary> = groups.into_values().collect();
-        issues.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
-        self.issues = issues;
-        self.counts = counts;
+        let summary = crate::worker::catalog::issues::summarize(&self.table);
+        self.set_issues(summary);
+    }
+
+    /// Takes an issue summary computed elsewhere (the worker computes the first one).
+    pub fn set_issues(&mut self, summary: IssueReport) {
+        self.counts = summary.counts;
+        self.issues = summary.groups;
         self.issues_stale_since = None;
     }
 

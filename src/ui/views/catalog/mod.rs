@@ -198,7 +198,8 @@ impl CatalogView {
                 path,
                 table,
                 journal,
-            } => self.loaded(path, &table, journal),
+                issues,
+            } => self.loaded(path, &table, journal, issues),
             Event::OpenEnded { path, message } => {
                 if self.loading.as_ref().is_some_and(|l| l.path == path) {
                     self.loading = None;
@@ -284,13 +285,19 @@ impl CatalogView {
         }
     }
 
-    fn loaded(&mut self, path: PathBuf, slot: &TableSlot, journal: Option<Vec<Edit>>) {
+    fn loaded(
+        &mut self,
+        path: PathBuf,
+        slot: &TableSlot,
+        journal: Option<Vec<Edit>>,
+        issues: work::issues::IssueReport,
+    ) {
         if self.loading.as_ref().is_none_or(|l| l.path != path) {
             return;
         }
         let Some(table) = slot.take() else { return };
         self.loading = None;
-        let mut doc = Document::new(table, path.clone());
+        let mut doc = Document::with_issues(table, path.clone(), issues);
         self.journals.retain(|j| j.path != path);
         if let Some(edits) = journal {
             if self.restore_on_load.as_ref() == Some(&path) {
