@@ -3,6 +3,7 @@
 //! right after a load, and again after edits.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::feed::Severity;
 use crate::feed::table::{FindingCounts, Table};
@@ -51,6 +52,13 @@ pub struct IssueReport {
 /// group's first findings come out in order without sorting.
 #[must_use]
 pub fn summarize(t: &Table) -> IssueReport {
+    summarize_until(t, &AtomicBool::new(false)).unwrap_or_default()
+}
+
+/// Like [`summarize`], giving up (`None`) soon after `cancel` is set: a background summary
+/// stops as soon as the user edits again.
+#[must_use]
+pub fn summarize_until(t: &Table, cancel: &AtomicBool) -> Option<IssueReport> {
     let mut col_of: HashMap<String, usize> = HashMap::new();
     for (i, name) in t.header().into_iter().enumerate() {
         col_of.entry(name.into_owned()).or_insert(i);
@@ -93,14 +101,17 @@ pub fn summarize(t: &Table) -> IssueReport {
         add(d, None);
     }
     for r in 0..t.row_count() {
+        if r % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+            return None;
+        }
         for d in t.row_findings(r) {
             add(d, Some(r));
         }
     }
     let mut issues: Vec<IssueSummary> = groups.into_values().collect();
     issues.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
-    IssueReport {
+    Some(IssueReport {
         counts,
         groups: issues,
-    }
+    })
 }

@@ -4,19 +4,29 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use crate::feed::FeedKind;
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
 pub use crate::worker::catalog::arrange::{Arrangement, Filter};
 pub use crate::worker::catalog::issues::{IssueReport, IssueSummary};
 
-/// Above this many rows the issue summary (one pass over every row) is refreshed once the
-/// user pauses, not after every edit, so typing stays smooth; the grid colours are always
-/// current because they come from the table itself.
-pub const DEFER_SUMMARY_ROWS: usize = 200_000;
+/// Up to this many rows the issue summary (one pass over every row, about a microsecond per
+/// row and finding) is refreshed right after each edit; above, on a background thread once the
+/// user pauses, cancelled by the next edit. The grid colours are always current: they come
+/// from the table itself.
+pub const INLINE_SUMMARY_ROWS: usize = 2_000;
 
-/// How long the user must pause before a deferred summary refresh.
-pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+/// How long the user must pause before a background summary starts.
+pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// A summary being computed on a background thread over a shared view of the table.
+struct SummaryJob {
+    cancel: Arc<AtomicBool>,
+    rx: mpsc::Receiver<IssueReport>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
 
 /// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
 pub const INLINE_ARRANGE_ROWS: usize = 100_000;
@@ -52,8 +62,10 @@ const HEAVY_CELLS: usize = 2_000;
 
 /// An open catalog and its derived state.
 pub struct Document {
-    /// The table (an empty stand-in while a save has it).
-    pub table: Table,
+    /// The table (an empty stand-in while the worker has it). Shared only with a background
+    /// issue summary, which is stopped before any change.
+    pub table: Arc<Table>,
+    summary_job: Option<SummaryJob>,
     /// The file it came from.
     pub path: PathBuf,
     /// Set while the worker has the table (saving, re-checking).
@@ -114,7 +126,8 @@ impl Document {
     #[must_use]
     pub fn with_issues(table: Table, path: PathBuf, summary: IssueReport) -> Self {
         let mut doc = Document {
-            table,
+            table: Arc::new(table),
+            summary_job: None,
             path,
             busy: None,
             counts: FindingCounts::default(),
@@ -200,17 +213,91 @@ impl Document {
         self.issues_stale_since = None;
     }
 
-    /// Refreshes a deferred issue summary once the user has paused; returns how long to wait
-    /// otherwise (the caller asks for a repaint then).
-    pub fn settle_issues(&mut self) -> Option<std::time::Duration> {
+    /// Brings a stale issue summary up to date: picks up a finished background summary, or
+    /// starts one once the user has paused. Returns how long to wait before asking again.
+    pub fn settle_issues(&mut self, ctx: &egui::Context) -> Option<std::time::Duration> {
+        if let Some(job) = &self.summary_job {
+            match job.rx.try_recv() {
+                Ok(report) => {
+                    self.stop_summary();
+                    self.set_issues(report);
+                    return None;
+                }
+                Err(mpsc::TryRecvError::Empty) => return None,
+                Err(mpsc::TryRecvError::Disconnected) => self.stop_summary(),
+            }
+        }
         let since = self.issues_stale_since?;
         match SUMMARY_PAUSE.checked_sub(since.elapsed()) {
             Some(left) if !left.is_zero() => Some(left),
             _ => {
-                self.refresh_issues();
+                self.start_summary(ctx);
                 None
             }
         }
+    }
+
+    fn start_summary(&mut self, ctx: &egui::Context) {
+        let table = Arc::clone(&self.table);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::clone(&cancel);
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("catalog-issue-summary".into())
+            .spawn(move || {
+                if let Some(report) = crate::worker::catalog::issues::summarize_until(&table, &stop)
+                {
+                    let _ = tx.send(report);
+                    ctx.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(handle) => {
+                self.summary_job = Some(SummaryJob {
+                    cancel,
+                    rx,
+                    handle: Some(handle),
+                });
+            }
+            // No thread to be had: do it here rather than never.
+            Err(_) => self.refresh_issues(),
+        }
+    }
+
+    /// Stops a background summary and waits for its thread (it checks often, so this is
+    /// quick), so the table is no longer shared.
+    fn stop_summary(&mut self) {
+        if let Some(mut job) = self.summary_job.take() {
+            job.cancel.store(true, Ordering::Relaxed);
+            if let Some(h) = job.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+
+    /// The table for changing, once no background summary shares it.
+    fn table_mut(&mut self) -> Option<&mut Table> {
+        self.stop_summary();
+        Arc::get_mut(&mut self.table)
+    }
+
+    /// Takes the table out (for the worker), leaving an empty stand-in.
+    pub fn take_table(&mut self) -> Option<Table> {
+        self.stop_summary();
+        let shared = std::mem::replace(&mut self.table, Arc::new(Table::from_bytes(Vec::new())));
+        match Arc::try_unwrap(shared) {
+            Ok(t) => Some(t),
+            Err(shared) => {
+                self.table = shared;
+                None
+            }
+        }
+    }
+
+    /// Puts a table back (from the worker).
+    pub fn put_table(&mut self, table: Table) {
+        self.table = Arc::new(table);
     }
 
     /// True when the table is big enough that slow changes go to the worker.
@@ -248,16 +335,17 @@ impl Document {
     }
 
     /// Hands the table out for a job on the worker.
-    pub fn start_job(&mut self, kind: JobKind) -> Table {
+    pub fn start_job(&mut self, kind: JobKind) -> Option<Table> {
         self.editing = None;
         self.job_rows_before = self.table.row_count();
+        let table = self.take_table()?;
         self.busy = Some(Busy::Working(kind));
-        std::mem::replace(&mut self.table, Table::from_bytes(Vec::new()))
+        Some(table)
     }
 
     /// The table came back from a job; `done` is false when it changed nothing.
     pub fn finish_job(&mut self, table: Table, kind: JobKind, done: bool) {
-        self.table = table;
+        self.put_table(table);
         self.busy = None;
         if done {
             match kind {
@@ -276,7 +364,10 @@ impl Document {
     pub fn apply(&mut self, edit: Edit) -> Result<(), String> {
         let rows = self.table.row_count();
         let heavy = self.is_heavy(&edit);
-        self.table.apply(edit).map_err(|e| e.to_string())?;
+        let table = self
+            .table_mut()
+            .ok_or("The catalog is busy; try the edit again.")?;
+        table.apply(edit).map_err(|e| e.to_string())?;
         self.heavy_undo.push(heavy);
         self.heavy_redo.clear();
         self.changed(rows);
@@ -286,7 +377,7 @@ impl Document {
     /// Undoes the last step.
     pub fn undo(&mut self) -> bool {
         let rows = self.table.row_count();
-        let done = self.table.undo();
+        let done = self.table_mut().is_some_and(Table::undo);
         if done {
             move_top(&mut self.heavy_undo, &mut self.heavy_redo);
             self.changed(rows);
@@ -297,7 +388,7 @@ impl Document {
     /// Redoes the last undone step.
     pub fn redo(&mut self) -> bool {
         let rows = self.table.row_count();
-        let done = self.table.redo();
+        let done = self.table_mut().is_some_and(Table::redo);
         if done {
             move_top(&mut self.heavy_redo, &mut self.heavy_undo);
             self.changed(rows);
@@ -309,7 +400,7 @@ impl Document {
     /// row stays in view while the user works on it).
     fn changed(&mut self, rows_before: usize) {
         self.revision += 1;
-        if self.table.row_count() > DEFER_SUMMARY_ROWS {
+        if self.table.row_count() > INLINE_SUMMARY_ROWS {
             self.issues_stale_since = Some(std::time::Instant::now());
         } else {
             self.refresh_issues();
@@ -326,7 +417,7 @@ impl Document {
 
     /// The table came back from being checked as another feed kind.
     pub fn rechecked(&mut self, table: Table) {
-        self.table = table;
+        self.put_table(table);
         self.busy = None;
         self.revision += 1;
         self.refresh_issues();
@@ -369,7 +460,7 @@ impl Document {
 
     /// The table came back from the worker with the rows to show.
     pub fn arranged(&mut self, table: Table, shown: Option<Vec<u32>>) {
-        self.table = table;
+        self.put_table(table);
         self.busy = None;
         self.shown = shown;
     }
@@ -460,6 +551,15 @@ fn replacement(f: &crate::feed::table::Finding<'_>) -> Option<String> {
     f.diagnostic.fix.as_ref()?.replacement.clone()
 }
 
+impl Drop for Document {
+    fn drop(&mut self) {
+        // A background summary stops on its own once told; no need to wait for it.
+        if let Some(job) = &self.summary_job {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,6 +620,44 @@ mod tests {
         assert_eq!(d.counts.errors, 0);
         assert!(d.undo());
         check(&d);
+    }
+
+    #[test]
+    fn big_tables_refresh_the_summary_in_the_background_after_a_pause() {
+        use std::fmt::Write as _;
+        let mut csv = String::from("id,title,availability\n");
+        for i in 0..=INLINE_SUMMARY_ROWS {
+            let _ = writeln!(csv, "SKU-{i},Tee,in_stock");
+        }
+        let mut d = Document::new(Table::from_bytes(csv.into_bytes()), "big.csv".into());
+        let ctx = egui::Context::default();
+        let errors = d.counts.errors;
+        d.apply(Edit::SetCell {
+            row: 3,
+            col: 2,
+            value: "in stock".into(),
+        })
+        .unwrap();
+        assert!(d.issues_stale_since.is_some(), "not recounted on the spot");
+        assert_eq!(d.counts.errors, errors);
+        // An edit while a background summary runs stops it and still applies.
+        std::thread::sleep(SUMMARY_PAUSE);
+        assert!(d.settle_issues(&ctx).is_none());
+        d.apply(Edit::SetCell {
+            row: 4,
+            col: 2,
+            value: "in stock".into(),
+        })
+        .unwrap();
+        std::thread::sleep(SUMMARY_PAUSE);
+        let start = std::time::Instant::now();
+        while d.issues_stale_since.is_some() {
+            let _ = d.settle_issues(&ctx);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            assert!(start.elapsed().as_secs() < 20, "the summary never arrived");
+        }
+        assert_eq!(d.counts, d.table.finding_counts());
+        assert_eq!(d.counts.errors, errors + 2);
     }
 
     #[test]

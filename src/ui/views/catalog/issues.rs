@@ -77,6 +77,7 @@ pub fn panel(ui: &mut Ui, doc: &mut Document, edits: &mut Vec<Edit>) {
             edits.push(Edit::SetCells { cells });
         }
     }
+    let stale = doc.issues_stale_since.is_some();
     let mut jump = None;
     let mut filter = None;
     egui::ScrollArea::vertical()
@@ -122,10 +123,12 @@ pub fn panel(ui: &mut Ui, doc: &mut Document, edits: &mut Vec<Edit>) {
                                     ui.label(RichText::new(place).strong());
                                 }
                                 ui.label(&line.message);
+                                // While the summary catches up, its rows may have moved:
+                                // no per-line fixes until it is current again.
                                 if let (Some(r), Some(c), Some(v)) =
                                     (line.row, line.col, &line.replacement)
                                     && ui
-                                        .small_button("Fix")
+                                        .add_enabled(!stale, egui::Button::new("Fix").small())
                                         .on_hover_text(format!("Write \"{v}\""))
                                         .clicked()
                                 {

@@ -245,7 +245,7 @@ impl CatalogView {
                 if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
                     && doc.busy == Some(Busy::Counting)
                 {
-                    doc.table = t;
+                    doc.put_table(t);
                     doc.busy = None;
                     self.summary.fill(col, values, doc.revision);
                 }
@@ -340,7 +340,7 @@ impl CatalogView {
         if let Some(doc) = &mut self.doc
             && doc.busy == Some(Busy::Saving)
         {
-            doc.table = table;
+            doc.put_table(table);
             doc.busy = None;
             if let Some(p) = doc.table.path() {
                 doc.path = p.to_path_buf();
@@ -413,7 +413,9 @@ impl CatalogView {
             return;
         }
         doc.editing = None;
-        let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+        let Some(table) = doc.take_table() else {
+            return;
+        };
         doc.busy = Some(Busy::Saving);
         self.queued.push(Command::Save {
             table: TableSlot::new(table),
@@ -428,7 +430,9 @@ impl CatalogView {
             return;
         }
         doc.editing = None;
-        let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+        let Some(table) = doc.take_table() else {
+            return;
+        };
         doc.busy = Some(Busy::Rechecking(kind));
         self.queued.push(Command::Recheck {
             table: TableSlot::new(table),
@@ -443,7 +447,9 @@ impl CatalogView {
             && let Some(col) = doc.count_request.take()
         {
             doc.editing = None;
-            let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+            let Some(table) = doc.take_table() else {
+                return;
+            };
             doc.busy = Some(Busy::Counting);
             self.queued.push(Command::Count {
                 table: TableSlot::new(table),
@@ -457,7 +463,9 @@ impl CatalogView {
         doc.arrange_request = false;
         doc.editing = None;
         let arrangement = doc.arrangement();
-        let table = std::mem::replace(&mut doc.table, Table::from_bytes(Vec::new()));
+        let Some(table) = doc.take_table() else {
+            return;
+        };
         doc.busy = Some(Busy::Arranging);
         self.queued.push(Command::Arrange {
             table: TableSlot::new(table),
@@ -539,7 +547,9 @@ impl CatalogView {
     /// Hands the table to the worker for a big change.
     fn run_job(&mut self, job: Job, kind: JobKind) {
         let Some(doc) = &mut self.doc else { return };
-        let table = doc.start_job(kind);
+        let Some(table) = doc.start_job(kind) else {
+            return;
+        };
         self.queued.push(Command::Run {
             table: TableSlot::new(table),
             job,
@@ -919,7 +929,7 @@ impl CatalogView {
             return;
         }
         let Some(doc) = &mut self.doc else { return };
-        if let Some(wait) = doc.settle_issues() {
+        if let Some(wait) = doc.settle_issues(ui.ctx()) {
             ui.ctx().request_repaint_after(wait);
         }
         issues::counts_line(ui, doc);
