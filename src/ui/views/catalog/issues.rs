@@ -9,6 +9,13 @@ use super::grid::severity_color;
 use crate::feed::table::Edit;
 use crate::ui::theme;
 
+/// How many groups start unfolded (the worst first).
+const OPEN_GROUPS: usize = 4;
+
+/// How many findings each group lists (the panel is laid out every frame; the rest is one
+/// click away with "Show these rows").
+const LINES_SHOWN: usize = 12;
+
 /// "3 errors, 1 warning, 0 notes".
 #[must_use]
 pub fn counts_sentence(doc: &Document) -> String {
@@ -83,12 +90,12 @@ pub fn panel(ui: &mut Ui, doc: &mut Document, edits: &mut Vec<Edit>) {
     egui::ScrollArea::vertical()
         .id_salt("catalog_issues_scroll")
         .show(ui, |ui| {
-            for g in &doc.issues {
+            for (gi, g) in doc.issues.iter().enumerate() {
                 let color = severity_color(g.severity);
                 let title = RichText::new(format!("{} ({})", g.rule, g.count)).color(color);
                 egui::CollapsingHeader::new(title)
                     .id_salt(("issue_group", g.rule))
-                    .default_open(doc.issues.len() <= 6)
+                    .default_open(gi < OPEN_GROUPS)
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
                             if ui.small_button("Show these rows").clicked() {
@@ -103,7 +110,7 @@ pub fn panel(ui: &mut Ui, doc: &mut Document, edits: &mut Vec<Edit>) {
                                 }
                             }
                         });
-                        for line in &g.lines {
+                        for line in g.lines.iter().take(LINES_SHOWN) {
                             ui.horizontal_wrapped(|ui| {
                                 let place = match (line.row, line.col) {
                                     (Some(r), Some(c)) => {
@@ -140,11 +147,11 @@ pub fn panel(ui: &mut Ui, doc: &mut Document, edits: &mut Vec<Edit>) {
                                 }
                             });
                         }
-                        if g.count > g.lines.len() {
+                        if g.count > g.lines.len().min(LINES_SHOWN) {
                             ui.label(
                                 RichText::new(format!(
                                     "and {} more (use \"Show these rows\")",
-                                    g.count - g.lines.len()
+                                    g.count - g.lines.len().min(LINES_SHOWN)
                                 ))
                                 .weak(),
                             );
