@@ -108,8 +108,10 @@ pub async fn run(
     let cancel = Arc::clone(&request.cancel);
     let work = upload_and_import(&conn.client, &request, progress);
     let outcome = tokio::select! {
-        r = work => Some(r),
+        // A cancel that is already set wins over work that happens to be done.
+        biased;
         () = wait_for(&cancel) => None,
+        r = work => Some(r),
     };
     sink.done(key);
     match outcome {

@@ -70,6 +70,8 @@ pub struct Document {
     pub path: PathBuf,
     /// Set while the worker has the table (saving, re-checking).
     pub busy: Option<Busy>,
+    /// Whether the table had unsaved edits when it went to the worker.
+    pub away_dirty: bool,
     /// Finding counts.
     pub counts: FindingCounts,
     /// Findings grouped by rule.
@@ -130,6 +132,7 @@ impl Document {
             summary_job: None,
             path,
             busy: None,
+            away_dirty: false,
             counts: FindingCounts::default(),
             issues: Vec::new(),
             shown: None,
@@ -154,6 +157,16 @@ impl Document {
         };
         doc.set_issues(summary);
         doc
+    }
+
+    /// True when the table has edits not yet saved (also while the worker has it).
+    #[must_use]
+    pub fn is_dirty(&self) -> bool {
+        if self.busy.is_some() {
+            self.away_dirty
+        } else {
+            self.table.is_dirty()
+        }
     }
 
     /// The file's name.
@@ -285,6 +298,7 @@ impl Document {
     /// Takes the table out (for the worker), leaving an empty stand-in.
     pub fn take_table(&mut self) -> Option<Table> {
         self.stop_summary();
+        self.away_dirty = self.table.is_dirty();
         let shared = std::mem::replace(&mut self.table, Arc::new(Table::from_bytes(Vec::new())));
         match Arc::try_unwrap(shared) {
             Ok(t) => Some(t),

@@ -153,9 +153,7 @@ impl CatalogView {
     /// True when the open file has edits not yet saved.
     #[must_use]
     pub fn has_unsaved_edits(&self) -> bool {
-        self.doc
-            .as_ref()
-            .is_some_and(|d| d.busy.is_some() || d.table.is_dirty())
+        self.doc.as_ref().is_some_and(Document::is_dirty)
     }
 
     /// Takes the worker's catalog events.
@@ -681,11 +679,7 @@ impl CatalogView {
         ui.horizontal_wrapped(|ui| {
             ui.heading("Catalog");
             if let Some(doc) = &self.doc {
-                let dirty = if doc.table.is_dirty() || doc.busy.is_some() {
-                    " *"
-                } else {
-                    ""
-                };
+                let dirty = if doc.is_dirty() { " *" } else { "" };
                 ui.label(RichText::new(format!("{}{dirty}", doc.name())).strong())
                     .on_hover_text(doc.path.display().to_string());
             }
