@@ -223,6 +223,111 @@ fn file_name(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::RwLock;
+    use std::sync::mpsc;
+
+    use crate::worker::session::Connection;
+
+    /// A sandbox, a connection to it and a sink whose events the test reads.
+    async fn setup() -> (
+        crate::sandbox::Sandbox,
+        SharedConnection,
+        EventSink,
+        mpsc::Receiver<crate::worker::Event>,
+    ) {
+        let sandbox = crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::default())
+            .await
+            .unwrap();
+        let base = sandbox.base_url();
+        let conn = Connection::new(
+            crate::profiles::Mode::Sandbox,
+            base.clone(),
+            base,
+            crate::sandbox::DEMO_KEY.to_owned(),
+            None,
+        )
+        .unwrap();
+        let shared: SharedConnection = Arc::new(RwLock::new(Some(Arc::new(conn))));
+        let (tx, rx) = mpsc::channel();
+        let sink = EventSink {
+            tx,
+            repaint: Arc::new(|| {}),
+        };
+        (sandbox, shared, sink, rx)
+    }
+
+    fn request(path: &Path, flavour: ImportFlavour) -> PushRequest {
+        PushRequest {
+            path: path.to_path_buf(),
+            kind: FeedKind::Product,
+            mode: PushMode::Upsert,
+            flavour,
+            rows: 5,
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn catalog_events(rx: &mpsc::Receiver<crate::worker::Event>) -> Vec<Event> {
+        rx.try_iter()
+            .filter_map(|e| match e {
+                crate::worker::Event::Catalog(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn both_flavours_push_to_the_sandbox_and_are_recorded() {
+        let (_sandbox, conn, sink, rx) = setup().await;
+        let data = tempfile::tempdir().unwrap();
+        let path = std::path::PathBuf::from("tests/fixtures/feed/product_valid.csv");
+        for flavour in [ImportFlavour::CatalogImport, ImportFlavour::ImportSet] {
+            run(
+                request(&path, flavour),
+                Arc::clone(&conn),
+                data.path().into(),
+                sink.clone(),
+            )
+            .await;
+        }
+        let events = catalog_events(&rx);
+        let ids: Vec<&String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Pushed { import_id, .. } => Some(import_id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 2, "{events:?}");
+        assert!(ids[1].starts_with("impset_"));
+        assert!(events.iter().any(
+            |e| matches!(e, Event::PushProgress { sent, total } if sent == total && *total > 0)
+        ));
+        let history = push_history::load(&push_history::path_in(data.path())).unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0].flavour, ImportFlavour::ImportSet);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_push_imports_nothing_and_records_nothing() {
+        let (_sandbox, conn, sink, rx) = setup().await;
+        let data = tempfile::tempdir().unwrap();
+        let path = std::path::PathBuf::from("tests/fixtures/feed/product_valid.csv");
+        let req = request(&path, ImportFlavour::CatalogImport);
+        req.cancel.store(true, Ordering::Relaxed);
+        run(req, conn, data.path().into(), sink).await;
+        let events = catalog_events(&rx);
+        assert!(
+            events.iter().any(|e| matches!(e, Event::PushCancelled)),
+            "{events:?}"
+        );
+        assert!(!events.iter().any(|e| matches!(e, Event::Pushed { .. })));
+        assert!(
+            push_history::load(&push_history::path_in(data.path()))
+                .unwrap()
+                .is_empty()
+        );
+    }
 
     #[test]
     fn replace_needs_a_product_feed_and_the_v2_api() {
