@@ -149,11 +149,11 @@ fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
     h.run_steps(2);
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
-    let editor = h.get_by_role(egui::Role::TextInput);
+    let editor = h.get_by_label("brand of row 1");
     assert_eq!(editor.value().as_deref(), Some("Northline"));
     assert!(editor.is_focused(), "the cell editor takes the keyboard");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role(egui::Role::TextInput).type_text("Southline");
+    h.get_by_label("brand of row 1").type_text("Southline");
     h.run_steps(1);
     h.key_press(egui::Key::Enter);
     h.run_steps(2);

@@ -308,16 +308,17 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                                     && *ec == c
                                 {
                                     in_editor = true;
+                                    let name = format!("{} of row {}", table.column_name(c), r + 1);
                                     let resp = ui.add(
                                         egui::TextEdit::singleline(text)
-                                            .hint_text(format!(
-                                                "{} of row {}",
-                                                table.column_name(c),
-                                                r + 1
-                                            ))
+                                            .hint_text(name.as_str())
                                             .desired_width(f32::INFINITY)
                                             .margin(egui::vec2(2.0, 0.0)),
                                     );
+                                    // Screen readers (and UI tests) find the editor by the cell.
+                                    ui.ctx().accesskit_node_builder(resp.id, |node| {
+                                        node.set_label(name);
+                                    });
                                     if std::mem::take(edit_focus) {
                                         resp.request_focus();
                                     } else if resp.lost_focus() {
