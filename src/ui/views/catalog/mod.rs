@@ -1146,6 +1146,56 @@ mod tests {
     }
 
     #[test]
+    fn opening_another_file_with_unsaved_edits_asks_first() {
+        let mut v = view();
+        v.apply_edit(Edit::SetCell {
+            row: 1,
+            col: 1,
+            value: "Cup".into(),
+        });
+        v.queued.clear();
+        v.open_path(PathBuf::from("/shop/other.csv"));
+        assert!(matches!(v.confirm_discard, Some(Pending::Open(_))));
+        assert!(v.queued.is_empty(), "nothing is opened before the answer");
+        assert!(v.loading.is_none());
+    }
+
+    #[test]
+    fn save_as_hands_the_table_to_the_worker_and_takes_it_back() {
+        let mut v = view();
+        v.apply_edit(Edit::SetCell {
+            row: 1,
+            col: 1,
+            value: "Cup".into(),
+        });
+        v.queued.clear();
+        let dir = tempfile::tempdir().unwrap();
+        let to = dir.path().join("copy.csv");
+        v.on_event(Event::Picked {
+            pick: Pick::SaveAs,
+            path: Some(to.clone()),
+        });
+        assert_eq!(v.doc.as_ref().unwrap().busy, Some(Busy::Saving));
+        assert_eq!(v.title_suffix().as_deref(), Some("catalog.csv *"));
+        let Some(Command::Save {
+            table,
+            to: Some(target),
+        }) = v.queued.pop()
+        else {
+            panic!("expected a save command");
+        };
+        // The worker's part.
+        let mut t = table.take().unwrap();
+        t.save_as(&target).unwrap();
+        v.on_event(Event::Saved {
+            table: TableSlot::new(t),
+            result: Ok("Saved copy.csv.".into()),
+        });
+        assert_eq!(v.title_suffix().as_deref(), Some("copy.csv"));
+        assert!(std::fs::read_to_string(&to).unwrap().contains("B-2,Cup,"));
+    }
+
+    #[test]
     fn catalog_items_give_id_title_and_price() {
         let v = view();
         let items = v.catalog_items(2);
