@@ -9,11 +9,15 @@ use seller_console::cli;
 #[command(
     name = "seller-console",
     version,
-    about = "Seller Console for Stripe's Agentic Commerce Suite"
+    about = "Seller Console for Stripe's Agentic Commerce Suite",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// A catalog feed (CSV or TSV) to open in the window.
+    #[arg(value_name = "FEED")]
+    feed: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -32,7 +36,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     match cli.command {
-        None => match seller_console::ui::run_native(started) {
+        None => match seller_console::ui::run_native(started, cli.feed) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("seller-console: {message}");

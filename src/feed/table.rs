@@ -107,6 +107,17 @@ impl Table {
     pub fn open(
         path: &Path,
         cancel: &AtomicBool,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<Table, TableError> {
+        Self::open_with_delimiter(path, None, cancel, progress)
+    }
+
+    /// Like [`Table::open`], splitting fields on `delimiter` when given instead of the
+    /// detected one (the user corrected a guess).
+    pub fn open_with_delimiter(
+        path: &Path,
+        delimiter: Option<u8>,
+        cancel: &AtomicBool,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<Table, TableError> {
         // Reading is about 40 % of the work, indexing 10 %, validation the rest.
@@ -115,7 +126,7 @@ impl Table {
             total = t;
             progress(done * 4 / 10, t);
         })?;
-        let mut table = Self::load(bytes, None, cancel, &mut |frac| {
+        let mut table = Self::load(bytes, None, delimiter, cancel, &mut |frac| {
             progress(total * 4 / 10 + (total as f64 * 0.6 * frac) as u64, total);
         })?;
         progress(total, total);
@@ -134,7 +145,7 @@ impl Table {
     #[must_use]
     pub fn from_bytes_as(bytes: Vec<u8>, kind: Option<FeedKind>) -> Table {
         let never = AtomicBool::new(false);
-        match Self::load(bytes, kind, &never, &mut |_| {}) {
+        match Self::load(bytes, kind, None, &never, &mut |_| {}) {
             Ok(t) => t,
             // Only cancelling can stop a load from memory, and nothing cancels `never`.
             Err(_) => unreachable!("an in-memory load cannot be cancelled"),
@@ -144,13 +155,18 @@ impl Table {
     fn load(
         bytes: Vec<u8>,
         kind: Option<FeedKind>,
+        delimiter: Option<u8>,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(f64),
     ) -> Result<Table, TableError> {
         let decoded = io::decode(bytes);
         let text = decoded.text;
         let sample_end = floor_char_boundary(&text, sniff::SNIFF_SAMPLE);
-        let dialect = sniff::sniff(&text.as_bytes()[..sample_end]);
+        let mut dialect = sniff::sniff(&text.as_bytes()[..sample_end]);
+        if let Some(d) = delimiter {
+            dialect.delimiter = d;
+            dialect.delimiter_confident = true;
+        }
         let b = text.as_bytes();
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let header_start = parse::skip_terminators(b, bom);

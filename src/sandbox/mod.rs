@@ -31,6 +31,8 @@ mod params;
 mod render;
 mod routes;
 mod seed;
+
+pub use seed::demo_catalog_csv;
 mod server;
 mod state;
 

@@ -786,6 +786,21 @@ fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now:
     );
 }
 
+/// The mistakes in the demo catalog (row, column, wrong value): a comma decimal price, a
+/// misspelt availability, a missing title.
+const DEMO_CATALOG_MISTAKES: [(usize, &str, &str); 3] = [
+    (3, "price", "89,00"),
+    (9, "availability", "instock"),
+    (14, "title", ""),
+];
+
+/// The demo shop's product feed with three mistakes in it, the file its past import came from.
+/// The Catalog view offers it so a new user can try fixing and pushing a feed.
+#[must_use]
+pub fn demo_catalog_csv() -> String {
+    catalog_csv(&DEMO_CATALOG_MISTAKES)
+}
+
 fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
     let mut out = String::from(
         "id,title,description,link,brand,gtin,mpn,image_link,availability,inventory_quantity,price\n",
@@ -856,11 +871,7 @@ fn past_imports(
 ) -> io::Result<()> {
     let rows = PRODUCTS.len() as u64;
     let good = catalog_csv(&[]);
-    let broken = [
-        (3, "price", "89,00"),
-        (9, "availability", "instock"),
-        (14, "title", ""),
-    ];
+    let broken = DEMO_CATALOG_MISTAKES;
     let bad = catalog_csv(&broken);
     let messages = [
         (

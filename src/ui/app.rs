@@ -23,6 +23,8 @@ pub struct AppOptions {
     /// When the process started, to report the time to the first frame (`scripts/cold_start.sh`
     /// sets `SELLER_CONSOLE_REPORT_STARTUP=1` to read it).
     pub started: Option<std::time::Instant>,
+    /// A catalog feed to open at start (`seller-console FEED`).
+    pub open_feed: Option<std::path::PathBuf>,
 }
 
 impl AppOptions {
@@ -32,6 +34,7 @@ impl AppOptions {
         AppOptions {
             worker: WorkerConfig::desktop(),
             started: None,
+            open_feed: None,
         }
     }
 
@@ -41,6 +44,7 @@ impl AppOptions {
         AppOptions {
             worker: WorkerConfig::for_tests(),
             started: None,
+            open_feed: None,
         }
     }
 }
@@ -67,6 +71,8 @@ pub struct SellerApp {
     orders: OrdersView,
     agreements: AgreementsView,
     hooks: HooksView,
+    /// The catalog products last handed to the Hooks view.
+    catalog_items_sent: Vec<super::views::CatalogItem>,
     /// Process start, until the first frame has been reported.
     started: Option<std::time::Instant>,
     settings: SettingsView,
@@ -90,9 +96,15 @@ impl SellerApp {
             options.worker,
             Arc::new(move || ctx.request_repaint()),
         );
+        let mut catalog = CatalogView::default();
+        let mut view = remembered.view;
+        if let Some(feed) = options.open_feed {
+            catalog.open_path(feed);
+            view = ViewId::Catalog;
+        }
         SellerApp {
             worker,
-            view: remembered.view,
+            view,
             session: SessionInfo {
                 mode: Mode::Sandbox,
                 profile: None,
@@ -106,12 +118,13 @@ impl SellerApp {
             activities: Vec::new(),
             errors: Vec::new(),
             title: String::new(),
-            catalog: CatalogView::default(),
+            catalog,
             imports: ImportsView::default(),
             orders: OrdersView::default(),
             agreements: AgreementsView::default(),
             hooks: HooksView::default(),
             settings: SettingsView::default(),
+            catalog_items_sent: Vec::new(),
             started: options
                 .started
                 .filter(|_| std::env::var_os("SELLER_CONSOLE_REPORT_STARTUP").is_some()),
@@ -171,6 +184,7 @@ impl SellerApp {
                     }
                     self.settings.on_event(&e);
                 }
+                Event::Catalog(e) => self.catalog.on_event(e),
                 Event::Orders(e) => self.orders.on_event(e),
                 Event::Agreements(e) => self.agreements.on_event(e),
                 Event::Hooks(e) => self.hooks.on_event(e),
@@ -215,6 +229,22 @@ impl SellerApp {
         }
     }
 
+    /// What one view needs of another, passed through the shell: the open catalog's products
+    /// prefill the hook requests; closing the window with unsaved catalog edits shows the
+    /// Catalog, which asks before anything is lost.
+    fn cross_view_updates(&mut self, ui: &Ui) {
+        if self.view == ViewId::Hooks {
+            let items = self.catalog.catalog_items(20);
+            if items != self.catalog_items_sent {
+                self.hooks.set_catalog_items(items.clone());
+                self.catalog_items_sent = items;
+            }
+        }
+        if ui.input(|i| i.viewport().close_requested()) && self.catalog.has_unsaved_edits() {
+            self.view = ViewId::Catalog;
+        }
+    }
+
     fn shortcuts(&mut self, ui: &Ui) {
         for view in ViewId::ALL {
             let shortcut =
@@ -235,6 +265,9 @@ impl SellerApp {
         if let Some((_, name)) = &self.session.profile {
             title.push_str(" — ");
             title.push_str(name);
+        }
+        if let Some(file) = self.catalog.title_suffix() {
+            title = format!("{file} — {title}");
         }
         if title != self.title {
             ui.ctx()
@@ -415,6 +448,7 @@ impl eframe::App for SellerApp {
         self.nav_bar(ui);
         self.status_bar(ui, &mut intents);
         self.errors_panel(ui);
+        self.cross_view_updates(ui);
         egui::CentralPanel::default().show(ui, |ui| {
             let mut ctx = ViewCtx::new(
                 &self.session,

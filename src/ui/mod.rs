@@ -11,8 +11,12 @@ pub mod widgets;
 pub use app::{AppOptions, SellerApp};
 
 /// Opens the window and runs until it is closed. Owns the tokio runtime the worker uses.
-/// `started` is when the process started (for the cold-start figure).
-pub fn run_native(started: std::time::Instant) -> Result<(), String> {
+/// `started` is when the process started (for the cold-start figure); `feed` is a catalog file
+/// to open in the Catalog view.
+pub fn run_native(
+    started: std::time::Instant,
+    feed: Option<std::path::PathBuf>,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("seller-console-worker")
@@ -34,6 +38,7 @@ pub fn run_native(started: std::time::Instant) -> Result<(), String> {
         Box::new(move |cc| {
             let options = AppOptions {
                 started: Some(started),
+                open_feed: feed,
                 ..AppOptions::desktop()
             };
             Ok(Box::new(SellerApp::new(cc, &handle, options)))

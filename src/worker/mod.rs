@@ -6,6 +6,7 @@
 //! profiles and keys, and one per view area), so views never reach into each other.
 
 pub mod agreements;
+pub mod catalog;
 pub mod hooks;
 pub mod imports;
 pub mod orders;
@@ -25,6 +26,8 @@ use crate::secrets::MemoryStore;
 pub enum Command {
     /// Profiles, keys and the active connection.
     Session(session::Command),
+    /// The Catalog view: open, save, journal, push.
+    Catalog(catalog::Command),
     /// Orders, captures and refunds.
     Orders(orders::Command),
     /// Agent agreements.
@@ -40,6 +43,8 @@ pub enum Command {
 pub enum Event {
     /// Profiles, keys and the active connection.
     Session(session::Event),
+    /// The Catalog view: loads, saves, pushes.
+    Catalog(catalog::Event),
     /// Orders, captures and refunds.
     Orders(orders::Event),
     /// Agent agreements.
@@ -213,6 +218,11 @@ pub fn spawn(
             .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
             .unwrap_or_else(std::env::temp_dir);
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
+        let mut catalog = catalog::CatalogWorker::start(
+            sink.clone(),
+            session.connection(),
+            Some(data_dir.clone()),
+        );
         let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir);
         let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store());
         let mut imports =
@@ -224,6 +234,7 @@ pub fn spawn(
                     session.handle(c).await;
                     orders.resume_pending();
                 }
+                Command::Catalog(c) => catalog.handle(c),
                 Command::Orders(c) => orders.handle(c),
                 Command::Hooks(c) => hooks.handle(c).await,
                 Command::Imports(c) => imports.handle(c),

@@ -1,0 +1,170 @@
+//! Find and replace: plain text or a regular expression, in every column or one, moving
+//! through the rows in the order shown. Replace all is one undoable step.
+
+use egui::Ui;
+
+use super::doc::Document;
+use crate::feed::table::Edit;
+use crate::worker::catalog::Job;
+use crate::worker::catalog::replace::{Matcher, Replace, replace_cells};
+
+/// State of the find bar.
+#[derive(Default)]
+pub struct FindBar {
+    open: bool,
+    r: Replace,
+}
+
+impl FindBar {
+    /// Shows or hides the bar.
+    pub fn toggle(&mut self) {
+        self.open = !self.open;
+    }
+
+    /// Draws the bar; edits go to `edits`, messages to `notice`. Returns a job for the
+    /// worker when a replace-all needs to scan a big table.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        doc: &mut Document,
+        edits: &mut Vec<Edit>,
+        notice: &mut Option<(String, bool)>,
+    ) -> Option<Job> {
+        if !self.open {
+            return None;
+        }
+        let mut act = None;
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label("Find");
+            let r = ui.add(egui::TextEdit::singleline(&mut self.r.find).desired_width(160.0));
+            let r = r.labelled_by(l.id);
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                act = Some(Act::Next);
+            }
+            let l = ui.label("Replace with");
+            ui.add(egui::TextEdit::singleline(&mut self.r.with).desired_width(160.0))
+                .labelled_by(l.id);
+            ui.checkbox(&mut self.r.regex, "Regular expression");
+            let l = ui.label("in");
+            let current = self.r.column.map_or_else(
+                || "all columns".to_owned(),
+                |c| doc.table.column_name(c).into_owned(),
+            );
+            egui::ComboBox::from_id_salt("catalog_find_col")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.r.column, None, "all columns");
+                    for c in 0..doc.table.column_count() {
+                        ui.selectable_value(&mut self.r.column, Some(c), doc.table.column_name(c));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            if ui.button("Find next").clicked() {
+                act = Some(Act::Next);
+            }
+            if ui.button("Replace").clicked() {
+                act = Some(Act::One);
+            }
+            if ui.button("Replace all").clicked() {
+                act = Some(Act::All);
+            }
+            if ui.button("Close find").clicked() {
+                self.open = false;
+            }
+        });
+        let act = act?;
+        if self.r.find.is_empty() {
+            return None;
+        }
+        let matcher = match Matcher::new(&self.r) {
+            Ok(m) => m,
+            Err(e) => {
+                *notice = Some((format!("The regular expression does not parse: {e}"), true));
+                return None;
+            }
+        };
+        match act {
+            Act::Next => {
+                if !self.find_next(doc, &matcher) {
+                    *notice = Some((format!("\"{}\" was not found.", self.r.find), true));
+                }
+            }
+            Act::One => {
+                if let Some((r, c)) = doc.selected {
+                    let value = doc.table.cell(r, c);
+                    if matcher.is_match(&value) && self.r.column.is_none_or(|k| k == c) {
+                        let new = matcher.replace(&value, &self.r.with);
+                        edits.push(Edit::SetCell {
+                            row: r,
+                            col: c,
+                            value: new,
+                        });
+                    }
+                }
+                self.find_next(doc, &matcher);
+            }
+            Act::All if doc.is_big() => {
+                return Some(Job::ReplaceAll {
+                    replace: self.r.clone(),
+                    shown: doc.shown.clone(),
+                });
+            }
+            Act::All => {
+                let cells = replace_cells(&doc.table, doc.shown.as_deref(), &self.r, &matcher);
+                *notice = Some((
+                    format!(
+                        "Replaced in {} cells (one step: Undo puts them back).",
+                        cells.len()
+                    ),
+                    false,
+                ));
+                if !cells.is_empty() {
+                    edits.push(Edit::SetCells { cells });
+                }
+            }
+        }
+        None
+    }
+
+    /// Selects the next matching cell after the selection; false when there is none.
+    fn find_next(&self, doc: &mut Document, m: &Matcher) -> bool {
+        let lines = doc.shown_len();
+        let ncols = doc.table.column_count();
+        if lines == 0 || ncols == 0 {
+            return false;
+        }
+        let (start_line, start_col) = doc
+            .selected
+            .and_then(|(r, c)| Some((doc.line_of(r)?, c + 1)))
+            .unwrap_or((0, 0));
+        let cols: Vec<usize> = match self.r.column {
+            Some(c) => vec![c],
+            None => (0..ncols).collect(),
+        };
+        for step in 0..=lines {
+            let line = (start_line + step) % lines;
+            let Some(r) = doc.shown_row(line) else {
+                continue;
+            };
+            let cells = doc.table.row_cells(r);
+            for &c in &cols {
+                if step == 0 && c < start_col {
+                    continue;
+                }
+                if cells.get(c).is_some_and(|v| m.is_match(v)) {
+                    doc.jump_to(r, c);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Act {
+    Next,
+    One,
+    All,
+}

@@ -1,0 +1,243 @@
+//! UI tests of the Catalog view in demo mode (embedded sandbox): open a feed with errors,
+//! fix one with the Fix button and watch the count drop, undo it, save and compare bytes,
+//! push to the sandbox and land on the Imports view; restore journalled edits.
+
+mod ui_support;
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use seller_console::ui::AppOptions;
+use seller_console::ui::views::ViewId;
+use ui_support::{boot_options, step_until};
+
+const FIXTURE: &str = "tests/fixtures/feed/product_fixable.csv";
+
+/// A data folder whose recent-files list holds a fresh copy of the fixture.
+fn setup() -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("shop.csv");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    std::fs::write(
+        data.path().join("recent.json"),
+        serde_json::to_vec(&vec![path.clone()]).unwrap(),
+    )
+    .unwrap();
+    (data, files, path)
+}
+
+fn options(data: &Path) -> AppOptions {
+    let mut options = AppOptions::for_tests();
+    options.worker.data_dir = Some(data.to_path_buf());
+    options
+}
+
+fn has(h: &egui_kittest::Harness<'static, seller_console::ui::SellerApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+#[test]
+fn open_fix_undo_save_and_push_a_catalog() {
+    let (data, _files, path) = setup();
+    let original = std::fs::read(&path).unwrap();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the sandbox and the recent file", |h| {
+        h.state().session().ready && has(h, "Open shop.csv")
+    });
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+    assert!(has(&h, "Issues: 2 errors"), "the fixture has two errors");
+
+    // Fix one cell with its Fix button: one error less.
+    h.get_all_by_role_and_label(egui::Role::Button, "Fix")
+        .next()
+        .expect("a Fix button")
+        .click();
+    h.run_steps(2);
+    assert!(has(&h, "Issues: 1 error,"), "the fix removed one error");
+    assert!(has(&h, "shop.csv *"), "the file is marked as edited");
+
+    // Undo brings it back, Redo applies it again.
+    h.get_by_role_and_label(egui::Role::Button, "Undo").click();
+    h.run_steps(2);
+    assert!(has(&h, "Issues: 2 errors"));
+    h.get_by_role_and_label(egui::Role::Button, "Redo").click();
+    h.run_steps(2);
+    assert!(has(&h, "Issues: 1 error,"));
+    let pending = || seller_console::worker::catalog::journal::pending(data.path());
+    step_until(&mut h, "the edit to be journalled", |_| {
+        pending().first().is_some_and(|j| j.edits == 1)
+    });
+
+    // Save: only the fixed cell changes, byte for byte; the old file is kept as .bak.
+    h.get_by_role_and_label(egui::Role::Button, "Save").click();
+    step_until(&mut h, "the save", |h| has(h, "Saved shop.csv"));
+    let saved = std::fs::read(&path).unwrap();
+    let text = String::from_utf8(original.clone()).unwrap();
+    let expected_a = text.replacen(",in stock,", ",in_stock,", 1);
+    let expected_b = text.replacen(",\"32,00 USD\",", ",32.00 USD,", 1);
+    assert!(
+        saved == expected_a.as_bytes() || saved == expected_b.as_bytes(),
+        "saved file differs from the original by more than the fixed cell"
+    );
+    let mut bak = path.clone().into_os_string();
+    bak.push(".bak");
+    assert_eq!(std::fs::read(bak).unwrap(), original);
+    assert!(!has(&h, "shop.csv *"), "saved: no dirty marker");
+    step_until(&mut h, "the journal to be cleared", |_| {
+        pending().is_empty()
+    });
+
+    // Push to the sandbox: the remaining error needs the explicit override.
+    h.get_by_role_and_label(egui::Role::Button, "Push…").click();
+    h.run_steps(2);
+    assert!(has(&h, "1 errors: Stripe would reject"));
+    h.get_by_label("Push anyway, with the errors").click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Push").click();
+    step_until(&mut h, "the Imports view after the push", |h| {
+        h.state().current_view() == ViewId::Imports
+    });
+    let history =
+        std::fs::read_to_string(seller_console::push_history::path_in(data.path())).unwrap();
+    assert!(
+        history.contains("shop.csv"),
+        "the push is in the local history"
+    );
+}
+
+#[test]
+fn unsaved_edits_are_offered_back_after_a_crash() {
+    let (data, _files, path) = setup();
+    let edits = vec![seller_console::feed::table::Edit::SetCell {
+        row: 0,
+        col: 1,
+        value: "Restored title".into(),
+    }];
+    seller_console::worker::catalog::journal::write(data.path(), &path, &edits).unwrap();
+
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the journal offer", |h| {
+        has(h, "Unsaved edits from last time")
+    });
+    h.get_by_role_and_label(egui::Role::Button, "Open and restore")
+        .click();
+    step_until(&mut h, "the restored catalog", |h| {
+        has(h, "Restored 1 unsaved edits")
+    });
+    assert!(
+        has(&h, "Restored title"),
+        "the edited cell shows the journalled value"
+    );
+    assert!(has(&h, "shop.csv *"), "restored edits are unsaved");
+}
+
+#[test]
+fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+
+    // Select a cell, Enter opens the editor, type, Enter commits.
+    h.get_all_by_label("Northline")
+        .next()
+        .expect("a brand cell")
+        .click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let editor = h.get_by_label("brand of row 1");
+    assert_eq!(editor.value().as_deref(), Some("Northline"));
+    assert!(editor.is_focused(), "the cell editor takes the keyboard");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("brand of row 1").type_text("Southline");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(has(&h, "Southline"), "the edited value shows in the grid");
+    assert!(has(&h, "shop.csv *"));
+
+    // Ctrl+Z undoes it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert!(!has(&h, "Southline"), "undo put the old value back");
+
+    // Replace all, as one step.
+    h.get_by_role_and_label(egui::Role::Button, "Find…").click();
+    h.run_steps(2);
+    ui_support::type_into(&mut h, "Find", "Northline");
+    ui_support::type_into(&mut h, "Replace with", "Eastline");
+    h.get_by_role_and_label(egui::Role::Button, "Replace all")
+        .click();
+    h.run_steps(2);
+    assert!(has(&h, "Replaced in 2 cells"));
+    assert!(!has(&h, "Northline"));
+}
+
+#[test]
+fn replace_mode_asks_for_the_typed_word_and_shows_the_row_count() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+    // Fix both errors so only the REPLACE confirmation gates the push.
+    h.get_by_role_and_label(egui::Role::Button, "Apply all 2 safe fixes")
+        .click();
+    h.run_steps(2);
+    assert!(has(&h, "Issues: 0 errors"));
+
+    h.get_by_role_and_label(egui::Role::Button, "Push…").click();
+    h.run_steps(2);
+    h.get_by_label("Replace the whole catalog").click();
+    h.run_steps(2);
+    assert!(has(&h, "The file has 5 rows"));
+    assert!(
+        h.get_by_role_and_label(egui::Role::Button, "Save and push")
+            .accesskit_node()
+            .is_disabled(),
+        "replace is blocked until REPLACE is typed"
+    );
+    ui_support::type_into(&mut h, "Type REPLACE to confirm", "REPLACE");
+    assert!(
+        !h.get_by_role_and_label(egui::Role::Button, "Save and push")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_role_and_label(egui::Role::Button, "Cancel")
+        .click();
+    h.run_steps(2);
+    assert!(!has(&h, "Type REPLACE to confirm"), "the dialog closed");
+}
+
+/// A file dropped on the window, as the windowing layer would hand it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_file_dropped_on_the_window_opens() {
+    let (data, _files, path) = setup();
+    std::fs::write(data.path().join("recent.json"), b"[]").unwrap();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the sandbox", |h| h.state().session().ready);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    step_until(&mut h, "the dropped catalog to load", |h| {
+        has(h, "Issues: 2 errors")
+    });
+    assert!(has(&h, "shop.csv"));
+}
