@@ -4,11 +4,12 @@
 //! signatures): [`Options`], [`Report`], [`validate_bytes`], [`validate_file`], [`Schema`],
 //! [`check_row`], [`CrossRow`].
 //!
-//! How a file is read: one thread parses CSV records into batches of reused
-//! [`csv::ByteRecord`]s and hands them to a checker thread over a small bounded channel.
-//! When the checker falls behind, the parser checks the batch itself, so both cores stay
-//! busy whichever side is slower. Memory stays flat: a few batches in flight, the findings,
-//! and the id index of [`CrossRow`].
+//! How a file is read: one thread reads blocks of the file and splits them into records
+//! (cells kept as ranges of the block, see `records`), and hands each batch to a checker
+//! thread over a small bounded channel. When the checker falls behind, the reader checks the
+//! batch itself, so both cores stay busy whichever side is slower. Each thread keeps its own
+//! [`CrossRow`] index, merged at the end. Memory stays flat: a few blocks in flight, the
+//! findings, and the id index.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use std::sync::{Mutex, PoisonError};
 
 use csv::ByteRecord;
 
+use super::records::{self, Splitter};
 use super::rules::{self, Cells, Sink};
 use super::sniff::{self, Dialect, LineEnding, TextEncoding};
 use super::spec::{self, ColumnId, FeedColumn, Requirement, Suggestion};
@@ -61,7 +63,10 @@ pub const FILES_API_LIMIT: u64 = 200 * 1024 * 1024;
 /// Upload limit of the v2 catalog imports (`/v2/commerce/product_catalog/imports`).
 pub const V2_IMPORT_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
 
-/// Rows per batch handed between the parser and checker threads.
+/// Most bytes read per batch handed between the reader and checker threads (a batch holds
+/// whole records, so it grows when one record is longer).
+const BLOCK_BYTES: usize = 256 * 1024;
+/// Most rows per batch.
 const BATCH_ROWS: usize = 1024;
 
 /// Validates a whole file held in memory.
@@ -511,6 +516,18 @@ impl Rows {
         }
     }
 
+    /// Adds every row of `other`.
+    fn append(&mut self, other: Rows) {
+        match other {
+            Rows::One(row) => self.push(row),
+            Rows::Many(rows) => {
+                for row in rows {
+                    self.push(row);
+                }
+            }
+        }
+    }
+
     /// Removes `row`; returns true when no row is left.
     fn remove(&mut self, row: u64) -> bool {
         match self {
@@ -682,6 +699,27 @@ impl CrossRow {
         }
     }
 
+    /// Adds every row recorded in `other` (built over another part of the same file).
+    fn merge(&mut self, other: CrossRow) {
+        for (id, rows) in other.ids {
+            match self.ids.get_mut(&id) {
+                Some(mine) => mine.append(rows),
+                None => {
+                    self.ids.insert(id, rows);
+                }
+            }
+        }
+        for (group, theirs) in other.groups {
+            let sets = self.groups.entry(group).or_default();
+            for (set, rows) in theirs {
+                match sets.iter_mut().find(|(s, _)| *s == set) {
+                    Some((_, mine)) => mine.append(rows),
+                    None => sets.push((set, rows)),
+                }
+            }
+        }
+    }
+
     /// Current cross-row findings.
     #[must_use]
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
@@ -775,43 +813,82 @@ impl CrossRow {
 // ---------------------------------------------------------------------------------------
 // The streaming pipeline
 
+/// Whole records read from the file: the bytes and where each cell lies in them.
+#[derive(Default)]
 struct Batch {
     first_row: u64,
-    records: Vec<ByteRecord>,
-    len: usize,
+    data: Vec<u8>,
+    cells: records::Cells,
+}
+
+/// Reads the next bytes of `src` after `carry` (what the previous batch left unsplit) into
+/// `batch`, up to `block` bytes, and splits at most `max` records off them; the rest goes
+/// back into `carry`. An empty batch means the input is exhausted.
+fn next_batch(
+    src: &mut impl Read,
+    splitter: &mut Splitter,
+    carry: &mut Vec<u8>,
+    eof: &mut bool,
+    (block, max): (usize, usize),
+    batch: &mut Batch,
+) -> io::Result<()> {
+    batch.data.clear();
+    batch.cells.clear();
+    batch.data.append(carry);
+    let mut want = batch.data.len().max(block);
+    loop {
+        if !*eof && batch.data.len() < want {
+            let old = batch.data.len();
+            batch.data.resize(want, 0);
+            let got = read_up_to(src, &mut batch.data[old..])?;
+            batch.data.truncate(old + got);
+            *eof = old + got < want;
+        }
+        let used = splitter.split(&batch.data, *eof, max, &mut batch.cells);
+        if batch.cells.len() > 0 || *eof {
+            carry.extend_from_slice(&batch.data[used..]);
+            batch.data.truncate(used);
+            return Ok(());
+        }
+        // Not even one whole record yet: read on.
+        want = batch.data.len() + BLOCK_BYTES;
+    }
 }
 
 /// Shared state of the checker threads.
 struct Shared<'s> {
     schema: &'s Schema,
-    cross: Mutex<CrossRow>,
     found: Mutex<Vec<Diagnostic>>,
     not_utf8_rows: AtomicU64,
     first_not_utf8: Mutex<Option<(u64, u64, &'static str)>>,
 }
 
 impl Shared<'_> {
-    fn check_batch(&self, batch: &Batch) {
+    fn check_batch(&self, batch: &Batch, cross: &mut CrossRow) {
         let mut out = Vec::new();
-        let width = self.schema.width();
-        for (i, record) in batch.records[..batch.len].iter().enumerate() {
+        let mut fields: Vec<&str> = Vec::with_capacity(self.schema.width());
+        // Records end at line ends and cells at ASCII delimiters or quotes, so when the
+        // whole block is UTF-8 every cell is too.
+        let text = std::str::from_utf8(&batch.data)
+            .ok()
+            .zip(std::str::from_utf8(batch.cells.scratch()).ok());
+        for i in 0..batch.cells.len() {
             let row = batch.first_row + i as u64;
-            let decoded: Vec<Cow<'_, str>>;
-            let mut fields: Vec<&str> = Vec::with_capacity(width);
-            if let Ok(all) = std::str::from_utf8(record.as_slice()) {
-                for k in 0..record.len() {
-                    fields.push(record.range(k).and_then(|r| all.get(r)).unwrap_or(""));
+            let Some((data, scratch)) = text else {
+                self.check_record_bytes(batch, i, row, cross, &mut out);
+                continue;
+            };
+            fields.clear();
+            fields.extend(batch.cells.cells(i).map(|(range, in_scratch)| {
+                if in_scratch {
+                    scratch.get(range)
+                } else {
+                    data.get(range)
                 }
-            } else {
-                decoded = record.iter().map(decode_legacy).collect();
-                fields.extend(decoded.iter().map(std::ops::Deref::deref));
-                self.report_not_utf8(record, row, &mut out);
-            }
+                .unwrap_or("")
+            }));
             check_row(self.schema, row, &fields, &mut out);
-            self.cross
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(self.schema, row, &fields);
+            cross.insert(self.schema, row, &fields);
         }
         if !out.is_empty() {
             self.found
@@ -819,6 +896,35 @@ impl Shared<'_> {
                 .unwrap_or_else(PoisonError::into_inner)
                 .append(&mut out);
         }
+    }
+
+    /// Checks record `i` of a block that is not all UTF-8.
+    fn check_record_bytes(
+        &self,
+        batch: &Batch,
+        i: usize,
+        row: u64,
+        cross: &mut CrossRow,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut record: ByteRecord = batch.cells.cell_bytes(&batch.data, i).collect();
+        let start = batch.cells.start(i);
+        let mut position = csv::Position::new();
+        position.set_byte(start.byte).set_line(start.line);
+        record.set_position(Some(position));
+        let decoded: Vec<Cow<'_, str>>;
+        let mut fields: Vec<&str> = Vec::with_capacity(record.len());
+        if let Ok(all) = std::str::from_utf8(record.as_slice()) {
+            for k in 0..record.len() {
+                fields.push(record.range(k).and_then(|r| all.get(r)).unwrap_or(""));
+            }
+        } else {
+            decoded = record.iter().map(decode_legacy).collect();
+            fields.extend(decoded.iter().map(std::ops::Deref::deref));
+            self.report_not_utf8(&record, row, out);
+        }
+        check_row(self.schema, row, &fields, out);
+        cross.insert(self.schema, row, &fields);
     }
 
     fn report_not_utf8(&self, record: &ByteRecord, row: u64, out: &mut Vec<Diagnostic>) {
@@ -1009,16 +1115,25 @@ fn run<R: Read + Seek>(
     }
     let skip = if dialect.has_bom { 3 } else { 0 };
     src.seek(SeekFrom::Start(skip))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(dialect.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(src);
-    let mut header_record = ByteRecord::new();
-    let has_header = reader.read_byte_record(&mut header_record)?;
+    let mut splitter = Splitter::new(dialect.delimiter);
+    let mut carry = Vec::new();
+    let mut eof = false;
+    let mut head = Batch::default();
+    next_batch(
+        &mut src,
+        &mut splitter,
+        &mut carry,
+        &mut eof,
+        (BLOCK_BYTES, 1),
+        &mut head,
+    )?;
+    let header_record: ByteRecord = if head.cells.len() > 0 {
+        head.cells.cell_bytes(&head.data, 0).collect()
+    } else {
+        ByteRecord::new()
+    };
     let header = header_strings(&header_record);
-    if !has_header || header.iter().all(|h| h.trim().is_empty()) {
+    if header.iter().all(|h| h.trim().is_empty()) {
         file_level.push(file_diag(
             "no_header",
             Severity::Error,
@@ -1068,25 +1183,31 @@ fn run<R: Read + Seek>(
 
     let shared = Shared {
         schema: &schema,
-        cross: Mutex::new(CrossRow::new(&schema)),
         found: Mutex::new(Vec::new()),
         not_utf8_rows: AtomicU64::new(0),
         first_not_utf8: Mutex::new(None),
     };
     let mut rows = 0u64;
     let mut last_record: Option<(u64, u64)> = None; // (byte offset, row)
-    let parsed: io::Result<()> = std::thread::scope(|scope| {
+    let cross: io::Result<CrossRow> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Batch>(2);
-        let (back_tx, back_rx) = mpsc::channel::<Vec<ByteRecord>>();
+        let (back_tx, back_rx) = mpsc::channel::<Batch>();
         let shared = &shared;
-        scope.spawn(move || {
+        let schema = &schema;
+        let checker = scope.spawn(move || {
+            let mut cross = CrossRow::new(schema);
             for batch in rx {
-                shared.check_batch(&batch);
-                // The parser may have finished; then the records are simply dropped.
-                let _ = back_tx.send(batch.records);
+                shared.check_batch(&batch, &mut cross);
+                // The reader may have finished; then the batch is simply dropped.
+                let _ = back_tx.send(batch);
             }
+            cross
         });
-        let mut spare: Vec<Vec<ByteRecord>> = Vec::new();
+        let mut cross = CrossRow::new(schema);
+        let mut spare: Vec<Batch> = vec![head];
+        // Read about as many bytes as `BATCH_ROWS` rows take, so that little is left over
+        // to copy into the next batch when rows are short.
+        let mut block = BLOCK_BYTES;
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(io::Error::new(
@@ -1094,52 +1215,48 @@ fn run<R: Read + Seek>(
                     "validation cancelled",
                 ));
             }
-            let mut records = back_rx
+            let mut batch = back_rx
                 .try_recv()
                 .ok()
                 .or_else(|| spare.pop())
                 .unwrap_or_default();
-            let mut len = 0;
-            while len < BATCH_ROWS {
-                if records.len() == len {
-                    records.push(ByteRecord::new());
-                }
-                if !reader.read_byte_record(&mut records[len])? {
-                    break;
-                }
-                if let Some(p) = records[len].position() {
-                    last_record = Some((p.byte(), rows + len as u64 + 1));
-                }
-                len += 1;
-            }
+            next_batch(
+                &mut src,
+                &mut splitter,
+                &mut carry,
+                &mut eof,
+                (block, BATCH_ROWS),
+                &mut batch,
+            )?;
+            let len = batch.cells.len();
             if len == 0 {
                 break;
             }
-            let batch = Batch {
-                first_row: rows + 1,
-                records,
-                len,
-            };
+            let per_row = batch.data.len() / len + 1;
+            block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
+            last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
+            batch.first_row = rows + 1;
             rows += len as u64;
-            progress(reader.position().byte() + skip, total);
+            progress(splitter.offset() + skip, total);
             match tx.try_send(batch) {
                 Ok(()) => {}
                 Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) => {
-                    shared.check_batch(&batch);
-                    spare.push(batch.records);
+                    shared.check_batch(&batch, &mut cross);
+                    spare.push(batch);
                 }
             }
-            if len < BATCH_ROWS {
-                break;
-            }
         }
-        Ok(())
+        drop(tx);
+        let theirs = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        cross.merge(theirs);
+        Ok(cross)
     });
-    parsed?;
+    let cross = cross?;
     report.rows = rows;
 
     let Shared {
-        cross,
         found,
         not_utf8_rows,
         first_not_utf8,
@@ -1148,9 +1265,8 @@ fn run<R: Read + Seek>(
     let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
     // A quote left open at the end swallows the rest of the file into the last record.
     if let Some((offset, row)) = last_record {
-        let mut src = reader.into_inner();
         src.seek(SeekFrom::Start(offset + skip))?;
-        if let Some(column) = open_quote_at_end(src, dialect.delimiter)? {
+        if let Some(column) = open_quote_at_end(&mut src, dialect.delimiter)? {
             found.push(Diagnostic {
                 rule: "unterminated_quote",
                 severity: Severity::Error,
@@ -1190,12 +1306,7 @@ fn run<R: Read + Seek>(
             Some("Add products below the header."),
         ));
     }
-    found.extend(
-        cross
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .diagnostics(),
-    );
+    found.extend(cross.diagnostics());
     found.sort_by_key(|d| d.row);
     file_level.append(&mut found);
     report.diagnostics = file_level;
