@@ -504,6 +504,13 @@ pub const APPLICATION_TYPE: &[&str] = &["automatic", "promotion_code"];
 /// The spec of one column.
 #[must_use]
 pub fn column_spec(id: ColumnId) -> ColumnSpec {
+    /// Every column's spec, built once: the validator asks for one per cell.
+    static SPECS: std::sync::LazyLock<[ColumnSpec; ColumnId::COUNT]> =
+        std::sync::LazyLock::new(|| ColumnId::ALL.map(build_column_spec));
+    SPECS[id as usize]
+}
+
+fn build_column_spec(id: ColumnId) -> ColumnSpec {
     use ColumnId as C;
     use ValueType as T;
     let (ty, max_len, note): (ValueType, Option<usize>, &'static str) = match id {
@@ -1350,10 +1357,24 @@ const CURRENCIES: &[(&str, u8)] = &[
 /// The ISO 4217 minor units of `code` (2 for `USD`, 0 for `JPY`), or `None` for an unknown code.
 #[must_use]
 pub fn currency_minor_units(code: &str) -> Option<u8> {
-    CURRENCIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
+    /// The codes of [`CURRENCIES`] as big-endian numbers (same order), compared faster
+    /// than strings.
+    static KEYS: std::sync::LazyLock<Vec<u32>> = std::sync::LazyLock::new(|| {
+        CURRENCIES
+            .iter()
+            .map(|(c, _)| currency_key(c.as_bytes()))
+            .collect()
+    });
+    let [a, b, c] = *code.as_bytes() else {
+        return None;
+    };
+    KEYS.binary_search(&currency_key(&[a, b, c]))
         .ok()
         .map(|i| CURRENCIES[i].1)
+}
+
+fn currency_key(code: &[u8]) -> u32 {
+    code.iter().fold(0, |k, b| (k << 8) | u32::from(*b))
 }
 
 /// ISO 3166-1 alpha-2 country codes, sorted.

@@ -457,7 +457,7 @@ pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagn
         });
         return;
     }
-    if fields.iter().all(|f| f.trim().is_empty()) {
+    if fields.iter().all(|f| rules::trim(f).is_empty()) {
         out.push(Diagnostic {
             rule: "blank_row",
             severity: Severity::Warning,
@@ -623,7 +623,7 @@ impl CrossRow {
         schema
             .position(id)
             .and_then(|i| fields.get(i))
-            .map_or("", |s| s.trim())
+            .map_or("", |s| rules::trim(s))
     }
 
     fn group_of(schema: &Schema, fields: &[&str]) -> Option<(Box<str>, AttributeSet)> {
@@ -838,11 +838,14 @@ fn next_batch(
     let mut want = batch.data.len().max(block);
     loop {
         if !*eof && batch.data.len() < want {
-            let old = batch.data.len();
-            batch.data.resize(want, 0);
-            let got = read_up_to(src, &mut batch.data[old..])?;
-            batch.data.truncate(old + got);
-            *eof = old + got < want;
+            let missing = want - batch.data.len();
+            batch.data.reserve(missing);
+            // `read_to_end` fills the spare capacity without zeroing it first.
+            let got = src
+                .by_ref()
+                .take(missing as u64)
+                .read_to_end(&mut batch.data)?;
+            *eof = got < missing;
         }
         let used = splitter.split(&batch.data, *eof, max, &mut batch.cells);
         if batch.cells.len() > 0 || *eof {
