@@ -836,10 +836,7 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     };
-    let host_end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
+    let host_end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
     let host = &rest[..host_end];
     if host.is_empty() || !(host.as_bytes().contains(&b'.') || host.starts_with("localhost")) {
         sink.push(
@@ -852,11 +849,7 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     }
-    // Without an early exit the loop is vectorised; URLs are short.
-    let spaces = value.bytes().fold(false, |found, b| {
-        found | matches!(b, b' ' | b'\t' | b'\n' | b'\x0C' | b'\r')
-    });
-    if spaces {
+    if has_ascii_whitespace(value.as_bytes()) {
         sink.push(
             "url",
             Severity::Error,
@@ -878,10 +871,7 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
     }
     if image {
-        let path = &rest[..rest
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(rest.len())];
+        let path = &rest[..memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len())];
         let file = path.rsplit_once('/').map_or("", |(_, file)| file);
         let ext = file.rsplit_once('.').map(|(_, e)| e);
         if let Some(ext) = ext {
@@ -964,6 +954,23 @@ fn check_url_list(id: ColumnId, value: &str, max: usize, sink: &mut Sink<'_>) {
             return;
         }
     }
+}
+
+/// `bytes.iter().any(u8::is_ascii_whitespace)`, eight bytes at a time: a word with no byte
+/// below `!` has no whitespace.
+fn has_ascii_whitespace(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else {
+            continue;
+        };
+        let below_bang = word.wrapping_sub(ONES * 0x21) & !word & (ONES * 0x80);
+        if below_bang != 0 && chunk.iter().any(u8::is_ascii_whitespace) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_whitespace)
 }
 
 fn looks_like_url(s: &str) -> bool {
@@ -1090,35 +1097,30 @@ fn check_integer(id: ColumnId, value: &str, min: i64, max: Option<i64>, sink: &m
 
 /// Parses a plain decimal (digits, one optional period, optional leading minus).
 fn parse_decimal(value: &str) -> Option<f64> {
-    let digits = value.strip_prefix('-').unwrap_or(value).as_bytes();
-    let dot = digits.iter().position(|&b| b == b'.');
-    let (int, frac) = match dot {
-        Some(i) => (&digits[..i], &digits[i + 1..]),
-        None => (digits, &b""[..]),
-    };
-    let ok = !int.is_empty()
-        && int.iter().all(u8::is_ascii_digit)
-        && frac.iter().all(u8::is_ascii_digit)
-        && !(dot.is_some() && frac.is_empty());
-    if !ok {
+    // `-`? digits, then optionally `.` and at least one digit.
+    let negative = value.starts_with('-');
+    let digits = &value.as_bytes()[usize::from(negative)..];
+    let mut mantissa = 0u64;
+    let mut dot = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let frac_len = dot.map_or(0, |d| digits.len() - d - 1);
+    if dot.unwrap_or(digits.len()) == 0 || (dot.is_some() && frac_len == 0) {
         return None;
     }
     // Up to 15 digits fit a f64 mantissa exactly and 10^15 is exact too, so one division
     // rounds exactly as `str::parse` does (Clinger's fast path).
-    if int.len() + frac.len() <= 15 {
+    if digits.len() - usize::from(dot.is_some()) <= 15 {
         const POW10: [f64; 16] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
         ];
-        let mantissa = int
-            .iter()
-            .chain(frac)
-            .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
-        let magnitude = mantissa as f64 / POW10[frac.len()];
-        return Some(if value.starts_with('-') {
-            -magnitude
-        } else {
-            magnitude
-        });
+        let magnitude = mantissa as f64 / POW10[frac_len];
+        return Some(if negative { -magnitude } else { magnitude });
     }
     value.parse().ok()
 }
@@ -1311,6 +1313,20 @@ fn check_money<'v>(
 fn parse_date(value: &str) -> Option<NaiveDate> {
     if value.len() != 10 {
         return None;
+    }
+    // The usual `YYYY-MM-DD` directly; anything else (signs, one-digit parts) through
+    // chrono's parser, which decides exactly as before.
+    let b = value.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+    {
+        return NaiveDate::from_ymd_opt(y as i32, m, d);
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }

@@ -1388,10 +1388,12 @@ pub fn is_country(code: &str) -> bool {
     if code.len() != 2 {
         return false;
     }
+    let key = |two: &[u8]| u16::from_be_bytes([two[0], two[1]]);
+    let code = key(code);
     let (mut lo, mut hi) = (0, table.len().div_ceil(3));
     while lo < hi {
         let mid = usize::midpoint(lo, hi);
-        match table[mid * 3..mid * 3 + 2].cmp(code) {
+        match key(&table[mid * 3..]).cmp(&code) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
             std::cmp::Ordering::Equal => return true,

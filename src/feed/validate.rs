@@ -626,7 +626,7 @@ impl CrossRow {
             .map_or("", |s| rules::trim(s))
     }
 
-    fn group_of(schema: &Schema, fields: &[&str]) -> Option<(Box<str>, AttributeSet)> {
+    fn group_of<'a>(schema: &Schema, fields: &[&'a str]) -> Option<(&'a str, AttributeSet)> {
         if schema.kind() != FeedKind::Product
             || Self::cell(schema, fields, ColumnId::Delete).eq_ignore_ascii_case("true")
         {
@@ -649,7 +649,7 @@ impl CrossRow {
             .collect();
         custom.sort_unstable();
         Some((
-            group.into(),
+            group,
             AttributeSet {
                 mask,
                 custom: custom.join("\u{1f}").into(),
@@ -669,7 +669,10 @@ impl CrossRow {
             }
         }
         if let Some((group, set)) = Self::group_of(schema, fields) {
-            let sets = self.groups.entry(group).or_default();
+            let sets = match self.groups.get_mut(group) {
+                Some(sets) => sets,
+                None => self.groups.entry(group.into()).or_default(),
+            };
             match sets.iter_mut().find(|(s, _)| *s == set) {
                 Some((_, rows)) => rows.push(row),
                 None => sets.push((set, Rows::One(row))),
@@ -686,7 +689,7 @@ impl CrossRow {
             self.ids.remove(id);
         }
         if let Some((group, set)) = Self::group_of(schema, fields)
-            && let Some(sets) = self.groups.get_mut(&group)
+            && let Some(sets) = self.groups.get_mut(group)
         {
             if let Some(i) = sets.iter().position(|(s, _)| *s == set)
                 && sets[i].1.remove(row)
@@ -694,13 +697,14 @@ impl CrossRow {
                 sets.remove(i);
             }
             if sets.is_empty() {
-                self.groups.remove(&group);
+                self.groups.remove(group);
             }
         }
     }
 
     /// Adds every row recorded in `other` (built over another part of the same file).
     fn merge(&mut self, other: CrossRow) {
+        self.ids.reserve(other.ids.len());
         for (id, rows) in other.ids {
             match self.ids.get_mut(&id) {
                 Some(mine) => mine.append(rows),

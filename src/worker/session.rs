@@ -172,7 +172,7 @@ impl fmt::Debug for Connection {
             .field("key", &crate::secrets::redact(&self.key))
             .field("connected_account", &self.connected_account)
             .field("files_base", &self.files_base)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
