@@ -252,9 +252,16 @@ impl Splitter {
                     }
                 };
                 loop {
-                    let quoted_end = memchr::memchr(b'"', &data[pos..]).map(|k| pos + k);
+                    // The closing quote, counting the line breaks before it on the way.
+                    let mut quoted_end = None;
+                    for k in memchr::memchr2_iter(b'"', b'\n', &data[pos..]) {
+                        if data[pos + k] == b'"' {
+                            quoted_end = Some(pos + k);
+                            break;
+                        }
+                        line += 1;
+                    }
                     let until = quoted_end.unwrap_or(len);
-                    line += memchr::memchr_iter(b'\n', &data[pos..until]).count() as u64;
                     add(out, &mut piece, &mut in_scratch, pos, until);
                     let Some(q) = quoted_end else {
                         // Unterminated quote: the cell runs to the end of the input.

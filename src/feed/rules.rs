@@ -872,8 +872,8 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
     }
     if image {
         let path = &rest[..memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len())];
-        let file = path.rsplit_once('/').map_or("", |(_, file)| file);
-        let ext = file.rsplit_once('.').map(|(_, e)| e);
+        let file = memchr::memrchr(b'/', path.as_bytes()).map_or("", |i| &path[i + 1..]);
+        let ext = memchr::memrchr(b'.', file.as_bytes()).map(|i| &file[i + 1..]);
         if let Some(ext) = ext {
             const OTHER: [&str; 9] = [
                 "gif", "webp", "bmp", "tif", "tiff", "svg", "avif", "heic", "heif",

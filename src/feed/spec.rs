@@ -1365,12 +1365,35 @@ pub fn currency_minor_units(code: &str) -> Option<u8> {
             .map(|(c, _)| currency_key(c.as_bytes()))
             .collect()
     });
+    /// Minor units by code for codes of three capital letters (`u8::MAX`: no such code).
+    static BY_LETTERS: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let mut table = vec![u8::MAX; 26 * 26 * 26];
+        for (code, minor) in CURRENCIES {
+            if let Some(i) = letters_index(code.as_bytes()) {
+                table[i] = *minor;
+            }
+        }
+        table
+    });
     let [a, b, c] = *code.as_bytes() else {
         return None;
     };
+    if let Some(i) = letters_index(&[a, b, c]) {
+        return BY_LETTERS.get(i).copied().filter(|m| *m != u8::MAX);
+    }
     KEYS.binary_search(&currency_key(&[a, b, c]))
         .ok()
         .map(|i| CURRENCIES[i].1)
+}
+
+/// Index of a code of three capital letters in a 26³ table.
+fn letters_index(code: &[u8]) -> Option<usize> {
+    match *code {
+        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => {
+            Some(usize::from(a - b'A') * 676 + usize::from(b - b'A') * 26 + usize::from(c - b'A'))
+        }
+        _ => None,
+    }
 }
 
 fn currency_key(code: &[u8]) -> u32 {

@@ -702,6 +702,11 @@ impl CrossRow {
         }
     }
 
+    /// Makes room for about `rows` more ids, so that the index is not rebuilt as it grows.
+    fn reserve(&mut self, rows: usize) {
+        self.ids.reserve(rows);
+    }
+
     /// Adds every row recorded in `other` (built over another part of the same file).
     fn merge(&mut self, other: CrossRow) {
         self.ids.reserve(other.ids.len());
@@ -1201,9 +1206,13 @@ fn run<R: Read + Seek>(
         let (back_tx, back_rx) = mpsc::channel::<Batch>();
         let shared = &shared;
         let schema = &schema;
+        let (reserve_tx, reserve_rx) = mpsc::channel::<usize>();
         let checker = scope.spawn(move || {
             let mut cross = CrossRow::new(schema);
             for batch in rx {
+                if let Ok(rows) = reserve_rx.try_recv() {
+                    cross.reserve(rows);
+                }
                 shared.check_batch(&batch, &mut cross);
                 // The reader may have finished; then the batch is simply dropped.
                 let _ = back_tx.send(batch);
@@ -1241,6 +1250,13 @@ fn run<R: Read + Seek>(
             }
             let per_row = batch.data.len() / len + 1;
             block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
+            if rows == len as u64 {
+                // Each thread will index about half of the rows (bounded: the estimate
+                // comes from the first rows only).
+                let half = ((total / per_row as u64) as usize / 2).min(1 << 20);
+                cross.reserve(half);
+                let _ = reserve_tx.send(half);
+            }
             last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
             batch.first_row = rows + 1;
             rows += len as u64;
