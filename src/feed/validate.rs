@@ -1251,11 +1251,11 @@ fn run<R: Read + Seek>(
             let per_row = batch.data.len() / len + 1;
             block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
             if rows == len as u64 {
-                // Each thread will index about half of the rows (bounded: the estimate
-                // comes from the first rows only).
-                let half = ((total / per_row as u64) as usize / 2).min(1 << 20);
-                cross.reserve(half);
-                let _ = reserve_tx.send(half);
+                // Each thread indexes about half of the rows, and this one takes in the
+                // other half at the end (bounded: the estimate comes from the first rows).
+                let expected = ((total / per_row as u64) as usize).min(1 << 21);
+                cross.reserve(expected);
+                let _ = reserve_tx.send(expected / 2);
             }
             last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
             batch.first_row = rows + 1;
