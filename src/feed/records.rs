@@ -18,10 +18,13 @@ pub(crate) struct RecordStart {
 
 /// One cell: a range of the input buffer, or of [`Cells::scratch`] when it had escapes.
 #[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    scratch: bool,
+pub(crate) struct Span {
+    /// Start of the cell's bytes.
+    pub(crate) start: usize,
+    /// End of the cell's bytes.
+    pub(crate) end: usize,
+    /// The range is in the scratch bytes, not the input buffer.
+    pub(crate) scratch: bool,
 }
 
 /// The cells of the records split from one buffer.
@@ -54,6 +57,13 @@ impl Cells {
     /// The unescaped bytes, valid as UTF-8 whenever the input buffer is.
     pub(crate) fn scratch(&self) -> &[u8] {
         &self.scratch
+    }
+
+    /// The cells of record `i`.
+    pub(crate) fn spans(&self, i: usize) -> &[Span] {
+        let first = self.records[i].0;
+        let end = self.records.get(i + 1).map_or(self.spans.len(), |r| r.0);
+        &self.spans[first..end]
     }
 
     /// The cells of record `i` as (range, in scratch) pairs.

@@ -661,10 +661,11 @@ impl CrossRow {
     pub fn insert(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
         let id = Self::cell(schema, fields, schema.kind().key_column());
         if !id.is_empty() {
-            match self.ids.get_mut(id) {
-                Some(rows) => rows.push(row),
-                None => {
-                    self.ids.insert(id.into(), Rows::One(row));
+            // Ids are nearly always new: hash once, and pay the key allocation anyway.
+            match self.ids.entry(id.into()) {
+                std::collections::hash_map::Entry::Occupied(mut rows) => rows.get_mut().push(row),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(Rows::One(row));
                 }
             }
         }
@@ -891,14 +892,10 @@ impl Shared<'_> {
                 continue;
             };
             fields.clear();
-            fields.extend(batch.cells.cells(i).map(|(range, in_scratch)| {
-                if in_scratch {
-                    scratch.get(range)
-                } else {
-                    data.get(range)
-                }
-                .unwrap_or("")
-            }));
+            for span in batch.cells.spans(i) {
+                let text = if span.scratch { scratch } else { data };
+                fields.push(text.get(span.start..span.end).unwrap_or(""));
+            }
             check_row(self.schema, row, &fields, &mut out);
             cross.insert(self.schema, row, &fields);
         }
