@@ -501,6 +501,175 @@ impl std::hash::Hasher for Fnv {
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
+/// Hashes a key that already is a hash: mixes its bits once more (`SplitMix64`'s finaliser)
+/// so that both the low and high bits the table uses vary.
+#[derive(Debug, Clone, Copy, Default)]
+struct Premixed(u64);
+
+impl std::hash::Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// One id in an [`IdIndex`]: where its text is in the arena, and its rows.
+#[derive(Debug, Clone)]
+struct IdEntry {
+    start: usize,
+    len: usize,
+    rows: Rows,
+}
+
+/// The ids sharing one hash: nearly always one.
+#[derive(Debug, Clone)]
+enum IdSlot {
+    One(IdEntry),
+    More(Vec<IdEntry>),
+}
+
+impl IdSlot {
+    fn entries(&self) -> &[IdEntry] {
+        match self {
+            IdSlot::One(e) => std::slice::from_ref(e),
+            IdSlot::More(v) => v,
+        }
+    }
+
+    fn entries_mut(&mut self) -> &mut [IdEntry] {
+        match self {
+            IdSlot::One(e) => std::slice::from_mut(e),
+            IdSlot::More(v) => v,
+        }
+    }
+}
+
+/// The id index of [`CrossRow`]: the text of every id in one arena, found by hash, so that
+/// indexing a row allocates nothing and dropping the index frees a handful of blocks.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    text: String,
+    slots: HashMap<u64, IdSlot, std::hash::BuildHasherDefault<Premixed>>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        let mut h = Fnv::default();
+        std::hash::Hasher::write(&mut h, id.as_bytes());
+        std::hash::Hasher::finish(&h)
+    }
+
+    fn reserve(&mut self, ids: usize) {
+        self.slots.reserve(ids);
+        self.text.reserve(ids.saturating_mul(16));
+    }
+
+    /// Adds `rows` under `id`.
+    fn add(&mut self, id: &str, rows: Rows) {
+        self.add_hashed(Self::hash(id), id, rows);
+    }
+
+    fn add_hashed(&mut self, hash: u64, id: &str, rows: Rows) {
+        let IdIndex { text, slots } = self;
+        match slots.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(IdSlot::One(Self::stored(text, id, rows)));
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let slot = slot.into_mut();
+                let known = slot
+                    .entries_mut()
+                    .iter_mut()
+                    .find(|e| text.get(e.start..e.start + e.len) == Some(id));
+                if let Some(entry) = known {
+                    entry.rows.append(rows);
+                    return;
+                }
+                let entry = Self::stored(text, id, rows);
+                match slot {
+                    IdSlot::One(first) => {
+                        let first = first.clone();
+                        *slot = IdSlot::More(vec![first, entry]);
+                    }
+                    IdSlot::More(v) => v.push(entry),
+                }
+            }
+        }
+    }
+
+    /// Copies `id` into the arena.
+    fn stored(text: &mut String, id: &str, rows: Rows) -> IdEntry {
+        let start = text.len();
+        text.push_str(id);
+        IdEntry {
+            start,
+            len: id.len(),
+            rows,
+        }
+    }
+
+    /// Removes `row` from `id` (the text stays in the arena until the index is dropped).
+    fn remove(&mut self, id: &str, row: u64) {
+        self.remove_hashed(Self::hash(id), id, row);
+    }
+
+    fn remove_hashed(&mut self, h: u64, id: &str, row: u64) {
+        let Some(slot) = self.slots.get_mut(&h) else {
+            return;
+        };
+        let text = &self.text;
+        let Some(i) = slot
+            .entries()
+            .iter()
+            .position(|e| text.get(e.start..e.start + e.len) == Some(id))
+        else {
+            return;
+        };
+        if !slot.entries_mut()[i].rows.remove(row) {
+            return;
+        }
+        match slot {
+            IdSlot::One(_) => {
+                self.slots.remove(&h);
+            }
+            IdSlot::More(v) => {
+                v.remove(i);
+                if v.is_empty() {
+                    self.slots.remove(&h);
+                }
+            }
+        }
+    }
+
+    /// Every id with its rows.
+    fn iter(&self) -> impl Iterator<Item = (&str, &Rows)> {
+        self.slots.values().flat_map(|slot| {
+            slot.entries().iter().map(|e| {
+                (
+                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
+                    &e.rows,
+                )
+            })
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+}
+
 /// Rows recorded under one key: most keys have one row, so keep that case small.
 #[derive(Debug, Clone)]
 enum Rows {
@@ -604,7 +773,7 @@ impl AttributeSet {
 #[derive(Debug, Clone, Default)]
 pub struct CrossRow {
     key_name: &'static str,
-    ids: FastMap<Box<str>, Rows>,
+    ids: IdIndex,
     groups: FastMap<Box<str>, Vec<(AttributeSet, Rows)>>,
 }
 
@@ -614,7 +783,7 @@ impl CrossRow {
     pub fn new(schema: &Schema) -> Self {
         CrossRow {
             key_name: schema.kind().key_column().name(),
-            ids: FastMap::default(),
+            ids: IdIndex::default(),
             groups: FastMap::default(),
         }
     }
@@ -661,13 +830,7 @@ impl CrossRow {
     pub fn insert(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
         let id = Self::cell(schema, fields, schema.kind().key_column());
         if !id.is_empty() {
-            // Ids are nearly always new: hash once, and pay the key allocation anyway.
-            match self.ids.entry(id.into()) {
-                std::collections::hash_map::Entry::Occupied(mut rows) => rows.get_mut().push(row),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(Rows::One(row));
-                }
-            }
+            self.ids.add(id, Rows::One(row));
         }
         if let Some((group, set)) = Self::group_of(schema, fields) {
             let sets = match self.groups.get_mut(group) {
@@ -684,11 +847,7 @@ impl CrossRow {
     /// Forgets row `row` (pass the fields it had when inserted).
     pub fn remove(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
         let id = Self::cell(schema, fields, schema.kind().key_column());
-        if let Some(rows) = self.ids.get_mut(id)
-            && rows.remove(row)
-        {
-            self.ids.remove(id);
-        }
+        self.ids.remove(id, row);
         if let Some((group, set)) = Self::group_of(schema, fields)
             && let Some(sets) = self.groups.get_mut(group)
         {
@@ -711,13 +870,8 @@ impl CrossRow {
     /// Adds every row recorded in `other` (built over another part of the same file).
     fn merge(&mut self, other: CrossRow) {
         self.ids.reserve(other.ids.len());
-        for (id, rows) in other.ids {
-            match self.ids.get_mut(&id) {
-                Some(mine) => mine.append(rows),
-                None => {
-                    self.ids.insert(id, rows);
-                }
-            }
+        for (id, rows) in other.ids.iter() {
+            self.ids.add(id, rows.clone());
         }
         for (group, theirs) in other.groups {
             let sets = self.groups.entry(group).or_default();
@@ -739,7 +893,7 @@ impl CrossRow {
             self.key_name
         };
         let mut out = Vec::new();
-        for (id, rows) in &self.ids {
+        for (id, rows) in self.ids.iter() {
             let Rows::Many(rows) = rows else { continue };
             let mut rows = rows.clone();
             rows.sort_unstable();
@@ -1420,6 +1574,30 @@ mod tests {
         assert_eq!((d[0].rule, d[0].row), ("duplicate_id", Some(2)));
         cross.remove(&schema, 2, &["A", "in_stock", "2"]);
         assert!(cross.diagnostics().is_empty());
+    }
+
+    #[test]
+    fn ids_sharing_a_hash_stay_apart() {
+        let mut index = IdIndex::default();
+        index.add_hashed(7, "A", Rows::One(1));
+        index.add_hashed(7, "B", Rows::One(2));
+        index.add_hashed(7, "A", Rows::One(3));
+        let mut seen: Vec<(String, usize)> = index
+            .iter()
+            .map(|(id, rows)| {
+                let n = match rows {
+                    Rows::One(_) => 1,
+                    Rows::Many(v) => v.len(),
+                };
+                (id.to_owned(), n)
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(seen, vec![("A".to_owned(), 2), ("B".to_owned(), 1)]);
+        index.remove_hashed(7, "B", 2);
+        index.remove_hashed(7, "A", 1);
+        index.remove_hashed(7, "A", 3);
+        assert_eq!(index.len(), 0);
     }
 
     #[test]
