@@ -66,29 +66,19 @@ impl Cells {
         &self.spans[first..end]
     }
 
-    /// The cells of record `i` as (range, in scratch) pairs.
-    pub(crate) fn cells(
-        &self,
-        i: usize,
-    ) -> impl ExactSizeIterator<Item = (std::ops::Range<usize>, bool)> + '_ {
-        let first = self.records[i].0;
-        let end = self.records.get(i + 1).map_or(self.spans.len(), |r| r.0);
-        self.spans[first..end]
-            .iter()
-            .map(|s| (s.start..s.end, s.scratch))
-    }
-
     /// The cells of record `i` as byte slices of `data` (the buffer they were split from).
     pub(crate) fn cell_bytes<'a>(
         &'a self,
         data: &'a [u8],
         i: usize,
     ) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
-        self.cells(i).map(
-            move |(r, scratch)| {
-                if scratch { &self.scratch[r] } else { &data[r] }
-            },
-        )
+        self.spans(i).iter().map(move |s| {
+            if s.scratch {
+                &self.scratch[s.start..s.end]
+            } else {
+                &data[s.start..s.end]
+            }
+        })
     }
 }
 
