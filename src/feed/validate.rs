@@ -562,6 +562,9 @@ impl IdSlot {
 struct IdIndex {
     text: String,
     slots: HashMap<u64, IdSlot, std::hash::BuildHasherDefault<Premixed>>,
+    /// Hashes of the slots holding an id on several rows, so that listing the duplicates
+    /// (after every edit in the table) does not walk every id.
+    repeated: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Premixed>>,
 }
 
 impl IdIndex {
@@ -582,7 +585,14 @@ impl IdIndex {
     }
 
     fn add_hashed(&mut self, hash: u64, id: &str, rows: Rows) {
-        let IdIndex { text, slots } = self;
+        if matches!(rows, Rows::Many(_)) {
+            self.repeated.insert(hash);
+        }
+        let IdIndex {
+            text,
+            slots,
+            repeated,
+        } = self;
         match slots.entry(hash) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(IdSlot::One(Self::stored(text, id, rows)));
@@ -595,6 +605,7 @@ impl IdIndex {
                     .find(|e| text.get(e.start..e.start + e.len) == Some(id));
                 if let Some(entry) = known {
                     entry.rows.append(rows);
+                    repeated.insert(hash);
                     return;
                 }
                 let entry = Self::stored(text, id, rows);
@@ -637,20 +648,42 @@ impl IdIndex {
         else {
             return;
         };
-        if !slot.entries_mut()[i].rows.remove(row) {
-            return;
-        }
-        match slot {
-            IdSlot::One(_) => {
-                self.slots.remove(&h);
-            }
-            IdSlot::More(v) => {
-                v.remove(i);
-                if v.is_empty() {
+        if slot.entries_mut()[i].rows.remove(row) {
+            match slot {
+                IdSlot::One(_) => {
                     self.slots.remove(&h);
+                }
+                IdSlot::More(v) => {
+                    v.remove(i);
+                    if v.is_empty() {
+                        self.slots.remove(&h);
+                    }
                 }
             }
         }
+        let still_repeated = self.slots.get(&h).is_some_and(|slot| {
+            slot.entries()
+                .iter()
+                .any(|e| matches!(e.rows, Rows::Many(_)))
+        });
+        if !still_repeated {
+            self.repeated.remove(&h);
+        }
+    }
+
+    /// The ids on several rows, with their rows.
+    fn repeated(&self) -> impl Iterator<Item = (&str, &[u64])> {
+        self.repeated
+            .iter()
+            .filter_map(|h| self.slots.get(h))
+            .flat_map(IdSlot::entries)
+            .filter_map(|e| match &e.rows {
+                Rows::Many(rows) => Some((
+                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
+                    rows.as_slice(),
+                )),
+                Rows::One(_) => None,
+            })
     }
 
     /// Every id with its rows.
@@ -893,9 +926,8 @@ impl CrossRow {
             self.key_name
         };
         let mut out = Vec::new();
-        for (id, rows) in self.ids.iter() {
-            let Rows::Many(rows) = rows else { continue };
-            let mut rows = rows.clone();
+        for (id, rows) in self.ids.repeated() {
+            let mut rows = rows.to_vec();
             rows.sort_unstable();
             let first = rows[0];
             for &row in &rows[1..] {
@@ -1594,8 +1626,12 @@ mod tests {
             .collect();
         seen.sort();
         assert_eq!(seen, vec![("A".to_owned(), 2), ("B".to_owned(), 1)]);
+        let repeated: Vec<(&str, Vec<u64>)> =
+            index.repeated().map(|(id, r)| (id, r.to_vec())).collect();
+        assert_eq!(repeated, vec![("A", vec![1, 3])]);
         index.remove_hashed(7, "B", 2);
         index.remove_hashed(7, "A", 1);
+        assert_eq!(index.repeated().count(), 0);
         index.remove_hashed(7, "A", 3);
         assert_eq!(index.len(), 0);
     }
