@@ -9,7 +9,8 @@
 //! Each measured pass runs in a fresh child process (this binary re-executed with
 //! `--child`), so its peak memory (`VmHWM` from `/proc/self/status`) is its own. The file is
 //! read once beforehand so every pass starts from a warm page cache. Each pass runs three
-//! times; the table shows the best and the median.
+//! times; the table shows the best and the median wall time, and the CPU time (user +
+//! system, all threads) of the best run, which is the fairer figure on a busy machine.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,22 @@ use seller_console::feed::Severity;
 use seller_console::feed::validate::{Options, validate_file};
 
 const RUNS: usize = 3;
+
+/// CPU seconds (user + system, all threads) this process has used, from `/proc/self/stat`.
+fn cpu_secs() -> f64 {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses and may hold spaces).
+            let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+            let utime: u64 = rest.get(11)?.parse().ok()?;
+            let stime: u64 = rest.get(12)?.parse().ok()?;
+            Some(utime + stime)
+        })
+        .unwrap_or(0);
+    // The kernel reports clock ticks, 100 per second on Linux.
+    ticks as f64 / 100.0
+}
 
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -33,7 +50,7 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// One measured pass, printed as `secs rows peak_kb extra` on stdout.
+/// One measured pass, printed as `secs rows peak_kb extra cpu_secs` on stdout.
 fn child(pass: &str, file: &Path) -> Result<(), String> {
     let start = Instant::now();
     let (rows, extra) = match pass {
@@ -70,12 +87,13 @@ fn child(pass: &str, file: &Path) -> Result<(), String> {
         other => return Err(format!("unknown pass {other}")),
     };
     let secs = start.elapsed().as_secs_f64();
-    println!("{secs} {rows} {} {extra}", peak_rss_kb());
+    println!("{secs} {rows} {} {extra} {}", peak_rss_kb(), cpu_secs());
     Ok(())
 }
 
 struct Run {
     secs: f64,
+    cpu: f64,
     rows: u64,
     peak_kb: u64,
     extra: String,
@@ -89,7 +107,7 @@ fn measure(exe: &Path, pass: &str, file: &Path) -> Result<Run, String> {
         .map_err(|e| format!("cannot start child: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let parts: Vec<&str> = text.split_whitespace().collect();
-    if !out.status.success() || parts.len() < 4 {
+    if !out.status.success() || parts.len() < 5 {
         return Err(format!(
             "child {pass} failed: {}",
             String::from_utf8_lossy(&out.stderr)
@@ -100,6 +118,7 @@ fn measure(exe: &Path, pass: &str, file: &Path) -> Result<Run, String> {
         rows: parts[1].parse().map_err(|_| "bad rows")?,
         peak_kb: parts[2].parse().map_err(|_| "bad peak")?,
         extra: parts[3].to_owned(),
+        cpu: parts[4].parse().map_err(|_| "bad cpu")?,
     })
 }
 
@@ -181,8 +200,8 @@ fn main() {
         file.display()
     );
     println!(
-        "{:<10} {:>9} {:>9} {:>10} {:>11} {:>10} {:>12}  findings",
-        "pass", "best s", "median s", "MB/s", "rows/s", "rows", "peak RSS MB"
+        "{:<10} {:>9} {:>9} {:>7} {:>10} {:>11} {:>10} {:>12}  findings",
+        "pass", "best s", "median s", "CPU s", "MB/s", "rows/s", "rows", "peak RSS MB"
     );
     for pass in ["bare", "validate"] {
         let mut runs = Vec::new();
@@ -200,10 +219,11 @@ fn main() {
         let median = runs[runs.len() / 2].secs;
         let peak = runs.iter().map(|r| r.peak_kb).max().unwrap_or(0);
         println!(
-            "{:<10} {:>9.3} {:>9.3} {:>10.1} {:>11.0} {:>10} {:>12.1}  {}",
+            "{:<10} {:>9.3} {:>9.3} {:>7.2} {:>10.1} {:>11.0} {:>10} {:>12.1}  {}",
             pass,
             best.secs,
             median,
+            best.cpu,
             mb / best.secs,
             best.rows as f64 / best.secs,
             best.rows,

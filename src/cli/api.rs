@@ -1,7 +1,8 @@
 //! The commands that talk to the Stripe API: push, imports, orders, capture, refund, cancel,
 //! agreements. Each is thin over [`crate::stripe::Client`].
 //!
-//! The key comes from `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
+//! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
+//! `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
 //! `--api-base` (or `STRIPE_API_BASE`) points both hosts at a sandbox; `--account` acts for a
 //! connected account; `--json` prints machine-readable output.
 

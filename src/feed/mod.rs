@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod io;
+mod records;
 pub mod rules;
 pub mod sniff;
 pub mod spec;

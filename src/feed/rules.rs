@@ -437,6 +437,28 @@ impl Sink<'_> {
     }
 }
 
+/// `value.split(sep)` for an ASCII separator, cheaper than the generic `char` searcher on
+/// the short strings of list entries.
+fn split_ascii(value: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        if let Some(i) = r.bytes().position(|b| b == sep) {
+            rest = Some(&r[i + 1..]);
+            Some(&r[..i])
+        } else {
+            rest = None;
+            Some(r)
+        }
+    })
+}
+
+/// `value.split_once(sep)` for an ASCII separator.
+fn split_once_ascii(value: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = value.bytes().position(|b| b == sep)?;
+    Some((&value[..i], &value[i + 1..]))
+}
+
 // Both helpers return `Option` so that call sites read `fix: fix(…)` like `fix: None`.
 #[allow(clippy::unnecessary_wraps)]
 fn fix(message: impl Into<String>) -> Option<Fix> {
@@ -454,6 +476,21 @@ fn replace(message: impl Into<String>, replacement: impl Into<String>) -> Option
     })
 }
 
+/// `value.trim()`, with a fast path for the usual value that starts and ends with a visible
+/// ASCII character.
+#[inline]
+pub(crate) fn trim(value: &str) -> &str {
+    // An ASCII byte at either end is a whole character; these are the ASCII ones that
+    // `char::is_whitespace` accepts.
+    let visible = |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    match value.as_bytes() {
+        [] => value,
+        [first, .., last] if visible(*first) && visible(*last) => value,
+        [only] if visible(*only) => value,
+        _ => value.trim(),
+    }
+}
+
 /// Read access to the cells of one row by spec column.
 #[derive(Clone, Copy)]
 pub(crate) struct Cells<'a, 's> {
@@ -467,7 +504,7 @@ impl<'a> Cells<'a, '_> {
         self.schema
             .position(id)
             .and_then(|i| self.fields.get(i))
-            .map_or("", |s| (*s).trim())
+            .map_or("", |s| trim(s))
     }
 
     fn has(&self, id: ColumnId) -> bool {
@@ -502,7 +539,10 @@ pub(crate) fn check_row_cells(cells: Cells<'_, '_>, sink: &mut Sink<'_>) {
     }
     for &(index, column) in cells.schema.checked_columns() {
         let raw = cells.fields.get(index).copied().unwrap_or("");
-        check_cell(column, raw, sink);
+        // Empty optional cells are the common case: skip the call.
+        if !raw.is_empty() || column.requirement == Requirement::Required {
+            check_cell(column, raw, sink);
+        }
     }
     match kind {
         FeedKind::Product => product_rules(cells, sink),
@@ -517,7 +557,7 @@ pub(crate) fn check_row_cells(cells: Cells<'_, '_>, sink: &mut Sink<'_>) {
 /// Checks one cell against its column's requirement, length and format.
 pub(crate) fn check_cell(column: FeedColumn, raw: &str, sink: &mut Sink<'_>) {
     let id = column.id;
-    let value = raw.trim();
+    let value = trim(raw);
     if value.is_empty() {
         if column.requirement == Requirement::Required {
             sink.push(
@@ -569,7 +609,6 @@ pub(crate) fn check_cell(column: FeedColumn, raw: &str, sink: &mut Sink<'_>) {
 
 fn check_format(spec: ColumnSpec, value: &str, sink: &mut Sink<'_>) {
     let id = spec.id;
-    let name = id.name();
     match spec.ty {
         ValueType::Text => match id {
             ColumnId::Title | ColumnId::ItemGroupTitle => check_caps(id, value, sink),
@@ -587,7 +626,8 @@ fn check_format(spec: ColumnSpec, value: &str, sink: &mut Sink<'_>) {
                     id,
                     value,
                     format!(
-                        "`{name}` contains `{bad}`; Stripe asks for alphanumeric ids (letters, digits, `-`, `_`)."
+                        "`{}` contains `{bad}`; Stripe asks for alphanumeric ids (letters, digits, `-`, `_`).",
+                        id.name()
                     ),
                     fix("Use letters, digits, hyphens and underscores only, and keep the id stable."),
                 );
@@ -714,14 +754,34 @@ fn looks_like_html(value: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/' || *c == b'!')
             && b[i..].contains(&b'>')
     });
-    tag || ["&nbsp;", "&amp;", "&lt;", "&gt;", "&quot;"]
-        .iter()
-        .any(|e| value.contains(e))
+    tag || memchr::memchr_iter(b'&', b).any(|i| {
+        ["&nbsp;", "&amp;", "&lt;", "&gt;", "&quot;"]
+            .iter()
+            .any(|e| b[i..].starts_with(e.as_bytes()))
+    })
 }
 
 fn has_link(value: &str) -> bool {
-    memchr::memmem::find(value.as_bytes(), b"://").is_some()
-        || memchr::memmem::find(value.as_bytes(), b"www.").is_some()
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // Built once: building a searcher costs more than searching one description.
+    static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
+    static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"www."));
+    SCHEME.find(value.as_bytes()).is_some() || WWW.find(value.as_bytes()).is_some()
+}
+
+/// `haystack.contains(needle)` for the short strings of the category checks, without
+/// building a substring searcher.
+fn contains_short(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    if h.len() < 16 {
+        // Category ids such as `212`: a plain loop beats setting up a vector search.
+        return h.windows(n.len()).any(|w| w == n);
+    }
+    memchr::memchr_iter(first, h).any(|i| h[i..].starts_with(n))
 }
 
 /// Removes tags and decodes the common entities, collapsing whitespace.
@@ -783,12 +843,9 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     };
-    let host_end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
+    let host_end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
     let host = &rest[..host_end];
-    if host.is_empty() || !(host.contains('.') || host.starts_with("localhost")) {
+    if host.is_empty() || !(host.as_bytes().contains(&b'.') || host.starts_with("localhost")) {
         sink.push(
             "url",
             Severity::Error,
@@ -799,7 +856,7 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
         return false;
     }
-    if value.bytes().any(|b| b.is_ascii_whitespace()) {
+    if has_ascii_whitespace(value.as_bytes()) {
         sink.push(
             "url",
             Severity::Error,
@@ -821,9 +878,9 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
         );
     }
     if image {
-        let path = rest.split(['?', '#']).next().unwrap_or("");
-        let file = path.rsplit_once('/').map_or("", |(_, file)| file);
-        let ext = file.rsplit_once('.').map(|(_, e)| e);
+        let path = &rest[..memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len())];
+        let file = memchr::memrchr(b'/', path.as_bytes()).map_or("", |i| &path[i + 1..]);
+        let ext = memchr::memrchr(b'.', file.as_bytes()).map(|i| &file[i + 1..]);
         if let Some(ext) = ext {
             const OTHER: [&str; 9] = [
                 "gif", "webp", "bmp", "tif", "tiff", "svg", "avif", "heic", "heif",
@@ -845,16 +902,12 @@ fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> boo
 
 fn check_url_list(id: ColumnId, value: &str, max: usize, sink: &mut Sink<'_>) {
     for sep in ['|', ';', ' ', '\n'] {
-        if value.contains(sep)
-            && value
-                .split(sep)
-                .filter(|p| looks_like_url(p.trim()))
-                .count()
-                > 1
+        if memchr::memchr(sep as u8, value.as_bytes()).is_some()
+            && value.split(sep).filter(|p| looks_like_url(trim(p))).count() > 1
         {
             let fixed: Vec<&str> = value
                 .split([sep, ','])
-                .map(str::trim)
+                .map(trim)
                 .filter(|p| !p.is_empty())
                 .collect();
             sink.push(
@@ -872,7 +925,7 @@ fn check_url_list(id: ColumnId, value: &str, max: usize, sink: &mut Sink<'_>) {
             return;
         }
     }
-    let entries: Vec<&str> = value.split(',').map(str::trim).collect();
+    let entries: Vec<&str> = split_ascii(value, b',').map(trim).collect();
     let count = entries.iter().filter(|e| !e.is_empty()).count();
     if count > max {
         sink.push(
@@ -910,6 +963,23 @@ fn check_url_list(id: ColumnId, value: &str, max: usize, sink: &mut Sink<'_>) {
     }
 }
 
+/// `bytes.iter().any(u8::is_ascii_whitespace)`, eight bytes at a time: a word with no byte
+/// below `!` has no whitespace.
+fn has_ascii_whitespace(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else {
+            continue;
+        };
+        let below_bang = word.wrapping_sub(ONES * 0x21) & !word & (ONES * 0x80);
+        if below_bang != 0 && chunk.iter().any(u8::is_ascii_whitespace) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_whitespace)
+}
+
 fn looks_like_url(s: &str) -> bool {
     starts_with_ignore_case(s, "http://") || starts_with_ignore_case(s, "https://")
 }
@@ -930,7 +1000,7 @@ fn normalize_token(value: &str) -> String {
         .map_or(value, |(_, rest)| rest);
     let mut out = String::with_capacity(value.len());
     let mut prev_lower = false;
-    for c in value.trim().chars() {
+    for c in trim(value).chars() {
         if c.is_ascii_uppercase() && prev_lower {
             out.push('_'); // InStock -> in_stock
         }
@@ -1034,13 +1104,32 @@ fn check_integer(id: ColumnId, value: &str, min: i64, max: Option<i64>, sink: &m
 
 /// Parses a plain decimal (digits, one optional period, optional leading minus).
 fn parse_decimal(value: &str) -> Option<f64> {
-    let digits = value.strip_prefix('-').unwrap_or(value);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let ok = !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(digits.contains('.') && frac.is_empty());
-    if ok { value.parse().ok() } else { None }
+    // `-`? digits, then optionally `.` and at least one digit.
+    let negative = value.starts_with('-');
+    let digits = &value.as_bytes()[usize::from(negative)..];
+    let mut mantissa = 0u64;
+    let mut dot = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let frac_len = dot.map_or(0, |d| digits.len() - d - 1);
+    if dot.unwrap_or(digits.len()) == 0 || (dot.is_some() && frac_len == 0) {
+        return None;
+    }
+    // Up to 15 digits fit a f64 mantissa exactly and 10^15 is exact too, so one division
+    // rounds exactly as `str::parse` does (Clinger's fast path).
+    if digits.len() - usize::from(dot.is_some()) <= 15 {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let magnitude = mantissa as f64 / POW10[frac_len];
+        return Some(if negative { -magnitude } else { magnitude });
+    }
+    value.parse().ok()
 }
 
 fn check_decimal(id: ColumnId, value: &str, min: f64, max: f64, sink: &mut Sink<'_>) {
@@ -1090,17 +1179,16 @@ pub struct Money<'a> {
 /// that the currency exists.
 #[must_use]
 pub fn parse_money(value: &str) -> Option<Money<'_>> {
-    let (amount, currency) = value.split_once(' ')?;
-    let ok_amount = !amount.starts_with('-') && parse_decimal(amount).is_some();
+    let space = value.bytes().position(|b| b == b' ')?;
+    let (amount, currency) = (&value[..space], &value[space + 1..]);
     let ok_cur = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
-    if ok_amount && ok_cur {
-        Some(Money {
-            amount: amount.parse().ok()?,
-            currency,
-        })
-    } else {
-        None
+    if !ok_cur || amount.starts_with('-') {
+        return None;
     }
+    Some(Money {
+        amount: parse_decimal(amount)?,
+        currency,
+    })
 }
 
 /// Tries to rewrite a loosely written amount (`63,00 EUR`, `USD 15`, `15.00usd`,
@@ -1187,13 +1275,12 @@ fn check_money<'v>(
         );
         return None;
     };
-    let decimals = value
-        .split_once(' ')
-        .and_then(|(a, _)| a.split_once('.'))
+    let decimals = split_once_ascii(value, b' ')
+        .and_then(|(a, _)| split_once_ascii(a, b'.'))
         .map_or(0, |(_, f)| f.len());
     if decimals > usize::from(minor) {
-        let (amount, _) = value.split_once(' ').unwrap_or((value, ""));
-        let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
+        let (amount, _) = split_once_ascii(value, b' ').unwrap_or((value, ""));
+        let (int, frac) = split_once_ascii(amount, b'.').unwrap_or((amount, ""));
         let extra = &frac[usize::from(minor)..];
         let fix = if extra.bytes().all(|b| b == b'0') {
             let kept = &frac[..usize::from(minor)];
@@ -1234,6 +1321,20 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
     if value.len() != 10 {
         return None;
     }
+    // The usual `YYYY-MM-DD` directly; anything else (signs, one-digit parts) through
+    // chrono's parser, which decides exactly as before.
+    let b = value.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+    {
+        return NaiveDate::from_ymd_opt(y as i32, m, d);
+    }
     NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
 
@@ -1262,8 +1363,8 @@ fn check_date(id: ColumnId, value: &str, sink: &mut Sink<'_>) -> Option<NaiveDat
 
 /// Parses `start/end` dates.
 fn parse_date_range(value: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (a, b) = value.split_once('/')?;
-    Some((parse_date(a.trim())?, parse_date(b.trim())?))
+    let (a, b) = split_once_ascii(value, b'/')?;
+    Some((parse_date(trim(a))?, parse_date(trim(b))?))
 }
 
 fn check_date_range(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
@@ -1282,10 +1383,10 @@ fn check_date_range(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
         return;
     }
     // Timestamps where dates are expected: keep the date parts.
-    let dates = value.split_once('/').and_then(|(a, b)| {
+    let dates = split_once_ascii(value, b'/').and_then(|(a, b)| {
         Some((
-            parse_date(a.trim().get(..10)?)?,
-            parse_date(b.trim().get(..10)?)?,
+            parse_date(trim(a).get(..10)?)?,
+            parse_date(trim(b).get(..10)?)?,
         ))
     });
     let fix = match dates {
@@ -1304,10 +1405,10 @@ fn check_date_range(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
 
 fn check_timestamp_range(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
     let name = id.name();
-    let parsed = value.split_once('/').and_then(|(a, b)| {
+    let parsed = split_once_ascii(value, b'/').and_then(|(a, b)| {
         Some((
-            DateTime::parse_from_rfc3339(a.trim()).ok()?,
-            DateTime::parse_from_rfc3339(b.trim()).ok()?,
+            DateTime::parse_from_rfc3339(trim(a)).ok()?,
+            DateTime::parse_from_rfc3339(trim(b)).ok()?,
         ))
     });
     match parsed {
@@ -1342,7 +1443,7 @@ fn check_measure<'v>(
     rule: &'static str,
     sink: &mut Sink<'_>,
 ) -> Option<&'v str> {
-    if let Some((n, unit)) = value.split_once(' ')
+    if let Some((n, unit)) = split_once_ascii(value, b' ')
         && units.contains(&unit)
         && parse_decimal(n).is_some()
         && !n.starts_with('-')
@@ -1508,11 +1609,7 @@ fn check_category_path(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
     }
     for sep in ['|', '/', '»'] {
         if value.contains(sep) {
-            let fixed = value
-                .split(sep)
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join(" > ");
+            let fixed = value.split(sep).map(trim).collect::<Vec<_>>().join(" > ");
             sink.push(
                 "category_format",
                 Severity::Warning,
@@ -1554,11 +1651,11 @@ fn check_tax_code(value: &str, sink: &mut Sink<'_>) {
 }
 
 fn check_third_party_tax_code(value: &str, sink: &mut Sink<'_>) {
-    let (provider, code) = value.split_once(':').unwrap_or(("", ""));
-    if provider == "anrok" && !code.trim().is_empty() {
+    let (provider, code) = split_once_ascii(value, b':').unwrap_or(("", ""));
+    if provider == "anrok" && !trim(code).is_empty() {
         return;
     }
-    let fix = if provider.eq_ignore_ascii_case("anrok") && !code.trim().is_empty() {
+    let fix = if provider.eq_ignore_ascii_case("anrok") && !trim(code).is_empty() {
         replace("Write the provider in lowercase.", format!("anrok:{code}"))
     } else {
         fix("Write `anrok:` followed by the Anrok tax code, such as `anrok:prod_abc123`.")
@@ -1580,9 +1677,8 @@ fn check_third_party_tax_code(value: &str, sink: &mut Sink<'_>) {
 /// Splits `value` into comma-separated entries, trimmed, skipping empty ones, with their
 /// 1-based position.
 fn entries(value: &str) -> impl Iterator<Item = (usize, &str)> {
-    value
-        .split(',')
-        .map(str::trim)
+    split_ascii(value, b',')
+        .map(trim)
         .enumerate()
         .filter(|(_, e)| !e.is_empty())
         .map(|(i, e)| (i + 1, e))
@@ -1613,7 +1709,7 @@ const MAX_PARTS: usize = 6;
 fn split_parts(entry: &str) -> ([&str; MAX_PARTS], usize) {
     let mut parts = [""; MAX_PARTS];
     let mut count = 0;
-    for part in entry.split(':') {
+    for part in split_ascii(entry, b':') {
         if count < MAX_PARTS {
             parts[count] = part;
         }
@@ -1638,7 +1734,7 @@ fn valid_area(area: &str) -> bool {
         let p = p.strip_suffix('*').unwrap_or(p);
         !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
     };
-    match area.split_once('-') {
+    match split_once_ascii(area, b'-') {
         Some((a, b)) => postal(a) && postal(b),
         None => postal(area),
     }
@@ -1679,8 +1775,8 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
             }
         };
         let ctx = Ctx::entry(n, id);
-        check_country(id, country.trim(), ctx, sink);
-        if !valid_area(area.trim()) {
+        check_country(id, trim(country), ctx, sink);
+        if !valid_area(trim(area)) {
             entry_error(
                 id,
                 n,
@@ -1689,14 +1785,14 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
                 sink,
             );
         }
-        if service.trim().is_empty() {
+        if trim(service).is_empty() {
             entry_error(id, n, entry, "has no service name", sink);
         } else {
-            services.push(service.trim());
+            services.push(trim(service));
         }
-        let speed = speed.trim();
+        let speed = trim(speed);
         if !speed.is_empty() {
-            let ok = speed.split_once('-').is_some_and(
+            let ok = split_once_ascii(speed, b'-').is_some_and(
                 |(a, b)| matches!((a.parse::<u32>(), b.parse::<u32>()), (Ok(a), Ok(b)) if a <= b),
             );
             if !ok {
@@ -1709,7 +1805,7 @@ fn check_shipping<'v>(value: &'v str, sink: &mut Sink<'_>) -> Vec<&'v str> {
                 );
             }
         }
-        check_money(id, price.trim(), ctx, sink);
+        check_money(id, trim(price), ctx, sink);
     }
     services
 }
@@ -1732,8 +1828,8 @@ fn check_free_shipping(value: &str, sink: &mut Sink<'_>) {
             continue;
         };
         let ctx = Ctx::entry(n, id);
-        check_country(id, country.trim(), ctx, sink);
-        if !valid_area(region.trim()) {
+        check_country(id, trim(country), ctx, sink);
+        if !valid_area(trim(region)) {
             entry_error(
                 id,
                 n,
@@ -1742,10 +1838,10 @@ fn check_free_shipping(value: &str, sink: &mut Sink<'_>) {
                 sink,
             );
         }
-        if service.trim().is_empty() {
+        if trim(service).is_empty() {
             entry_error(id, n, entry, "has no service name", sink);
         }
-        check_money(id, price.trim(), ctx, sink);
+        check_money(id, trim(price), ctx, sink);
     }
 }
 
@@ -1765,8 +1861,8 @@ fn check_fees(value: &str, sink: &mut Sink<'_>) {
             continue;
         }
         let ctx = Ctx::entry(n, id);
-        check_country(id, parts[0].trim(), ctx, sink);
-        if parts[1].trim().is_empty() || !valid_area(parts[1].trim()) {
+        check_country(id, trim(parts[0]), ctx, sink);
+        if trim(parts[1]).is_empty() || !valid_area(trim(parts[1])) {
             entry_error(
                 id,
                 n,
@@ -1775,10 +1871,10 @@ fn check_fees(value: &str, sink: &mut Sink<'_>) {
                 sink,
             );
         }
-        if parts[2].trim().is_empty() {
+        if trim(parts[2]).is_empty() {
             entry_error(id, n, entry, "has no fee label", sink);
         }
-        check_money(id, parts[3].trim(), ctx, sink);
+        check_money(id, trim(parts[3]), ctx, sink);
     }
 }
 
@@ -1799,9 +1895,9 @@ fn check_related(value: &str, sink: &mut Sink<'_>) {
         );
     }
     for (n, entry) in list {
-        match entry.split_once(':') {
-            Some((ty, target)) if !target.trim().is_empty() => {
-                let ty = ty.trim();
+        match split_once_ascii(entry, b':') {
+            Some((ty, target)) if !trim(target).is_empty() => {
+                let ty = trim(ty);
                 if !spec::RELATIONSHIP_TYPES.contains(&ty) {
                     entry_error(
                         id,
@@ -1844,11 +1940,11 @@ fn check_warnings(value: &str, sink: &mut Sink<'_>) {
     let id = ColumnId::ProductWarning;
     for (n, entry) in warning_entries(value).into_iter().enumerate() {
         let n = n + 1;
-        let Some((ty, message)) = entry.split_once(':') else {
+        let Some((ty, message)) = split_once_ascii(entry, b':') else {
             entry_error(id, n, entry, "is not `type:message`", sink);
             continue;
         };
-        if !spec::WARNING_TYPES.contains(&ty.trim()) {
+        if !spec::WARNING_TYPES.contains(&trim(ty)) {
             entry_error(
                 id,
                 n,
@@ -1857,7 +1953,7 @@ fn check_warnings(value: &str, sink: &mut Sink<'_>) {
                 sink,
             );
         }
-        let len = message.trim().chars().count();
+        let len = trim(message).chars().count();
         if len > 1000 {
             sink.push(
                 "max_length",
@@ -1874,7 +1970,7 @@ fn check_warnings(value: &str, sink: &mut Sink<'_>) {
 }
 
 fn check_id_list(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
-    let parts: Vec<&str> = value.split(',').map(str::trim).collect();
+    let parts: Vec<&str> = split_ascii(value, b',').map(trim).collect();
     if parts.iter().any(|p| p.is_empty()) {
         let kept: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
         sink.push(
@@ -1958,7 +2054,7 @@ fn sale_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
 }
 
 fn unit_of(value: &str) -> Option<&str> {
-    value.split_once(' ').map(|(_, u)| u)
+    split_once_ascii(value, b' ').map(|(_, u)| u)
 }
 
 fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
@@ -2044,15 +2140,15 @@ fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
     if !free.is_empty() {
         let shipping = c.get(C::Shipping);
         let named = |service: &str| {
-            entries(shipping).any(|(_, e)| e.split(':').nth(2).map(str::trim) == Some(service))
+            entries(shipping).any(|(_, e)| split_ascii(e, b':').nth(2).map(trim) == Some(service))
         };
         for (n, entry) in entries(free) {
-            if let Some(service) = entry.split(':').nth(2).map(str::trim)
+            if let Some(service) = split_ascii(entry, b':').nth(2).map(trim)
                 && !service.is_empty()
                 && !named(service)
             {
                 let services: Vec<&str> = entries(shipping)
-                    .filter_map(|(_, e)| e.split(':').nth(2).map(str::trim))
+                    .filter_map(|(_, e)| split_ascii(e, b':').nth(2).map(trim))
                     .collect();
                 let known = if services.is_empty() {
                     "this row has no `shipping` services".to_owned()
@@ -2083,10 +2179,10 @@ fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
         let own = c.get(C::Id);
         let mut seen: Vec<&str> = Vec::new();
         for (n, entry) in entries(related) {
-            let Some((_, target)) = entry.split_once(':') else {
+            let Some((_, target)) = split_once_ascii(entry, b':') else {
                 continue;
             };
-            let target = target.trim();
+            let target = trim(target);
             if target == own {
                 sink.push(
                     "X9_related_products",
@@ -2205,7 +2301,7 @@ fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
             "Media", "Book", "Music", "Movie", "783", "784", "855", "839",
         ]
         .iter()
-        .any(|m| category.contains(m));
+        .any(|m| contains_short(category, m));
         if !media {
             sink.push(
                 "brand",
@@ -2220,7 +2316,7 @@ fn product_rules(c: Cells<'_, '_>, sink: &mut Sink<'_>) {
     // Recommended apparel attributes.
     if ["Apparel", "Clothing", "Shoes", "166", "1604", "212"]
         .iter()
-        .any(|m| category.contains(m))
+        .any(|m| contains_short(category, m))
     {
         for a in [C::Color, C::Size, C::Gender] {
             if c.has(a) && c.get(a).is_empty() {

@@ -504,6 +504,13 @@ pub const APPLICATION_TYPE: &[&str] = &["automatic", "promotion_code"];
 /// The spec of one column.
 #[must_use]
 pub fn column_spec(id: ColumnId) -> ColumnSpec {
+    /// Every column's spec, built once: the validator asks for one per cell.
+    static SPECS: std::sync::LazyLock<[ColumnSpec; ColumnId::COUNT]> =
+        std::sync::LazyLock::new(|| ColumnId::ALL.map(build_column_spec));
+    SPECS[id as usize]
+}
+
+fn build_column_spec(id: ColumnId) -> ColumnSpec {
     use ColumnId as C;
     use ValueType as T;
     let (ty, max_len, note): (ValueType, Option<usize>, &'static str) = match id {
@@ -1350,10 +1357,47 @@ const CURRENCIES: &[(&str, u8)] = &[
 /// The ISO 4217 minor units of `code` (2 for `USD`, 0 for `JPY`), or `None` for an unknown code.
 #[must_use]
 pub fn currency_minor_units(code: &str) -> Option<u8> {
-    CURRENCIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
+    /// The codes of [`CURRENCIES`] as big-endian numbers (same order), compared faster
+    /// than strings.
+    static KEYS: std::sync::LazyLock<Vec<u32>> = std::sync::LazyLock::new(|| {
+        CURRENCIES
+            .iter()
+            .map(|(c, _)| currency_key(c.as_bytes()))
+            .collect()
+    });
+    /// Minor units by code for codes of three capital letters (`u8::MAX`: no such code).
+    static BY_LETTERS: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let mut table = vec![u8::MAX; 26 * 26 * 26];
+        for (code, minor) in CURRENCIES {
+            if let Some(i) = letters_index(code.as_bytes()) {
+                table[i] = *minor;
+            }
+        }
+        table
+    });
+    let [a, b, c] = *code.as_bytes() else {
+        return None;
+    };
+    if let Some(i) = letters_index(&[a, b, c]) {
+        return BY_LETTERS.get(i).copied().filter(|m| *m != u8::MAX);
+    }
+    KEYS.binary_search(&currency_key(&[a, b, c]))
         .ok()
         .map(|i| CURRENCIES[i].1)
+}
+
+/// Index of a code of three capital letters in a 26³ table.
+fn letters_index(code: &[u8]) -> Option<usize> {
+    match *code {
+        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => {
+            Some(usize::from(a - b'A') * 676 + usize::from(b - b'A') * 26 + usize::from(c - b'A'))
+        }
+        _ => None,
+    }
+}
+
+fn currency_key(code: &[u8]) -> u32 {
+    code.iter().fold(0, |k, b| (k << 8) | u32::from(*b))
 }
 
 /// ISO 3166-1 alpha-2 country codes, sorted.
@@ -1367,10 +1411,12 @@ pub fn is_country(code: &str) -> bool {
     if code.len() != 2 {
         return false;
     }
+    let key = |two: &[u8]| u16::from_be_bytes([two[0], two[1]]);
+    let code = key(code);
     let (mut lo, mut hi) = (0, table.len().div_ceil(3));
     while lo < hi {
         let mid = usize::midpoint(lo, hi);
-        match table[mid * 3..mid * 3 + 2].cmp(code) {
+        match key(&table[mid * 3..]).cmp(&code) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
             std::cmp::Ordering::Equal => return true,

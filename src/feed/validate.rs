@@ -4,11 +4,12 @@
 //! signatures): [`Options`], [`Report`], [`validate_bytes`], [`validate_file`], [`Schema`],
 //! [`check_row`], [`CrossRow`].
 //!
-//! How a file is read: one thread parses CSV records into batches of reused
-//! [`csv::ByteRecord`]s and hands them to a checker thread over a small bounded channel.
-//! When the checker falls behind, the parser checks the batch itself, so both cores stay
-//! busy whichever side is slower. Memory stays flat: a few batches in flight, the findings,
-//! and the id index of [`CrossRow`].
+//! How a file is read: one thread reads blocks of the file and splits them into records
+//! (cells kept as ranges of the block, see `records`), and hands each batch to a checker
+//! thread over a small bounded channel. When the checker falls behind, the reader checks the
+//! batch itself, so both cores stay busy whichever side is slower. Each thread keeps its own
+//! [`CrossRow`] index, merged at the end. Memory stays flat: a few blocks in flight, the
+//! findings, and the id index.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use std::sync::{Mutex, PoisonError};
 
 use csv::ByteRecord;
 
+use super::records::{self, Splitter};
 use super::rules::{self, Cells, Sink};
 use super::sniff::{self, Dialect, LineEnding, TextEncoding};
 use super::spec::{self, ColumnId, FeedColumn, Requirement, Suggestion};
@@ -61,7 +63,10 @@ pub const FILES_API_LIMIT: u64 = 200 * 1024 * 1024;
 /// Upload limit of the v2 catalog imports (`/v2/commerce/product_catalog/imports`).
 pub const V2_IMPORT_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
 
-/// Rows per batch handed between the parser and checker threads.
+/// Most bytes read per batch handed between the reader and checker threads (a batch holds
+/// whole records, so it grows when one record is longer).
+const BLOCK_BYTES: usize = 256 * 1024;
+/// Most rows per batch.
 const BATCH_ROWS: usize = 1024;
 
 /// Validates a whole file held in memory.
@@ -452,7 +457,7 @@ pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagn
         });
         return;
     }
-    if fields.iter().all(|f| f.trim().is_empty()) {
+    if fields.iter().all(|f| rules::trim(f).is_empty()) {
         out.push(Diagnostic {
             rule: "blank_row",
             severity: Severity::Warning,
@@ -496,6 +501,208 @@ impl std::hash::Hasher for Fnv {
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
+/// Hashes a key that already is a hash: mixes its bits once more (`SplitMix64`'s finaliser)
+/// so that both the low and high bits the table uses vary.
+#[derive(Debug, Clone, Copy, Default)]
+struct Premixed(u64);
+
+impl std::hash::Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// One id in an [`IdIndex`]: where its text is in the arena, and its rows.
+#[derive(Debug, Clone)]
+struct IdEntry {
+    start: usize,
+    len: usize,
+    rows: Rows,
+}
+
+/// The ids sharing one hash: nearly always one.
+#[derive(Debug, Clone)]
+enum IdSlot {
+    One(IdEntry),
+    More(Vec<IdEntry>),
+}
+
+impl IdSlot {
+    fn entries(&self) -> &[IdEntry] {
+        match self {
+            IdSlot::One(e) => std::slice::from_ref(e),
+            IdSlot::More(v) => v,
+        }
+    }
+
+    fn entries_mut(&mut self) -> &mut [IdEntry] {
+        match self {
+            IdSlot::One(e) => std::slice::from_mut(e),
+            IdSlot::More(v) => v,
+        }
+    }
+}
+
+/// The id index of [`CrossRow`]: the text of every id in one arena, found by hash, so that
+/// indexing a row allocates nothing and dropping the index frees a handful of blocks.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    text: String,
+    slots: HashMap<u64, IdSlot, std::hash::BuildHasherDefault<Premixed>>,
+    /// Hashes of the slots holding an id on several rows, so that listing the duplicates
+    /// (after every edit in the table) does not walk every id.
+    repeated: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Premixed>>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        let mut h = Fnv::default();
+        std::hash::Hasher::write(&mut h, id.as_bytes());
+        std::hash::Hasher::finish(&h)
+    }
+
+    fn reserve(&mut self, ids: usize) {
+        self.slots.reserve(ids);
+        self.text.reserve(ids.saturating_mul(16));
+    }
+
+    /// Adds `rows` under `id`.
+    fn add(&mut self, id: &str, rows: Rows) {
+        self.add_hashed(Self::hash(id), id, rows);
+    }
+
+    fn add_hashed(&mut self, hash: u64, id: &str, rows: Rows) {
+        if matches!(rows, Rows::Many(_)) {
+            self.repeated.insert(hash);
+        }
+        let IdIndex {
+            text,
+            slots,
+            repeated,
+        } = self;
+        match slots.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(IdSlot::One(Self::stored(text, id, rows)));
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let slot = slot.into_mut();
+                let known = slot
+                    .entries_mut()
+                    .iter_mut()
+                    .find(|e| text.get(e.start..e.start + e.len) == Some(id));
+                if let Some(entry) = known {
+                    entry.rows.append(rows);
+                    repeated.insert(hash);
+                    return;
+                }
+                let entry = Self::stored(text, id, rows);
+                match slot {
+                    IdSlot::One(first) => {
+                        let first = first.clone();
+                        *slot = IdSlot::More(vec![first, entry]);
+                    }
+                    IdSlot::More(v) => v.push(entry),
+                }
+            }
+        }
+    }
+
+    /// Copies `id` into the arena.
+    fn stored(text: &mut String, id: &str, rows: Rows) -> IdEntry {
+        let start = text.len();
+        text.push_str(id);
+        IdEntry {
+            start,
+            len: id.len(),
+            rows,
+        }
+    }
+
+    /// Removes `row` from `id` (the text stays in the arena until the index is dropped).
+    fn remove(&mut self, id: &str, row: u64) {
+        self.remove_hashed(Self::hash(id), id, row);
+    }
+
+    fn remove_hashed(&mut self, h: u64, id: &str, row: u64) {
+        let Some(slot) = self.slots.get_mut(&h) else {
+            return;
+        };
+        let text = &self.text;
+        let Some(i) = slot
+            .entries()
+            .iter()
+            .position(|e| text.get(e.start..e.start + e.len) == Some(id))
+        else {
+            return;
+        };
+        if slot.entries_mut()[i].rows.remove(row) {
+            match slot {
+                IdSlot::One(_) => {
+                    self.slots.remove(&h);
+                }
+                IdSlot::More(v) => {
+                    v.remove(i);
+                    if v.is_empty() {
+                        self.slots.remove(&h);
+                    }
+                }
+            }
+        }
+        let still_repeated = self.slots.get(&h).is_some_and(|slot| {
+            slot.entries()
+                .iter()
+                .any(|e| matches!(e.rows, Rows::Many(_)))
+        });
+        if !still_repeated {
+            self.repeated.remove(&h);
+        }
+    }
+
+    /// The ids on several rows, with their rows.
+    fn repeated(&self) -> impl Iterator<Item = (&str, &[u64])> {
+        self.repeated
+            .iter()
+            .filter_map(|h| self.slots.get(h))
+            .flat_map(IdSlot::entries)
+            .filter_map(|e| match &e.rows {
+                Rows::Many(rows) => Some((
+                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
+                    rows.as_slice(),
+                )),
+                Rows::One(_) => None,
+            })
+    }
+
+    /// Every id with its rows.
+    fn iter(&self) -> impl Iterator<Item = (&str, &Rows)> {
+        self.slots.values().flat_map(|slot| {
+            slot.entries().iter().map(|e| {
+                (
+                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
+                    &e.rows,
+                )
+            })
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+}
+
 /// Rows recorded under one key: most keys have one row, so keep that case small.
 #[derive(Debug, Clone)]
 enum Rows {
@@ -508,6 +715,18 @@ impl Rows {
         match self {
             Rows::One(first) => *self = Rows::Many(vec![*first, row]),
             Rows::Many(v) => v.push(row),
+        }
+    }
+
+    /// Adds every row of `other`.
+    fn append(&mut self, other: Rows) {
+        match other {
+            Rows::One(row) => self.push(row),
+            Rows::Many(rows) => {
+                for row in rows {
+                    self.push(row);
+                }
+            }
         }
     }
 
@@ -587,7 +806,7 @@ impl AttributeSet {
 #[derive(Debug, Clone, Default)]
 pub struct CrossRow {
     key_name: &'static str,
-    ids: FastMap<Box<str>, Rows>,
+    ids: IdIndex,
     groups: FastMap<Box<str>, Vec<(AttributeSet, Rows)>>,
 }
 
@@ -597,7 +816,7 @@ impl CrossRow {
     pub fn new(schema: &Schema) -> Self {
         CrossRow {
             key_name: schema.kind().key_column().name(),
-            ids: FastMap::default(),
+            ids: IdIndex::default(),
             groups: FastMap::default(),
         }
     }
@@ -606,10 +825,10 @@ impl CrossRow {
         schema
             .position(id)
             .and_then(|i| fields.get(i))
-            .map_or("", |s| s.trim())
+            .map_or("", |s| rules::trim(s))
     }
 
-    fn group_of(schema: &Schema, fields: &[&str]) -> Option<(Box<str>, AttributeSet)> {
+    fn group_of<'a>(schema: &Schema, fields: &[&'a str]) -> Option<(&'a str, AttributeSet)> {
         if schema.kind() != FeedKind::Product
             || Self::cell(schema, fields, ColumnId::Delete).eq_ignore_ascii_case("true")
         {
@@ -632,7 +851,7 @@ impl CrossRow {
             .collect();
         custom.sort_unstable();
         Some((
-            group.into(),
+            group,
             AttributeSet {
                 mask,
                 custom: custom.join("\u{1f}").into(),
@@ -644,15 +863,13 @@ impl CrossRow {
     pub fn insert(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
         let id = Self::cell(schema, fields, schema.kind().key_column());
         if !id.is_empty() {
-            match self.ids.get_mut(id) {
-                Some(rows) => rows.push(row),
-                None => {
-                    self.ids.insert(id.into(), Rows::One(row));
-                }
-            }
+            self.ids.add(id, Rows::One(row));
         }
         if let Some((group, set)) = Self::group_of(schema, fields) {
-            let sets = self.groups.entry(group).or_default();
+            let sets = match self.groups.get_mut(group) {
+                Some(sets) => sets,
+                None => self.groups.entry(group.into()).or_default(),
+            };
             match sets.iter_mut().find(|(s, _)| *s == set) {
                 Some((_, rows)) => rows.push(row),
                 None => sets.push((set, Rows::One(row))),
@@ -663,13 +880,9 @@ impl CrossRow {
     /// Forgets row `row` (pass the fields it had when inserted).
     pub fn remove(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
         let id = Self::cell(schema, fields, schema.kind().key_column());
-        if let Some(rows) = self.ids.get_mut(id)
-            && rows.remove(row)
-        {
-            self.ids.remove(id);
-        }
+        self.ids.remove(id, row);
         if let Some((group, set)) = Self::group_of(schema, fields)
-            && let Some(sets) = self.groups.get_mut(&group)
+            && let Some(sets) = self.groups.get_mut(group)
         {
             if let Some(i) = sets.iter().position(|(s, _)| *s == set)
                 && sets[i].1.remove(row)
@@ -677,7 +890,29 @@ impl CrossRow {
                 sets.remove(i);
             }
             if sets.is_empty() {
-                self.groups.remove(&group);
+                self.groups.remove(group);
+            }
+        }
+    }
+
+    /// Makes room for about `rows` more ids, so that the index is not rebuilt as it grows.
+    fn reserve(&mut self, rows: usize) {
+        self.ids.reserve(rows);
+    }
+
+    /// Adds every row recorded in `other` (built over another part of the same file).
+    fn merge(&mut self, other: CrossRow) {
+        self.ids.reserve(other.ids.len());
+        for (id, rows) in other.ids.iter() {
+            self.ids.add(id, rows.clone());
+        }
+        for (group, theirs) in other.groups {
+            let sets = self.groups.entry(group).or_default();
+            for (set, rows) in theirs {
+                match sets.iter_mut().find(|(s, _)| *s == set) {
+                    Some((_, mine)) => mine.append(rows),
+                    None => sets.push((set, rows)),
+                }
             }
         }
     }
@@ -691,9 +926,8 @@ impl CrossRow {
             self.key_name
         };
         let mut out = Vec::new();
-        for (id, rows) in &self.ids {
-            let Rows::Many(rows) = rows else { continue };
-            let mut rows = rows.clone();
+        for (id, rows) in self.ids.repeated() {
+            let mut rows = rows.to_vec();
             rows.sort_unstable();
             let first = rows[0];
             for &row in &rows[1..] {
@@ -775,43 +1009,81 @@ impl CrossRow {
 // ---------------------------------------------------------------------------------------
 // The streaming pipeline
 
+/// Whole records read from the file: the bytes and where each cell lies in them.
+#[derive(Default)]
 struct Batch {
     first_row: u64,
-    records: Vec<ByteRecord>,
-    len: usize,
+    data: Vec<u8>,
+    cells: records::Cells,
+}
+
+/// Reads the next bytes of `src` after `carry` (what the previous batch left unsplit) into
+/// `batch`, up to `block` bytes, and splits at most `max` records off them; the rest goes
+/// back into `carry`. An empty batch means the input is exhausted.
+fn next_batch(
+    src: &mut impl Read,
+    splitter: &mut Splitter,
+    carry: &mut Vec<u8>,
+    eof: &mut bool,
+    (block, max): (usize, usize),
+    batch: &mut Batch,
+) -> io::Result<()> {
+    batch.data.clear();
+    batch.cells.clear();
+    batch.data.append(carry);
+    let mut want = batch.data.len().max(block);
+    loop {
+        if !*eof && batch.data.len() < want {
+            let missing = want - batch.data.len();
+            batch.data.reserve(missing);
+            // `read_to_end` fills the spare capacity without zeroing it first.
+            let got = src
+                .by_ref()
+                .take(missing as u64)
+                .read_to_end(&mut batch.data)?;
+            *eof = got < missing;
+        }
+        let used = splitter.split(&batch.data, *eof, max, &mut batch.cells);
+        if batch.cells.len() > 0 || *eof {
+            carry.extend_from_slice(&batch.data[used..]);
+            batch.data.truncate(used);
+            return Ok(());
+        }
+        // Not even one whole record yet: read on.
+        want = batch.data.len() + BLOCK_BYTES;
+    }
 }
 
 /// Shared state of the checker threads.
 struct Shared<'s> {
     schema: &'s Schema,
-    cross: Mutex<CrossRow>,
     found: Mutex<Vec<Diagnostic>>,
     not_utf8_rows: AtomicU64,
     first_not_utf8: Mutex<Option<(u64, u64, &'static str)>>,
 }
 
 impl Shared<'_> {
-    fn check_batch(&self, batch: &Batch) {
+    fn check_batch(&self, batch: &Batch, cross: &mut CrossRow) {
         let mut out = Vec::new();
-        let width = self.schema.width();
-        for (i, record) in batch.records[..batch.len].iter().enumerate() {
+        let mut fields: Vec<&str> = Vec::with_capacity(self.schema.width());
+        // Records end at line ends and cells at ASCII delimiters or quotes, so when the
+        // whole block is UTF-8 every cell is too.
+        let text = std::str::from_utf8(&batch.data)
+            .ok()
+            .zip(std::str::from_utf8(batch.cells.scratch()).ok());
+        for i in 0..batch.cells.len() {
             let row = batch.first_row + i as u64;
-            let decoded: Vec<Cow<'_, str>>;
-            let mut fields: Vec<&str> = Vec::with_capacity(width);
-            if let Ok(all) = std::str::from_utf8(record.as_slice()) {
-                for k in 0..record.len() {
-                    fields.push(record.range(k).and_then(|r| all.get(r)).unwrap_or(""));
-                }
-            } else {
-                decoded = record.iter().map(decode_legacy).collect();
-                fields.extend(decoded.iter().map(std::ops::Deref::deref));
-                self.report_not_utf8(record, row, &mut out);
+            let Some((data, scratch)) = text else {
+                self.check_record_bytes(batch, i, row, cross, &mut out);
+                continue;
+            };
+            fields.clear();
+            for span in batch.cells.spans(i) {
+                let text = if span.scratch { scratch } else { data };
+                fields.push(text.get(span.start..span.end).unwrap_or(""));
             }
             check_row(self.schema, row, &fields, &mut out);
-            self.cross
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(self.schema, row, &fields);
+            cross.insert(self.schema, row, &fields);
         }
         if !out.is_empty() {
             self.found
@@ -819,6 +1091,35 @@ impl Shared<'_> {
                 .unwrap_or_else(PoisonError::into_inner)
                 .append(&mut out);
         }
+    }
+
+    /// Checks record `i` of a block that is not all UTF-8.
+    fn check_record_bytes(
+        &self,
+        batch: &Batch,
+        i: usize,
+        row: u64,
+        cross: &mut CrossRow,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut record: ByteRecord = batch.cells.cell_bytes(&batch.data, i).collect();
+        let start = batch.cells.start(i);
+        let mut position = csv::Position::new();
+        position.set_byte(start.byte).set_line(start.line);
+        record.set_position(Some(position));
+        let decoded: Vec<Cow<'_, str>>;
+        let mut fields: Vec<&str> = Vec::with_capacity(record.len());
+        if let Ok(all) = std::str::from_utf8(record.as_slice()) {
+            for k in 0..record.len() {
+                fields.push(record.range(k).and_then(|r| all.get(r)).unwrap_or(""));
+            }
+        } else {
+            decoded = record.iter().map(decode_legacy).collect();
+            fields.extend(decoded.iter().map(std::ops::Deref::deref));
+            self.report_not_utf8(&record, row, out);
+        }
+        check_row(self.schema, row, &fields, out);
+        cross.insert(self.schema, row, &fields);
     }
 
     fn report_not_utf8(&self, record: &ByteRecord, row: u64, out: &mut Vec<Diagnostic>) {
@@ -1009,16 +1310,25 @@ fn run<R: Read + Seek>(
     }
     let skip = if dialect.has_bom { 3 } else { 0 };
     src.seek(SeekFrom::Start(skip))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(dialect.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(src);
-    let mut header_record = ByteRecord::new();
-    let has_header = reader.read_byte_record(&mut header_record)?;
+    let mut splitter = Splitter::new(dialect.delimiter);
+    let mut carry = Vec::new();
+    let mut eof = false;
+    let mut head = Batch::default();
+    next_batch(
+        &mut src,
+        &mut splitter,
+        &mut carry,
+        &mut eof,
+        (BLOCK_BYTES, 1),
+        &mut head,
+    )?;
+    let header_record: ByteRecord = if head.cells.len() > 0 {
+        head.cells.cell_bytes(&head.data, 0).collect()
+    } else {
+        ByteRecord::new()
+    };
     let header = header_strings(&header_record);
-    if !has_header || header.iter().all(|h| h.trim().is_empty()) {
+    if header.iter().all(|h| h.trim().is_empty()) {
         file_level.push(file_diag(
             "no_header",
             Severity::Error,
@@ -1068,25 +1378,35 @@ fn run<R: Read + Seek>(
 
     let shared = Shared {
         schema: &schema,
-        cross: Mutex::new(CrossRow::new(&schema)),
         found: Mutex::new(Vec::new()),
         not_utf8_rows: AtomicU64::new(0),
         first_not_utf8: Mutex::new(None),
     };
     let mut rows = 0u64;
     let mut last_record: Option<(u64, u64)> = None; // (byte offset, row)
-    let parsed: io::Result<()> = std::thread::scope(|scope| {
+    let cross: io::Result<CrossRow> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Batch>(2);
-        let (back_tx, back_rx) = mpsc::channel::<Vec<ByteRecord>>();
+        let (back_tx, back_rx) = mpsc::channel::<Batch>();
         let shared = &shared;
-        scope.spawn(move || {
+        let schema = &schema;
+        let (reserve_tx, reserve_rx) = mpsc::channel::<usize>();
+        let checker = scope.spawn(move || {
+            let mut cross = CrossRow::new(schema);
             for batch in rx {
-                shared.check_batch(&batch);
-                // The parser may have finished; then the records are simply dropped.
-                let _ = back_tx.send(batch.records);
+                if let Ok(rows) = reserve_rx.try_recv() {
+                    cross.reserve(rows);
+                }
+                shared.check_batch(&batch, &mut cross);
+                // The reader may have finished; then the batch is simply dropped.
+                let _ = back_tx.send(batch);
             }
+            cross
         });
-        let mut spare: Vec<Vec<ByteRecord>> = Vec::new();
+        let mut cross = CrossRow::new(schema);
+        let mut spare: Vec<Batch> = vec![head];
+        // Read about as many bytes as `BATCH_ROWS` rows take, so that little is left over
+        // to copy into the next batch when rows are short.
+        let mut block = BLOCK_BYTES;
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(io::Error::new(
@@ -1094,52 +1414,55 @@ fn run<R: Read + Seek>(
                     "validation cancelled",
                 ));
             }
-            let mut records = back_rx
+            let mut batch = back_rx
                 .try_recv()
                 .ok()
                 .or_else(|| spare.pop())
                 .unwrap_or_default();
-            let mut len = 0;
-            while len < BATCH_ROWS {
-                if records.len() == len {
-                    records.push(ByteRecord::new());
-                }
-                if !reader.read_byte_record(&mut records[len])? {
-                    break;
-                }
-                if let Some(p) = records[len].position() {
-                    last_record = Some((p.byte(), rows + len as u64 + 1));
-                }
-                len += 1;
-            }
+            next_batch(
+                &mut src,
+                &mut splitter,
+                &mut carry,
+                &mut eof,
+                (block, BATCH_ROWS),
+                &mut batch,
+            )?;
+            let len = batch.cells.len();
             if len == 0 {
                 break;
             }
-            let batch = Batch {
-                first_row: rows + 1,
-                records,
-                len,
-            };
+            let per_row = batch.data.len() / len + 1;
+            block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
+            if rows == len as u64 {
+                // Each thread indexes about half of the rows, and this one takes in the
+                // other half at the end (bounded: the estimate comes from the first rows).
+                let expected = ((total / per_row as u64) as usize).min(1 << 21);
+                cross.reserve(expected);
+                let _ = reserve_tx.send(expected / 2);
+            }
+            last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
+            batch.first_row = rows + 1;
             rows += len as u64;
-            progress(reader.position().byte() + skip, total);
+            progress(splitter.offset() + skip, total);
             match tx.try_send(batch) {
                 Ok(()) => {}
                 Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) => {
-                    shared.check_batch(&batch);
-                    spare.push(batch.records);
+                    shared.check_batch(&batch, &mut cross);
+                    spare.push(batch);
                 }
             }
-            if len < BATCH_ROWS {
-                break;
-            }
         }
-        Ok(())
+        drop(tx);
+        let theirs = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        cross.merge(theirs);
+        Ok(cross)
     });
-    parsed?;
+    let cross = cross?;
     report.rows = rows;
 
     let Shared {
-        cross,
         found,
         not_utf8_rows,
         first_not_utf8,
@@ -1148,9 +1471,8 @@ fn run<R: Read + Seek>(
     let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
     // A quote left open at the end swallows the rest of the file into the last record.
     if let Some((offset, row)) = last_record {
-        let mut src = reader.into_inner();
         src.seek(SeekFrom::Start(offset + skip))?;
-        if let Some(column) = open_quote_at_end(src, dialect.delimiter)? {
+        if let Some(column) = open_quote_at_end(&mut src, dialect.delimiter)? {
             found.push(Diagnostic {
                 rule: "unterminated_quote",
                 severity: Severity::Error,
@@ -1190,12 +1512,7 @@ fn run<R: Read + Seek>(
             Some("Add products below the header."),
         ));
     }
-    found.extend(
-        cross
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .diagnostics(),
-    );
+    found.extend(cross.diagnostics());
     found.sort_by_key(|d| d.row);
     file_level.append(&mut found);
     report.diagnostics = file_level;
@@ -1289,6 +1606,34 @@ mod tests {
         assert_eq!((d[0].rule, d[0].row), ("duplicate_id", Some(2)));
         cross.remove(&schema, 2, &["A", "in_stock", "2"]);
         assert!(cross.diagnostics().is_empty());
+    }
+
+    #[test]
+    fn ids_sharing_a_hash_stay_apart() {
+        let mut index = IdIndex::default();
+        index.add_hashed(7, "A", Rows::One(1));
+        index.add_hashed(7, "B", Rows::One(2));
+        index.add_hashed(7, "A", Rows::One(3));
+        let mut seen: Vec<(String, usize)> = index
+            .iter()
+            .map(|(id, rows)| {
+                let n = match rows {
+                    Rows::One(_) => 1,
+                    Rows::Many(v) => v.len(),
+                };
+                (id.to_owned(), n)
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(seen, vec![("A".to_owned(), 2), ("B".to_owned(), 1)]);
+        let repeated: Vec<(&str, Vec<u64>)> =
+            index.repeated().map(|(id, r)| (id, r.to_vec())).collect();
+        assert_eq!(repeated, vec![("A", vec![1, 3])]);
+        index.remove_hashed(7, "B", 2);
+        index.remove_hashed(7, "A", 1);
+        assert_eq!(index.repeated().count(), 0);
+        index.remove_hashed(7, "A", 3);
+        assert_eq!(index.len(), 0);
     }
 
     #[test]

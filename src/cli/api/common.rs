@@ -5,11 +5,17 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::profiles::{Profile, ProfileBook};
+use crate::secrets::{OsKeyring, SecretStore};
 use crate::stripe::{ApiKey, Client, Config, Error};
 
 /// Options every API command takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Common {
+    /// Use the key of this saved profile (from the app's Profiles, key in the OS keyring)
+    /// instead of `STRIPE_API_KEY`.
+    #[arg(long, env = "SELLER_CONSOLE_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
     /// Base URL for both Stripe hosts, e.g. a sandbox's `http://127.0.0.1:12111`.
     #[arg(long, env = "STRIPE_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
@@ -71,30 +77,116 @@ impl From<Error> for Failure {
 /// Result of a command.
 pub type Outcome = Result<(), Failure>;
 
-/// Where the key comes from: the seam for saved profiles.
-///
-/// Today it reads `STRIPE_API_KEY` from the environment (never from an argument, which would
-/// land in shell history and process lists). The lead adds the saved-profile lookup (OS
-/// keyring) here, ahead of the environment.
-pub fn resolve_key(_common: &Common) -> Result<ApiKey, Failure> {
+/// Where the key comes from, never an argument (which would land in shell history and
+/// process lists): with `--profile NAME`, the saved profile's key from the OS keyring;
+/// otherwise the `STRIPE_API_KEY` environment variable.
+pub fn resolve_key(common: &Common) -> Result<ApiKey, Failure> {
+    resolve(common).map(|(key, _)| key)
+}
+
+/// The key and, when it came from a saved profile, that profile (for its API base and
+/// connected account).
+fn resolve(common: &Common) -> Result<(ApiKey, Option<Profile>), Failure> {
+    if let Some(name) = common.profile.as_deref().filter(|n| !n.trim().is_empty()) {
+        let path = ProfileBook::default_path().ok_or_else(|| {
+            Failure::usage(
+                "This system has no configuration folder, so there are no saved profiles. \
+                 Set STRIPE_API_KEY instead.",
+            )
+        })?;
+        let book = ProfileBook::load(&path).map_err(Failure::usage)?;
+        let profile = find_profile(&book, name)?;
+        let store = OsKeyring::probe().map_err(|e| {
+            Failure::usage(format!(
+                "Cannot read the key of profile `{}`: {e} Or set STRIPE_API_KEY instead.",
+                profile.name
+            ))
+        })?;
+        let key = profile_key(profile, &store)?;
+        return Ok((key, Some(profile.clone())));
+    }
     match std::env::var("STRIPE_API_KEY") {
-        Ok(k) if !k.trim().is_empty() => ApiKey::new(&k).map_err(Failure::usage),
+        Ok(k) if !k.trim().is_empty() => Ok((ApiKey::new(&k).map_err(Failure::usage)?, None)),
         _ => Err(Failure::usage(
             "No Stripe key: set the STRIPE_API_KEY environment variable to a secret (sk_…) or \
-             restricted (rk_…) key. For a try without an account, run `seller-console \
-             sandbox` and use the key and --api-base it prints.",
+             restricted (rk_…) key, or pick a profile saved in the app with --profile NAME. \
+             For a try without an account, run `seller-console sandbox` and use the key and \
+             --api-base it prints.",
         )),
     }
 }
 
-/// Builds the client from the key, `--api-base` and `--account`.
+/// Finds profile `name` (its name, case-insensitive, or its id) in `book`.
+fn find_profile<'b>(book: &'b ProfileBook, name: &str) -> Result<&'b Profile, Failure> {
+    let Some(profile) = book.find_by_name(name).or_else(|| book.get(name.trim())) else {
+        let known: Vec<String> = book
+            .profiles
+            .iter()
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        return Err(Failure::usage(if known.is_empty() {
+            format!(
+                "There is no saved profile `{}`: no profile is saved yet. Add one in the app \
+                 (Profiles), or set STRIPE_API_KEY instead.",
+                name.trim()
+            )
+        } else {
+            format!(
+                "There is no saved profile `{}`. Saved profiles: {}.",
+                name.trim(),
+                known.join(", ")
+            )
+        }));
+    };
+    Ok(profile)
+}
+
+/// Reads the key of `profile` from `store`.
+fn profile_key(profile: &Profile, store: &dyn SecretStore) -> Result<ApiKey, Failure> {
+    let secret = store
+        .get(&profile.id)
+        .map_err(|e| {
+            Failure::usage(format!(
+                "Cannot read the key of profile `{}`: {e}",
+                profile.name
+            ))
+        })?
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "Profile `{}` has no key in the {}; open it in the app and save its key \
+                 again.",
+                profile.name,
+                store.name()
+            ))
+        })?;
+    ApiKey::new(secret.trim()).map_err(|e| {
+        Failure::usage(format!(
+            "The key saved for profile `{}` cannot be used: {e}",
+            profile.name
+        ))
+    })
+}
+
+/// Builds the client from the key, `--api-base` and `--account`; a saved profile's own
+/// API base and connected account apply when the command line gives none.
 pub fn client(common: &Common) -> Result<Client, Failure> {
-    let key = resolve_key(common)?;
+    let (key, profile) = resolve(common)?;
     let mut config = Config::new(key);
-    if let Some(base) = common.api_base.as_deref().filter(|b| !b.trim().is_empty()) {
+    let base = common
+        .api_base
+        .as_deref()
+        .or_else(|| profile.as_ref().and_then(|p| p.api_base.as_deref()))
+        .filter(|b| !b.trim().is_empty());
+    if let Some(base) = base {
         config = config.with_base_url(base)?;
     }
-    config = config.with_account(common.account.as_deref())?;
+    let account = common.account.as_deref().or_else(|| {
+        profile
+            .as_ref()
+            .and_then(|p| p.connected_account.as_deref())
+    });
+    config = config.with_account(account)?;
     Ok(Client::new(config)?)
 }
 
@@ -243,6 +335,34 @@ mod tests {
         let week = parse_since("7d").unwrap();
         assert!((chrono::Utc::now().timestamp() - week - 7 * 86_400).abs() < 5);
         assert!(parse_since("last tuesday").is_err());
+    }
+
+    #[test]
+    fn profile_keys_come_from_the_store() {
+        use crate::secrets::MemoryStore;
+        let key = concat!("sk_", "test_", "ProfileKey4242");
+        let mut book = ProfileBook::default();
+        let mut shop = Profile::new("Shop test", key);
+        shop.api_base = Some("http://127.0.0.1:9".into());
+        book.upsert(shop.clone());
+        book.upsert(Profile::new("Empty", key));
+        let store = MemoryStore::default();
+        store.set(&shop.id, key).unwrap();
+
+        let profile = find_profile(&book, "shop TEST").unwrap();
+        assert_eq!(profile.api_base.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(!profile_key(profile, &store).unwrap().is_live());
+        assert_eq!(find_profile(&book, &shop.id).unwrap().name, "Shop test");
+
+        let unknown = find_profile(&book, "Other").unwrap_err();
+        assert_eq!(unknown.exit, 2);
+        assert!(unknown.message.contains("`Shop test`, `Empty`"));
+        let empty = find_profile(&book, "Empty").unwrap();
+        let no_key = profile_key(empty, &store).unwrap_err();
+        assert!(no_key.message.contains("has no key"));
+        assert!(!no_key.message.contains("ProfileKey"));
+        let none_saved = find_profile(&ProfileBook::default(), "x").unwrap_err();
+        assert!(none_saved.message.contains("no profile is saved yet"));
     }
 
     #[test]

@@ -1,0 +1,255 @@
+//! The `seller-console` command line end to end: the built binary against the embedded
+//! sandbox on a random port, the way a seller scripts it (`STRIPE_API_KEY` + `--api-base`).
+
+use std::path::Path;
+use std::process::Command;
+
+use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use serde_json::Value;
+
+/// What one run of the binary gave.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "command failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// Runs the binary with a clean environment for the key options. `key` is the
+/// `STRIPE_API_KEY` to set, if any.
+fn run_with(args: &[&str], key: Option<&str>, config_home: Option<&Path>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seller-console"));
+    command
+        .args(args)
+        .env_remove("STRIPE_API_KEY")
+        .env_remove("STRIPE_API_BASE")
+        .env_remove("SELLER_CONSOLE_PROFILE");
+    if let Some(key) = key {
+        command.env("STRIPE_API_KEY", key);
+    }
+    if let Some(home) = config_home {
+        command.env("XDG_CONFIG_HOME", home).env("HOME", home);
+    }
+    let out = command.output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs an API command against `base` with the sandbox's demo key.
+fn api(base: &str, args: &[&str]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--api-base", base]);
+    run_with(&all, Some(DEMO_KEY), None)
+}
+
+/// The id of an expandable field (a string id or an expanded object).
+fn expandable_id(v: &Value) -> Option<&str> {
+    v.as_str().or_else(|| v["id"].as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seller_scripts_the_whole_flow_against_the_sandbox() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        port: 0,
+        seed: Seed::Demo,
+        faults: FaultSpec::none(),
+    })
+    .await
+    .expect("sandbox starts");
+    let base = sandbox.base_url();
+
+    // The commands block; run them off the runtime so the sandbox keeps answering.
+    let flow = tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let feed = dir.path().join("catalog.csv");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv"),
+            &feed,
+        )
+        .expect("fixture copied");
+        let feed = feed.to_string_lossy().into_owned();
+
+        // Push a valid feed and follow it to the end.
+        let pushed = api(
+            &base,
+            &["push", &feed, "--feed", "product", "--wait", "--json"],
+        )
+        .ok()
+        .json();
+        let import = pushed["import"].as_str().expect("import id").to_owned();
+        assert!(import.starts_with("pcimprt_"), "{pushed}");
+        assert_eq!(pushed["status"], "succeeded", "{pushed}");
+        assert_eq!(pushed["validation_errors"], 0);
+        assert!(pushed["succeeded"].as_i64().unwrap_or(0) > 0, "{pushed}");
+
+        // It shows up in the import list, in JSON and in text.
+        let imports = api(&base, &["imports", "list", "--json"]).ok().json();
+        let ids: Vec<&str> = imports
+            .as_array()
+            .expect("a JSON array of imports")
+            .iter()
+            .filter_map(|i| i["id"].as_str())
+            .collect();
+        assert!(ids.contains(&import.as_str()), "{ids:?}");
+        let text = api(&base, &["imports", "list"]).ok();
+        assert!(text.stdout.contains(&import), "{}", text.stdout);
+
+        // Orders waiting for capture, as scripts read them.
+        let waiting = api(&base, &["orders", "list", "--needs-capture", "--json"])
+            .ok()
+            .json();
+        let waiting = waiting.as_array().expect("a JSON array of orders");
+        assert!(
+            !waiting.is_empty(),
+            "the demo seed has orders awaiting capture"
+        );
+        for order in waiting {
+            assert!(order["id"].as_str().is_some_and(|id| id.starts_with("cs_")));
+        }
+        let pi = expandable_id(&waiting[0]["payment_intent"])
+            .expect("the order has a payment")
+            .to_owned();
+        assert!(pi.starts_with("pi_"), "{pi}");
+
+        let recent = api(&base, &["orders", "list", "--json", "--limit", "5"])
+            .ok()
+            .json();
+        assert_eq!(recent.as_array().map(Vec::len), Some(5));
+
+        // Capture it, then refund a part of it.
+        let captured = api(&base, &["capture", &pi]).ok();
+        assert!(captured.stdout.contains("Captured"), "{}", captured.stdout);
+        assert!(captured.stdout.contains("succeeded"), "{}", captured.stdout);
+        let captured_again = api(&base, &["capture", &pi]);
+        assert_eq!(captured_again.code, 3, "{}", captured_again.stderr);
+        assert!(
+            captured_again.stderr.contains("nothing to capture"),
+            "{}",
+            captured_again.stderr
+        );
+
+        let refund = api(
+            &base,
+            &[
+                "refund",
+                &pi,
+                "--amount",
+                "1.00",
+                "--reason",
+                "requested-by-customer",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+        assert!(
+            refund["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("re_")),
+            "{refund}"
+        );
+        assert_eq!(refund["amount"], 100);
+        assert_eq!(refund["status"], "succeeded");
+
+        // More than is left is refused before anything is sent.
+        let over = api(&base, &["refund", &pi, "--amount", "999999.00"]);
+        assert_eq!(over.code, 2, "{}", over.stderr);
+        assert!(over.stderr.contains("left to refund"), "{}", over.stderr);
+        // A Stripe error: one sentence, with the request id to quote to support.
+        let missing = api(&base, &["orders", "show", "cs_test_doesnotexist"]);
+        assert_eq!(missing.code, 1, "{}", missing.stderr);
+        assert!(
+            missing.stderr.contains("Stripe found no such object"),
+            "{}",
+            missing.stderr
+        );
+        assert!(
+            missing.stderr.contains("request id req_"),
+            "{}",
+            missing.stderr
+        );
+        let missing_json = api(&base, &["orders", "show", "cs_test_doesnotexist", "--json"]);
+        assert_eq!(missing_json.code, 1);
+        let error = missing_json.json();
+        assert!(
+            error["error"]["request_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("req_")),
+            "{error}"
+        );
+
+        // Agreements with agents.
+        let agreements = api(&base, &["agreements", "list", "--json"]).ok().json();
+        let statuses: Vec<&str> = agreements
+            .as_array()
+            .expect("a JSON array of agreements")
+            .iter()
+            .filter_map(|a| a["status"].as_str())
+            .collect();
+        assert!(!statuses.is_empty());
+        assert!(
+            statuses.iter().all(|s| matches!(
+                *s,
+                "initiated" | "partially_confirmed" | "confirmed" | "terminated"
+            )),
+            "{statuses:?}"
+        );
+    });
+    let result = flow.await;
+    sandbox.shutdown().await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+#[test]
+fn without_a_key_the_command_says_where_to_put_one() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let run = run_with(&["orders", "list"], None, Some(home.path()));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("STRIPE_API_KEY"), "{}", run.stderr);
+    assert!(run.stderr.contains("--profile"), "{}", run.stderr);
+
+    let json = run_with(&["orders", "list", "--json"], None, Some(home.path()));
+    assert_eq!(json.code, 2);
+    assert!(json.json()["error"]["message"].as_str().is_some());
+}
+
+#[test]
+fn an_unknown_profile_is_named_in_the_error() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let run = run_with(
+        &["agreements", "list", "--profile", "Shop live"],
+        Some(DEMO_KEY),
+        Some(home.path()),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("There is no saved profile `Shop live`: no profile is saved yet"),
+        "{}",
+        run.stderr
+    );
+}
