@@ -92,7 +92,7 @@ fn open_fix_undo_save_and_push_a_catalog() {
     // Push to the sandbox: the remaining error needs the explicit override.
     h.get_by_role_and_label(egui::Role::Button, "Push…").click();
     h.run_steps(2);
-    assert!(has(&h, "1 errors: Stripe would reject"));
+    assert!(has(&h, "1 error: Stripe would reject"));
     h.get_by_label("Push anyway, with the errors").click();
     h.run_steps(1);
     h.get_by_role_and_label(egui::Role::Button, "Push").click();

@@ -786,10 +786,24 @@ fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now:
     );
 }
 
+/// The Google product category id of a demo product: kitchen and dining, linens and bedding,
+/// or decor.
+fn google_category(sku: &str) -> u32 {
+    const KITCHEN: [&str; 4] = ["MUG", "BOARD", "KETTLE", "SPOON"];
+    const LINENS: [&str; 5] = ["THROW", "BLANKET", "PILLOW", "TOWEL", "LINEN"];
+    if KITCHEN.iter().any(|k| sku.contains(k)) {
+        638
+    } else if LINENS.iter().any(|k| sku.contains(k)) {
+        569
+    } else {
+        696
+    }
+}
+
 /// The mistakes in the demo catalog (row, column, wrong value): a comma decimal price, a
 /// misspelt availability, a missing title.
 const DEMO_CATALOG_MISTAKES: [(usize, &str, &str); 3] = [
-    (3, "price", "89,00"),
+    (3, "price", "89,00 USD"),
     (9, "availability", "instock"),
     (14, "title", ""),
 ];
@@ -803,7 +817,7 @@ pub fn demo_catalog_csv() -> String {
 
 fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
     let mut out = String::from(
-        "id,title,description,link,brand,gtin,mpn,image_link,availability,inventory_quantity,price\n",
+        "id,title,description,link,brand,gtin,mpn,image_link,google_product_category,availability,inventory_quantity,price\n",
     );
     for (i, (sku, name, description, amount, mpn)) in PRODUCTS.iter().enumerate() {
         let mut title = (*name).to_string();
@@ -827,9 +841,10 @@ fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
             sku.to_ascii_lowercase()
         );
         let code = gtin(&format!("0850017{i:05}"));
+        let category = google_category(sku);
         let _ = writeln!(
             out,
-            "{sku},\"{title}\",\"{description}\",{link},Juniper & Oak,{code},{mpn},{image},{availability},{},{price}",
+            "{sku},\"{title}\",\"{description}\",{link},Juniper & Oak,{code},{mpn},{image},{category},{availability},{},\"{price}\"",
             10 + (i * 7) % 40
         );
     }

@@ -47,6 +47,16 @@ pub fn money(amount_minor: i64, currency: &str) -> String {
     }
 }
 
+/// A count with its noun: "1 row", "3 rows" (the noun takes an "s" in the plural).
+#[must_use]
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// A small filled square of `color`, for chart legends (the default fonts have no "■").
 pub fn swatch(ui: &mut Ui, color: Color32) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());

@@ -200,8 +200,11 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
     let digits = (table.row_count().max(1) as f64).log10().floor() as usize + 1;
     let num_width = (16.0 + 8.0 * digits as f32).max(40.0);
 
+    // Both scroll areas fill the panel, so the horizontal bar sits at its bottom edge instead
+    // of floating over the last rows of a short table.
     egui::ScrollArea::horizontal()
         .id_salt("catalog_grid_h")
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             let mut builder = TableBuilder::new(ui)
                 .id_salt("catalog_grid")
@@ -212,7 +215,8 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                 .column(Column::exact(num_width))
                 .columns(Column::initial(150.0).at_least(36.0).clip(true), ncols)
                 .min_scrolled_height(0.0)
-                .max_scroll_height(f32::INFINITY);
+                .max_scroll_height(f32::INFINITY)
+                .auto_shrink([false, false]);
             if let Some(line) = jump_line {
                 builder = builder.scroll_to_row(line, Some(Align::Center));
             }

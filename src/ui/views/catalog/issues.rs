@@ -2,6 +2,7 @@
 //! one-click fixes for the safe mechanical replacements the validator offers (never invented
 //! data).
 
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 use super::doc::{Document, Filter};
@@ -22,18 +23,10 @@ pub fn counts_sentence(doc: &Document) -> String {
     let c = doc.counts;
     format!(
         "{}, {}, {}",
-        plural(c.errors, "error"),
-        plural(c.warnings, "warning"),
-        plural(c.infos, "note")
+        widgets::plural(c.errors, "error"),
+        widgets::plural(c.warnings, "warning"),
+        widgets::plural(c.infos, "note")
     )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// One line above the grid: feed kind, counts.

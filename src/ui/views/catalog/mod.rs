@@ -1024,7 +1024,8 @@ fn pinned_sentence(matched: usize, errors: usize) -> String {
         )
     } else {
         format!(
-            "Showing the {matched} rows the import reported errors for. Fix them, save and push again."
+            "Showing the {} the import reported errors for. Fix them, save and push again.",
+            widgets::plural(matched, "row")
         )
     }
 }

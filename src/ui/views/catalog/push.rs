@@ -257,8 +257,8 @@ impl PushDialog {
             ui.colored_label(
                 theme::ERROR,
                 format!(
-                    "{} errors: Stripe would reject those rows (or the file). Fix them first, or push anyway.",
-                    c.errors
+                    "{}: Stripe would reject those rows (or the file). Fix them first, or push anyway.",
+                    crate::ui::widgets::plural(c.errors, "error")
                 ),
             );
             ui.checkbox(&mut self.override_errors, "Push anyway, with the errors");

@@ -103,7 +103,13 @@ fn progress_ui(ui: &mut Ui, s: &ImportSummary) {
     );
     ui.label(RichText::new(text).weak());
     if s.failed > 0 {
-        ui.colored_label(theme::WARNING, format!("{} rows failed so far.", s.failed));
+        ui.colored_label(
+            theme::WARNING,
+            format!(
+                "{} failed so far.",
+                widgets::plural(usize::try_from(s.failed).unwrap_or(usize::MAX), "row")
+            ),
+        );
     }
 }
 
@@ -199,9 +205,9 @@ fn open_in_catalog_ui(
 fn report_ui(ui: &mut Ui, report: &ErrorReport) {
     ui.label(
         RichText::new(format!(
-            "Error report: {} rows failed, {} distinct messages",
-            report.total_rows,
-            report.groups.len()
+            "Error report: {} failed, {}",
+            widgets::plural(report.total_rows, "row"),
+            widgets::plural(report.groups.len(), "distinct message")
         ))
         .strong(),
     );
