@@ -69,10 +69,23 @@ click() { # x y (window coordinates of a 1280x800 window): hover first, as a han
 }
 
 mkdir -p screenshots
-shoot catalog ctrl+1
-xdotool key --window "$win" ctrl+2; sleep 2
-click 320 131 2                       # the import that finished with errors
+# The seller's loop on the demo catalog: open it, fix it, push it, read the import, fix the rest.
+xdotool key --window "$win" ctrl+1; sleep 1
+click 185 103 3                       # Try the demo catalog
+shoot catalog
+click 1008 148 2                      # Apply all safe fixes
+click 790 43 2                        # Push…
+click 387 442                         # Push anyway, with the errors
+shoot catalog-push
+click 428 492 5                       # Save and push: the Imports view watches the import
 shoot imports
+click 699 225 3                       # Open in Catalog
+shoot catalog-import-errors
+xdotool mousemove --window "$win" 296 180; sleep 0.3
+xdotool click --repeat 2 --delay 80 1; sleep 1   # edit the empty title
+xdotool type --delay 30 "Seagrass Storage Basket"; sleep 0.3
+xdotool key --window "$win" Return
+shoot catalog-fixed
 shoot orders ctrl+3
 click 292 375 2                       # the fourth order's number
 click 718 325 2                       # Refund…
