@@ -206,6 +206,13 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
         .id_salt("catalog_grid_h")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            // What is visible of the grid sideways, and a layer above it where row numbers stay
+            // at the left edge once their column has scrolled out of sight.
+            let viewport = ui.clip_rect();
+            let sticky = egui::LayerId::new(
+                egui::Order::Middle,
+                ui.scope_id().with("sticky_row_numbers"),
+            );
             let mut builder = TableBuilder::new(ui)
                 .id_salt("catalog_grid")
                 .striped(true)
@@ -265,6 +272,10 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                             let mut text = RichText::new(format!("{}{edited}", r + 1)).weak();
                             if imp.is_some() {
                                 text = text.color(theme::ERROR).strong();
+                            }
+                            let cell = ui.max_rect();
+                            if cell.left() < viewport.left() - 0.5 {
+                                sticky_number(ui, sticky, viewport, cell, num_width, text.clone());
                             }
                             let resp = ui.label(text);
                             if let Some(messages) = imp {
@@ -480,4 +491,36 @@ fn move_selection(doc: &mut Document, dl: isize, dc: isize) {
     if let Some(new_row) = doc.shown_row(new_line) {
         doc.jump_to(new_row, new_col);
     }
+}
+
+/// Paints a row's number at the visible left edge of the grid, on a layer above it, when the
+/// number column has scrolled out of sight sideways (so every row stays identifiable).
+fn sticky_number(
+    ui: &Ui,
+    layer: egui::LayerId,
+    viewport: egui::Rect,
+    cell: egui::Rect,
+    width: f32,
+    text: RichText,
+) {
+    let rect = egui::Rect::from_min_size(
+        egui::pos2(viewport.left(), cell.top()),
+        egui::vec2(width, cell.height()),
+    );
+    // Rows scrolled under the header are clipped like the rest of the body.
+    let clip = egui::Rect::from_x_y_ranges(rect.x_range(), ui.clip_rect().y_range());
+    let painter = ui.ctx().layer_painter(layer).with_clip_rect(clip);
+    painter.rect_filled(rect, 0.0, ui.visuals().panel_fill);
+    painter.line_segment(
+        [rect.right_top(), rect.right_bottom()],
+        ui.visuals().widgets.noninteractive.bg_stroke,
+    );
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        width,
+        egui::TextStyle::Body,
+    );
+    let pos = egui::pos2(rect.left() + 4.0, rect.center().y - galley.size().y / 2.0);
+    painter.galley(pos, galley, ui.visuals().weak_text_color());
 }
