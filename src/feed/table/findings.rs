@@ -2,6 +2,7 @@
 //! rows an edit touched, plus the cross-row index (duplicate ids, variant groups). Answers
 //! the grid (worst severity and messages per cell), the row view and the issues panel.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -14,9 +15,25 @@ use crate::feed::{Diagnostic, FeedKind, Severity};
 /// the default. `row` is the table's stable row id plus one.
 pub type RowChecker = fn(&Schema, u64, &[&str], &mut Vec<Diagnostic>);
 
-/// Findings on one row, with the worst severity per cell precomputed for the grid.
+/// One per-row finding kept small: its rule, severity and cell. Its message, value and fix
+/// are built again from the row's cells when asked for (the check is a pure function of the
+/// schema and the row), so a catalog with a finding on every row costs a few bytes a row
+/// instead of a full [`Diagnostic`] with its own strings.
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    rule: &'static str,
+    /// The column the finding is on, [`NO_KEY`] when none (or a name not in the header).
+    key: ColKey,
+    severity: Severity,
+}
+
+/// `Compact::key` of a finding on no column of the table.
+const NO_KEY: ColKey = ColKey::MAX;
+
+/// Cross-row findings on one row (duplicate ids, variant groups), kept whole since they
+/// come from the cross-row index, with the worst severity per cell precomputed for the grid.
 #[derive(Debug, Default)]
-struct RowFindings {
+struct CrossFindings {
     diagnostics: Vec<Diagnostic>,
     cells: Vec<(ColKey, Severity)>,
 }
@@ -29,8 +46,9 @@ pub(super) struct Validation {
     checker: RowChecker,
     /// Column name -> key of the first column with that name.
     key_of_name: HashMap<String, ColKey>,
-    by_row: HashMap<RowId, RowFindings>,
-    cross_by_row: HashMap<RowId, RowFindings>,
+    /// Per-row findings, compact (see [`Compact`]).
+    by_row: HashMap<RowId, Box<[Compact]>>,
+    cross_by_row: HashMap<RowId, CrossFindings>,
     /// Cross-row findings not tied to one row, header findings and load notes.
     file_level: Vec<Diagnostic>,
     notes: Vec<Diagnostic>,
@@ -65,18 +83,37 @@ impl Validation {
         self.notes = notes;
     }
 
-    fn summarize(&self, diagnostics: Vec<Diagnostic>) -> RowFindings {
+    fn key_of(&self, d: &Diagnostic) -> Option<ColKey> {
+        d.column
+            .as_deref()
+            .and_then(|c| self.key_of_name.get(c))
+            .copied()
+    }
+
+    /// The compact form of one row's findings.
+    fn compact(&self, diagnostics: &[Diagnostic]) -> Box<[Compact]> {
+        diagnostics
+            .iter()
+            .map(|d| Compact {
+                rule: d.rule,
+                key: self.key_of(d).unwrap_or(NO_KEY),
+                severity: d.severity,
+            })
+            .collect()
+    }
+
+    fn summarize_cross(&self, diagnostics: Vec<Diagnostic>) -> CrossFindings {
         let mut cells: Vec<(ColKey, Severity)> = Vec::new();
         for d in &diagnostics {
-            let Some(key) = d.column.as_deref().and_then(|c| self.key_of_name.get(c)) else {
+            let Some(key) = self.key_of(d) else {
                 continue;
             };
-            match cells.iter_mut().find(|(k, _)| k == key) {
+            match cells.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, s)) => *s = (*s).max(d.severity),
-                None => cells.push((*key, d.severity)),
+                None => cells.push((key, d.severity)),
             }
         }
-        RowFindings { diagnostics, cells }
+        CrossFindings { diagnostics, cells }
     }
 }
 
@@ -92,15 +129,16 @@ pub struct FindingCounts {
 }
 
 /// One finding placed in the table as it is now.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Finding<'a> {
     /// Display row (0-based), `None` for findings about the file or the header.
     pub row: Option<usize>,
     /// Column index, when the finding names a column that exists.
     pub col: Option<usize>,
     /// The finding. Its `row` field holds the table's row id plus one, not a display row:
-    /// use [`Finding::row`].
-    pub diagnostic: &'a Diagnostic,
+    /// use [`Finding::row`]. Borrowed for findings about the file, built from the row's
+    /// cells for findings on a row.
+    pub diagnostic: Cow<'a, Diagnostic>,
 }
 
 /// Findings of one rule, for the issues panel.
@@ -157,44 +195,71 @@ impl Table {
         let id = *self.order.get(row)?;
         let key = self.columns.get(col)?.key;
         let v = &self.validation;
-        [v.by_row.get(&id), v.cross_by_row.get(&id)]
+        let own = v
+            .by_row
+            .get(&id)
             .into_iter()
-            .flatten()
+            .flat_map(|f| f.iter())
+            .filter(|f| f.key == key)
+            .map(|f| f.severity);
+        let cross = v
+            .cross_by_row
+            .get(&id)
+            .into_iter()
             .flat_map(|f| f.cells.iter())
             .filter(|(k, _)| *k == key)
-            .map(|&(_, s)| s)
-            .max()
+            .map(|&(_, s)| s);
+        own.chain(cross).max()
     }
 
     /// The findings on one cell (for the hover text).
     #[must_use]
-    pub fn cell_findings(&self, row: usize, col: usize) -> Vec<&Diagnostic> {
+    pub fn cell_findings(&self, row: usize, col: usize) -> Vec<Diagnostic> {
         let name = self.column_name(col);
-        let first_with_name = self.column_index(&name) == Some(col);
+        if self.column_index(&name) != Some(col) {
+            return Vec::new();
+        }
         self.row_findings(row)
             .into_iter()
-            .filter(|d| first_with_name && d.column.as_deref() == Some(&*name))
+            .filter(|d| d.column.as_deref() == Some(&*name))
             .collect()
     }
 
-    /// Every finding on one row (per-row and cross-row).
+    /// Every finding on one row (per-row and cross-row). The per-row ones are built again
+    /// from the row's cells, so this costs one row check.
     #[must_use]
-    pub fn row_findings(&self, row: usize) -> Vec<&Diagnostic> {
+    pub fn row_findings(&self, row: usize) -> Vec<Diagnostic> {
+        match self.order.get(row) {
+            Some(&id) => self.findings_of(id),
+            None => Vec::new(),
+        }
+    }
+
+    /// True when row `row` has a finding of `rule` (cheap: no row check runs).
+    #[must_use]
+    pub fn row_has_rule(&self, row: usize, rule: &str) -> bool {
         let Some(id) = self.order.get(row) else {
-            return Vec::new();
+            return false;
         };
         let v = &self.validation;
-        [v.by_row.get(id), v.cross_by_row.get(id)]
-            .into_iter()
-            .flatten()
-            .flat_map(|f| f.diagnostics.iter())
-            .collect()
+        v.by_row
+            .get(id)
+            .is_some_and(|f| f.iter().any(|f| f.rule == rule))
+            || v.cross_by_row
+                .get(id)
+                .is_some_and(|f| f.diagnostics.iter().any(|d| d.rule == rule))
     }
 
     /// Worst severity on one row.
     #[must_use]
     pub fn row_severity(&self, row: usize) -> Option<Severity> {
-        self.row_findings(row).iter().map(|d| d.severity).max()
+        let id = self.order.get(row)?;
+        let v = &self.validation;
+        let own = v.by_row.get(id).into_iter().flat_map(|f| f.iter());
+        let cross = v.cross_by_row.get(id).into_iter();
+        own.map(|f| f.severity)
+            .chain(cross.flat_map(|f| f.diagnostics.iter().map(|d| d.severity)))
+            .max()
     }
 
     /// Findings about the file and its header (encoding, missing columns, unknown names).
@@ -211,9 +276,21 @@ impl Table {
     /// Counts of all current findings by severity.
     #[must_use]
     pub fn finding_counts(&self) -> FindingCounts {
+        let v = &self.validation;
         let mut c = FindingCounts::default();
-        for d in self.all_findings() {
-            match d.diagnostic.severity {
+        let file = self.file_findings().into_iter().map(|d| d.severity);
+        let own = v
+            .by_row
+            .iter()
+            .filter(|(id, _)| self.position_of(**id).is_some())
+            .flat_map(|(_, f)| f.iter().map(|f| f.severity));
+        let cross = v
+            .cross_by_row
+            .iter()
+            .filter(|(id, _)| self.position_of(**id).is_some())
+            .flat_map(|(_, f)| f.diagnostics.iter().map(|d| d.severity));
+        for s in file.chain(own).chain(cross) {
+            match s {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.infos += 1,
@@ -223,7 +300,8 @@ impl Table {
     }
 
     /// All findings grouped by rule: errors first, then warnings, then infos; each group in
-    /// file order (file-level findings first).
+    /// file order (file-level findings first). Builds every row finding's text again, so
+    /// this costs a check of every row with findings.
     #[must_use]
     pub fn issue_groups(&self) -> Vec<IssueGroup<'_>> {
         let mut groups: BTreeMap<&'static str, IssueGroup<'_>> = BTreeMap::new();
@@ -247,26 +325,52 @@ impl Table {
         out
     }
 
-    fn all_findings(&self) -> impl Iterator<Item = Finding<'_>> {
+    fn all_findings(&self) -> Vec<Finding<'_>> {
         let v = &self.validation;
-        let file = self.file_findings().into_iter().map(|d| Finding {
-            row: None,
-            col: d.column.as_deref().and_then(|c| self.column_index(c)),
-            diagnostic: d,
-        });
-        let rows = v
+        let mut out: Vec<Finding<'_>> = self
+            .file_findings()
+            .into_iter()
+            .map(|d| Finding {
+                row: None,
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                diagnostic: Cow::Borrowed(d),
+            })
+            .collect();
+        let mut ids: Vec<RowId> = v
             .by_row
-            .iter()
-            .chain(&v.cross_by_row)
-            .filter_map(|(&id, f)| Some((self.position_of(id)?, f)))
-            .flat_map(move |(row, f)| {
-                f.diagnostics.iter().map(move |d| Finding {
-                    row: Some(row),
-                    col: d.column.as_deref().and_then(|c| self.column_index(c)),
-                    diagnostic: d,
-                })
-            });
-        file.chain(rows)
+            .keys()
+            .chain(v.cross_by_row.keys())
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            let Some(row) = self.position_of(id) else {
+                continue;
+            };
+            out.extend(self.findings_of(id).into_iter().map(|d| Finding {
+                row: Some(row),
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                diagnostic: Cow::Owned(d),
+            }));
+        }
+        out
+    }
+
+    /// The findings of row `id`: its own, built again from its cells, then the cross-row
+    /// ones.
+    fn findings_of(&self, id: RowId) -> Vec<Diagnostic> {
+        let v = &self.validation;
+        let mut out = Vec::new();
+        if v.by_row.contains_key(&id) {
+            let fields = self.row_fields(id);
+            let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
+            (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
+        }
+        if let Some(cross) = v.cross_by_row.get(&id) {
+            out.extend(cross.diagnostics.iter().cloned());
+        }
+        out
     }
 
     // ----- keeping findings up to date ---------------------------------------------------
@@ -316,8 +420,9 @@ impl Table {
             v.cross.insert(&v.schema, u64::from(id) + 1, &refs);
             v.rows_checked += 1;
             if !out.is_empty() {
-                let summary = v.summarize(std::mem::take(&mut out));
+                let summary = v.compact(&out);
                 v.by_row.insert(id, summary);
+                out.clear();
             }
         }
         self.refresh_cross();
@@ -359,7 +464,7 @@ impl Table {
         }
         v.cross_by_row = per_row
             .into_iter()
-            .map(|(id, ds)| (id, v.summarize(ds)))
+            .map(|(id, ds)| (id, v.summarize_cross(ds)))
             .collect();
     }
 
@@ -392,7 +497,7 @@ impl Table {
                 .chunks(chunk)
                 .map(|ids| {
                     let done = &done;
-                    s.spawn(move || -> Option<Vec<(RowId, RowFindings)>> {
+                    s.spawn(move || -> Option<Vec<(RowId, Box<[Compact]>)>> {
                         let mut found = Vec::new();
                         let mut out = Vec::new();
                         for (i, &id) in ids.iter().enumerate() {
@@ -406,7 +511,8 @@ impl Table {
                             let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
                             (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
                             if !out.is_empty() {
-                                found.push((id, v.summarize(std::mem::take(&mut out))));
+                                found.push((id, v.compact(&out)));
+                                out.clear();
                             }
                         }
                         Some(found)

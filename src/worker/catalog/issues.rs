@@ -105,7 +105,7 @@ pub fn summarize_until(t: &Table, cancel: &AtomicBool) -> Option<IssueReport> {
             return None;
         }
         for d in t.row_findings(r) {
-            add(d, Some(r));
+            add(&d, Some(r));
         }
     }
     let mut issues: Vec<IssueSummary> = groups.into_values().collect();
