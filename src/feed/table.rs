@@ -13,6 +13,7 @@
 mod edit;
 mod findings;
 mod parse;
+mod row_findings;
 mod save;
 
 use std::borrow::Cow;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use super::row_findings::{self, Compact, NO_KEY, RowFindings, Slot};
 use super::{ColKey, RowId, Table, TableError};
 use crate::feed::io::IoError;
 use crate::feed::validate::{self, CrossRow, Schema};
@@ -14,21 +15,6 @@ use crate::feed::{Diagnostic, FeedKind, Severity};
 /// The per-row check the table runs: same signature as [`validate::check_row`], which is
 /// the default. `row` is the table's stable row id plus one.
 pub type RowChecker = fn(&Schema, u64, &[&str], &mut Vec<Diagnostic>);
-
-/// One per-row finding kept small: its rule, severity and cell. Its message, value and fix
-/// are built again from the row's cells when asked for (the check is a pure function of the
-/// schema and the row), so a catalog with a finding on every row costs a few bytes a row
-/// instead of a full [`Diagnostic`] with its own strings.
-#[derive(Debug, Clone, Copy)]
-struct Compact {
-    rule: &'static str,
-    /// The column the finding is on, [`NO_KEY`] when none (or a name not in the header).
-    key: ColKey,
-    severity: Severity,
-}
-
-/// `Compact::key` of a finding on no column of the table.
-const NO_KEY: ColKey = ColKey::MAX;
 
 /// Cross-row findings on one row (duplicate ids, variant groups), kept whole since they
 /// come from the cross-row index, with the worst severity per cell precomputed for the grid.
@@ -47,7 +33,7 @@ pub(super) struct Validation {
     /// Column name -> key of the first column with that name.
     key_of_name: HashMap<String, ColKey>,
     /// Per-row findings, compact (see [`Compact`]).
-    by_row: HashMap<RowId, Box<[Compact]>>,
+    by_row: RowFindings,
     cross_by_row: HashMap<RowId, CrossFindings>,
     /// Cross-row findings not tied to one row, header findings and load notes.
     file_level: Vec<Diagnostic>,
@@ -71,7 +57,7 @@ impl Validation {
             schema,
             checker: validate::check_row,
             key_of_name: HashMap::new(),
-            by_row: HashMap::new(),
+            by_row: RowFindings::default(),
             cross_by_row: HashMap::new(),
             file_level: Vec::new(),
             notes: Vec::new(),
@@ -91,15 +77,16 @@ impl Validation {
     }
 
     /// The compact form of one row's findings.
-    fn compact(&self, diagnostics: &[Diagnostic]) -> Box<[Compact]> {
-        diagnostics
+    fn compact(&self, diagnostics: &[Diagnostic]) -> Slot {
+        let found: Vec<Compact> = diagnostics
             .iter()
             .map(|d| Compact {
-                rule: d.rule,
+                rule: row_findings::rule_index(d.rule),
                 key: self.key_of(d).unwrap_or(NO_KEY),
                 severity: d.severity,
             })
-            .collect()
+            .collect();
+        Slot::new(&found)
     }
 
     fn summarize_cross(&self, diagnostics: Vec<Diagnostic>) -> CrossFindings {
@@ -197,9 +184,8 @@ impl Table {
         let v = &self.validation;
         let own = v
             .by_row
-            .get(&id)
-            .into_iter()
-            .flat_map(|f| f.iter())
+            .get(id)
+            .iter()
             .filter(|f| f.key == key)
             .map(|f| f.severity);
         let cross = v
@@ -243,8 +229,9 @@ impl Table {
         };
         let v = &self.validation;
         v.by_row
-            .get(id)
-            .is_some_and(|f| f.iter().any(|f| f.rule == rule))
+            .get(*id)
+            .iter()
+            .any(|f| row_findings::rule_name(f.rule) == rule)
             || v.cross_by_row
                 .get(id)
                 .is_some_and(|f| f.diagnostics.iter().any(|d| d.rule == rule))
@@ -255,7 +242,7 @@ impl Table {
     pub fn row_severity(&self, row: usize) -> Option<Severity> {
         let id = self.order.get(row)?;
         let v = &self.validation;
-        let own = v.by_row.get(id).into_iter().flat_map(|f| f.iter());
+        let own = v.by_row.get(*id).iter();
         let cross = v.cross_by_row.get(id).into_iter();
         own.map(|f| f.severity)
             .chain(cross.flat_map(|f| f.diagnostics.iter().map(|d| d.severity)))
@@ -282,7 +269,7 @@ impl Table {
         let own = v
             .by_row
             .iter()
-            .filter(|(id, _)| self.position_of(**id).is_some())
+            .filter(|(id, _)| self.position_of(*id).is_some())
             .flat_map(|(_, f)| f.iter().map(|f| f.severity));
         let cross = v
             .cross_by_row
@@ -338,9 +325,9 @@ impl Table {
             .collect();
         let mut ids: Vec<RowId> = v
             .by_row
-            .keys()
-            .chain(v.cross_by_row.keys())
-            .copied()
+            .iter()
+            .map(|(id, _)| id)
+            .chain(v.cross_by_row.keys().copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -362,7 +349,7 @@ impl Table {
     fn findings_of(&self, id: RowId) -> Vec<Diagnostic> {
         let v = &self.validation;
         let mut out = Vec::new();
-        if v.by_row.contains_key(&id) {
+        if v.by_row.has(id) {
             let fields = self.row_fields(id);
             let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
             (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
@@ -405,7 +392,7 @@ impl Table {
             let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
             let v = &mut self.validation;
             v.cross.remove(&v.schema, u64::from(id) + 1, &refs);
-            v.by_row.remove(&id);
+            v.by_row.remove(id);
         }
     }
 
@@ -421,7 +408,7 @@ impl Table {
             v.rows_checked += 1;
             if !out.is_empty() {
                 let summary = v.compact(&out);
-                v.by_row.insert(id, summary);
+                v.by_row.set(id, summary);
                 out.clear();
             }
         }
@@ -497,8 +484,8 @@ impl Table {
                 .chunks(chunk)
                 .map(|ids| {
                     let done = &done;
-                    s.spawn(move || -> Option<Vec<(RowId, Box<[Compact]>)>> {
-                        let mut found = Vec::new();
+                    s.spawn(move || -> Option<Vec<Slot>> {
+                        let mut found = Vec::with_capacity(ids.len());
                         let mut out = Vec::new();
                         for (i, &id) in ids.iter().enumerate() {
                             if i % 4096 == 4095 {
@@ -510,10 +497,8 @@ impl Table {
                             let fields = this.row_fields(id);
                             let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
                             (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
-                            if !out.is_empty() {
-                                found.push((id, v.compact(&out)));
-                                out.clear();
-                            }
+                            found.push(v.compact(&out));
+                            out.clear();
                         }
                         Some(found)
                     })
@@ -540,10 +525,14 @@ impl Table {
         if cancel.load(Ordering::Relaxed) {
             return Err(IoError::Cancelled.into());
         }
-        let mut by_row = HashMap::new();
-        for r in results {
+        let mut by_row = RowFindings::default();
+        for (r, ids) in results.into_iter().zip(self.order.chunks(chunk)) {
             match r {
-                Ok(Some(found)) => by_row.extend(found),
+                Ok(Some(found)) => {
+                    for (&id, slot) in ids.iter().zip(found) {
+                        by_row.set(id, slot);
+                    }
+                }
                 Ok(None) => return Err(IoError::Cancelled.into()),
                 // A rule panicked: re-raise it here rather than hide it.
                 Err(panic) => std::panic::resume_unwind(panic),
