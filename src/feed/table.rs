@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use edit::{CellValue, Edit, RowValues};
-pub use findings::{Finding, FindingCounts, IssueGroup, RowChecker};
+pub use findings::{Finding, FindingCounts, FindingKind, IssueGroup, RowChecker};
 
 use super::FeedKind;
 use super::io::{self, IoError};

@@ -84,6 +84,7 @@ impl Validation {
                 rule: row_findings::rule_index(d.rule),
                 key: self.key_of(d).unwrap_or(NO_KEY),
                 severity: d.severity,
+                fixable: d.fix.as_ref().is_some_and(|f| f.replacement.is_some()),
             })
             .collect();
         Slot::new(&found)
@@ -126,6 +127,19 @@ pub struct Finding<'a> {
     /// use [`Finding::row`]. Borrowed for findings about the file, built from the row's
     /// cells for findings on a row.
     pub diagnostic: Cow<'a, Diagnostic>,
+}
+
+/// What a finding is and where, without its text: cheap to list, for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingKind {
+    /// Stable rule id.
+    pub rule: &'static str,
+    /// Error, warning or info.
+    pub severity: Severity,
+    /// Column index, when the finding names a column that exists.
+    pub col: Option<usize>,
+    /// True when the finding offers a one-click replacement value.
+    pub fixable: bool,
 }
 
 /// Findings of one rule, for the issues panel.
@@ -235,6 +249,34 @@ impl Table {
             || v.cross_by_row
                 .get(id)
                 .is_some_and(|f| f.diagnostics.iter().any(|d| d.rule == rule))
+    }
+
+    /// What the findings on one row are, in the order of [`Table::row_findings`], without
+    /// building their text (no row check runs).
+    #[must_use]
+    pub fn row_finding_kinds(&self, row: usize) -> Vec<FindingKind> {
+        let Some(&id) = self.order.get(row) else {
+            return Vec::new();
+        };
+        let v = &self.validation;
+        let own = v.by_row.get(id).iter().map(|f| FindingKind {
+            rule: row_findings::rule_name(f.rule),
+            severity: f.severity,
+            col: self.columns.iter().position(|c| c.key == f.key),
+            fixable: f.fixable,
+        });
+        let cross = v
+            .cross_by_row
+            .get(&id)
+            .into_iter()
+            .flat_map(|f| f.diagnostics.iter())
+            .map(|d| FindingKind {
+                rule: d.rule,
+                severity: d.severity,
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                fixable: d.fix.as_ref().is_some_and(|f| f.replacement.is_some()),
+            });
+        own.chain(cross).collect()
     }
 
     /// Worst severity on one row.

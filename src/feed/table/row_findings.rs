@@ -34,6 +34,8 @@ pub(super) struct Compact {
     /// See [`rule_index`].
     pub rule: u16,
     pub severity: Severity,
+    /// The finding offers a one-click replacement value.
+    pub fixable: bool,
 }
 
 /// `Compact::key` of a finding on no column of the table.
@@ -124,6 +126,7 @@ mod tests {
             key,
             rule: rule_index(rule),
             severity: Severity::Warning,
+            fixable: false,
         }
     }
 
