@@ -589,3 +589,73 @@ impl Table {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Edit;
+    use super::*;
+
+    /// What a user sees of one finding (its `row` field is an internal id, left out).
+    fn seen(d: &Diagnostic) -> String {
+        format!(
+            "{} {:?} {:?} {:?} {} {:?}",
+            d.rule, d.severity, d.column, d.value, d.message, d.fix
+        )
+    }
+
+    /// One row's finding texts, kinds and cell severities.
+    type RowSeen = (Vec<String>, Vec<FindingKind>, Vec<Option<Severity>>);
+
+    fn all_seen(t: &Table) -> Vec<RowSeen> {
+        (0..t.row_count())
+            .map(|r| {
+                let texts = t.row_findings(r).iter().map(seen).collect();
+                let severities = (0..t.column_count())
+                    .map(|c| t.cell_severity(r, c))
+                    .collect();
+                (texts, t.row_finding_kinds(r), severities)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn findings_after_edits_match_a_fresh_load_of_the_result() {
+        let src = "id,title,availability,price,gtin\n\
+                   A,Tee,in_stock,5.00 USD,0123456789012\n\
+                   B,TEE IN CAPS,in stock,5 USD,\n\
+                   C,Mug,preorder,7.00 EUR,4006381333931\n";
+        let mut t = Table::from_bytes(src.as_bytes().to_vec());
+        t.set_cell(0, 2, "In Stock").unwrap();
+        t.apply(Edit::InsertRows { at: 1, count: 1 }).unwrap();
+        t.set_cell(1, 0, "D").unwrap();
+        t.apply(Edit::DeleteRows { rows: vec![3] }).unwrap();
+        t.apply(Edit::InsertColumn {
+            at: 1,
+            name: "color".into(),
+        })
+        .unwrap();
+        t.apply(Edit::RenameColumn {
+            col: 4,
+            name: "prize".into(),
+        })
+        .unwrap();
+        t.undo();
+        t.undo();
+        t.redo();
+        let fresh = Table::from_bytes(t.to_bytes());
+        assert_eq!(all_seen(&t), all_seen(&fresh));
+        assert_eq!(t.finding_counts(), fresh.finding_counts());
+        assert!(t.finding_counts().errors > 0);
+        let kinds = t.row_finding_kinds(0);
+        let texts = t.row_findings(0);
+        assert_eq!(kinds.len(), texts.len());
+        for (k, d) in kinds.iter().zip(&texts) {
+            assert_eq!((k.rule, k.severity), (d.rule, d.severity));
+            assert_eq!(
+                k.fixable,
+                d.fix.as_ref().is_some_and(|f| f.replacement.is_some())
+            );
+        }
+        assert!(kinds.iter().any(|k| k.rule == "enum" && k.fixable));
+    }
+}
