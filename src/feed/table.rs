@@ -13,6 +13,7 @@
 mod edit;
 mod findings;
 mod parse;
+mod row_findings;
 mod save;
 
 use std::borrow::Cow;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use edit::{CellValue, Edit, RowValues};
-pub use findings::{Finding, FindingCounts, IssueGroup, RowChecker};
+pub use findings::{Finding, FindingCounts, FindingKind, IssueGroup, RowChecker};
 
 use super::FeedKind;
 use super::io::{self, IoError};

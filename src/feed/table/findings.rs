@@ -2,9 +2,11 @@
 //! rows an edit touched, plus the cross-row index (duplicate ids, variant groups). Answers
 //! the grid (worst severity and messages per cell), the row view and the issues panel.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use super::row_findings::{self, Compact, NO_KEY, RowFindings, Slot};
 use super::{ColKey, RowId, Table, TableError};
 use crate::feed::io::IoError;
 use crate::feed::validate::{self, CrossRow, Schema};
@@ -14,9 +16,10 @@ use crate::feed::{Diagnostic, FeedKind, Severity};
 /// the default. `row` is the table's stable row id plus one.
 pub type RowChecker = fn(&Schema, u64, &[&str], &mut Vec<Diagnostic>);
 
-/// Findings on one row, with the worst severity per cell precomputed for the grid.
+/// Cross-row findings on one row (duplicate ids, variant groups), kept whole since they
+/// come from the cross-row index, with the worst severity per cell precomputed for the grid.
 #[derive(Debug, Default)]
-struct RowFindings {
+struct CrossFindings {
     diagnostics: Vec<Diagnostic>,
     cells: Vec<(ColKey, Severity)>,
 }
@@ -29,8 +32,9 @@ pub(super) struct Validation {
     checker: RowChecker,
     /// Column name -> key of the first column with that name.
     key_of_name: HashMap<String, ColKey>,
-    by_row: HashMap<RowId, RowFindings>,
-    cross_by_row: HashMap<RowId, RowFindings>,
+    /// Per-row findings, compact (see [`Compact`]).
+    by_row: RowFindings,
+    cross_by_row: HashMap<RowId, CrossFindings>,
     /// Cross-row findings not tied to one row, header findings and load notes.
     file_level: Vec<Diagnostic>,
     notes: Vec<Diagnostic>,
@@ -53,7 +57,7 @@ impl Validation {
             schema,
             checker: validate::check_row,
             key_of_name: HashMap::new(),
-            by_row: HashMap::new(),
+            by_row: RowFindings::default(),
             cross_by_row: HashMap::new(),
             file_level: Vec::new(),
             notes: Vec::new(),
@@ -65,18 +69,39 @@ impl Validation {
         self.notes = notes;
     }
 
-    fn summarize(&self, diagnostics: Vec<Diagnostic>) -> RowFindings {
+    fn key_of(&self, d: &Diagnostic) -> Option<ColKey> {
+        d.column
+            .as_deref()
+            .and_then(|c| self.key_of_name.get(c))
+            .copied()
+    }
+
+    /// The compact form of one row's findings.
+    fn compact(&self, diagnostics: &[Diagnostic]) -> Slot {
+        let found: Vec<Compact> = diagnostics
+            .iter()
+            .map(|d| Compact {
+                rule: row_findings::rule_index(d.rule),
+                key: self.key_of(d).unwrap_or(NO_KEY),
+                severity: d.severity,
+                fixable: d.fix.as_ref().is_some_and(|f| f.replacement.is_some()),
+            })
+            .collect();
+        Slot::new(&found)
+    }
+
+    fn summarize_cross(&self, diagnostics: Vec<Diagnostic>) -> CrossFindings {
         let mut cells: Vec<(ColKey, Severity)> = Vec::new();
         for d in &diagnostics {
-            let Some(key) = d.column.as_deref().and_then(|c| self.key_of_name.get(c)) else {
+            let Some(key) = self.key_of(d) else {
                 continue;
             };
-            match cells.iter_mut().find(|(k, _)| k == key) {
+            match cells.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, s)) => *s = (*s).max(d.severity),
-                None => cells.push((*key, d.severity)),
+                None => cells.push((key, d.severity)),
             }
         }
-        RowFindings { diagnostics, cells }
+        CrossFindings { diagnostics, cells }
     }
 }
 
@@ -92,15 +117,29 @@ pub struct FindingCounts {
 }
 
 /// One finding placed in the table as it is now.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Finding<'a> {
     /// Display row (0-based), `None` for findings about the file or the header.
     pub row: Option<usize>,
     /// Column index, when the finding names a column that exists.
     pub col: Option<usize>,
     /// The finding. Its `row` field holds the table's row id plus one, not a display row:
-    /// use [`Finding::row`].
-    pub diagnostic: &'a Diagnostic,
+    /// use [`Finding::row`]. Borrowed for findings about the file, built from the row's
+    /// cells for findings on a row.
+    pub diagnostic: Cow<'a, Diagnostic>,
+}
+
+/// What a finding is and where, without its text: cheap to list, for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingKind {
+    /// Stable rule id.
+    pub rule: &'static str,
+    /// Error, warning or info.
+    pub severity: Severity,
+    /// Column index, when the finding names a column that exists.
+    pub col: Option<usize>,
+    /// True when the finding offers a one-click replacement value.
+    pub fixable: bool,
 }
 
 /// Findings of one rule, for the issues panel.
@@ -157,44 +196,99 @@ impl Table {
         let id = *self.order.get(row)?;
         let key = self.columns.get(col)?.key;
         let v = &self.validation;
-        [v.by_row.get(&id), v.cross_by_row.get(&id)]
+        let own = v
+            .by_row
+            .get(id)
+            .iter()
+            .filter(|f| f.key == key)
+            .map(|f| f.severity);
+        let cross = v
+            .cross_by_row
+            .get(&id)
             .into_iter()
-            .flatten()
             .flat_map(|f| f.cells.iter())
             .filter(|(k, _)| *k == key)
-            .map(|&(_, s)| s)
-            .max()
+            .map(|&(_, s)| s);
+        own.chain(cross).max()
     }
 
     /// The findings on one cell (for the hover text).
     #[must_use]
-    pub fn cell_findings(&self, row: usize, col: usize) -> Vec<&Diagnostic> {
+    pub fn cell_findings(&self, row: usize, col: usize) -> Vec<Diagnostic> {
         let name = self.column_name(col);
-        let first_with_name = self.column_index(&name) == Some(col);
+        if self.column_index(&name) != Some(col) {
+            return Vec::new();
+        }
         self.row_findings(row)
             .into_iter()
-            .filter(|d| first_with_name && d.column.as_deref() == Some(&*name))
+            .filter(|d| d.column.as_deref() == Some(&*name))
             .collect()
     }
 
-    /// Every finding on one row (per-row and cross-row).
+    /// Every finding on one row (per-row and cross-row). The per-row ones are built again
+    /// from the row's cells, so this costs one row check.
     #[must_use]
-    pub fn row_findings(&self, row: usize) -> Vec<&Diagnostic> {
+    pub fn row_findings(&self, row: usize) -> Vec<Diagnostic> {
+        match self.order.get(row) {
+            Some(&id) => self.findings_of(id),
+            None => Vec::new(),
+        }
+    }
+
+    /// True when row `row` has a finding of `rule` (cheap: no row check runs).
+    #[must_use]
+    pub fn row_has_rule(&self, row: usize, rule: &str) -> bool {
         let Some(id) = self.order.get(row) else {
+            return false;
+        };
+        let v = &self.validation;
+        v.by_row
+            .get(*id)
+            .iter()
+            .any(|f| row_findings::rule_name(f.rule) == rule)
+            || v.cross_by_row
+                .get(id)
+                .is_some_and(|f| f.diagnostics.iter().any(|d| d.rule == rule))
+    }
+
+    /// What the findings on one row are, in the order of [`Table::row_findings`], without
+    /// building their text (no row check runs).
+    #[must_use]
+    pub fn row_finding_kinds(&self, row: usize) -> Vec<FindingKind> {
+        let Some(&id) = self.order.get(row) else {
             return Vec::new();
         };
         let v = &self.validation;
-        [v.by_row.get(id), v.cross_by_row.get(id)]
+        let own = v.by_row.get(id).iter().map(|f| FindingKind {
+            rule: row_findings::rule_name(f.rule),
+            severity: f.severity,
+            col: self.columns.iter().position(|c| c.key == f.key),
+            fixable: f.fixable,
+        });
+        let cross = v
+            .cross_by_row
+            .get(&id)
             .into_iter()
-            .flatten()
             .flat_map(|f| f.diagnostics.iter())
-            .collect()
+            .map(|d| FindingKind {
+                rule: d.rule,
+                severity: d.severity,
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                fixable: d.fix.as_ref().is_some_and(|f| f.replacement.is_some()),
+            });
+        own.chain(cross).collect()
     }
 
     /// Worst severity on one row.
     #[must_use]
     pub fn row_severity(&self, row: usize) -> Option<Severity> {
-        self.row_findings(row).iter().map(|d| d.severity).max()
+        let id = self.order.get(row)?;
+        let v = &self.validation;
+        let own = v.by_row.get(*id).iter();
+        let cross = v.cross_by_row.get(id).into_iter();
+        own.map(|f| f.severity)
+            .chain(cross.flat_map(|f| f.diagnostics.iter().map(|d| d.severity)))
+            .max()
     }
 
     /// Findings about the file and its header (encoding, missing columns, unknown names).
@@ -211,9 +305,21 @@ impl Table {
     /// Counts of all current findings by severity.
     #[must_use]
     pub fn finding_counts(&self) -> FindingCounts {
+        let v = &self.validation;
         let mut c = FindingCounts::default();
-        for d in self.all_findings() {
-            match d.diagnostic.severity {
+        let file = self.file_findings().into_iter().map(|d| d.severity);
+        let own = v
+            .by_row
+            .iter()
+            .filter(|(id, _)| self.position_of(*id).is_some())
+            .flat_map(|(_, f)| f.iter().map(|f| f.severity));
+        let cross = v
+            .cross_by_row
+            .iter()
+            .filter(|(id, _)| self.position_of(**id).is_some())
+            .flat_map(|(_, f)| f.diagnostics.iter().map(|d| d.severity));
+        for s in file.chain(own).chain(cross) {
+            match s {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.infos += 1,
@@ -223,7 +329,8 @@ impl Table {
     }
 
     /// All findings grouped by rule: errors first, then warnings, then infos; each group in
-    /// file order (file-level findings first).
+    /// file order (file-level findings first). Builds every row finding's text again, so
+    /// this costs a check of every row with findings.
     #[must_use]
     pub fn issue_groups(&self) -> Vec<IssueGroup<'_>> {
         let mut groups: BTreeMap<&'static str, IssueGroup<'_>> = BTreeMap::new();
@@ -247,26 +354,52 @@ impl Table {
         out
     }
 
-    fn all_findings(&self) -> impl Iterator<Item = Finding<'_>> {
+    fn all_findings(&self) -> Vec<Finding<'_>> {
         let v = &self.validation;
-        let file = self.file_findings().into_iter().map(|d| Finding {
-            row: None,
-            col: d.column.as_deref().and_then(|c| self.column_index(c)),
-            diagnostic: d,
-        });
-        let rows = v
+        let mut out: Vec<Finding<'_>> = self
+            .file_findings()
+            .into_iter()
+            .map(|d| Finding {
+                row: None,
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                diagnostic: Cow::Borrowed(d),
+            })
+            .collect();
+        let mut ids: Vec<RowId> = v
             .by_row
             .iter()
-            .chain(&v.cross_by_row)
-            .filter_map(|(&id, f)| Some((self.position_of(id)?, f)))
-            .flat_map(move |(row, f)| {
-                f.diagnostics.iter().map(move |d| Finding {
-                    row: Some(row),
-                    col: d.column.as_deref().and_then(|c| self.column_index(c)),
-                    diagnostic: d,
-                })
-            });
-        file.chain(rows)
+            .map(|(id, _)| id)
+            .chain(v.cross_by_row.keys().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            let Some(row) = self.position_of(id) else {
+                continue;
+            };
+            out.extend(self.findings_of(id).into_iter().map(|d| Finding {
+                row: Some(row),
+                col: d.column.as_deref().and_then(|c| self.column_index(c)),
+                diagnostic: Cow::Owned(d),
+            }));
+        }
+        out
+    }
+
+    /// The findings of row `id`: its own, built again from its cells, then the cross-row
+    /// ones.
+    fn findings_of(&self, id: RowId) -> Vec<Diagnostic> {
+        let v = &self.validation;
+        let mut out = Vec::new();
+        if v.by_row.has(id) {
+            let fields = self.row_fields(id);
+            let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
+            (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
+        }
+        if let Some(cross) = v.cross_by_row.get(&id) {
+            out.extend(cross.diagnostics.iter().cloned());
+        }
+        out
     }
 
     // ----- keeping findings up to date ---------------------------------------------------
@@ -301,7 +434,7 @@ impl Table {
             let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
             let v = &mut self.validation;
             v.cross.remove(&v.schema, u64::from(id) + 1, &refs);
-            v.by_row.remove(&id);
+            v.by_row.remove(id);
         }
     }
 
@@ -316,8 +449,9 @@ impl Table {
             v.cross.insert(&v.schema, u64::from(id) + 1, &refs);
             v.rows_checked += 1;
             if !out.is_empty() {
-                let summary = v.summarize(std::mem::take(&mut out));
-                v.by_row.insert(id, summary);
+                let summary = v.compact(&out);
+                v.by_row.set(id, summary);
+                out.clear();
             }
         }
         self.refresh_cross();
@@ -359,7 +493,7 @@ impl Table {
         }
         v.cross_by_row = per_row
             .into_iter()
-            .map(|(id, ds)| (id, v.summarize(ds)))
+            .map(|(id, ds)| (id, v.summarize_cross(ds)))
             .collect();
     }
 
@@ -392,8 +526,8 @@ impl Table {
                 .chunks(chunk)
                 .map(|ids| {
                     let done = &done;
-                    s.spawn(move || -> Option<Vec<(RowId, RowFindings)>> {
-                        let mut found = Vec::new();
+                    s.spawn(move || -> Option<Vec<Slot>> {
+                        let mut found = Vec::with_capacity(ids.len());
                         let mut out = Vec::new();
                         for (i, &id) in ids.iter().enumerate() {
                             if i % 4096 == 4095 {
@@ -405,9 +539,8 @@ impl Table {
                             let fields = this.row_fields(id);
                             let refs: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
                             (v.checker)(&v.schema, u64::from(id) + 1, &refs, &mut out);
-                            if !out.is_empty() {
-                                found.push((id, v.summarize(std::mem::take(&mut out))));
-                            }
+                            found.push(v.compact(&out));
+                            out.clear();
                         }
                         Some(found)
                     })
@@ -434,10 +567,14 @@ impl Table {
         if cancel.load(Ordering::Relaxed) {
             return Err(IoError::Cancelled.into());
         }
-        let mut by_row = HashMap::new();
-        for r in results {
+        let mut by_row = RowFindings::default();
+        for (r, ids) in results.into_iter().zip(self.order.chunks(chunk)) {
             match r {
-                Ok(Some(found)) => by_row.extend(found),
+                Ok(Some(found)) => {
+                    for (&id, slot) in ids.iter().zip(found) {
+                        by_row.set(id, slot);
+                    }
+                }
                 Ok(None) => return Err(IoError::Cancelled.into()),
                 // A rule panicked: re-raise it here rather than hide it.
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -450,5 +587,75 @@ impl Table {
         progress(1.0);
         self.refresh_cross();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Edit;
+    use super::*;
+
+    /// What a user sees of one finding (its `row` field is an internal id, left out).
+    fn seen(d: &Diagnostic) -> String {
+        format!(
+            "{} {:?} {:?} {:?} {} {:?}",
+            d.rule, d.severity, d.column, d.value, d.message, d.fix
+        )
+    }
+
+    /// One row's finding texts, kinds and cell severities.
+    type RowSeen = (Vec<String>, Vec<FindingKind>, Vec<Option<Severity>>);
+
+    fn all_seen(t: &Table) -> Vec<RowSeen> {
+        (0..t.row_count())
+            .map(|r| {
+                let texts = t.row_findings(r).iter().map(seen).collect();
+                let severities = (0..t.column_count())
+                    .map(|c| t.cell_severity(r, c))
+                    .collect();
+                (texts, t.row_finding_kinds(r), severities)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn findings_after_edits_match_a_fresh_load_of_the_result() {
+        let src = "id,title,availability,price,gtin\n\
+                   A,Tee,in_stock,5.00 USD,0123456789012\n\
+                   B,TEE IN CAPS,in stock,5 USD,\n\
+                   C,Mug,preorder,7.00 EUR,4006381333931\n";
+        let mut t = Table::from_bytes(src.as_bytes().to_vec());
+        t.set_cell(0, 2, "In Stock").unwrap();
+        t.apply(Edit::InsertRows { at: 1, count: 1 }).unwrap();
+        t.set_cell(1, 0, "D").unwrap();
+        t.apply(Edit::DeleteRows { rows: vec![3] }).unwrap();
+        t.apply(Edit::InsertColumn {
+            at: 1,
+            name: "color".into(),
+        })
+        .unwrap();
+        t.apply(Edit::RenameColumn {
+            col: 4,
+            name: "prize".into(),
+        })
+        .unwrap();
+        t.undo();
+        t.undo();
+        t.redo();
+        let fresh = Table::from_bytes(t.to_bytes());
+        assert_eq!(all_seen(&t), all_seen(&fresh));
+        assert_eq!(t.finding_counts(), fresh.finding_counts());
+        assert!(t.finding_counts().errors > 0);
+        let kinds = t.row_finding_kinds(0);
+        let texts = t.row_findings(0);
+        assert_eq!(kinds.len(), texts.len());
+        for (k, d) in kinds.iter().zip(&texts) {
+            assert_eq!((k.rule, k.severity), (d.rule, d.severity));
+            assert_eq!(
+                k.fixable,
+                d.fix.as_ref().is_some_and(|f| f.replacement.is_some())
+            );
+        }
+        assert!(kinds.iter().any(|k| k.rule == "enum" && k.fixable));
     }
 }

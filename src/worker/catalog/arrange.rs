@@ -61,7 +61,7 @@ pub fn arrange(t: &Table, a: &Arrangement) -> Option<Vec<u32>> {
             .filter(|&r| t.row_severity(r as usize) == Some(Severity::Error))
             .collect(),
         Filter::Rule(rule) => (0..n)
-            .filter(|&r| t.row_findings(r as usize).iter().any(|d| d.rule == *rule))
+            .filter(|&r| t.row_has_rule(r as usize, rule))
             .collect(),
         Filter::Value { col, value } => (0..n)
             .filter(|&r| t.cell(r as usize, *col) == value.as_str())

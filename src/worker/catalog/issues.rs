@@ -48,6 +48,73 @@ pub struct IssueReport {
     pub groups: Vec<IssueSummary>,
 }
 
+/// Counts and groups built up finding by finding.
+struct Tally {
+    /// Column name -> index of the first column with that name.
+    col_of: HashMap<String, usize>,
+    counts: FindingCounts,
+    groups: HashMap<&'static str, IssueSummary>,
+}
+
+impl Tally {
+    /// Counts one finding; returns its group.
+    fn count(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        fixable: bool,
+    ) -> &mut IssueSummary {
+        match severity {
+            Severity::Error => self.counts.errors += 1,
+            Severity::Warning => self.counts.warnings += 1,
+            Severity::Info => self.counts.infos += 1,
+        }
+        let g = self.groups.entry(rule).or_insert_with(|| IssueSummary {
+            rule,
+            severity,
+            count: 0,
+            fixable: 0,
+            lines: Vec::new(),
+        });
+        g.severity = g.severity.max(severity);
+        g.count += 1;
+        if fixable {
+            g.fixable += 1;
+        }
+        g
+    }
+
+    /// Counts one finding and lists it while its group has room.
+    fn add(&mut self, d: &crate::feed::Diagnostic, row: Option<usize>) {
+        let col = d
+            .column
+            .as_deref()
+            .and_then(|c| self.col_of.get(c).copied());
+        let replacement = match (row, col) {
+            (Some(_), Some(_)) => d.fix.as_ref().and_then(|f| f.replacement.clone()),
+            _ => None,
+        };
+        let g = self.count(d.rule, d.severity, replacement.is_some());
+        if g.lines.len() < FINDINGS_PER_GROUP {
+            g.lines.push(IssueLine {
+                row,
+                col,
+                message: d.message.clone(),
+                replacement,
+            });
+        }
+    }
+
+    /// True when a group of these findings still lists lines.
+    fn wants_lines(&self, kinds: &[crate::feed::table::FindingKind]) -> bool {
+        kinds.iter().any(|k| {
+            self.groups
+                .get(k.rule)
+                .is_none_or(|g| g.lines.len() < FINDINGS_PER_GROUP)
+        })
+    }
+}
+
 /// Counts and groups every finding: one pass over the rows in display order, so each
 /// group's first findings come out in order without sorting.
 #[must_use]
@@ -63,55 +130,78 @@ pub fn summarize_until(t: &Table, cancel: &AtomicBool) -> Option<IssueReport> {
     for (i, name) in t.header().into_iter().enumerate() {
         col_of.entry(name.into_owned()).or_insert(i);
     }
-    let mut counts = FindingCounts::default();
-    let mut groups: HashMap<&'static str, IssueSummary> = HashMap::new();
-    let mut add = |d: &crate::feed::Diagnostic, row: Option<usize>| {
-        match d.severity {
-            Severity::Error => counts.errors += 1,
-            Severity::Warning => counts.warnings += 1,
-            Severity::Info => counts.infos += 1,
-        }
-        let g = groups.entry(d.rule).or_insert_with(|| IssueSummary {
-            rule: d.rule,
-            severity: d.severity,
-            count: 0,
-            fixable: 0,
-            lines: Vec::new(),
-        });
-        g.severity = g.severity.max(d.severity);
-        g.count += 1;
-        let col = d.column.as_deref().and_then(|c| col_of.get(c).copied());
-        let replacement = match (row, col) {
-            (Some(_), Some(_)) => d.fix.as_ref().and_then(|f| f.replacement.clone()),
-            _ => None,
-        };
-        if replacement.is_some() {
-            g.fixable += 1;
-        }
-        if g.lines.len() < FINDINGS_PER_GROUP {
-            g.lines.push(IssueLine {
-                row,
-                col,
-                message: d.message.clone(),
-                replacement,
-            });
-        }
+    let mut tally = Tally {
+        col_of,
+        counts: FindingCounts::default(),
+        groups: HashMap::new(),
     };
     for d in t.file_findings() {
-        add(d, None);
+        tally.add(d, None);
     }
     for r in 0..t.row_count() {
         if r % 4096 == 0 && cancel.load(Ordering::Relaxed) {
             return None;
         }
-        for d in t.row_findings(r) {
-            add(d, Some(r));
+        let kinds = t.row_finding_kinds(r);
+        if kinds.is_empty() {
+            continue;
+        }
+        // The text of a row's findings is built again (one row check) only while one of
+        // their groups still lists lines; otherwise counting their kinds is enough.
+        if tally.wants_lines(&kinds) {
+            for d in t.row_findings(r) {
+                tally.add(&d, Some(r));
+            }
+        } else {
+            for k in &kinds {
+                tally.count(k.rule, k.severity, k.fixable && k.col.is_some());
+            }
         }
     }
+    let Tally { counts, groups, .. } = tally;
     let mut issues: Vec<IssueSummary> = groups.into_values().collect();
     issues.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
     Some(IssueReport {
         counts,
         groups: issues,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    #[test]
+    fn summary_counts_every_finding_and_lists_the_first_of_each_rule() {
+        let mut src = String::from("id,title,availability,price\n");
+        for i in 0..100 {
+            let _ = writeln!(src, "SKU-{i},Tee {i},in stock,5.00 USD");
+        }
+        let t = Table::from_bytes(src.into_bytes());
+        let report = summarize(&t);
+        assert_eq!(report.counts, t.finding_counts());
+        let groups = t.issue_groups();
+        for g in &report.groups {
+            let full = groups
+                .iter()
+                .find(|f| f.rule == g.rule)
+                .expect("same rules");
+            assert_eq!(g.count, full.findings.len(), "{}", g.rule);
+            assert_eq!(g.severity, full.severity, "{}", g.rule);
+        }
+        let e = report
+            .groups
+            .iter()
+            .find(|g| g.rule == "enum")
+            .expect("`in stock` is not an availability");
+        assert_eq!((e.count, e.fixable), (100, 100));
+        assert_eq!(e.lines.len(), FINDINGS_PER_GROUP);
+        let rows: Vec<Option<usize>> = e.lines.iter().map(|l| l.row).collect();
+        let first: Vec<Option<usize>> = (0..FINDINGS_PER_GROUP).map(Some).collect();
+        assert_eq!(rows, first);
+        assert_eq!(e.lines[0].replacement.as_deref(), Some("in_stock"));
+        assert_eq!(e.lines[0].col, Some(2));
+    }
 }
