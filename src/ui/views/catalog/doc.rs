@@ -509,22 +509,30 @@ impl Document {
         self.import_errors.get(&self.table.row_id(row)?)
     }
 
-    /// Every one-click fix of `rule` (or of every rule) as one edit.
+    /// Every one-click fix of `rule` (or of every rule) as one edit. Only rows whose compact
+    /// findings say a fix exists are checked again for its text, so this stays quick on big
+    /// files with many unfixable findings.
     #[must_use]
     pub fn fixes(&self, rule: Option<&str>) -> Vec<crate::feed::table::CellValue> {
-        self.table
-            .issue_groups()
-            .iter()
-            .filter(|g| rule.is_none_or(|r| r == g.rule))
-            .flat_map(|g| g.findings.iter())
-            .filter_map(|f| {
-                Some(crate::feed::table::CellValue {
-                    row: f.row?,
-                    col: f.col?,
-                    value: replacement(f)?,
-                })
-            })
-            .collect()
+        let wanted = |r: &str| rule.is_none_or(|x| x == r);
+        let mut out = Vec::new();
+        for row in 0..self.table.row_count() {
+            let kinds = self.table.row_finding_kinds(row);
+            if !kinds.iter().any(|k| k.fixable && wanted(k.rule)) {
+                continue;
+            }
+            for d in self.table.row_findings(row) {
+                if !wanted(d.rule) {
+                    continue;
+                }
+                let col = d.column.as_deref().and_then(|c| self.table.column_index(c));
+                let value = d.fix.as_ref().and_then(|f| f.replacement.clone());
+                if let (Some(col), Some(value)) = (col, value) {
+                    out.push(crate::feed::table::CellValue { row, col, value });
+                }
+            }
+        }
+        out
     }
 
     /// Spec columns of the current feed kind missing from the header (cached per revision,
@@ -556,13 +564,6 @@ impl Document {
 /// Moves the top flag of one stack to the other (undo and redo bookkeeping).
 fn move_top(from: &mut Vec<bool>, to: &mut Vec<bool>) {
     to.push(from.pop().unwrap_or(false));
-}
-
-/// The replacement a finding offers, when it applies to a cell.
-fn replacement(f: &crate::feed::table::Finding<'_>) -> Option<String> {
-    f.row?;
-    f.col?;
-    f.diagnostic.fix.as_ref()?.replacement.clone()
 }
 
 impl Drop for Document {
