@@ -114,8 +114,8 @@ impl FindBar {
                 let cells = replace_cells(&doc.table, doc.shown.as_deref(), &self.r, &matcher);
                 *notice = Some((
                     format!(
-                        "Replaced in {} cells (one step: Undo puts them back).",
-                        cells.len()
+                        "Replaced in {} (one step: Undo puts them back).",
+                        crate::ui::widgets::plural(cells.len(), "cell")
                     ),
                     false,
                 ));

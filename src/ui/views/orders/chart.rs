@@ -90,7 +90,8 @@ impl OrdersView {
             for (i, (agent, count, revenue)) in chart.per_agent.iter().enumerate() {
                 widgets::swatch(ui, palette[i % palette.len()]);
                 ui.label(format!(
-                    "{agent}: {count} orders, {}",
+                    "{agent}: {}, {}",
+                    widgets::plural(*count as usize, "order"),
                     widgets::money(*revenue, currency)
                 ));
             }

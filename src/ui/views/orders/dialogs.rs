@@ -298,7 +298,10 @@ impl OrdersView {
         let mut go = false;
         egui::Modal::new(egui::Id::unique("bulk_capture")).show(ui.ctx(), |ui| {
             ui.set_width(440.0);
-            ui.heading(format!("Capture {} orders?", picked.len()));
+            ui.heading(format!(
+                "Capture {}?",
+                widgets::plural(picked.len(), "order")
+            ));
             for r in &picked {
                 ui.label(format!(
                     "{}  {}  {}",
@@ -315,7 +318,10 @@ impl OrdersView {
             }
             ui.horizontal(|ui| {
                 if ui
-                    .button(format!("Capture {} orders", picked.len()))
+                    .button(format!(
+                        "Capture {}",
+                        widgets::plural(picked.len(), "order")
+                    ))
                     .clicked()
                 {
                     go = true;

@@ -196,7 +196,7 @@ impl OrdersView {
             }
             Event::BulkDone { captured, failed } => {
                 self.bulk.clear();
-                let mut text = format!("Captured {} orders.", captured.len());
+                let mut text = format!("Captured {}.", widgets::plural(captured.len(), "order"));
                 if !failed.is_empty() {
                     let _ = write!(text, " {} failed:", failed.len());
                     for (id, why) in &failed {
@@ -357,7 +357,11 @@ impl OrdersView {
                 let outcome = picked.map(|path| match write_csv(&rows, &path) {
                     Ok(()) => (
                         theme::SUCCESS,
-                        format!("Exported {} orders to {}.", rows.len(), path.display()),
+                        format!(
+                            "Exported {} to {}.",
+                            widgets::plural(rows.len(), "order"),
+                            path.display()
+                        ),
                     ),
                     Err(e) => (theme::ERROR, e),
                 });
