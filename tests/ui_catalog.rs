@@ -241,3 +241,26 @@ fn a_file_dropped_on_the_window_opens() {
     });
     assert!(has(&h, "shop.csv"));
 }
+
+#[test]
+fn a_feed_in_another_single_byte_encoding_can_be_read_as_it() {
+    let (data, files, _) = setup();
+    // 0xE9 is "é" in both; 0xA4 is "¤" in Windows-1252 and "€" in ISO-8859-15.
+    let path = files.path().join("latin9.csv");
+    std::fs::write(&path, b"id,title,description\nA1,Caf\xe9 mug \xa4,Mug\n").unwrap();
+    let mut opts = options(data.path());
+    opts.open_feed = Some(path);
+    let (_rt, mut h) = boot_options(opts);
+    step_until(
+        &mut h,
+        "the feed read as Windows-1252, with other encodings offered",
+        |h| has(h, "or read the text as"),
+    );
+    assert!(has(&h, "Caf\u{e9} mug \u{a4}"));
+    assert!(has(&h, "Windows-1252"), "the detected encoding is shown");
+    h.get_by_role_and_label(egui::Role::Button, "ISO-8859-15 (Latin-9)")
+        .click();
+    step_until(&mut h, "the feed read again as Latin-9", |h| {
+        has(h, "Caf\u{e9} mug \u{20ac}")
+    });
+}

@@ -132,6 +132,28 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
     }
 }
 
+/// Decodes file bytes as `encoding`, chosen by the user when the detected one was wrong. A
+/// UTF-8 (or UTF-16) choice falls back to detection, so no byte is ever replaced by `�`; a
+/// single-byte choice reads every byte in that encoding.
+#[must_use]
+pub fn decode_as(bytes: Vec<u8>, encoding: TextEncoding) -> Decoded {
+    let enc = match encoding {
+        TextEncoding::Utf8 | TextEncoding::Utf16 => return decode(bytes),
+        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        TextEncoding::Latin9 => encoding_rs::ISO_8859_15,
+        TextEncoding::MacRoman => encoding_rs::MACINTOSH,
+    };
+    let first_bad = std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to());
+    let first_non_utf8_line =
+        first_bad.map(|at| 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64);
+    let (text, _) = enc.decode_without_bom_handling(&bytes);
+    Decoded {
+        text: text.into_owned(),
+        converted_from: Some(encoding),
+        first_non_utf8_line,
+    }
+}
+
 /// Keeps valid UTF-8 runs and reads each invalid byte as Windows-1252. Returns the text and
 /// the offset of the first invalid byte.
 fn decode_mixed(bytes: &[u8]) -> (String, usize) {
@@ -319,5 +341,22 @@ mod tests {
             read_with_progress(&p, &cancel, |_, _| {}),
             Err(IoError::Cancelled)
         ));
+    }
+
+    #[test]
+    fn a_chosen_single_byte_encoding_reads_every_byte_in_it() {
+        // 0xA4 is the euro sign in Latin-9 and the currency sign in Windows-1252.
+        let bytes = b"id,price\nA,12.00 \xA4\n".to_vec();
+        assert!(decode(bytes.clone()).text.contains('\u{a4}'));
+        let d = decode_as(bytes.clone(), TextEncoding::Latin9);
+        assert!(d.text.contains("12.00 \u{20ac}"));
+        assert_eq!(d.converted_from, Some(TextEncoding::Latin9));
+        assert_eq!(d.first_non_utf8_line, Some(2));
+        // Asking for UTF-8 never replaces bytes with U+FFFD: it falls back to detection.
+        assert!(
+            !decode_as(bytes, TextEncoding::Utf8)
+                .text
+                .contains('\u{fffd}')
+        );
     }
 }

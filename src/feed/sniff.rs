@@ -46,9 +46,20 @@ pub enum TextEncoding {
     Utf16,
     /// Not valid UTF-8, and looks like a single-byte Western encoding (Windows-1252 / Latin-1).
     Windows1252,
+    /// ISO-8859-15 (Latin-9: Latin-1 with the euro sign), only when the user says so.
+    Latin9,
+    /// Mac OS Roman, only when the user says so.
+    MacRoman,
 }
 
 impl TextEncoding {
+    /// The single-byte encodings a user can choose to read a non-UTF-8 file as.
+    pub const SINGLE_BYTE: [TextEncoding; 3] = [
+        TextEncoding::Windows1252,
+        TextEncoding::Latin9,
+        TextEncoding::MacRoman,
+    ];
+
     /// Name for display.
     #[must_use]
     pub fn label(self) -> &'static str {
@@ -56,6 +67,8 @@ impl TextEncoding {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf16 => "UTF-16",
             TextEncoding::Windows1252 => "Windows-1252 (Latin-1)",
+            TextEncoding::Latin9 => "ISO-8859-15 (Latin-9)",
+            TextEncoding::MacRoman => "Mac OS Roman",
         }
     }
 }

@@ -119,6 +119,18 @@ impl Table {
         path: &Path,
         delimiter: Option<u8>,
         cancel: &AtomicBool,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<Table, TableError> {
+        Self::open_as(path, delimiter, None, cancel, progress)
+    }
+
+    /// Like [`Table::open`], with the delimiter and the text encoding given by the user when
+    /// the detected ones were wrong (`None` keeps what detection finds).
+    pub fn open_as(
+        path: &Path,
+        delimiter: Option<u8>,
+        encoding: Option<TextEncoding>,
+        cancel: &AtomicBool,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<Table, TableError> {
         // Reading is about 40 % of the work, indexing 10 %, validation the rest.
@@ -127,7 +139,7 @@ impl Table {
             total = t;
             progress(done * 4 / 10, t);
         })?;
-        let mut table = Self::load(bytes, None, delimiter, cancel, &mut |frac| {
+        let mut table = Self::load(bytes, None, delimiter, encoding, cancel, &mut |frac| {
             progress(total * 4 / 10 + (total as f64 * 0.6 * frac) as u64, total);
         })?;
         progress(total, total);
@@ -146,7 +158,7 @@ impl Table {
     #[must_use]
     pub fn from_bytes_as(bytes: Vec<u8>, kind: Option<FeedKind>) -> Table {
         let never = AtomicBool::new(false);
-        match Self::load(bytes, kind, None, &never, &mut |_| {}) {
+        match Self::load(bytes, kind, None, None, &never, &mut |_| {}) {
             Ok(t) => t,
             // Only cancelling can stop a load from memory, and nothing cancels `never`.
             Err(_) => unreachable!("an in-memory load cannot be cancelled"),
@@ -157,16 +169,24 @@ impl Table {
         bytes: Vec<u8>,
         kind: Option<FeedKind>,
         delimiter: Option<u8>,
+        encoding: Option<TextEncoding>,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(f64),
     ) -> Result<Table, TableError> {
-        let decoded = io::decode(bytes);
+        let decoded = match encoding {
+            Some(e) => io::decode_as(bytes, e),
+            None => io::decode(bytes),
+        };
         let text = decoded.text;
         let sample_end = floor_char_boundary(&text, sniff::SNIFF_SAMPLE);
         let mut dialect = sniff::sniff(&text.as_bytes()[..sample_end]);
         if let Some(d) = delimiter {
             dialect.delimiter = d;
             dialect.delimiter_confident = true;
+        }
+        // The sample is already UTF-8; the file's own encoding is what it was converted from.
+        if let Some(from) = decoded.converted_from {
+            dialect.encoding = from;
         }
         let b = text.as_bytes();
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };

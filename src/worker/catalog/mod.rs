@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use crate::feed::sniff::{self, Dialect};
+use crate::feed::sniff::{self, Dialect, TextEncoding};
 use crate::feed::table::{Edit, Table, TableError};
 use crate::push_history::ImportFlavour;
 
@@ -97,6 +97,8 @@ pub enum Command {
         path: PathBuf,
         /// Split fields on this delimiter instead of the detected one.
         delimiter: Option<u8>,
+        /// Read the text in this encoding instead of the detected one.
+        encoding: Option<TextEncoding>,
         /// Set by the view to stop loading.
         cancel: Arc<AtomicBool>,
     },
@@ -341,10 +343,11 @@ impl CatalogWorker {
             Command::Open {
                 path,
                 delimiter,
+                encoding,
                 cancel,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    open(&path, delimiter, &cancel, &data_dir, &sink);
+                    open(&path, delimiter, encoding, &cancel, &data_dir, &sink);
                 });
             }
             Command::Save { table, to } => {
@@ -512,6 +515,16 @@ pub fn preview(
     delimiter: Option<u8>,
     max_rows: usize,
 ) -> std::io::Result<(Dialect, Vec<Vec<String>>)> {
+    preview_as(path, delimiter, None, max_rows)
+}
+
+/// Like [`preview`], reading the text in `encoding` when the user chose one.
+pub fn preview_as(
+    path: &Path,
+    delimiter: Option<u8>,
+    encoding: Option<TextEncoding>,
+    max_rows: usize,
+) -> std::io::Result<(Dialect, Vec<Vec<String>>)> {
     use std::io::Read as _;
     let mut bytes = Vec::with_capacity(PREVIEW_BYTES);
     std::fs::File::open(path)?
@@ -522,7 +535,13 @@ pub fn preview(
         dialect.delimiter = d;
         dialect.delimiter_confident = true;
     }
-    let decoded = crate::feed::io::decode(bytes);
+    let decoded = match encoding {
+        Some(e) => crate::feed::io::decode_as(bytes, e),
+        None => crate::feed::io::decode(bytes),
+    };
+    if let Some(from) = decoded.converted_from {
+        dialect.encoding = from;
+    }
     let text = decoded.text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(dialect.delimiter)
@@ -548,6 +567,7 @@ pub fn preview(
 fn open(
     path: &Path,
     delimiter: Option<u8>,
+    encoding: Option<TextEncoding>,
     cancel: &AtomicBool,
     data_dir: &Path,
     sink: &EventSink,
@@ -555,7 +575,7 @@ fn open(
     let key = format!("catalog-open:{}", path.display());
     let name = display_name(path);
     sink.activity(&key, &format!("Opening {name}"), Some(0.0));
-    if let Ok((dialect, mut rows)) = preview(path, delimiter, 200)
+    if let Ok((dialect, mut rows)) = preview_as(path, delimiter, encoding, 200)
         && !rows.is_empty()
     {
         let header = rows.remove(0);
@@ -567,7 +587,7 @@ fn open(
         }));
     }
     let mut last = 0u64;
-    let result = Table::open_with_delimiter(path, delimiter, cancel, |done, total| {
+    let result = Table::open_as(path, delimiter, encoding, cancel, |done, total| {
         // About a hundred reports per load.
         if done == total || done.saturating_sub(last) > total / 100 {
             last = done;

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::{CatalogItem, Intent, RowError, ViewCtx};
+use crate::feed::sniff::TextEncoding;
 use crate::feed::table::{Edit, Table};
 use crate::ui::{theme, widgets};
 use crate::worker::Command as WorkerCommand;
@@ -387,11 +388,17 @@ impl CatalogView {
     }
 
     fn start_open(&mut self, path: PathBuf) {
-        self.start_open_with(path, None);
+        self.start_open_with(path, None, None);
     }
 
-    /// Opens `path`, splitting on `delimiter` when given (the user corrected the guess).
-    fn start_open_with(&mut self, path: PathBuf, delimiter: Option<u8>) {
+    /// Opens `path`, splitting on `delimiter` and reading the text as `encoding` when given
+    /// (the user corrected what was detected).
+    fn start_open_with(
+        &mut self,
+        path: PathBuf,
+        delimiter: Option<u8>,
+        encoding: Option<TextEncoding>,
+    ) {
         if let Some(l) = &self.loading {
             l.cancel.store(true, Ordering::Relaxed);
         }
@@ -401,6 +408,7 @@ impl CatalogView {
         self.queued.push(Command::Open {
             path,
             delimiter,
+            encoding,
             cancel,
         });
     }
@@ -927,15 +935,25 @@ impl CatalogView {
                     ui.label("or split the columns on:");
                     for (d, name) in loading::DELIMITERS {
                         if d != dialect.delimiter && ui.button(name).clicked() {
-                            reopen = Some(d);
+                            reopen = Some((Some(d), doc.table.converted_from()));
+                        }
+                    }
+                    if let Some(current) = doc.table.converted_from()
+                        && current != TextEncoding::Utf16
+                    {
+                        ui.label("or read the text as:");
+                        for e in TextEncoding::SINGLE_BYTE {
+                            if e != current && ui.button(e.label()).clicked() {
+                                reopen = Some((Some(dialect.delimiter), Some(e)));
+                            }
                         }
                     }
                 }
             });
         }
-        if let Some(d) = reopen {
+        if let Some((d, e)) = reopen {
             let path = doc.path.clone();
-            self.start_open_with(path, Some(d));
+            self.start_open_with(path, d, e);
             return;
         }
         let Some(doc) = &mut self.doc else { return };
