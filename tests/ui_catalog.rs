@@ -264,3 +264,39 @@ fn a_feed_in_another_single_byte_encoding_can_be_read_as_it() {
         has(h, "Caf\u{e9} mug \u{20ac}")
     });
 }
+
+#[test]
+fn find_next_selects_the_next_match_or_says_there_is_none() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+    h.get_by_role_and_label(egui::Role::Button, "Find…").click();
+    h.run_steps(2);
+
+    ui_support::type_into(&mut h, "Find", "no such value anywhere");
+    h.get_by_role_and_label(egui::Role::Button, "Find next")
+        .click();
+    step_until(&mut h, "the search to end", |h| has(h, "was not found"));
+
+    // A value in the second row: the search selects its cell, and Replace acts on that cell.
+    h.get_by_label("Find").click();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Find").type_text("Navy / L");
+    ui_support::type_into(&mut h, "Replace with", "Navy / XL");
+    h.get_by_role_and_label(egui::Role::Button, "Find next")
+        .click();
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Replace")
+        .click();
+    h.run_steps(3);
+    assert!(
+        has(&h, "Organic Cotton Crew Tee - Navy / XL"),
+        "the cell found (row 2, title) was the one replaced"
+    );
+    assert!(
+        has(&h, "Organic Cotton Crew Tee - Navy / M"),
+        "row 1 untouched"
+    );
+}

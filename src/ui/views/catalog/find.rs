@@ -1,6 +1,8 @@
 //! Find and replace: plain text or a regular expression, in every column or one, moving
 //! through the rows in the order shown. Replace all is one undoable step.
 
+use std::time::{Duration, Instant};
+
 use egui::Ui;
 
 use super::doc::Document;
@@ -13,7 +15,30 @@ use crate::worker::catalog::replace::{Matcher, Replace, replace_cells};
 pub struct FindBar {
     open: bool,
     r: Replace,
+    search: Option<Search>,
 }
+
+/// A "find next" under way. Rows are scanned a few milliseconds per frame, so looking for a
+/// rare value in a million rows never freezes the window.
+struct Search {
+    matcher: Matcher,
+    cols: Vec<usize>,
+    start_line: usize,
+    start_col: usize,
+    /// Lines scanned so far (the search wraps around once).
+    step: usize,
+    lines: usize,
+}
+
+/// Where a search stands after a frame's worth of scanning.
+enum Progress {
+    Found,
+    NotFound,
+    Searching,
+}
+
+/// Scanning time allowed per frame.
+const FRAME_BUDGET: Duration = Duration::from_millis(3);
 
 impl FindBar {
     /// Shows or hides the bar.
@@ -31,7 +56,31 @@ impl FindBar {
         notice: &mut Option<(String, bool)>,
     ) -> Option<Job> {
         if !self.open {
+            self.search = None;
             return None;
+        }
+        if self.search.is_some() {
+            match self.advance(doc, FRAME_BUDGET) {
+                Progress::Found => self.search = None,
+                Progress::NotFound => {
+                    self.search = None;
+                    *notice = Some((format!("\"{}\" was not found.", self.r.find), true));
+                }
+                Progress::Searching => {
+                    let done = self
+                        .search
+                        .as_ref()
+                        .map_or(0.0, |s| s.step as f32 / s.lines.max(1) as f32);
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!("Searching… {:.0} %", done * 100.0));
+                        if ui.button("Stop searching").clicked() {
+                            self.search = None;
+                        }
+                    });
+                    ui.ctx().request_repaint();
+                }
+            }
         }
         let mut act = None;
         ui.horizontal_wrapped(|ui| {
@@ -85,11 +134,7 @@ impl FindBar {
             }
         };
         match act {
-            Act::Next => {
-                if !self.find_next(doc, &matcher) {
-                    *notice = Some((format!("\"{}\" was not found.", self.r.find), true));
-                }
-            }
+            Act::Next => self.find_next(doc, matcher, notice),
             Act::One => {
                 if let Some((r, c)) = doc.selected {
                     let value = doc.table.cell(r, c);
@@ -102,7 +147,7 @@ impl FindBar {
                         });
                     }
                 }
-                self.find_next(doc, &matcher);
+                self.find_next(doc, matcher, notice);
             }
             Act::All if doc.is_big() => {
                 return Some(Job::ReplaceAll {
@@ -127,38 +172,69 @@ impl FindBar {
         None
     }
 
-    /// Selects the next matching cell after the selection; false when there is none.
-    fn find_next(&self, doc: &mut Document, m: &Matcher) -> bool {
-        let lines = doc.shown_len();
-        let ncols = doc.table.column_count();
-        if lines == 0 || ncols == 0 {
-            return false;
-        }
+    /// Starts looking for the next matching cell after the selection and scans for this
+    /// frame's budget; a search that needs longer goes on in the next frames.
+    fn find_next(
+        &mut self,
+        doc: &mut Document,
+        matcher: Matcher,
+        notice: &mut Option<(String, bool)>,
+    ) {
         let (start_line, start_col) = doc
             .selected
             .and_then(|(r, c)| Some((doc.line_of(r)?, c + 1)))
             .unwrap_or((0, 0));
         let cols: Vec<usize> = match self.r.column {
             Some(c) => vec![c],
-            None => (0..ncols).collect(),
+            None => (0..doc.table.column_count()).collect(),
         };
-        for step in 0..=lines {
-            let line = (start_line + step) % lines;
-            let Some(r) = doc.shown_row(line) else {
-                continue;
-            };
-            let cells = doc.table.row_cells(r);
-            for &c in &cols {
-                if step == 0 && c < start_col {
-                    continue;
-                }
-                if cells.get(c).is_some_and(|v| m.is_match(v)) {
-                    doc.jump_to(r, c);
-                    return true;
+        self.search = Some(Search {
+            matcher,
+            cols,
+            start_line,
+            start_col,
+            step: 0,
+            lines: doc.shown_len(),
+        });
+        match self.advance(doc, FRAME_BUDGET) {
+            Progress::Found => self.search = None,
+            Progress::NotFound => {
+                self.search = None;
+                *notice = Some((format!("\"{}\" was not found.", self.r.find), true));
+            }
+            Progress::Searching => {}
+        }
+    }
+
+    /// Scans rows of the search under way for up to `budget`, selecting the cell it finds.
+    fn advance(&mut self, doc: &mut Document, budget: Duration) -> Progress {
+        let Some(s) = self.search.as_mut() else {
+            return Progress::NotFound;
+        };
+        if s.lines == 0 || s.cols.is_empty() || s.lines != doc.shown_len() {
+            return Progress::NotFound;
+        }
+        let started = Instant::now();
+        while s.step <= s.lines {
+            let line = (s.start_line + s.step) % s.lines;
+            if let Some(r) = doc.shown_row(line) {
+                let cells = doc.table.row_cells(r);
+                for &c in &s.cols {
+                    if s.step == 0 && c < s.start_col {
+                        continue;
+                    }
+                    if cells.get(c).is_some_and(|v| s.matcher.is_match(v)) {
+                        doc.jump_to(r, c);
+                        return Progress::Found;
+                    }
                 }
             }
+            s.step += 1;
+            if s.step % 256 == 0 && started.elapsed() >= budget {
+                return Progress::Searching;
+            }
         }
-        false
+        Progress::NotFound
     }
 }
 
