@@ -504,13 +504,20 @@ pub const APPLICATION_TYPE: &[&str] = &["automatic", "promotion_code"];
 /// The spec of one column.
 #[must_use]
 pub fn column_spec(id: ColumnId) -> ColumnSpec {
-    /// Every column's spec, built once: the validator asks for one per cell.
-    static SPECS: std::sync::LazyLock<[ColumnSpec; ColumnId::COUNT]> =
-        std::sync::LazyLock::new(|| ColumnId::ALL.map(build_column_spec));
+    /// Every column's spec, built at compile time: the validator asks for one per cell.
+    static SPECS: [ColumnSpec; ColumnId::COUNT] = {
+        let mut specs = [build_column_spec(ColumnId::ALL[0]); ColumnId::COUNT];
+        let mut i = 1;
+        while i < ColumnId::COUNT {
+            specs[i] = build_column_spec(ColumnId::ALL[i]);
+            i += 1;
+        }
+        specs
+    };
     SPECS[id as usize]
 }
 
-fn build_column_spec(id: ColumnId) -> ColumnSpec {
+const fn build_column_spec(id: ColumnId) -> ColumnSpec {
     use ColumnId as C;
     use ValueType as T;
     let (ty, max_len, note): (ValueType, Option<usize>, &'static str) = match id {
