@@ -4,6 +4,7 @@
 //! cargo bench --bench feed_bench                      # generates a 200 MB catalog first
 //! cargo bench --bench feed_bench -- path/to/feed.csv  # or FEED_BENCH_FILE=…
 //! FEED_BENCH_MB=50 cargo bench --bench feed_bench     # smaller generated file
+//! target/release/deps/feed_bench-* --child dump FILE  # every finding, to diff before/after
 //! ```
 //!
 //! Each measured pass runs in a fresh child process (this binary re-executed with
@@ -50,8 +51,18 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// One measured pass, printed as `secs rows peak_kb extra cpu_secs` on stdout.
+/// One measured pass, printed as `secs rows peak_kb extra cpu_secs` on stdout. The pass
+/// `dump` instead prints the row count, the feed kind and every finding, one per line, to
+/// check that a speed-up leaves the findings exactly as they were.
 fn child(pass: &str, file: &Path) -> Result<(), String> {
+    if pass == "dump" {
+        let report = validate_file(file, &Options::default()).map_err(|e| e.to_string())?;
+        println!("{} {:?}", report.rows, report.feed);
+        for d in &report.diagnostics {
+            println!("{d:?}");
+        }
+        return Ok(());
+    }
     let start = Instant::now();
     let (rows, extra) = match pass {
         "bare" => {

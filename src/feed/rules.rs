@@ -482,7 +482,9 @@ fn replace(message: impl Into<String>, replacement: impl Into<String>) -> Option
 pub(crate) fn trim(value: &str) -> &str {
     // An ASCII byte at either end is a whole character; these are the ASCII ones that
     // `char::is_whitespace` accepts.
-    let visible = |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    // (Printable ASCII first: one range test settles nearly every cell.)
+    let visible =
+        |b: u8| matches!(b, b'!'..=b'~') || (b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r'));
     match value.as_bytes() {
         [] => value,
         [first, .., last] if visible(*first) && visible(*last) => value,

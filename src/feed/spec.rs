@@ -504,13 +504,20 @@ pub const APPLICATION_TYPE: &[&str] = &["automatic", "promotion_code"];
 /// The spec of one column.
 #[must_use]
 pub fn column_spec(id: ColumnId) -> ColumnSpec {
-    /// Every column's spec, built once: the validator asks for one per cell.
-    static SPECS: std::sync::LazyLock<[ColumnSpec; ColumnId::COUNT]> =
-        std::sync::LazyLock::new(|| ColumnId::ALL.map(build_column_spec));
+    /// Every column's spec, built at compile time: the validator asks for one per cell.
+    static SPECS: [ColumnSpec; ColumnId::COUNT] = {
+        let mut specs = [build_column_spec(ColumnId::ALL[0]); ColumnId::COUNT];
+        let mut i = 1;
+        while i < ColumnId::COUNT {
+            specs[i] = build_column_spec(ColumnId::ALL[i]);
+            i += 1;
+        }
+        specs
+    };
     SPECS[id as usize]
 }
 
-fn build_column_spec(id: ColumnId) -> ColumnSpec {
+const fn build_column_spec(id: ColumnId) -> ColumnSpec {
     use ColumnId as C;
     use ValueType as T;
     let (ty, max_len, note): (ValueType, Option<usize>, &'static str) = match id {
@@ -1403,26 +1410,37 @@ fn currency_key(code: &[u8]) -> u32 {
 /// ISO 3166-1 alpha-2 country codes, sorted.
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// Index of a two-letter uppercase code among the 26 × 26 possible ones.
+const fn country_bit(a: u8, b: u8) -> Option<usize> {
+    if a.is_ascii_uppercase() && b.is_ascii_uppercase() {
+        Some((a - b'A') as usize * 26 + (b - b'A') as usize)
+    } else {
+        None
+    }
+}
+
+/// [`COUNTRIES`] as one bit per possible code, built at compile time: a lookup is one load
+/// (the validator asks once per country cell and shipping entry).
+const COUNTRY_BITS: [u64; 11] = {
+    let table = COUNTRIES.as_bytes();
+    let mut bits = [0u64; 11];
+    let mut i = 0;
+    while i + 1 < table.len() {
+        if let Some(k) = country_bit(table[i], table[i + 1]) {
+            bits[k / 64] |= 1 << (k % 64);
+        }
+        i += 3;
+    }
+    bits
+};
+
 /// True when `code` is an ISO 3166-1 alpha-2 country code (uppercase).
 #[must_use]
 pub fn is_country(code: &str) -> bool {
-    // COUNTRIES is sorted with one code every 3 bytes: binary search without splitting.
-    let (table, code) = (COUNTRIES.as_bytes(), code.as_bytes());
-    if code.len() != 2 {
-        return false;
+    match *code.as_bytes() {
+        [a, b] => country_bit(a, b).is_some_and(|k| COUNTRY_BITS[k / 64] & (1 << (k % 64)) != 0),
+        _ => false,
     }
-    let key = |two: &[u8]| u16::from_be_bytes([two[0], two[1]]);
-    let code = key(code);
-    let (mut lo, mut hi) = (0, table.len().div_ceil(3));
-    while lo < hi {
-        let mid = usize::midpoint(lo, hi);
-        match key(&table[mid * 3..]).cmp(&code) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -631,6 +631,15 @@ impl IdIndex {
         }
     }
 
+    /// Whether `id`, whose hash is `h`, is indexed.
+    fn contains_hashed(&self, h: u64, id: &str) -> bool {
+        self.slots.get(&h).is_some_and(|slot| {
+            slot.entries()
+                .iter()
+                .any(|e| self.text.get(e.start..e.start + e.len) == Some(id))
+        })
+    }
+
     /// Removes `row` from `id` (the text stays in the arena until the index is dropped).
     fn remove(&mut self, id: &str, row: u64) {
         self.remove_hashed(Self::hash(id), id, row);
@@ -687,6 +696,7 @@ impl IdIndex {
     }
 
     /// Every id with its rows.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = (&str, &Rows)> {
         self.slots.values().flat_map(|slot| {
             slot.entries().iter().map(|e| {
@@ -900,11 +910,44 @@ impl CrossRow {
         self.ids.reserve(rows);
     }
 
-    /// Adds every row recorded in `other` (built over another part of the same file).
-    fn merge(&mut self, other: CrossRow) {
-        self.ids.reserve(other.ids.len());
-        for (id, rows) in other.ids.iter() {
-            self.ids.add(id, rows.clone());
+    /// Adds what the findings need of `other` (built over other rows of the same file):
+    /// every variant group, and the rows of each id that repeats, within `other` or across
+    /// both. Ids found once in all are not copied, so `self` afterwards lists the same
+    /// findings as one index over all the rows, but does not hold every id. The lookups run
+    /// on two threads, each over half of the hashes.
+    fn merge_for_findings(&mut self, other: CrossRow) {
+        /// Below this many ids a thread costs more than it saves.
+        const PARALLEL_IDS: usize = 16 * 1024;
+        let mine = &self.ids;
+        let theirs = &other.ids;
+        let wanted = |part: Option<u64>| -> Vec<(u64, &str, Rows)> {
+            theirs
+                .slots
+                .iter()
+                .filter(|(h, _)| part.is_none_or(|p| **h & 1 == p))
+                .flat_map(|(h, slot)| slot.entries().iter().map(move |e| (*h, e)))
+                .filter_map(|(h, e)| {
+                    let id = theirs.text.get(e.start..e.start + e.len).unwrap_or("");
+                    (matches!(e.rows, Rows::Many(_)) || mine.contains_hashed(h, id))
+                        .then(|| (h, id, e.rows.clone()))
+                })
+                .collect()
+        };
+        let found = if theirs.len() < PARALLEL_IDS {
+            wanted(None)
+        } else {
+            std::thread::scope(|scope| {
+                let odd = scope.spawn(|| wanted(Some(1)));
+                let mut found = wanted(Some(0));
+                found.extend(
+                    odd.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+                found
+            })
+        };
+        for (h, id, rows) in found {
+            self.ids.add_hashed(h, id, rows);
         }
         for (group, theirs) in other.groups {
             let sets = self.groups.entry(group).or_default();
@@ -1434,10 +1477,10 @@ fn run<R: Read + Seek>(
             let per_row = batch.data.len() / len + 1;
             block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
             if rows == len as u64 {
-                // Each thread indexes about half of the rows, and this one takes in the
-                // other half at the end (bounded: the estimate comes from the first rows).
+                // Each thread indexes about half of the rows; the merge at the end adds
+                // only the repeated ids (bounded: the estimate comes from the first rows).
                 let expected = ((total / per_row as u64) as usize).min(1 << 21);
-                cross.reserve(expected);
+                cross.reserve(expected / 2);
                 let _ = reserve_tx.send(expected / 2);
             }
             last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
@@ -1456,7 +1499,7 @@ fn run<R: Read + Seek>(
         let theirs = checker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        cross.merge(theirs);
+        cross.merge_for_findings(theirs);
         Ok(cross)
     });
     let cross = cross?;
