@@ -169,6 +169,11 @@ fn main() {
     println!(
         "edit with incremental validation (Table::apply; the issue summary follows on a background thread): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
     );
+    let each: Vec<String> = edit_frames
+        .iter()
+        .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+        .collect();
+    println!("edit and the frame after it, each (ms): {}", each.join(" "));
     let (mean, p95, max) = stats(edit_frames);
     println!("edit and the frame after it: mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
 }
