@@ -36,6 +36,39 @@ fn open_order(h: &mut Harness<'static, SellerApp>, row: &OrderRow) {
     });
 }
 
+/// A paid order with a receipt number among the first rows on screen, also matching `also`.
+fn paid_order_on_screen(
+    h: &Harness<'static, SellerApp>,
+    also: impl Fn(&OrderRow) -> bool,
+) -> OrderRow {
+    h.state()
+        .orders_view()
+        .visible_rows()
+        .into_iter()
+        .take(10)
+        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty() && also(r))
+        .cloned()
+        .expect("a paid order")
+}
+
+/// Opens the refund dialog of the order shown and waits for its fresh amounts.
+fn open_refund_dialog(h: &mut Harness<'static, SellerApp>) {
+    h.get_by_label("Refund…").click();
+    step_until(h, "fresh amounts", |h| {
+        h.query_by_label("Refundable").is_some()
+    });
+}
+
+/// Replaces the amount in the refund dialog with `text`.
+fn type_refund_amount(h: &mut Harness<'static, SellerApp>, row: &OrderRow, text: &str) {
+    let amount_label = format!("Amount ({})", row.currency.to_uppercase());
+    h.get_by_label(&amount_label).click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(&amount_label).type_text(text);
+    h.run_steps(2);
+}
+
 fn row_by_id(h: &Harness<'static, SellerApp>, id: &str) -> OrderRow {
     h.state()
         .orders_view()
@@ -68,15 +101,7 @@ fn filtering_by_agent_lists_only_that_agents_orders() {
 #[test]
 fn an_order_shows_every_field_of_the_order_reference() {
     let (_rt, mut h) = orders_loaded();
-    let row = h
-        .state()
-        .orders_view()
-        .visible_rows()
-        .into_iter()
-        .take(10)
-        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty())
-        .cloned()
-        .expect("a paid order");
+    let row = paid_order_on_screen(&h, |_| true);
     open_order(&mut h, &row);
     h.run_steps(2);
     for field in [
@@ -154,28 +179,12 @@ fn capturing_an_authorization_marks_the_order_paid() {
 #[test]
 fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
     let (_rt, mut h) = orders_loaded();
-    let row = h
-        .state()
-        .orders_view()
-        .visible_rows()
-        .into_iter()
-        .take(10)
-        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty() && r.total > 200)
-        .cloned()
-        .expect("a paid order");
+    let row = paid_order_on_screen(&h, |r| r.total > 200);
     open_order(&mut h, &row);
 
     // Partial refund of 1.00.
-    h.get_by_label("Refund…").click();
-    step_until(&mut h, "fresh amounts", |h| {
-        h.query_by_label("Refundable").is_some()
-    });
-    let amount_label = format!("Amount ({})", row.currency.to_uppercase());
-    h.get_by_label(&amount_label).click();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label(&amount_label).type_text("1.00");
-    h.run_steps(2);
+    open_refund_dialog(&mut h);
+    type_refund_amount(&mut h, &row, "1.00");
     h.get_by_label(&format!(
         "Refund {}",
         seller_console::ui::widgets::money(100, &row.currency)
@@ -191,10 +200,7 @@ fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
     assert_eq!(row_by_id(&h, &row.id).state, PaymentState::PartlyRefunded);
 
     // Full refund of the rest.
-    h.get_by_label("Refund…").click();
-    step_until(&mut h, "fresh amounts", |h| {
-        h.query_by_label("Refundable").is_some()
-    });
+    open_refund_dialog(&mut h);
     h.get_by_label("Full refundable amount").click();
     h.run_steps(2);
     let rest = row.captured - 100;
@@ -219,26 +225,10 @@ fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
 #[test]
 fn over_refunding_is_refused_with_a_sentence() {
     let (_rt, mut h) = orders_loaded();
-    let row = h
-        .state()
-        .orders_view()
-        .visible_rows()
-        .into_iter()
-        .take(10)
-        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty())
-        .cloned()
-        .expect("a paid order");
+    let row = paid_order_on_screen(&h, |_| true);
     open_order(&mut h, &row);
-    h.get_by_label("Refund…").click();
-    step_until(&mut h, "fresh amounts", |h| {
-        h.query_by_label("Refundable").is_some()
-    });
-    let amount_label = format!("Amount ({})", row.currency.to_uppercase());
-    h.get_by_label(&amount_label).click();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label(&amount_label).type_text("99999");
-    h.run_steps(2);
+    open_refund_dialog(&mut h);
+    type_refund_amount(&mut h, &row, "99999");
     h.get_by_label_contains("That is more than the refundable");
     // The button is disabled: pressing it sends nothing.
     h.get_by_role_and_label(egui::Role::Button, "Refund")

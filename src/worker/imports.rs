@@ -196,7 +196,7 @@ impl ImportsWorker {
     }
 
     fn connection(&self) -> Option<std::sync::Arc<Connection>> {
-        self.connection.read().ok().and_then(|c| c.clone())
+        super::session::active(&self.connection)
     }
 
     /// Handles one command; the work runs in its own task.

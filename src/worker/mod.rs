@@ -238,23 +238,17 @@ pub fn spawn(
                 Command::Orders(c) => orders.handle(c),
                 Command::Hooks(c) => hooks.handle(c).await,
                 Command::Imports(c) => imports.handle(c),
-                Command::Agreements(c) => {
-                    let connection = session.connection();
-                    let client = connection
-                        .read()
-                        .ok()
-                        .and_then(|c| c.as_ref().map(|c| Arc::clone(&c.client)));
-                    match client {
-                        Some(client) => {
-                            tokio::spawn(agreements::handle(client, sink.clone(), c));
-                        }
-                        None => sink.error(
-                            "Agreements",
-                            "Not connected yet; try again in a moment.",
-                            None,
-                        ),
+                Command::Agreements(c) => match session::active(&session.connection()) {
+                    Some(conn) => {
+                        let client = Arc::clone(&conn.client);
+                        tokio::spawn(agreements::handle(client, sink.clone(), c));
                     }
-                }
+                    None => sink.error(
+                        "Agreements",
+                        "Not connected yet; try again in a moment.",
+                        None,
+                    ),
+                },
             }
         }
         hooks.shutdown();

@@ -176,7 +176,7 @@ impl OrdersWorker {
     }
 
     fn client(&self) -> Option<(Arc<Client>, String)> {
-        let conn = self.connection.read().ok()?.clone()?;
+        let conn = super::session::active(&self.connection)?;
         Some((Arc::clone(&conn.client), conn.account_key()))
     }
 

@@ -179,6 +179,12 @@ impl fmt::Debug for Connection {
 /// The active connection, shared with the other worker modules.
 pub type SharedConnection = Arc<RwLock<Option<Arc<Connection>>>>;
 
+/// The connection in use right now, if one is set up (none while the sandbox starts).
+#[must_use]
+pub fn active(connection: &SharedConnection) -> Option<Arc<Connection>> {
+    connection.read().ok().and_then(|c| c.clone())
+}
+
 /// The worker-side owner of profiles, the secret store and the demo sandbox.
 pub struct SessionWorker {
     sink: EventSink,

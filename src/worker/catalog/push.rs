@@ -82,7 +82,7 @@ pub async fn run(
     data_dir: PathBuf,
     sink: EventSink,
 ) {
-    let conn = connection.read().ok().and_then(|c| c.clone());
+    let conn = crate::worker::session::active(&connection);
     let Some(conn) = conn else {
         fail(
             &sink,

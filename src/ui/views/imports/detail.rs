@@ -10,11 +10,7 @@ use crate::worker::imports::{ErrorReport, ImportSummary, Status};
 
 /// "1 row", "3 rows".
 fn rows(n: u64) -> String {
-    if n == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{n} rows")
-    }
+    widgets::plural(usize::try_from(n).unwrap_or(usize::MAX), "row")
 }
 
 /// Draws the selected import.

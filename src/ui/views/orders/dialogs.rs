@@ -98,15 +98,12 @@ impl OrdersView {
                 }
             });
             let parsed = orders::parse_major(&d.amount, &q.currency);
-            let problem = match &parsed {
-                Err(e) => Some(e.clone()),
-                Ok(0) => Some("The amount must be more than zero.".into()),
-                Ok(a) if *a > q.refundable => Some(format!(
+            let problem = amount_problem(&parsed, q.refundable, || {
+                format!(
                     "That is more than the refundable {}.",
                     widgets::money(q.refundable, &q.currency)
-                )),
-                Ok(_) => None,
-            };
+                )
+            });
             ui.horizontal(|ui| {
                 ui.label("Reason");
                 egui::ComboBox::from_id_salt("refund_reason")
@@ -123,17 +120,14 @@ impl OrdersView {
             if let Some(p) = &problem {
                 ui.colored_label(theme::ERROR, p);
             }
-            let mut confirmed = true;
-            if live && let Ok(a) = parsed {
-                let want = orders::major_units(a, &q.currency);
-                let l = ui.colored_label(
-                    theme::LIVE_RED,
-                    format!("LIVE: type {want} to confirm this refund of real money"),
-                );
-                ui.add(egui::TextEdit::singleline(&mut d.confirm).desired_width(120.0))
-                    .labelled_by(l.id);
-                confirmed = d.confirm.trim() == want;
-            }
+            let confirmed = live_confirmation(
+                ui,
+                live,
+                &parsed,
+                &q.currency,
+                "to confirm this refund of real money",
+                &mut d.confirm,
+            );
             ui.horizontal(|ui| {
                 let label = match parsed {
                     Ok(a) if problem.is_none() => {
@@ -183,15 +177,12 @@ impl OrdersView {
             )
             .labelled_by(l.id);
             let parsed = orders::parse_major(&c.amount, &c.currency);
-            let problem = match &parsed {
-                Err(e) => Some(e.clone()),
-                Ok(0) => Some("The amount must be more than zero.".into()),
-                Ok(a) if *a > c.capturable => Some(format!(
+            let problem = amount_problem(&parsed, c.capturable, || {
+                format!(
                     "At most {} can be captured.",
                     widgets::money(c.capturable, &c.currency)
-                )),
-                Ok(_) => None,
-            };
+                )
+            });
             if let Some(p) = &problem {
                 ui.colored_label(theme::ERROR, p);
             } else if let Ok(a) = parsed
@@ -202,14 +193,8 @@ impl OrdersView {
                     widgets::money(c.capturable - a, &c.currency)
                 ));
             }
-            let mut confirmed = true;
-            if live && let Ok(a) = parsed {
-                let want = orders::major_units(a, &c.currency);
-                let l = ui.colored_label(theme::LIVE_RED, format!("LIVE: type {want} to confirm"));
-                ui.add(egui::TextEdit::singleline(&mut c.confirm).desired_width(120.0))
-                    .labelled_by(l.id);
-                confirmed = c.confirm.trim() == want;
-            }
+            let confirmed =
+                live_confirmation(ui, live, &parsed, &c.currency, "to confirm", &mut c.confirm);
             ui.horizontal(|ui| {
                 let can = problem.is_none() && confirmed && !c.sent;
                 let label = match parsed {
@@ -354,4 +339,38 @@ fn reason_label(reason: &str) -> &'static str {
         "abandoned" => "Abandoned",
         _ => "No reason",
     }
+}
+
+/// Why a typed amount cannot be sent (unreadable, zero, or over `limit`), in a sentence.
+fn amount_problem(
+    parsed: &Result<i64, String>,
+    limit: i64,
+    too_much: impl FnOnce() -> String,
+) -> Option<String> {
+    match parsed {
+        Err(e) => Some(e.clone()),
+        Ok(0) => Some("The amount must be more than zero.".into()),
+        Ok(a) if *a > limit => Some(too_much()),
+        Ok(_) => None,
+    }
+}
+
+/// In live mode, asks for the amount typed once more (`purpose` ends the prompt); true when it
+/// matches, and always outside live mode.
+fn live_confirmation(
+    ui: &mut Ui,
+    live: bool,
+    parsed: &Result<i64, String>,
+    currency: &str,
+    purpose: &str,
+    typed: &mut String,
+) -> bool {
+    let (true, Ok(amount)) = (live, parsed) else {
+        return true;
+    };
+    let want = orders::major_units(*amount, currency);
+    let l = ui.colored_label(theme::LIVE_RED, format!("LIVE: type {want} {purpose}"));
+    ui.add(egui::TextEdit::singleline(typed).desired_width(120.0))
+        .labelled_by(l.id);
+    typed.trim() == want
 }
