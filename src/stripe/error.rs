@@ -267,6 +267,18 @@ impl Error {
         }
     }
 
+    /// True when a write may or may not have happened: the connection broke, Stripe failed on
+    /// its side (5xx), or the same idempotency key was still in flight (409). Retrying with the
+    /// same key is the only safe next step.
+    #[must_use]
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Network { .. } => true,
+            Error::Api(api) => api.status >= 500 || api.status == 409,
+            _ => false,
+        }
+    }
+
     /// The Stripe request id, when there is one.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {

@@ -497,7 +497,8 @@ async fn refund(
             );
             refresh_row(&client, &sink, &entry.session).await;
         }
-        Err(e) if outcome_unknown(&e) => {
+        // The journal entry is kept so the same key is sent again.
+        Err(e) if e.outcome_unknown() => {
             // Outcome unknown: keep the journal entry; the same key is used on the next try.
             send(
                 &sink,
@@ -557,16 +558,6 @@ async fn refunds_of(client: &Client, s: &CheckoutSession) -> Vec<Refund> {
     match client.list_refunds(&pi.id) {
         Ok(pager) => pager.collect_all().await.unwrap_or_default(),
         Err(_) => Vec::new(),
-    }
-}
-
-/// True when a refund may or may not have been made: the connection broke, or Stripe failed
-/// on its side. The journal entry is kept so the same key is sent again.
-fn outcome_unknown(e: &crate::stripe::Error) -> bool {
-    match e {
-        crate::stripe::Error::Network { .. } => true,
-        crate::stripe::Error::Api(api) => api.status >= 500 || api.status == 409,
-        _ => false,
     }
 }
 
