@@ -1,5 +1,6 @@
-//! Property tests: the validator never panics, whatever bytes it is given, and its report
-//! stays self-consistent (row numbers within the file, file-level findings first).
+//! Property tests: the validator never panics, whatever bytes it is given, its report stays
+//! self-consistent (row numbers within the file, file-level findings first), and streaming a
+//! file finds exactly what checking it row by row finds.
 
 use proptest::prelude::*;
 use seller_console::feed::validate::{CrossRow, Options, Schema, check_row, validate_bytes};
@@ -72,4 +73,78 @@ proptest! {
         cross.remove(&schema, 2, &fields);
         prop_assert!(cross.diagnostics().is_empty());
     }
+}
+
+proptest! {
+    // Each case checks up to 2,500 rows twice: fewer cases keep the debug-build run short.
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The streaming validator skips cells equal to the clean cell above them and finds
+    /// duplicate ids and variant groups by sorting keys on two threads; checking each row on
+    /// its own and inserting every row into one `CrossRow` must find the same.
+    #[test]
+    fn streaming_finds_what_row_by_row_finds(
+        rows in proptest::collection::vec(catalog_row(), 1..2500),
+    ) {
+        let mut csv = CATALOG_HEADER.join(",");
+        csv.push('\n');
+        for row in &rows {
+            csv.push_str(&row.join(","));
+            csv.push('\n');
+        }
+        let report = validate_bytes(csv.as_bytes(), &Options::default());
+        prop_assert_eq!(report.rows, rows.len() as u64);
+        let streamed: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.row.is_some())
+            .map(|d| format!("{d:?}"))
+            .collect();
+
+        let schema = Schema::new(FeedKind::Product, &CATALOG_HEADER);
+        let mut by_row = Vec::new();
+        let mut cross = CrossRow::new(&schema);
+        for (i, row) in rows.iter().enumerate() {
+            let fields: Vec<&str> = row.iter().map(String::as_str).collect();
+            check_row(&schema, i as u64 + 1, &fields, &mut by_row);
+            cross.insert(&schema, i as u64 + 1, &fields);
+        }
+        by_row.extend(cross.diagnostics());
+        by_row.sort_by_key(|d| d.row);
+        let by_row: Vec<String> = by_row.iter().map(|d| format!("{d:?}")).collect();
+        prop_assert_eq!(streamed, by_row);
+    }
+}
+
+const CATALOG_HEADER: [&str; 8] = [
+    "id",
+    "title",
+    "link",
+    "price",
+    "availability",
+    "item_group_id",
+    "color",
+    "size",
+];
+
+/// One product row drawn from small pools, so that ids repeat, variant groups form with
+/// differing attributes, and good and bad values repeat down their columns.
+fn catalog_row() -> impl Strategy<Value = Vec<String>> {
+    let pick =
+        |pool: &'static [&'static str]| proptest::sample::select(pool).prop_map(str::to_owned);
+    (
+        pick(&["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", ""]),
+        pick(&["Tee", "TEE SHIRT IN CAPS", ""]),
+        pick(&[
+            "https://shop.example.com/p/1",
+            "www.example.com/p",
+            "http://shop.example.com/p",
+        ]),
+        pick(&["10.00 USD", "10.00 USD", "10 usd", "abc", ""]),
+        pick(&["in_stock", "in_stock", "In Stock", "sold"]),
+        pick(&["G1", "G2", ""]),
+        pick(&["Red", "Red", ""]),
+        pick(&["S", "M", ""]),
+    )
+        .prop_map(|(a, b, c, d, e, f, g, h)| vec![a, b, c, d, e, f, g, h])
 }

@@ -1,9 +1,11 @@
 //! Catalog feeds: Stripe's four feed specs as data, a streaming validator, and the
 //! in-memory catalog table the editor works on. No egui, no network.
 
+mod cross_row;
 pub mod diagnostic;
 pub mod io;
 mod records;
+mod row_keys;
 pub mod rules;
 pub mod sniff;
 pub mod spec;

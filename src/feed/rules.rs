@@ -514,9 +514,46 @@ impl<'a> Cells<'a, '_> {
     }
 }
 
+/// The last value of each checked column that passed its cell checks, so that a cell equal
+/// to the one above it is not checked again. A cell's own checks depend only on its column
+/// and its value, and catalogs repeat values down a column (a product's variants share
+/// brand, images, shipping and category), so one comparison replaces a parse.
+#[derive(Debug, Default)]
+pub(crate) struct CleanCells<'a> {
+    /// Indexed like [`Schema::checked_columns`]; `""` when nothing is remembered. Empty (the
+    /// default) remembers nothing.
+    last: Vec<&'a str>,
+}
+
+impl<'a> CleanCells<'a> {
+    /// Remembers a value per checked column of `schema`.
+    pub(crate) fn for_schema(schema: &Schema) -> Self {
+        CleanCells {
+            last: vec![""; schema.checked_columns().len()],
+        }
+    }
+
+    fn is_clean(&self, column: usize, raw: &str) -> bool {
+        self.last
+            .get(column)
+            .is_some_and(|last| !last.is_empty() && *last == raw)
+    }
+
+    fn record(&mut self, column: usize, raw: &'a str, clean: bool) {
+        if let Some(last) = self.last.get_mut(column) {
+            *last = if clean { raw } else { "" };
+        }
+    }
+}
+
 /// Checks one row: every cell on its own, then the cross-field rules of its feed kind.
-/// `fields` must have one entry per header column.
-pub(crate) fn check_row_cells(cells: Cells<'_, '_>, sink: &mut Sink<'_>) {
+/// `fields` must have one entry per header column. Cells equal to a clean one remembered in
+/// `seen` are skipped, and clean cells are remembered.
+pub(crate) fn check_row_cells<'a>(
+    cells: Cells<'a, '_>,
+    seen: &mut CleanCells<'a>,
+    sink: &mut Sink<'_>,
+) {
     let kind = cells.schema.kind();
     if cells.get(ColumnId::Delete).eq_ignore_ascii_case("true") {
         let key = kind.key_column();
@@ -539,12 +576,16 @@ pub(crate) fn check_row_cells(cells: Cells<'_, '_>, sink: &mut Sink<'_>) {
         }
         return;
     }
-    for &(index, column) in cells.schema.checked_columns() {
+    for (k, &(index, column)) in cells.schema.checked_columns().iter().enumerate() {
         let raw = cells.fields.get(index).copied().unwrap_or("");
         // Empty optional cells are the common case: skip the call.
-        if !raw.is_empty() || column.requirement == Requirement::Required {
-            check_cell(column, raw, sink);
+        if (raw.is_empty() && column.requirement != Requirement::Required) || seen.is_clean(k, raw)
+        {
+            continue;
         }
+        let before = sink.out.len();
+        check_cell(column, raw, sink);
+        seen.record(k, raw, sink.out.len() == before);
     }
     match kind {
         FeedKind::Product => product_rules(cells, sink),

@@ -7,9 +7,11 @@
 //! How a file is read: one thread reads blocks of the file and splits them into records
 //! (cells kept as ranges of the block, see `records`), and hands each batch to a checker
 //! thread over a small bounded channel. When the checker falls behind, the reader checks the
-//! batch itself, so both cores stay busy whichever side is slower. Each thread keeps its own
-//! [`CrossRow`] index, merged at the end. Memory stays flat: a few blocks in flight, the
-//! findings, and the id index.
+//! batch itself, so both cores stay busy whichever side is slower. Each cell is checked on
+//! its own unless it equals the clean cell above it (see [`rules::CleanCells`]). Each thread
+//! gathers its rows' ids and variant groups (see `row_keys`) and sorts them; the rows whose
+//! keys repeat go into a [`CrossRow`] at the end. Memory stays flat: a few blocks in flight,
+//! the findings, and the row keys.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -22,10 +24,13 @@ use std::sync::{Mutex, PoisonError};
 use csv::ByteRecord;
 
 use super::records::{self, Splitter};
-use super::rules::{self, Cells, Sink};
+use super::row_keys::RowKeys;
+use super::rules::{self, Cells, CleanCells, Sink};
 use super::sniff::{self, Dialect, LineEnding, TextEncoding};
 use super::spec::{self, ColumnId, FeedColumn, Requirement, Suggestion};
 use super::{Diagnostic, FeedKind, Fix, Severity};
+
+pub use super::cross_row::CrossRow;
 
 /// What to validate against.
 #[derive(Debug, Clone, Default)]
@@ -433,6 +438,18 @@ fn unknown_column(kind: FeedKind, name: &str) -> Diagnostic {
 /// Checks one data row on its own (every per-cell and within-row cross-field rule), appending
 /// findings to `out`. `row` is the 1-based data row number.
 pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagnostic>) {
+    check_row_with(schema, row, fields, &mut CleanCells::default(), out);
+}
+
+/// [`check_row`], skipping cells equal to the clean ones remembered in `seen` (see
+/// [`CleanCells`]) and remembering this row's clean cells.
+fn check_row_with<'a>(
+    schema: &Schema,
+    row: u64,
+    fields: &[&'a str],
+    seen: &mut CleanCells<'a>,
+    out: &mut Vec<Diagnostic>,
+) {
     if fields.len() != schema.width() {
         let hint = if fields.iter().any(|f| f.contains(['\n', '\r'])) {
             " A cell spans several lines, so a quote is probably left open in it or just before it."
@@ -470,583 +487,7 @@ pub fn check_row(schema: &Schema, row: u64, fields: &[&str], out: &mut Vec<Diagn
         return;
     }
     let mut sink = Sink { row, out };
-    rules::check_row_cells(Cells { schema, fields }, &mut sink);
-}
-
-// ---------------------------------------------------------------------------------------
-// Rules across rows
-
-/// FNV-1a: a fast hasher for the id index (ids are short and not attacker-chosen in a
-/// local file, so `SipHash`'s protection is not needed and its cost is).
-#[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// Hashes a key that already is a hash: mixes its bits once more (`SplitMix64`'s finaliser)
-/// so that both the low and high bits the table uses vary.
-#[derive(Debug, Clone, Copy, Default)]
-struct Premixed(u64);
-
-impl std::hash::Hasher for Premixed {
-    fn finish(&self) -> u64 {
-        let mut x = self.0;
-        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        x ^ (x >> 31)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// One id in an [`IdIndex`]: where its text is in the arena, and its rows.
-#[derive(Debug, Clone)]
-struct IdEntry {
-    start: usize,
-    len: usize,
-    rows: Rows,
-}
-
-/// The ids sharing one hash: nearly always one.
-#[derive(Debug, Clone)]
-enum IdSlot {
-    One(IdEntry),
-    More(Vec<IdEntry>),
-}
-
-impl IdSlot {
-    fn entries(&self) -> &[IdEntry] {
-        match self {
-            IdSlot::One(e) => std::slice::from_ref(e),
-            IdSlot::More(v) => v,
-        }
-    }
-
-    fn entries_mut(&mut self) -> &mut [IdEntry] {
-        match self {
-            IdSlot::One(e) => std::slice::from_mut(e),
-            IdSlot::More(v) => v,
-        }
-    }
-}
-
-/// The id index of [`CrossRow`]: the text of every id in one arena, found by hash, so that
-/// indexing a row allocates nothing and dropping the index frees a handful of blocks.
-#[derive(Debug, Clone, Default)]
-struct IdIndex {
-    text: String,
-    slots: HashMap<u64, IdSlot, std::hash::BuildHasherDefault<Premixed>>,
-    /// Hashes of the slots holding an id on several rows, so that listing the duplicates
-    /// (after every edit in the table) does not walk every id.
-    repeated: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Premixed>>,
-}
-
-impl IdIndex {
-    fn hash(id: &str) -> u64 {
-        let mut h = Fnv::default();
-        std::hash::Hasher::write(&mut h, id.as_bytes());
-        std::hash::Hasher::finish(&h)
-    }
-
-    fn reserve(&mut self, ids: usize) {
-        self.slots.reserve(ids);
-        self.text.reserve(ids.saturating_mul(16));
-    }
-
-    /// Adds `rows` under `id`.
-    fn add(&mut self, id: &str, rows: Rows) {
-        self.add_hashed(Self::hash(id), id, rows);
-    }
-
-    fn add_hashed(&mut self, hash: u64, id: &str, rows: Rows) {
-        if matches!(rows, Rows::Many(_)) {
-            self.repeated.insert(hash);
-        }
-        let IdIndex {
-            text,
-            slots,
-            repeated,
-        } = self;
-        match slots.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(IdSlot::One(Self::stored(text, id, rows)));
-            }
-            std::collections::hash_map::Entry::Occupied(slot) => {
-                let slot = slot.into_mut();
-                let known = slot
-                    .entries_mut()
-                    .iter_mut()
-                    .find(|e| text.get(e.start..e.start + e.len) == Some(id));
-                if let Some(entry) = known {
-                    entry.rows.append(rows);
-                    repeated.insert(hash);
-                    return;
-                }
-                let entry = Self::stored(text, id, rows);
-                match slot {
-                    IdSlot::One(first) => {
-                        let first = first.clone();
-                        *slot = IdSlot::More(vec![first, entry]);
-                    }
-                    IdSlot::More(v) => v.push(entry),
-                }
-            }
-        }
-    }
-
-    /// Copies `id` into the arena.
-    fn stored(text: &mut String, id: &str, rows: Rows) -> IdEntry {
-        let start = text.len();
-        text.push_str(id);
-        IdEntry {
-            start,
-            len: id.len(),
-            rows,
-        }
-    }
-
-    /// Whether `id`, whose hash is `h`, is indexed.
-    fn contains_hashed(&self, h: u64, id: &str) -> bool {
-        self.slots.get(&h).is_some_and(|slot| {
-            slot.entries()
-                .iter()
-                .any(|e| self.text.get(e.start..e.start + e.len) == Some(id))
-        })
-    }
-
-    /// Removes `row` from `id` (the text stays in the arena until the index is dropped).
-    fn remove(&mut self, id: &str, row: u64) {
-        self.remove_hashed(Self::hash(id), id, row);
-    }
-
-    fn remove_hashed(&mut self, h: u64, id: &str, row: u64) {
-        let Some(slot) = self.slots.get_mut(&h) else {
-            return;
-        };
-        let text = &self.text;
-        let Some(i) = slot
-            .entries()
-            .iter()
-            .position(|e| text.get(e.start..e.start + e.len) == Some(id))
-        else {
-            return;
-        };
-        if slot.entries_mut()[i].rows.remove(row) {
-            match slot {
-                IdSlot::One(_) => {
-                    self.slots.remove(&h);
-                }
-                IdSlot::More(v) => {
-                    v.remove(i);
-                    if v.is_empty() {
-                        self.slots.remove(&h);
-                    }
-                }
-            }
-        }
-        let still_repeated = self.slots.get(&h).is_some_and(|slot| {
-            slot.entries()
-                .iter()
-                .any(|e| matches!(e.rows, Rows::Many(_)))
-        });
-        if !still_repeated {
-            self.repeated.remove(&h);
-        }
-    }
-
-    /// The ids on several rows, with their rows.
-    fn repeated(&self) -> impl Iterator<Item = (&str, &[u64])> {
-        self.repeated
-            .iter()
-            .filter_map(|h| self.slots.get(h))
-            .flat_map(IdSlot::entries)
-            .filter_map(|e| match &e.rows {
-                Rows::Many(rows) => Some((
-                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
-                    rows.as_slice(),
-                )),
-                Rows::One(_) => None,
-            })
-    }
-
-    /// Every id with its rows.
-    #[cfg(test)]
-    fn iter(&self) -> impl Iterator<Item = (&str, &Rows)> {
-        self.slots.values().flat_map(|slot| {
-            slot.entries().iter().map(|e| {
-                (
-                    self.text.get(e.start..e.start + e.len).unwrap_or(""),
-                    &e.rows,
-                )
-            })
-        })
-    }
-
-    fn len(&self) -> usize {
-        self.slots.len()
-    }
-}
-
-/// Rows recorded under one key: most keys have one row, so keep that case small.
-#[derive(Debug, Clone)]
-enum Rows {
-    One(u64),
-    Many(Vec<u64>),
-}
-
-impl Rows {
-    fn push(&mut self, row: u64) {
-        match self {
-            Rows::One(first) => *self = Rows::Many(vec![*first, row]),
-            Rows::Many(v) => v.push(row),
-        }
-    }
-
-    /// Adds every row of `other`.
-    fn append(&mut self, other: Rows) {
-        match other {
-            Rows::One(row) => self.push(row),
-            Rows::Many(rows) => {
-                for row in rows {
-                    self.push(row);
-                }
-            }
-        }
-    }
-
-    /// Removes `row`; returns true when no row is left.
-    fn remove(&mut self, row: u64) -> bool {
-        match self {
-            Rows::One(r) => *r == row,
-            Rows::Many(v) => {
-                if let Some(i) = v.iter().position(|r| *r == row) {
-                    v.remove(i);
-                }
-                match v.len() {
-                    0 => true,
-                    1 => {
-                        let only = v[0];
-                        *self = Rows::One(only);
-                        false
-                    }
-                    _ => false,
-                }
-            }
-        }
-    }
-}
-
-/// The variant attributes of one row: which standard attributes are filled (bit mask of
-/// [`VARIANT_ATTRIBUTES`]) and the names of its custom options.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct AttributeSet {
-    mask: u8,
-    custom: Box<str>,
-}
-
-const VARIANT_ATTRIBUTES: [ColumnId; 6] = [
-    ColumnId::Color,
-    ColumnId::Size,
-    ColumnId::SizeSystem,
-    ColumnId::Gender,
-    ColumnId::Material,
-    ColumnId::AgeGroup,
-];
-
-const CUSTOM_OPTION_NAMES: [ColumnId; 3] = [
-    ColumnId::CustomVariantOptionName1,
-    ColumnId::CustomVariantOptionName2,
-    ColumnId::CustomVariantOptionName3,
-];
-
-impl AttributeSet {
-    fn describe(&self) -> String {
-        let mut names: Vec<String> = VARIANT_ATTRIBUTES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.mask & (1 << i) != 0)
-            .map(|(_, c)| c.name().to_owned())
-            .collect();
-        names.extend(
-            self.custom
-                .split('\u{1f}')
-                .filter(|s| !s.is_empty())
-                .map(|s| format!("custom `{s}`")),
-        );
-        if names.is_empty() {
-            "no variant attributes".to_owned()
-        } else {
-            names.join(", ")
-        }
-    }
-}
-
-/// State for the rules that span rows (duplicate ids, variant groups), updated
-/// incrementally as rows are added, edited and removed.
-///
-/// `row` here is a stable key chosen by the caller: the streaming validator passes the
-/// 1-based data row number; the catalog table passes its own stable row id and maps the
-/// `Diagnostic::row` of the findings back to display rows.
-#[derive(Debug, Clone, Default)]
-pub struct CrossRow {
-    key_name: &'static str,
-    ids: IdIndex,
-    groups: FastMap<Box<str>, Vec<(AttributeSet, Rows)>>,
-}
-
-impl CrossRow {
-    /// Empty state for `schema`.
-    #[must_use]
-    pub fn new(schema: &Schema) -> Self {
-        CrossRow {
-            key_name: schema.kind().key_column().name(),
-            ids: IdIndex::default(),
-            groups: FastMap::default(),
-        }
-    }
-
-    fn cell<'a>(schema: &Schema, fields: &[&'a str], id: ColumnId) -> &'a str {
-        schema
-            .position(id)
-            .and_then(|i| fields.get(i))
-            .map_or("", |s| rules::trim(s))
-    }
-
-    fn group_of<'a>(schema: &Schema, fields: &[&'a str]) -> Option<(&'a str, AttributeSet)> {
-        if schema.kind() != FeedKind::Product
-            || Self::cell(schema, fields, ColumnId::Delete).eq_ignore_ascii_case("true")
-        {
-            return None;
-        }
-        let group = Self::cell(schema, fields, ColumnId::ItemGroupId);
-        if group.is_empty() {
-            return None;
-        }
-        let mut mask = 0u8;
-        for (i, c) in VARIANT_ATTRIBUTES.iter().enumerate() {
-            if !Self::cell(schema, fields, *c).is_empty() {
-                mask |= 1 << i;
-            }
-        }
-        let mut custom: Vec<&str> = CUSTOM_OPTION_NAMES
-            .iter()
-            .map(|c| Self::cell(schema, fields, *c))
-            .filter(|s| !s.is_empty())
-            .collect();
-        custom.sort_unstable();
-        Some((
-            group,
-            AttributeSet {
-                mask,
-                custom: custom.join("\u{1f}").into(),
-            },
-        ))
-    }
-
-    /// Records row `row` with its `fields`.
-    pub fn insert(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
-        let id = Self::cell(schema, fields, schema.kind().key_column());
-        if !id.is_empty() {
-            self.ids.add(id, Rows::One(row));
-        }
-        if let Some((group, set)) = Self::group_of(schema, fields) {
-            let sets = match self.groups.get_mut(group) {
-                Some(sets) => sets,
-                None => self.groups.entry(group.into()).or_default(),
-            };
-            match sets.iter_mut().find(|(s, _)| *s == set) {
-                Some((_, rows)) => rows.push(row),
-                None => sets.push((set, Rows::One(row))),
-            }
-        }
-    }
-
-    /// Forgets row `row` (pass the fields it had when inserted).
-    pub fn remove(&mut self, schema: &Schema, row: u64, fields: &[&str]) {
-        let id = Self::cell(schema, fields, schema.kind().key_column());
-        self.ids.remove(id, row);
-        if let Some((group, set)) = Self::group_of(schema, fields)
-            && let Some(sets) = self.groups.get_mut(group)
-        {
-            if let Some(i) = sets.iter().position(|(s, _)| *s == set)
-                && sets[i].1.remove(row)
-            {
-                sets.remove(i);
-            }
-            if sets.is_empty() {
-                self.groups.remove(group);
-            }
-        }
-    }
-
-    /// Makes room for about `rows` more ids, so that the index is not rebuilt as it grows.
-    fn reserve(&mut self, rows: usize) {
-        self.ids.reserve(rows);
-    }
-
-    /// Adds what the findings need of `other` (built over other rows of the same file):
-    /// every variant group, and the rows of each id that repeats, within `other` or across
-    /// both. Ids found once in all are not copied, so `self` afterwards lists the same
-    /// findings as one index over all the rows, but does not hold every id. The lookups run
-    /// on two threads, each over half of the hashes.
-    fn merge_for_findings(&mut self, other: CrossRow) {
-        /// Below this many ids a thread costs more than it saves.
-        const PARALLEL_IDS: usize = 16 * 1024;
-        let mine = &self.ids;
-        let theirs = &other.ids;
-        let wanted = |part: Option<u64>| -> Vec<(u64, &str, Rows)> {
-            theirs
-                .slots
-                .iter()
-                .filter(|(h, _)| part.is_none_or(|p| **h & 1 == p))
-                .flat_map(|(h, slot)| slot.entries().iter().map(move |e| (*h, e)))
-                .filter_map(|(h, e)| {
-                    let id = theirs.text.get(e.start..e.start + e.len).unwrap_or("");
-                    (matches!(e.rows, Rows::Many(_)) || mine.contains_hashed(h, id))
-                        .then(|| (h, id, e.rows.clone()))
-                })
-                .collect()
-        };
-        let found = if theirs.len() < PARALLEL_IDS {
-            wanted(None)
-        } else {
-            std::thread::scope(|scope| {
-                let odd = scope.spawn(|| wanted(Some(1)));
-                let mut found = wanted(Some(0));
-                found.extend(
-                    odd.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                );
-                found
-            })
-        };
-        for (h, id, rows) in found {
-            self.ids.add_hashed(h, id, rows);
-        }
-        for (group, theirs) in other.groups {
-            let sets = self.groups.entry(group).or_default();
-            for (set, rows) in theirs {
-                match sets.iter_mut().find(|(s, _)| *s == set) {
-                    Some((_, mine)) => mine.append(rows),
-                    None => sets.push((set, rows)),
-                }
-            }
-        }
-    }
-
-    /// Current cross-row findings.
-    #[must_use]
-    pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let key = if self.key_name.is_empty() {
-            "id"
-        } else {
-            self.key_name
-        };
-        let mut out = Vec::new();
-        for (id, rows) in self.ids.repeated() {
-            let mut rows = rows.to_vec();
-            rows.sort_unstable();
-            let first = rows[0];
-            for &row in &rows[1..] {
-                out.push(Diagnostic {
-                    rule: "duplicate_id",
-                    severity: Severity::Error,
-                    row: Some(row),
-                    column: Some(key.to_owned()),
-                    value: Some(rules::shorten(id)),
-                    message: format!(
-                        "`{key}` `{}` is already used on row {first}; each row needs its own.",
-                        rules::shorten(id)
-                    ),
-                    fix: Some(fix(
-                        "Give this row its own id, or delete the duplicate row.",
-                        None,
-                    )),
-                });
-            }
-        }
-        for (group, sets) in &self.groups {
-            if sets.len() < 2 {
-                continue;
-            }
-            let count = |r: &Rows| match r {
-                Rows::One(_) => 1,
-                Rows::Many(v) => v.len(),
-            };
-            // The set most rows use is taken as the group's; ties go to the first row's set.
-            let first_row = |r: &Rows| match r {
-                Rows::One(x) => *x,
-                Rows::Many(v) => v.iter().copied().min().unwrap_or(u64::MAX),
-            };
-            let Some(main) = sets
-                .iter()
-                .max_by(|a, b| {
-                    count(&a.1)
-                        .cmp(&count(&b.1))
-                        .then(first_row(&b.1).cmp(&first_row(&a.1)))
-                })
-                .map(|(s, _)| s)
-            else {
-                continue;
-            };
-            for (set, rows) in sets {
-                if set == main {
-                    continue;
-                }
-                let list = match rows {
-                    Rows::One(r) => vec![*r],
-                    Rows::Many(v) => v.clone(),
-                };
-                for row in list {
-                    out.push(Diagnostic {
-                        rule: "X7_variant_attributes",
-                        severity: Severity::Warning,
-                        row: Some(row),
-                        column: Some(ColumnId::ItemGroupId.name().to_owned()),
-                        value: Some(rules::shorten(group)),
-                        message: format!(
-                            "This variant of group `{}` has {} but most rows of the group have {}; every variant must carry the same set of attributes.",
-                            rules::shorten(group),
-                            set.describe(),
-                            main.describe()
-                        ),
-                        fix: Some(fix(
-                            "Fill in (or clear) the attributes so that every variant of the group has the same ones.",
-                            None,
-                        )),
-                    });
-                }
-            }
-        }
-        out.sort_by_key(|d| d.row);
-        out
-    }
+    rules::check_row_cells(Cells { schema, fields }, seen, &mut sink);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1106,9 +547,10 @@ struct Shared<'s> {
 }
 
 impl Shared<'_> {
-    fn check_batch(&self, batch: &Batch, cross: &mut CrossRow) {
+    fn check_batch(&self, batch: &Batch, keys: &mut RowKeys) {
         let mut out = Vec::new();
         let mut fields: Vec<&str> = Vec::with_capacity(self.schema.width());
+        let mut seen = CleanCells::for_schema(self.schema);
         // Records end at line ends and cells at ASCII delimiters or quotes, so when the
         // whole block is UTF-8 every cell is too.
         let text = std::str::from_utf8(&batch.data)
@@ -1117,7 +559,7 @@ impl Shared<'_> {
         for i in 0..batch.cells.len() {
             let row = batch.first_row + i as u64;
             let Some((data, scratch)) = text else {
-                self.check_record_bytes(batch, i, row, cross, &mut out);
+                self.check_record_bytes(batch, i, row, keys, &mut out);
                 continue;
             };
             fields.clear();
@@ -1125,8 +567,8 @@ impl Shared<'_> {
                 let text = if span.scratch { scratch } else { data };
                 fields.push(text.get(span.start..span.end).unwrap_or(""));
             }
-            check_row(self.schema, row, &fields, &mut out);
-            cross.insert(self.schema, row, &fields);
+            check_row_with(self.schema, row, &fields, &mut seen, &mut out);
+            keys.add(self.schema, row, &fields);
         }
         if !out.is_empty() {
             self.found
@@ -1142,7 +584,7 @@ impl Shared<'_> {
         batch: &Batch,
         i: usize,
         row: u64,
-        cross: &mut CrossRow,
+        keys: &mut RowKeys,
         out: &mut Vec<Diagnostic>,
     ) {
         let mut record: ByteRecord = batch.cells.cell_bytes(&batch.data, i).collect();
@@ -1162,7 +604,7 @@ impl Shared<'_> {
             self.report_not_utf8(&record, row, out);
         }
         check_row(self.schema, row, &fields, out);
-        cross.insert(self.schema, row, &fields);
+        keys.add(self.schema, row, &fields);
     }
 
     fn report_not_utf8(&self, record: &ByteRecord, row: u64, out: &mut Vec<Diagnostic>) {
@@ -1431,21 +873,17 @@ fn run<R: Read + Seek>(
         let (tx, rx) = mpsc::sync_channel::<Batch>(2);
         let (back_tx, back_rx) = mpsc::channel::<Batch>();
         let shared = &shared;
-        let schema = &schema;
-        let (reserve_tx, reserve_rx) = mpsc::channel::<usize>();
         let checker = scope.spawn(move || {
-            let mut cross = CrossRow::new(schema);
+            let mut keys = RowKeys::default();
             for batch in rx {
-                if let Ok(rows) = reserve_rx.try_recv() {
-                    cross.reserve(rows);
-                }
-                shared.check_batch(&batch, &mut cross);
+                shared.check_batch(&batch, &mut keys);
                 // The reader may have finished; then the batch is simply dropped.
                 let _ = back_tx.send(batch);
             }
-            cross
+            keys.sort();
+            keys
         });
-        let mut cross = CrossRow::new(schema);
+        let mut keys = RowKeys::default();
         let mut spare: Vec<Batch> = vec![head];
         // Read about as many bytes as `BATCH_ROWS` rows take, so that little is left over
         // to copy into the next batch when rows are short.
@@ -1476,13 +914,6 @@ fn run<R: Read + Seek>(
             }
             let per_row = batch.data.len() / len + 1;
             block = (per_row * BATCH_ROWS).clamp(4096, BLOCK_BYTES);
-            if rows == len as u64 {
-                // Each thread indexes about half of the rows; the merge at the end adds
-                // only the repeated ids (bounded: the estimate comes from the first rows).
-                let expected = ((total / per_row as u64) as usize).min(1 << 21);
-                cross.reserve(expected / 2);
-                let _ = reserve_tx.send(expected / 2);
-            }
             last_record = Some((batch.cells.start(len - 1).byte, rows + len as u64));
             batch.first_row = rows + 1;
             rows += len as u64;
@@ -1490,17 +921,17 @@ fn run<R: Read + Seek>(
             match tx.try_send(batch) {
                 Ok(()) => {}
                 Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) => {
-                    shared.check_batch(&batch, &mut cross);
+                    shared.check_batch(&batch, &mut keys);
                     spare.push(batch);
                 }
             }
         }
         drop(tx);
+        keys.sort();
         let theirs = checker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        cross.merge_for_findings(theirs);
-        Ok(cross)
+        Ok(RowKeys::into_cross_row(&[keys, theirs], &schema))
     });
     let cross = cross?;
     report.rows = rows;
@@ -1633,50 +1064,6 @@ mod tests {
         let r = validate_bytes(b"", &Options::default());
         assert_eq!(rules_of(&r), vec!["empty_file"]);
         assert_eq!(r.rows, 0);
-    }
-
-    #[test]
-    fn cross_row_insert_and_remove() {
-        let schema = Schema::new(
-            FeedKind::Inventory,
-            &["id", "availability", "inventory_quantity"],
-        );
-        let mut cross = CrossRow::new(&schema);
-        cross.insert(&schema, 1, &["A", "in_stock", "1"]);
-        cross.insert(&schema, 2, &["A", "in_stock", "2"]);
-        let d = cross.diagnostics();
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].rule, d[0].row), ("duplicate_id", Some(2)));
-        cross.remove(&schema, 2, &["A", "in_stock", "2"]);
-        assert!(cross.diagnostics().is_empty());
-    }
-
-    #[test]
-    fn ids_sharing_a_hash_stay_apart() {
-        let mut index = IdIndex::default();
-        index.add_hashed(7, "A", Rows::One(1));
-        index.add_hashed(7, "B", Rows::One(2));
-        index.add_hashed(7, "A", Rows::One(3));
-        let mut seen: Vec<(String, usize)> = index
-            .iter()
-            .map(|(id, rows)| {
-                let n = match rows {
-                    Rows::One(_) => 1,
-                    Rows::Many(v) => v.len(),
-                };
-                (id.to_owned(), n)
-            })
-            .collect();
-        seen.sort();
-        assert_eq!(seen, vec![("A".to_owned(), 2), ("B".to_owned(), 1)]);
-        let repeated: Vec<(&str, Vec<u64>)> =
-            index.repeated().map(|(id, r)| (id, r.to_vec())).collect();
-        assert_eq!(repeated, vec![("A", vec![1, 3])]);
-        index.remove_hashed(7, "B", 2);
-        index.remove_hashed(7, "A", 1);
-        assert_eq!(index.repeated().count(), 0);
-        index.remove_hashed(7, "A", 3);
-        assert_eq!(index.len(), 0);
     }
 
     #[test]
