@@ -300,3 +300,48 @@ fn find_next_selects_the_next_match_or_says_there_is_none() {
         "row 1 untouched"
     );
 }
+
+#[test]
+fn several_rows_are_selected_with_shift_and_deleted_at_once() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+    assert!(has(&h, "5 rows"));
+
+    // Row 2's title, then shift+click row 4's title: three rows selected.
+    h.get_by_label("Organic Cotton Crew Tee - Navy / L").click();
+    h.run_steps(2);
+    h.get_by_label("The Home Barista Guide (eBook)")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    assert!(has(&h, "Delete 3 rows"), "the toolbar counts the range");
+    // Shift+Up shrinks it to two rows; Escape goes back to one.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowUp);
+    h.run_steps(2);
+    assert!(has(&h, "Delete 2 rows"));
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(has(&h, "Delete row") && !has(&h, "Delete 2 rows"));
+    // Shift+Down twice from row 2 selects rows 2 to 4 again.
+    h.get_by_label("Organic Cotton Crew Tee - Navy / L").click();
+    h.run_steps(2);
+    for _ in 0..2 {
+        h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowDown);
+        h.run_steps(2);
+    }
+    h.get_by_role_and_label(egui::Role::Button, "Delete 3 rows")
+        .click();
+    h.run_steps(3);
+    assert!(has(&h, "2 rows"), "three of five rows are gone");
+    assert!(!has(&h, "Gooseneck Pour-Over Kettle 1 L"));
+    assert!(has(&h, "Organic Cotton Crew Tee - Navy / M"), "row 1 stays");
+    assert!(has(&h, "shop.csv *"));
+
+    // One undo brings all three back.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert!(has(&h, "5 rows"));
+    assert!(has(&h, "Gooseneck Pour-Over Kettle 1 L"));
+}

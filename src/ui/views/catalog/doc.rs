@@ -84,6 +84,9 @@ pub struct Document {
     pub sort: Option<(usize, bool)>,
     /// Selected cell (display row, column).
     pub selected: Option<(usize, usize)>,
+    /// Where a range of rows being selected (shift+click, shift+arrows) started, as a
+    /// display row; `None` when only the selected cell's row is selected.
+    pub anchor: Option<usize>,
     /// Cell being edited and its text.
     pub editing: Option<(usize, usize, String)>,
     /// The cell editor still has to take keyboard focus.
@@ -139,6 +142,7 @@ impl Document {
             filter: Filter::All,
             sort: None,
             selected: None,
+            anchor: None,
             editing: None,
             edit_focus: false,
             scroll_to: None,
@@ -199,6 +203,34 @@ impl Document {
         }
     }
 
+    /// The grid lines of the selected rows (first, last), in the order shown: the selected
+    /// cell's line, or the range from the anchor to it.
+    #[must_use]
+    pub fn selected_lines(&self) -> Option<(usize, usize)> {
+        let (row, _) = self.selected?;
+        let line = self.line_of(row)?;
+        let other = self.anchor.and_then(|a| self.line_of(a)).unwrap_or(line);
+        Some((line.min(other), line.max(other)))
+    }
+
+    /// The display rows selected, in the order shown.
+    #[must_use]
+    pub fn selected_rows(&self) -> Vec<usize> {
+        self.selected_lines()
+            .map(|(first, last)| (first..=last).filter_map(|l| self.shown_row(l)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Moves the selection to a cell and grows the row range to it (the row selected
+    /// before becomes the anchor, if there was none).
+    pub fn extend_to(&mut self, row: usize, col: usize) {
+        if self.anchor.is_none() {
+            self.anchor = self.selected.map(|(r, _)| r);
+        }
+        self.selected = Some((row, col));
+        self.scroll_to = Some(row);
+    }
+
     /// Starts editing a cell with its current value.
     pub fn begin_edit(&mut self, row: usize, col: usize) {
         let value = self.table.cell(row, col).into_owned();
@@ -209,6 +241,7 @@ impl Document {
 
     /// Selects a cell and scrolls to it.
     pub fn jump_to(&mut self, row: usize, col: usize) {
+        self.anchor = None;
         self.selected = Some((row, col));
         self.scroll_to = Some(row);
     }
@@ -463,6 +496,8 @@ impl Document {
     /// Recomputes the rows shown from the filter and the sort: at once for small tables,
     /// else by asking the view to hand the table to the worker ([`Document::arrange_request`]).
     pub fn refresh_shown(&mut self) {
+        // The rows are put in another order: a range of lines would cover other rows.
+        self.anchor = None;
         let a = self.arrangement();
         if a.is_identity() || self.table.row_count() <= INLINE_ARRANGE_ROWS {
             self.shown = crate::worker::catalog::arrange::arrange(&self.table, &a);
@@ -476,6 +511,7 @@ impl Document {
     pub fn arranged(&mut self, table: Table, shown: Option<Vec<u32>>) {
         self.put_table(table);
         self.busy = None;
+        self.anchor = None;
         self.shown = shown;
     }
 

@@ -96,28 +96,56 @@ pub fn filter_bar(ui: &mut Ui, doc: &mut Document, summary: &mut Summary, edits:
         }
         ui.separator();
         let sel = doc.selected;
-        let at = sel.map_or(doc.table.row_count(), |(r, _)| r + 1);
+        let rows = doc.selected_rows();
+        let n = rows.len().max(1);
+        let at = rows
+            .iter()
+            .max()
+            .map_or(doc.table.row_count(), |last| last + 1);
+        let (insert, delete) = if n > 1 {
+            (format!("Insert {n} rows"), format!("Delete {n} rows"))
+        } else {
+            ("Insert row".to_owned(), "Delete row".to_owned())
+        };
         if ui
-            .button("Insert row")
-            .on_hover_text("Add a blank row below the selected one")
+            .button(insert)
+            .on_hover_text(
+                "Add blank rows below the selected ones (shift+click a row to select several)",
+            )
             .clicked()
         {
-            edits.push(Edit::InsertRows { at, count: 1 });
+            edits.push(Edit::InsertRows { at, count: n });
             doc.jump_to(at, sel.map_or(0, |(_, c)| c));
         }
         if ui
-            .add_enabled(sel.is_some(), egui::Button::new("Duplicate row"))
+            .add_enabled(rows.len() == 1, egui::Button::new("Duplicate row"))
+            .on_disabled_hover_text("Select one row to duplicate it")
             .clicked()
             && let Some((r, _)) = sel
         {
             edits.push(Edit::DuplicateRow { row: r });
         }
         if ui
-            .add_enabled(sel.is_some(), egui::Button::new("Delete row"))
+            .add_enabled(!rows.is_empty(), egui::Button::new(delete))
+            .on_hover_text("Undo brings them back")
             .clicked()
-            && let Some((r, _)) = sel
         {
-            edits.push(Edit::DeleteRows { rows: vec![r] });
+            edits.push(Edit::DeleteRows { rows });
+            doc.anchor = None;
+        }
+        if doc.shown.is_some()
+            && doc.shown_len() > 0
+            && ui
+                .button("Select shown rows")
+                .on_hover_text("Select every row the filter shows, to delete them at once")
+                .clicked()
+        {
+            let last = doc.shown_len() - 1;
+            let col = sel.map_or(0, |(_, c)| c);
+            if let (Some(first), Some(last)) = (doc.shown_row(0), doc.shown_row(last)) {
+                doc.jump_to(first, col);
+                doc.extend_to(last, col);
+            }
         }
         let missing = doc.missing_columns();
         ui.add_enabled_ui(!missing.is_empty(), |ui| {
@@ -182,6 +210,7 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
     // The cell to bring into view sideways (the table's own scroll area only scrolls rows).
     let mut target_rect: Option<egui::Rect> = None;
 
+    let doc_lines = doc.selected_lines();
     let Document {
         table,
         shown,
@@ -192,6 +221,7 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
         sort,
         ..
     } = doc;
+    let range = doc_lines;
     let shown: Option<&[u32]> = shown.as_deref();
     let row_at = |line: usize| match shown {
         None => Some(line),
@@ -266,7 +296,9 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
                         let Some(r) = row_at(line) else { return };
                         let cells = table.row_cells(r);
                         let imp = table.row_id(r).and_then(|id| import_errors.get(&id));
-                        row.set_selected(selected.is_some_and(|(sr, _)| sr == r));
+                        row.set_selected(
+                            range.is_some_and(|(first, last)| (first..=last).contains(&line)),
+                        );
                         row.col(|ui| {
                             let edited = if table.is_row_edited(r) { "*" } else { "" };
                             let mut text = RichText::new(format!("{}{edited}", r + 1)).weak();
@@ -408,9 +440,15 @@ pub fn grid(ui: &mut Ui, doc: &mut Document) -> Action {
         }
     }
     if let Some((r, c)) = double {
+        doc.anchor = None;
         doc.begin_edit(r, c);
-    } else if let Some(cell) = clicked {
-        doc.selected = Some(cell);
+    } else if let Some((r, c)) = clicked {
+        if shift_held(ui) {
+            doc.extend_to(r, c);
+        } else {
+            doc.anchor = None;
+            doc.selected = Some((r, c));
+        }
     }
     match header_action {
         Some(HeaderAction::Sort(c, asc)) => doc.set_sort(Some((c, asc))),
@@ -438,6 +476,16 @@ fn keyboard(ui: &Ui, doc: &mut Document, action: &mut Action) {
     if doc.editing.is_some() || ui.ctx().egui_wants_keyboard_input() || doc.selected.is_none() {
         return;
     }
+    let ranged = doc.anchor.is_some();
+    // First: a plain-arrow pattern would match shift+arrow too.
+    let (shift_up, shift_down, escape) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::SHIFT, Key::ArrowUp),
+            i.consume_key(egui::Modifiers::SHIFT, Key::ArrowDown),
+            // Escape drops a row range (and is left alone otherwise).
+            ranged && i.consume_key(egui::Modifiers::NONE, Key::Escape),
+        )
+    });
     let (up, down, left, right, tab, enter, delete) = ui.input_mut(|i| {
         let m = egui::Modifiers::NONE;
         (
@@ -450,6 +498,12 @@ fn keyboard(ui: &Ui, doc: &mut Document, action: &mut Action) {
             i.consume_key(m, Key::Delete),
         )
     });
+    if shift_up || shift_down {
+        extend_selection(doc, if shift_up { -1 } else { 1 });
+    }
+    if escape {
+        doc.anchor = None;
+    }
     if up {
         move_selection(doc, -1, 0);
     }
@@ -474,6 +528,31 @@ fn keyboard(ui: &Ui, doc: &mut Document, action: &mut Action) {
             col: c,
             value: String::new(),
         });
+    }
+}
+
+/// True when shift is held, or was held for this frame's click (a quick shift+click can
+/// press and release shift within one frame).
+fn shift_held(ui: &Ui) -> bool {
+    ui.input(|i| {
+        i.modifiers.shift
+            || i.events.iter().any(|e| {
+                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.shift)
+            })
+    })
+}
+
+/// Grows or shrinks the selected row range by one line (shift+arrow).
+fn extend_selection(doc: &mut Document, dl: isize) {
+    let Some((r, c)) = doc.selected else { return };
+    let lines = doc.shown_len();
+    let Some(line) = doc.line_of(r) else { return };
+    if lines == 0 {
+        return;
+    }
+    let new_line = line.saturating_add_signed(dl).min(lines - 1);
+    if let Some(new_row) = doc.shown_row(new_line) {
+        doc.extend_to(new_row, c);
     }
 }
 
