@@ -86,6 +86,9 @@ xdotool click --repeat 2 --delay 80 1; sleep 1   # edit the empty title
 xdotool type --delay 30 "Seagrass Storage Basket"; sleep 0.3
 xdotool key --window "$win" Return
 shoot catalog-fixed
+click 280 113                         # Show all rows
+shoot catalog-rows shift+Up shift+Up  # select a range of rows upwards from the edited one
+xdotool key --window "$win" Escape; sleep 0.5
 shoot orders ctrl+3
 click 292 375 2                       # the fourth order's number
 click 718 325 2                       # Refund…
