@@ -345,3 +345,48 @@ fn several_rows_are_selected_with_shift_and_deleted_at_once() {
     assert!(has(&h, "5 rows"));
     assert!(has(&h, "Gooseneck Pour-Over Kettle 1 L"));
 }
+
+/// The number in the Hooks view's "with N products from the open catalog".
+fn hook_products(h: &egui_kittest::Harness<'static, seller_console::ui::SellerApp>) -> usize {
+    let label = h
+        .query_all_by_label_contains("products from the open catalog")
+        .next()
+        .and_then(|n| n.accesskit_node().value())
+        .expect("the Hooks view names the catalog's products");
+    let after = label.split(", with ").nth(1).expect("the count follows");
+    after
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a number of products")
+}
+
+#[test]
+fn the_hooks_view_follows_the_open_catalog() {
+    let (data, _files, _path) = setup();
+    let (_rt, mut h) = boot_options(options(data.path()));
+    step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+
+    h.get_by_role_and_label(egui::Role::Button, "Hooks").click();
+    h.run_steps(3);
+    let before = hook_products(&h);
+    assert!(
+        before >= 2,
+        "the fixture's products prefill the hook request"
+    );
+
+    // Delete a product in the Catalog: the Hooks view has one product less.
+    h.get_by_role_and_label(egui::Role::Button, "Catalog")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Gooseneck Pour-Over Kettle 1 L").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Delete row")
+        .click();
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Hooks").click();
+    h.run_steps(3);
+    assert_eq!(hook_products(&h), before - 1);
+}

@@ -73,6 +73,8 @@ pub struct SellerApp {
     hooks: HooksView,
     /// The catalog products last handed to the Hooks view.
     catalog_items_sent: Vec<super::views::CatalogItem>,
+    /// The catalog (file, revision, rows) `catalog_items_sent` was read from.
+    catalog_items_key: Option<(std::path::PathBuf, u64, usize)>,
     /// Process start, until the first frame has been reported.
     started: Option<std::time::Instant>,
     settings: SettingsView,
@@ -125,6 +127,7 @@ impl SellerApp {
             hooks: HooksView::default(),
             settings: SettingsView::default(),
             catalog_items_sent: Vec::new(),
+            catalog_items_key: None,
             started: options
                 .started
                 .filter(|_| std::env::var_os("SELLER_CONSOLE_REPORT_STARTUP").is_some()),
@@ -234,10 +237,14 @@ impl SellerApp {
     /// Catalog, which asks before anything is lost.
     fn cross_view_updates(&mut self, ui: &Ui) {
         if self.view == ViewId::Hooks {
-            let items = self.catalog.catalog_items(20);
-            if items != self.catalog_items_sent {
-                self.hooks.set_catalog_items(items.clone());
-                self.catalog_items_sent = items;
+            let key = self.catalog.catalog_key();
+            if key != self.catalog_items_key {
+                let items = self.catalog.catalog_items(20);
+                if items != self.catalog_items_sent {
+                    self.hooks.set_catalog_items(items.clone());
+                    self.catalog_items_sent = items;
+                }
+                self.catalog_items_key = key;
             }
         }
         if ui.input(|i| i.viewport().close_requested()) && self.catalog.has_unsaved_edits() {

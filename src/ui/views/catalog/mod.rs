@@ -123,6 +123,15 @@ impl CatalogView {
         self.edit(edit);
     }
 
+    /// What `catalog_items` depends on: the open file, its revision and its row count (the
+    /// shell asks again only when this changes).
+    #[must_use]
+    pub fn catalog_key(&self) -> Option<(PathBuf, u64, usize)> {
+        self.doc
+            .as_ref()
+            .map(|d| (d.path.clone(), d.revision, d.table.row_count()))
+    }
+
     /// The first `n` rows' id, title and price, for the Hooks view.
     #[must_use]
     pub fn catalog_items(&self, n: usize) -> Vec<CatalogItem> {
