@@ -81,6 +81,7 @@ fn a_refund_interrupted_by_a_fault_and_a_restart_is_made_once() {
         profiles_path: Some(home.path().join("profiles.json")),
         store: StoreChoice::Memory(Arc::clone(&store)),
         data_dir: Some(home.path().join("data")),
+        ..WorkerConfig::for_tests()
     };
 
     // First run: add a profile for the sandbox and find a paid order nobody refunded.

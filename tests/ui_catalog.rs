@@ -390,3 +390,27 @@ fn the_hooks_view_follows_the_open_catalog() {
     h.run_steps(3);
     assert_eq!(hook_products(&h), before - 1);
 }
+
+#[test]
+fn open_asks_the_file_dialog_and_opens_the_answer() {
+    let (data, _files, path) = setup();
+    let picker = std::sync::Arc::new(seller_console::worker::dialogs::ScriptedPicker::answering(
+        [Some(path)],
+    ));
+    let mut options = options(data.path());
+    options.worker.picker = picker.clone();
+    let (_rt, mut h) = boot_options(options);
+    step_until(&mut h, "the sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Open…").click();
+    step_until(&mut h, "the picked catalog to load", |h| has(h, "Issues: "));
+    assert!(has(&h, "shop.csv"));
+    let asked = picker.asked();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].save_as, None, "an open dialog, not a save dialog");
+    assert!(
+        asked[0]
+            .filters
+            .iter()
+            .any(|(_, ext)| ext.contains(&"csv".to_owned()))
+    );
+}

@@ -3,16 +3,26 @@
 
 mod ui_support;
 
+use std::sync::Arc;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::stripe::agreements::AgreementStatus;
-use seller_console::ui::SellerApp;
-use ui_support::{boot, step_until};
+use seller_console::ui::{AppOptions, SellerApp};
+use seller_console::worker::dialogs::ScriptedPicker;
+use ui_support::{boot, boot_options, step_until};
 
 /// Boots the app, opens Orders and waits until every page of orders has arrived.
 fn orders_loaded() -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
-    let (rt, mut h) = boot();
+    orders_loaded_with(AppOptions::for_tests())
+}
+
+/// [`orders_loaded`] with explicit options (a scripted file dialog, say).
+fn orders_loaded_with(
+    options: AppOptions,
+) -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
+    let (rt, mut h) = boot_options(options);
     step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
     h.get_by_role_and_label(egui::Role::Button, "Orders")
         .click();
@@ -277,4 +287,64 @@ fn agreements_can_be_confirmed_and_terminated() {
     step_until(&mut h, "the termination to come back from the API", |h| {
         status_of(h, "Orbit Chat") == Some(AgreementStatus::Terminated)
     });
+}
+
+#[test]
+fn the_filtered_orders_export_to_the_chosen_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shopwise.csv");
+    // The first dialog is cancelled, the second picks `path`.
+    let picker = Arc::new(ScriptedPicker::answering([None, Some(path.clone())]));
+    let mut options = AppOptions::for_tests();
+    options.worker.picker = picker.clone();
+    let (_rt, mut h) = orders_loaded_with(options);
+    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Shopwise AI")
+        .click();
+    h.run_steps(3);
+    let listed: Vec<String> = h
+        .state()
+        .orders_view()
+        .visible_rows()
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+
+    // Cancelling the dialog writes nothing and says nothing.
+    h.get_by_role_and_label(egui::Role::Button, "Export CSV")
+        .click();
+    step_until(&mut h, "the cancelled dialog", |_| {
+        picker.asked().len() == 1
+    });
+    h.run_steps(3);
+    assert!(!path.exists());
+    assert!(h.query_by_label_contains("Exported").is_none());
+
+    h.get_by_role_and_label(egui::Role::Button, "Export CSV")
+        .click();
+    step_until(&mut h, "the export", |h| {
+        h.query_by_label_contains("Exported").is_some()
+    });
+    let expected = format!("Exported {} orders to {}.", listed.len(), path.display());
+    assert!(
+        h.query_by_label(&expected).is_some(),
+        "the notice names the count and file"
+    );
+    let asked = picker.asked();
+    assert_eq!(asked[1].save_as.as_deref(), Some("agent-orders.csv"));
+
+    // The file holds exactly the listed orders, in the listed order.
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let id_col = headers
+        .iter()
+        .position(|h| h == "checkout_session")
+        .expect("an order id column");
+    let ids: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[id_col].to_owned())
+        .collect();
+    assert_eq!(ids, listed);
 }

@@ -17,6 +17,7 @@ use crate::hooks::{
 use crate::secrets::SecretStore;
 
 use super::EventSink;
+use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
 /// The id the endpoint secret is filed under in the credential store
 /// (`seller-console hooks … --secret-keyring hook:endpoint` reads the same entry).
@@ -106,6 +107,8 @@ pub struct HooksWorker {
     sink: EventSink,
     store: Arc<dyn SecretStore>,
     example: Option<tokio::task::JoinHandle<()>>,
+    /// Shows the dialog that saves a scenario report.
+    picker: Arc<dyn FilePicker>,
 }
 
 fn send(sink: &EventSink, event: Event) {
@@ -125,7 +128,15 @@ impl HooksWorker {
             sink,
             store,
             example: None,
+            picker: Arc::new(SystemDialogs),
         }
+    }
+
+    /// Uses `picker` for the dialog that saves a scenario report.
+    #[must_use]
+    pub fn with_picker(mut self, picker: Arc<dyn FilePicker>) -> Self {
+        self.picker = picker;
+        self
     }
 
     /// Handles one command; network work runs in its own task so the command loop stays free.
@@ -276,27 +287,23 @@ impl HooksWorker {
 
     fn spawn_save_report(&self, report: ScenarioReport) {
         let sink = self.sink.clone();
+        let picked = self.picker.pick(
+            FileRequest::save("Save the scenario report", "hook-scenarios.md")
+                .filter("Markdown", &["md"])
+                .filter("JSON", &["json"]),
+        );
         tokio::spawn(async move {
-            let result = tokio::task::spawn_blocking(move || {
-                let Some(path) = rfd::FileDialog::new()
-                    .set_title("Save the scenario report")
-                    .set_file_name("hook-scenarios.md")
-                    .add_filter("Markdown", &["md"])
-                    .add_filter("JSON", &["json"])
-                    .save_file()
-                else {
-                    return Ok(None);
-                };
-                report.save(&path).map(|()| Some(path))
-            })
-            .await;
+            let Some(path) = picked.await else {
+                return;
+            };
+            let result =
+                tokio::task::spawn_blocking(move || report.save(&path).map(|()| path)).await;
             match result {
-                Ok(Ok(Some(path))) => send(&sink, Event::ReportSaved(path)),
-                Ok(Ok(None)) => {}
+                Ok(Ok(path)) => send(&sink, Event::ReportSaved(path)),
                 Ok(Err(message)) => send(&sink, Event::Failed(message)),
                 Err(e) => send(
                     &sink,
-                    Event::Failed(format!("The save dialog could not open ({e}).")),
+                    Event::Failed(format!("The report could not be saved ({e}).")),
                 ),
             }
         });

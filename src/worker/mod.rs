@@ -7,6 +7,7 @@
 
 pub mod agreements;
 pub mod catalog;
+pub mod dialogs;
 pub mod hooks;
 pub mod imports;
 pub mod orders;
@@ -103,6 +104,8 @@ pub struct WorkerConfig {
     pub store: StoreChoice,
     /// Folder for local state (refund journal, recent files); `None` for a temporary one.
     pub data_dir: Option<PathBuf>,
+    /// Shows file dialogs (the system's; tests script the answers).
+    pub picker: Arc<dyn dialogs::FilePicker>,
 }
 
 impl WorkerConfig {
@@ -114,6 +117,7 @@ impl WorkerConfig {
             profiles_path: crate::profiles::ProfileBook::default_path(),
             store: StoreChoice::Os,
             data_dir: dirs.map(|d| d.data_dir().to_path_buf()),
+            picker: Arc::new(dialogs::SystemDialogs),
         }
     }
 
@@ -124,6 +128,8 @@ impl WorkerConfig {
             profiles_path: None,
             store: StoreChoice::Memory(Arc::new(MemoryStore::default())),
             data_dir: None,
+            // Every dialog is cancelled unless a test scripts an answer.
+            picker: Arc::new(dialogs::ScriptedPicker::default()),
         }
     }
 }
@@ -217,14 +223,17 @@ pub fn spawn(
             .clone()
             .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
             .unwrap_or_else(std::env::temp_dir);
+        let picker = Arc::clone(&config.picker);
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
         let mut catalog = catalog::CatalogWorker::start(
             sink.clone(),
             session.connection(),
             Some(data_dir.clone()),
-        );
-        let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir);
-        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store());
+        )
+        .with_picker(Arc::clone(&picker));
+        let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir)
+            .with_picker(Arc::clone(&picker));
+        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store()).with_picker(picker);
         let mut imports =
             imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
         orders.resume_pending();

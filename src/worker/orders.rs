@@ -46,6 +46,11 @@ pub enum Command {
         /// (Checkout Session id, PaymentIntent id) pairs.
         orders: Vec<(String, String)>,
     },
+    /// Ask where to save, then write these orders there as CSV.
+    Export {
+        /// The orders, as listed (filtered and sorted).
+        rows: Vec<OrderRow>,
+    },
     /// Cancel an authorization.
     Cancel {
         /// Checkout Session id.
@@ -76,9 +81,27 @@ pub struct RefundQuote {
     pub disputed: bool,
 }
 
+/// How an export ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportOutcome {
+    /// The orders were written.
+    Saved {
+        /// How many orders.
+        count: usize,
+        /// Where.
+        path: std::path::PathBuf,
+    },
+    /// The user closed the dialog.
+    Cancelled,
+    /// The file could not be written; the sentence says why.
+    Failed(String),
+}
+
 /// What the worker tells the Orders view.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// An export ended.
+    Exported(ExportOutcome),
     /// Loading started over (the list is cleared).
     Reset,
     /// A page of agent orders arrived.
@@ -131,8 +154,18 @@ pub enum Event {
 // ---------------------------------------------------------------------------------------------
 // The worker side.
 
+/// Writes orders to `path` as CSV (built in memory first, so a failed write says so).
+fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
+    let mut bytes = Vec::new();
+    crate::orders::export_csv(rows.iter(), &mut bytes)
+        .map_err(|e| format!("The orders could not be turned into CSV: {e}"))?;
+    std::fs::write(path, bytes).map_err(|e| format!("Could not write {}: {e}", path.display()))
+}
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
 use crate::orders::{CardInfo, LineTax, OrderLine, PaymentState, PostalAddress, TimelineEntry};
 use crate::stripe::orders::{
@@ -153,6 +186,7 @@ pub struct OrdersWorker {
     journal: RefundJournal,
     generation: Arc<AtomicU64>,
     in_flight: InFlight,
+    picker: Arc<dyn FilePicker>,
 }
 
 /// Idempotency keys of refunds being sent right now, so a resume never races the original.
@@ -172,7 +206,40 @@ impl OrdersWorker {
             journal: RefundJournal::in_dir(data_dir),
             generation: Arc::new(AtomicU64::new(0)),
             in_flight: InFlight::default(),
+            picker: Arc::new(SystemDialogs),
         }
+    }
+
+    /// Uses `picker` for the export dialog.
+    #[must_use]
+    pub fn with_picker(mut self, picker: Arc<dyn FilePicker>) -> Self {
+        self.picker = picker;
+        self
+    }
+
+    /// Asks where to save, then writes `rows` there as CSV.
+    fn export(&self, rows: Vec<OrderRow>) {
+        let sink = self.sink.clone();
+        let picked = self.picker.pick(
+            FileRequest::save("Export agent orders", "agent-orders.csv").filter("CSV", &["csv"]),
+        );
+        tokio::spawn(async move {
+            let outcome = match picked.await {
+                None => ExportOutcome::Cancelled,
+                Some(path) => {
+                    let count = rows.len();
+                    let written =
+                        tokio::task::spawn_blocking(move || write_csv(&rows, &path).map(|()| path))
+                            .await;
+                    match written {
+                        Ok(Ok(path)) => ExportOutcome::Saved { count, path },
+                        Ok(Err(message)) => ExportOutcome::Failed(message),
+                        Err(e) => ExportOutcome::Failed(format!("The export stopped ({e}).")),
+                    }
+                }
+            };
+            send(&sink, Event::Exported(outcome));
+        });
     }
 
     fn client(&self) -> Option<(Arc<Client>, String)> {
@@ -183,12 +250,18 @@ impl OrdersWorker {
     /// Starts one command in the background.
     pub fn handle(&self, command: Command) {
         let Some((client, account)) = self.client() else {
-            self.sink
-                .error("Orders", "Not connected yet; try again in a moment.", None);
+            // Exporting needs no connection.
+            if let Command::Export { rows } = command {
+                self.export(rows);
+            } else {
+                self.sink
+                    .error("Orders", "Not connected yet; try again in a moment.", None);
+            }
             return;
         };
         let sink = self.sink.clone();
         match command {
+            Command::Export { rows } => self.export(rows),
             Command::Load => {
                 let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
                 let current = Arc::clone(&self.generation);

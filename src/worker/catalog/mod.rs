@@ -22,6 +22,7 @@ use crate::feed::table::{Edit, Table, TableError};
 use crate::push_history::ImportFlavour;
 
 use super::EventSink;
+use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 use super::session::SharedConnection;
 
 pub use journal::PendingJournal;
@@ -269,6 +270,8 @@ pub struct CatalogWorker {
     data_dir: PathBuf,
     /// Journal writes and removals, done one at a time in order by one task.
     journal_tx: JournalQueue,
+    /// Shows the Open and Save As dialogs.
+    picker: Arc<dyn FilePicker>,
     /// Keeps a temporary data folder alive when none was configured.
     _temp: Option<tempfile::TempDir>,
 }
@@ -296,8 +299,16 @@ impl CatalogWorker {
             connection,
             data_dir,
             journal_tx,
+            picker: Arc::new(SystemDialogs),
             _temp: temp,
         }
+    }
+
+    /// Uses `picker` for the Open and Save As dialogs.
+    #[must_use]
+    pub fn with_picker(mut self, picker: Arc<dyn FilePicker>) -> Self {
+        self.picker = picker;
+        self
     }
 
     /// The data folder in use.
@@ -312,8 +323,9 @@ impl CatalogWorker {
         let data_dir = self.data_dir.clone();
         match command {
             Command::PickFile(pick) => {
+                let picked = self.picker.pick(file_request(pick));
                 tokio::spawn(async move {
-                    let path = pick_file(pick).await;
+                    let path = picked.await;
                     sink.send(wrap(Event::Picked { pick, path }));
                 });
             }
@@ -492,21 +504,15 @@ fn wrap(e: Event) -> super::Event {
     super::Event::Catalog(e)
 }
 
-async fn pick_file(pick: Pick) -> Option<PathBuf> {
-    let dialog = rfd::AsyncFileDialog::new()
-        .add_filter("Catalog feeds", &["csv", "tsv", "txt"])
-        .add_filter("All files", &["*"]);
-    let handle = match pick {
-        Pick::Open => dialog.set_title("Open a catalog feed").pick_file().await,
-        Pick::SaveAs => {
-            dialog
-                .set_title("Save the catalog as")
-                .set_file_name("catalog.csv")
-                .save_file()
-                .await
-        }
+/// The dialog for an Open or Save As.
+fn file_request(pick: Pick) -> FileRequest {
+    let request = match pick {
+        Pick::Open => FileRequest::open("Open a catalog feed"),
+        Pick::SaveAs => FileRequest::save("Save the catalog as", "catalog.csv"),
     };
-    handle.map(|h| h.path().to_path_buf())
+    request
+        .filter("Catalog feeds", &["csv", "tsv", "txt"])
+        .filter("All files", &["*"])
 }
 
 /// Reads the first rows of a file quickly (for the preview while the rest loads).

@@ -20,7 +20,7 @@ use crate::orders::{self, OrderDetail, OrderFilter, OrderRow, PaymentState, Sort
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
-use crate::worker::orders::{Command as OrdersCommand, Event};
+use crate::worker::orders::{Command as OrdersCommand, Event, ExportOutcome};
 
 use chart::Chart;
 use dialogs::{CancelDialog, CaptureDialog, RefundDialog};
@@ -73,7 +73,8 @@ pub struct OrdersView {
     bulk: BTreeSet<String>,
     bulk_preview: bool,
     notice: Option<(Color32, String)>,
-    export: Option<poll_promise::Promise<Option<(Color32, String)>>>,
+    /// An export was asked for and has not ended yet (one dialog at a time).
+    exporting: bool,
 }
 
 impl OrdersView {
@@ -157,6 +158,21 @@ impl OrdersView {
                     d.amount = orders::major_units(quote.refundable, &quote.currency);
                     d.quote = Some(quote);
                 }
+            }
+            Event::Exported(outcome) => {
+                self.exporting = false;
+                self.notice = match outcome {
+                    ExportOutcome::Saved { count, path } => Some((
+                        theme::SUCCESS,
+                        format!(
+                            "Exported {} to {}.",
+                            widgets::plural(count, "order"),
+                            path.display()
+                        ),
+                    )),
+                    ExportOutcome::Cancelled => None,
+                    ExportOutcome::Failed(message) => Some((theme::ERROR, message)),
+                };
             }
             Event::RowUpdated(row) => self.upsert_row(row),
             Event::Refunded { session, refund } => {
@@ -274,7 +290,6 @@ impl OrdersView {
             self.loading = true;
             ctx.send(Command::Orders(OrdersCommand::Load));
         }
-        self.poll_export();
         if self.view_dirty {
             self.rebuild_view();
         }
@@ -331,53 +346,15 @@ impl OrdersView {
                 ctx.send(Command::Orders(OrdersCommand::Load));
             }
             if ui
-                .add_enabled(self.export.is_none(), egui::Button::new("Export CSV"))
+                .add_enabled(!self.exporting, egui::Button::new("Export CSV"))
+                .on_hover_text("Save the orders listed (filtered and sorted) as a CSV file")
                 .clicked()
             {
-                self.export_csv(ui);
+                self.exporting = true;
+                let rows = self.visible_rows().into_iter().cloned().collect();
+                ctx.send(Command::Orders(OrdersCommand::Export { rows }));
             }
         });
-    }
-
-    /// Asks where to save and writes the filtered list there, on a helper thread so the file
-    /// dialog never blocks a frame.
-    fn export_csv(&mut self, ui: &Ui) {
-        if self.export.is_some() {
-            return; // one dialog at a time
-        }
-        let rows: Vec<OrderRow> = self.visible_rows().into_iter().cloned().collect();
-        let repaint = ui.ctx().clone();
-        self.export = Some(poll_promise::Promise::spawn_thread(
-            "export-orders",
-            move || {
-                let picked = rfd::FileDialog::new()
-                    .set_file_name("agent-orders.csv")
-                    .add_filter("CSV", &["csv"])
-                    .save_file();
-                let outcome = picked.map(|path| match write_csv(&rows, &path) {
-                    Ok(()) => (
-                        theme::SUCCESS,
-                        format!(
-                            "Exported {} to {}.",
-                            widgets::plural(rows.len(), "order"),
-                            path.display()
-                        ),
-                    ),
-                    Err(e) => (theme::ERROR, e),
-                });
-                repaint.request_repaint();
-                outcome
-            },
-        ));
-    }
-
-    fn poll_export(&mut self) {
-        if let Some(done) = self.export.as_ref().and_then(|p| p.ready()) {
-            if let Some(notice) = done.clone() {
-                self.notice = Some(notice);
-            }
-            self.export = None;
-        }
     }
 }
 
@@ -402,12 +379,4 @@ pub(super) fn fmt_time(t: i64) -> String {
     chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
-}
-
-/// Writes orders to `path` as CSV.
-pub(super) fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
-    let file = std::fs::File::create(path)
-        .map_err(|e| format!("Could not create {}: {e}", path.display()))?;
-    orders::export_csv(rows.iter(), std::io::BufWriter::new(file))
-        .map_err(|e| format!("Could not write {}: {e}", path.display()))
 }
