@@ -6,6 +6,7 @@
 //! imports egui.
 
 pub mod cli;
+pub mod durable;
 pub mod feed;
 pub mod hooks;
 pub mod orders;
