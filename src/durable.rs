@@ -292,7 +292,9 @@ mod tests {
     fn leftovers_of_dead_writers_are_swept_and_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         // A pid far above any real one: that writer is gone.
-        let dead = dir.path().join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
+        let dead = dir
+            .path()
+            .join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
         let mine = dir
             .path()
             .join(format!(".b.csv{TEMP_MARK}{}-0badf00d", std::process::id()));
