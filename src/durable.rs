@@ -126,13 +126,13 @@ pub fn write_with(
     access: Access,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut file = AtomicFile::create(dest, access)?;
+    let mut atomic = AtomicFile::create(dest, access)?;
     {
-        let mut buffered = io::BufWriter::with_capacity(1 << 16, file.file());
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, atomic.file());
         fill(&mut buffered)?;
         buffered.flush()?;
     }
-    file.commit()
+    atomic.commit()
 }
 
 /// Makes a rename or a new file in `dir` durable. Folders cannot be opened on every platform;

@@ -47,7 +47,7 @@ pub enum FaultKind {
 }
 
 /// How long `hang-after-commit` holds an answer back (longer than a client's timeout).
-pub const HANG_AFTER_COMMIT: Duration = Duration::from_secs(120);
+pub const HANG_AFTER_COMMIT: Duration = Duration::from_mins(2);
 
 /// When a fault fires.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@
 //! moments ago needs `--again`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::common::{self, Common, Failure, Outcome};
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
@@ -241,25 +242,22 @@ async fn lapsed(client: &Client, journal: &PaymentJournal, a: &Attempt, json: bo
         eprintln!("{}", list_of_refunds(&a.request.payment_intent, &refunds));
         return Err(Failure::refused(payment_journal::lapsed(a, Reader::Cli)));
     }
-    match payment_journal::find_out(client, a).await? {
-        Some(object) => {
-            settle(journal, a, State::Done { object });
-            let pi = client
-                .retrieve_payment_intent(&a.request.payment_intent)
-                .await?;
-            print_pi(
-                &pi,
-                json,
-                &format!(
-                    "Stripe did make {} started at {when}; nothing was sent now.",
-                    a.request.describe()
-                ),
-            )
-        }
-        None => {
-            settle(journal, a, State::Lapsed);
-            Err(Failure::refused(payment_journal::lapsed(a, Reader::Cli)))
-        }
+    if let Some(object) = payment_journal::find_out(client, a).await? {
+        settle(journal, a, State::Done { object });
+        let pi = client
+            .retrieve_payment_intent(&a.request.payment_intent)
+            .await?;
+        print_pi(
+            &pi,
+            json,
+            &format!(
+                "Stripe did make {} started at {when}; nothing was sent now.",
+                a.request.describe()
+            ),
+        )
+    } else {
+        settle(journal, a, State::Lapsed);
+        Err(Failure::refused(payment_journal::lapsed(a, Reader::Cli)))
     }
 }
 
@@ -269,13 +267,14 @@ fn list_of_refunds(pi: &str, refunds: &[Refund]) -> String {
     }
     let mut text = format!("Refunds on {pi}:");
     for r in refunds {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "\n  {}  {}  {}  {}",
             r.id,
             format_minor(r.amount, r.currency.as_deref().unwrap_or("usd")),
             r.status.as_ref().map_or("", RefundStatus::as_str),
             common::date(r.created)
-        ));
+        );
     }
     text
 }
