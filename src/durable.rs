@@ -126,13 +126,13 @@ pub fn write_with(
     access: Access,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut file = AtomicFile::create(dest, access)?;
+    let mut atomic = AtomicFile::create(dest, access)?;
     {
-        let mut buffered = io::BufWriter::with_capacity(1 << 16, file.file());
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, atomic.file());
         fill(&mut buffered)?;
         buffered.flush()?;
     }
-    file.commit()
+    atomic.commit()
 }
 
 /// Makes a rename or a new file in `dir` durable. Folders cannot be opened on every platform;
@@ -292,7 +292,9 @@ mod tests {
     fn leftovers_of_dead_writers_are_swept_and_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         // A pid far above any real one: that writer is gone.
-        let dead = dir.path().join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
+        let dead = dir
+            .path()
+            .join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
         let mine = dir
             .path()
             .join(format!(".b.csv{TEMP_MARK}{}-0badf00d", std::process::id()));

@@ -10,6 +10,7 @@ pub mod durable;
 pub mod feed;
 pub mod hooks;
 pub mod orders;
+pub mod payment_journal;
 pub mod profiles;
 pub mod push_history;
 pub mod sandbox;

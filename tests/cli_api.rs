@@ -46,6 +46,11 @@ fn run_with(args: &[&str], key: Option<&str>, config_home: Option<&Path>) -> Run
     if let Some(key) = key {
         command.env("STRIPE_API_KEY", key);
     }
+    // The payment journal goes to a folder of this test run, not the user's data folder.
+    command.env(
+        seller_console::payment_journal::DATA_DIR_ENV,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli_api-{}", std::process::id())),
+    );
     if let Some(home) = config_home {
         command.env("XDG_CONFIG_HOME", home).env("HOME", home);
     }

@@ -130,8 +130,10 @@ fn a_refund_interrupted_by_a_fault_and_a_restart_is_made_once() {
         session: order.id.clone(),
         payment_intent: pi.clone(),
         amount: 200,
+        currency: order.currency.clone(),
         reason: "requested_by_customer".into(),
         note: "test".into(),
+        again: false,
     }));
     let message = wait_for(
         &worker1,
@@ -172,14 +174,27 @@ fn a_refund_interrupted_by_a_fault_and_a_restart_is_made_once() {
         "still exactly one refund after the restart"
     );
 
-    // A second, genuine refund of the same amount is a new refund.
-    worker2.send(Command::Orders(orders::Command::Refund {
-        session: order.id.clone(),
-        payment_intent: pi.clone(),
-        amount: 200,
-        reason: "requested_by_customer".into(),
-        note: "second".into(),
-    }));
+    // A second, genuine refund of the same amount is a new refund, once the user confirms that
+    // repeating the refund just made is what they mean.
+    let refund_again = |again: bool| {
+        Command::Orders(orders::Command::Refund {
+            session: order.id.clone(),
+            payment_intent: pi.clone(),
+            amount: 200,
+            currency: order.currency.clone(),
+            reason: "requested_by_customer".into(),
+            note: "second".into(),
+            again,
+        })
+    };
+    worker2.send(refund_again(false));
+    let asked = wait_for(&worker2, "the question", |e| match e {
+        Event::Orders(orders::Event::AskAgain { message, .. }) => Some(message.clone()),
+        _ => None,
+    });
+    assert!(asked.contains(&refund.id), "{asked}");
+    assert_eq!(refund_amounts(&server_rt, &base, &pi), [200]);
+    worker2.send(refund_again(true));
     wait_for(&worker2, "the second refund", |e| match e {
         Event::Orders(orders::Event::Refunded { refund: r, .. }) if r.id != refund.id => Some(()),
         _ => None,

@@ -233,6 +233,42 @@ fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
 }
 
 #[test]
+fn the_same_refund_twice_in_a_row_asks_before_it_is_made() {
+    let (_rt, mut h) = orders_loaded();
+    let row = paid_order_on_screen(&h, |r| r.total > 300);
+    open_order(&mut h, &row);
+    let one = seller_console::ui::widgets::money(100, &row.currency);
+    for _ in 0..2 {
+        open_refund_dialog(&mut h);
+        type_refund_amount(&mut h, &row, "1.00");
+        h.get_by_label(&format!("Refund {one}")).click();
+        step_until(&mut h, "the refund's outcome or the question", |h| {
+            h.query_by_label_contains(": succeeded.").is_some()
+                || h.query_by_label_contains("identical refund").is_some()
+        });
+        if h.query_by_label_contains("identical refund").is_some() {
+            break;
+        }
+        h.get_by_label("Close").click();
+        step_until(&mut h, "the row to show the refund", |h| {
+            row_by_id(h, &row.id).refunded == 100
+        });
+    }
+    // The second identical refund was held back with a sentence, and nothing more refunded.
+    h.get_by_label_contains("so a second one now is probably a mistake");
+    assert_eq!(row_by_id(&h, &row.id).refunded, 100);
+    // Confirming it makes it.
+    h.get_by_label(&format!("Refund {one} again")).click();
+    step_until(&mut h, "the second refund", |h| {
+        h.query_by_label_contains(": succeeded.").is_some()
+    });
+    h.get_by_label("Close").click();
+    step_until(&mut h, "the row to show both refunds", |h| {
+        row_by_id(h, &row.id).refunded == 200
+    });
+}
+
+#[test]
 fn over_refunding_is_refused_with_a_sentence() {
     let (_rt, mut h) = orders_loaded();
     let row = paid_order_on_screen(&h, |_| true);

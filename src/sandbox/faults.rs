@@ -13,6 +13,9 @@
 //! drop-after-commit:refunds    every write to a path containing "refunds" is committed, then
 //!                              the connection is closed before the answer (replays pass)
 //! drop-after-commit:refunds:x1 the same, for the next write only
+//! hang-after-commit:refunds    every write to a path containing "refunds" is committed, then
+//!                              the answer is held back for two minutes (to kill the client
+//!                              while it waits); `:xN` limits it to the next N writes
 //! ```
 //!
 //! Items are joined with commas.
@@ -38,7 +41,13 @@ pub enum FaultKind {
     Slow(Duration),
     /// Handle the request; if it committed a write, close the connection instead of answering.
     DropAfterCommit,
+    /// Handle the request; if it committed a write, hold the answer back for
+    /// [`HANG_AFTER_COMMIT`], then close the connection.
+    HangAfterCommit,
 }
+
+/// How long `hang-after-commit` holds an answer back (longer than a client's timeout).
+pub const HANG_AFTER_COMMIT: Duration = Duration::from_mins(2);
 
 /// When a fault fires.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +96,12 @@ impl FaultRule {
     #[must_use]
     pub fn drop_after_commit() -> Self {
         FaultRule::new(FaultKind::DropAfterCommit)
+    }
+
+    /// Commit the write, then hold the answer back.
+    #[must_use]
+    pub fn hang_after_commit() -> Self {
+        FaultRule::new(FaultKind::HangAfterCommit)
     }
 
     fn new(kind: FaultKind) -> Self {
@@ -256,8 +271,12 @@ fn parse_item(item: &str) -> Result<FaultRule, FaultSpecError> {
             }
             _ => return Err(fail("write it as slow:MILLISECONDS (optionally @PATH)")),
         },
-        "drop-after-commit" | "drop" => {
-            let mut rule = FaultRule::drop_after_commit();
+        "drop-after-commit" | "drop" | "hang-after-commit" => {
+            let mut rule = if kind == "hang-after-commit" {
+                FaultRule::hang_after_commit()
+            } else {
+                FaultRule::drop_after_commit()
+            };
             for arg in args {
                 if let Some(n) = count(arg) {
                     rule = rule.next(n);
@@ -269,7 +288,7 @@ fn parse_item(item: &str) -> Result<FaultRule, FaultSpecError> {
         }
         _ => {
             return Err(fail(
-                "unknown kind; use 429, 500, slow or drop-after-commit",
+                "unknown kind; use 429, 500, slow, drop-after-commit or hang-after-commit",
             ));
         }
     };
@@ -298,8 +317,12 @@ impl fmt::Display for FaultSpec {
                 FaultKind::RateLimited { .. } => write!(f, "429:{trigger}")?,
                 FaultKind::ServerError => write!(f, "500:{trigger}")?,
                 FaultKind::Slow(d) => write!(f, "slow:{}", d.as_millis())?,
-                FaultKind::DropAfterCommit => {
-                    f.write_str("drop-after-commit")?;
+                FaultKind::DropAfterCommit | FaultKind::HangAfterCommit => {
+                    f.write_str(if rule.kind == FaultKind::DropAfterCommit {
+                        "drop-after-commit"
+                    } else {
+                        "hang-after-commit"
+                    })?;
                     if !trigger.is_empty() {
                         write!(f, ":{trigger}")?;
                     }
@@ -381,7 +404,7 @@ impl FaultsHandle {
                         before.failure = Some(rule.kind.clone());
                     }
                 }
-                FaultKind::DropAfterCommit => {}
+                FaultKind::DropAfterCommit | FaultKind::HangAfterCommit => {}
             }
         }
         before
@@ -389,10 +412,19 @@ impl FaultsHandle {
 
     /// Whether a write just committed on `path` must be answered by closing the connection.
     pub(crate) fn drop_after_commit(&self, path: &str) -> bool {
+        self.after_commit(path, &FaultKind::DropAfterCommit)
+    }
+
+    /// Whether the answer to a write just committed on `path` must be held back.
+    pub(crate) fn hang_after_commit(&self, path: &str) -> bool {
+        self.after_commit(path, &FaultKind::HangAfterCommit)
+    }
+
+    fn after_commit(&self, path: &str, kind: &FaultKind) -> bool {
         let mut spec = self.lock();
-        spec.rules.iter_mut().any(|rule| {
-            rule.kind == FaultKind::DropAfterCommit && rule.matches(path) && rule.fire()
-        })
+        spec.rules
+            .iter_mut()
+            .any(|rule| rule.kind == *kind && rule.matches(path) && rule.fire())
     }
 }
 
@@ -402,10 +434,13 @@ mod tests {
 
     #[test]
     fn cli_spec_parses_every_kind() {
-        let spec: FaultSpec = "429:0.3,500:x2@/v1/refunds,slow:2000,drop-after-commit:refunds"
-            .parse()
-            .unwrap();
-        assert_eq!(spec.rules.len(), 4);
+        let spec: FaultSpec =
+            "429:0.3,500:x2@/v1/refunds,slow:2000,drop-after-commit:refunds,hang-after-commit:capture:x1"
+                .parse()
+                .unwrap();
+        assert_eq!(spec.rules.len(), 5);
+        assert_eq!(spec.rules[4].kind, FaultKind::HangAfterCommit);
+        assert_eq!(spec.rules[4].trigger, Trigger::Next(1));
         assert_eq!(spec.rules[0].trigger, Trigger::Probability(0.3));
         assert_eq!(spec.rules[1].trigger, Trigger::Next(2));
         assert_eq!(spec.rules[1].path.as_deref(), Some("/v1/refunds"));

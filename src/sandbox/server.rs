@@ -265,7 +265,7 @@ fn fault_response(kind: &FaultKind) -> Option<Response> {
             };
             Some(error_response(&error))
         }
-        FaultKind::Slow(_) | FaultKind::DropAfterCommit => None,
+        FaultKind::Slow(_) | FaultKind::DropAfterCommit | FaultKind::HangAfterCommit => None,
     }
 }
 
@@ -435,6 +435,10 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
                 app.lock().idempotency.finish(&ledger_key, key, stored);
             }
             if committed && app.faults.drop_after_commit(&path) {
+                conn.cut();
+            }
+            if committed && app.faults.hang_after_commit(&path) {
+                tokio::time::sleep(super::faults::HANG_AFTER_COMMIT).await;
                 conn.cut();
             }
             json_response(status, bytes)

@@ -279,6 +279,35 @@ impl Error {
         }
     }
 
+    /// For a write whose outcome is unknown ([`Error::outcome_unknown`]): what went wrong, in
+    /// words, without advice (only the caller knows whether sending again is safe). `None` when
+    /// the outcome is known.
+    #[must_use]
+    pub fn unknown_outcome_cause(&self) -> Option<String> {
+        let text = match self {
+            Error::Network {
+                host,
+                timed_out: true,
+                ..
+            } => format!("Stripe ({host}) did not answer in time"),
+            Error::Network { host, detail, .. } => {
+                format!("the connection to Stripe at {host} failed: {detail}")
+            }
+            Error::Api(api) if api.status == 409 => {
+                "Stripe was still working on an earlier send of it".to_owned()
+            }
+            Error::Api(api) if api.status >= 500 => {
+                format!("Stripe had an internal problem, HTTP {}", api.status)
+            }
+            _ => return None,
+        };
+        let text = scrub_secrets(&text);
+        Some(match self.request_id() {
+            Some(id) => format!("{text}; Stripe request id {id}"),
+            None => text,
+        })
+    }
+
     /// The Stripe request id, when there is one.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
@@ -421,6 +450,29 @@ mod tests {
         assert_eq!(e.status, 502);
         assert!(e.user_message().contains("internal problem"));
         assert!(e.user_message().contains("req_123"));
+    }
+
+    #[test]
+    fn unknown_outcomes_are_described_without_advice() {
+        let e = Error::from(api(500, r#"{"error":{"type":"api_error"}}"#));
+        let cause = e.unknown_outcome_cause().unwrap();
+        assert_eq!(
+            cause,
+            "Stripe had an internal problem, HTTP 500; Stripe request id req_123"
+        );
+        let net = Error::Network {
+            action: "POST /v1/refunds".into(),
+            host: "api.stripe.com".into(),
+            timed_out: true,
+            detail: String::new(),
+        };
+        assert!(
+            net.unknown_outcome_cause()
+                .unwrap()
+                .contains("did not answer")
+        );
+        let refused = Error::from(api(400, r#"{"error":{"type":"invalid_request_error"}}"#));
+        assert_eq!(refused.unknown_outcome_cause(), None);
     }
 
     #[test]

@@ -11,7 +11,6 @@ pub mod dialogs;
 pub mod hooks;
 pub mod imports;
 pub mod orders;
-pub mod refund_journal;
 pub mod session;
 
 use std::path::PathBuf;
@@ -102,7 +101,7 @@ pub struct WorkerConfig {
     pub profiles_path: Option<PathBuf>,
     /// Which credential store to use.
     pub store: StoreChoice,
-    /// Folder for local state (refund journal, recent files); `None` for a temporary one.
+    /// Folder for local state (payment journal, recent files); `None` for a temporary one.
     pub data_dir: Option<PathBuf>,
     /// Shows file dialogs (the system's; tests script the answers).
     pub picker: Arc<dyn dialogs::FilePicker>,
@@ -112,11 +111,11 @@ impl WorkerConfig {
     /// The normal desktop configuration: OS keyring, platform config and data folders.
     #[must_use]
     pub fn desktop() -> Self {
-        let dirs = directories::ProjectDirs::from("com", "SellerConsole", "seller-console");
         WorkerConfig {
             profiles_path: crate::profiles::ProfileBook::default_path(),
             store: StoreChoice::Os,
-            data_dir: dirs.map(|d| d.data_dir().to_path_buf()),
+            // The same folder the command line uses, so both share the payment journal.
+            data_dir: crate::payment_journal::data_dir(),
             picker: Arc::new(dialogs::SystemDialogs),
         }
     }

@@ -1,6 +1,8 @@
 //! Orders, captures and refunds on the worker side: loads agent orders page by page, fetches
-//! an order's detail, and runs captures, cancels and refunds with one idempotency key per
-//! action (refund keys are journalled on disk until the outcome is known).
+//! an order's detail, and runs captures, cancels and refunds through the payment journal
+//! ([`crate::payment_journal`]): each is journalled with its idempotency key before it leaves,
+//! resumed with that key until Stripe's answer is known, and a refund that repeats one made
+//! moments ago waits for the user to confirm it.
 
 use crate::orders::{OrderDetail, OrderRow, RefundInfo};
 
@@ -27,10 +29,15 @@ pub enum Command {
         payment_intent: String,
         /// Amount in minor units.
         amount: i64,
+        /// The payment's currency (for messages).
+        currency: String,
         /// Stripe reason (`requested_by_customer`, `duplicate`, `fraudulent`) or empty.
         reason: String,
         /// Internal note, stored in metadata.
         note: String,
+        /// The user confirmed a refund that repeats one made moments ago (see
+        /// [`Event::AskAgain`]).
+        again: bool,
     },
     /// Capture an authorization (all of it when `amount` is `None`).
     Capture {
@@ -40,6 +47,8 @@ pub enum Command {
         payment_intent: String,
         /// Amount to capture in minor units.
         amount: Option<i64>,
+        /// The payment's currency (for messages).
+        currency: String,
     },
     /// Capture several authorizations in full.
     BulkCapture {
@@ -140,6 +149,23 @@ pub enum Event {
         /// Orders that failed, with the reason in words.
         failed: Vec<(String, String)>,
     },
+    /// Something the user should know about an action that goes on (a resumed refund).
+    Notice {
+        /// Checkout Session id.
+        session: String,
+        /// The sentence.
+        message: String,
+    },
+    /// A refund was held back: it repeats one made moments ago, or another refund of the same
+    /// payment has no answer yet. Sending it again with `again: true` makes it.
+    AskAgain {
+        /// Checkout Session id.
+        session: String,
+        /// The amount held back, in minor units.
+        amount: i64,
+        /// Why, ending in the question.
+        message: String,
+    },
     /// An action on one order failed.
     ActionFailed {
         /// Checkout Session id.
@@ -168,28 +194,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
 use crate::orders::{CardInfo, LineTax, OrderLine, PaymentState, PostalAddress, TimelineEntry};
+use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
 use crate::stripe::orders::{
     Address, CheckoutSession, OrderFilter as ApiOrderFilter, SessionStatus,
 };
 use crate::stripe::payment_intents::{CancellationReason, PaymentIntent};
-use crate::stripe::refunds::{Refund, RefundReason, RefundRequest};
-use crate::stripe::{Client, IdempotencyKey};
+use crate::stripe::refunds::Refund;
+use crate::stripe::{Client, Error};
 
 use super::EventSink;
-use super::refund_journal::{PendingRefund, RefundJournal};
 use super::session::SharedConnection;
 
 /// Runs order commands on the active connection.
 pub struct OrdersWorker {
     sink: EventSink,
     connection: SharedConnection,
-    journal: RefundJournal,
+    journal: PaymentJournal,
     generation: Arc<AtomicU64>,
     in_flight: InFlight,
     picker: Arc<dyn FilePicker>,
 }
 
-/// Idempotency keys of refunds being sent right now, so a resume never races the original.
+/// Idempotency keys of attempts being sent right now, so a resume never races the original.
 type InFlight = Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
 
 fn send(sink: &EventSink, event: Event) {
@@ -197,13 +223,13 @@ fn send(sink: &EventSink, event: Event) {
 }
 
 impl OrdersWorker {
-    /// A worker keeping its refund journal in `data_dir`.
+    /// A worker keeping its payment journal in `data_dir`.
     #[must_use]
     pub fn new(sink: EventSink, connection: SharedConnection, data_dir: &std::path::Path) -> Self {
         OrdersWorker {
             sink,
             connection,
-            journal: RefundJournal::in_dir(data_dir),
+            journal: PaymentJournal::in_dir(data_dir),
             generation: Arc::new(AtomicU64::new(0)),
             in_flight: InFlight::default(),
             picker: Arc::new(SystemDialogs),
@@ -244,7 +270,8 @@ impl OrdersWorker {
 
     fn client(&self) -> Option<(Arc<Client>, String)> {
         let conn = super::session::active(&self.connection)?;
-        Some((Arc::clone(&conn.client), conn.account_key()))
+        let account = payment_journal::account_of(conn.client.config());
+        Some((Arc::clone(&conn.client), account))
     }
 
     /// Starts one command in the background.
@@ -293,97 +320,76 @@ impl OrdersWorker {
                 session,
                 payment_intent,
                 amount,
+                currency,
                 reason,
                 note,
+                again,
             } => {
-                let entry = PendingRefund {
-                    idempotency_key: IdempotencyKey::new().as_str().to_owned(),
-                    account,
-                    session,
-                    payment_intent,
-                    amount,
-                    reason,
-                    note,
-                    confirmed_at: chrono::Utc::now().timestamp(),
-                };
-                if let Err(message) = self.journal.add(entry.clone()) {
-                    send(
-                        &sink,
-                        Event::ActionFailed {
-                            session: entry.session,
-                            message: format!("The refund was not sent: {message}"),
-                            request_id: None,
-                        },
-                    );
-                    return;
+                let note = note.trim().to_owned();
+                let mut metadata = crate::stripe::model::Metadata::default();
+                if !note.is_empty() {
+                    metadata.insert("note".into(), note.clone());
                 }
-                self.send_refund(client, entry);
+                metadata.insert("source".into(), "seller-console".into());
+                let request = payment_journal::Request {
+                    kind: Kind::Refund,
+                    account,
+                    payment_intent,
+                    amount: Some(amount),
+                    currency,
+                    reason: (!reason.is_empty()).then_some(reason),
+                    note: (!note.is_empty()).then_some(note),
+                    session: Some(session),
+                };
+                self.start(client, request, metadata, again);
             }
             Command::Capture {
                 session,
                 payment_intent,
                 amount,
+                currency,
             } => {
-                tokio::spawn(async move {
-                    let result = client
-                        .capture_payment_intent(
-                            &payment_intent,
-                            amount,
-                            Some(IdempotencyKey::new()),
-                        )
-                        .await;
-                    match result {
-                        Ok(pi) => {
-                            let got = pi.amount_received;
-                            let cur = pi.currency.clone().unwrap_or_default();
-                            refresh_row(&client, &sink, &session).await;
-                            send(
-                                &sink,
-                                Event::ActionDone {
-                                    session,
-                                    message: format!(
-                                        "Captured {}.",
-                                        crate::orders::major_units(got, &cur)
-                                            + " "
-                                            + &cur.to_uppercase()
-                                    ),
-                                },
-                            );
-                        }
-                        Err(e) => failed(&sink, &session, &e),
-                    }
-                });
+                let request = payment_journal::Request {
+                    kind: Kind::Capture,
+                    account,
+                    payment_intent,
+                    amount,
+                    currency,
+                    reason: None,
+                    note: None,
+                    session: Some(session),
+                };
+                self.start(
+                    client,
+                    request,
+                    crate::stripe::model::Metadata::default(),
+                    true,
+                );
             }
             Command::Cancel {
                 session,
                 payment_intent,
                 reason,
             } => {
-                tokio::spawn(async move {
-                    let reason = CancellationReason::from(reason.as_str());
-                    match client
-                        .cancel_payment_intent(
-                            &payment_intent,
-                            Some(&reason),
-                            Some(IdempotencyKey::new()),
-                        )
-                        .await
-                    {
-                        Ok(_) => {
-                            refresh_row(&client, &sink, &session).await;
-                            send(
-                                &sink,
-                                Event::ActionDone {
-                                    session,
-                                    message: "Authorization canceled; the money is released to the buyer.".into(),
-                                },
-                            );
-                        }
-                        Err(e) => failed(&sink, &session, &e),
-                    }
-                });
+                let request = payment_journal::Request {
+                    kind: Kind::Cancel,
+                    account,
+                    payment_intent,
+                    amount: None,
+                    currency: String::new(),
+                    reason: Some(reason),
+                    note: None,
+                    session: Some(session),
+                };
+                self.start(
+                    client,
+                    request,
+                    crate::stripe::model::Metadata::default(),
+                    true,
+                );
             }
             Command::BulkCapture { orders } => {
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
                     let total = orders.len();
                     let mut captured = Vec::new();
@@ -394,15 +400,22 @@ impl OrdersWorker {
                             "Capturing orders",
                             Some(i as f32 / total.max(1) as f32),
                         );
-                        match client
-                            .capture_payment_intent(&pi, None, Some(IdempotencyKey::new()))
-                            .await
-                        {
-                            Ok(_) => {
+                        let request = payment_journal::Request {
+                            kind: Kind::Capture,
+                            account: account.clone(),
+                            payment_intent: pi,
+                            amount: None,
+                            currency: String::new(),
+                            reason: None,
+                            note: None,
+                            session: Some(session.clone()),
+                        };
+                        match capture_in_bulk(&client, &journal, request).await {
+                            Ok(()) => {
                                 refresh_row(&client, &sink, &session).await;
                                 captured.push(session);
                             }
-                            Err(e) => failed_list.push((session, e.user_message())),
+                            Err(message) => failed_list.push((session, message)),
                         }
                     }
                     sink.done("bulk-capture");
@@ -418,27 +431,110 @@ impl OrdersWorker {
         }
     }
 
-    /// Sends again, with their original keys, the refunds a crash or network fault left
-    /// without an answer on the active account.
+    /// Journals `request` and sends it, or resumes the earlier attempt of the same command, or
+    /// asks the user first ([`Event::AskAgain`]).
+    fn start(
+        &self,
+        client: Arc<Client>,
+        request: payment_journal::Request,
+        metadata: crate::stripe::model::Metadata,
+        again: bool,
+    ) {
+        let session = request.session.clone().unwrap_or_default();
+        let now = chrono::Utc::now().timestamp();
+        let noun = request.kind.noun();
+        match self
+            .journal
+            .begin(request.clone(), metadata, None, again, now)
+        {
+            Err(message) => send(
+                &self.sink,
+                Event::ActionFailed {
+                    session,
+                    message: format!("The {noun} was not sent: {message}"),
+                    request_id: None,
+                },
+            ),
+            Ok(Begin::New(attempt)) => self.send_attempt(client, attempt),
+            Ok(Begin::Resume(attempt)) => {
+                send(
+                    &self.sink,
+                    Event::Notice {
+                        session,
+                        message: payment_journal::resuming(&attempt),
+                    },
+                );
+                self.send_attempt(client, attempt);
+            }
+            Ok(Begin::AskAgain(earlier)) => send(
+                &self.sink,
+                Event::AskAgain {
+                    session,
+                    amount: request.amount.unwrap_or_default(),
+                    message: payment_journal::ask_again(&earlier, &request, now, Reader::App),
+                },
+            ),
+            Ok(Begin::Lapsed(attempt)) => {
+                let (sink, journal) = (self.sink.clone(), self.journal.clone());
+                tokio::spawn(async move {
+                    settle_lapsed(&client, &sink, &journal, &attempt).await;
+                });
+            }
+        }
+    }
+
+    /// Sends again, with their original keys, the refunds, captures and cancels a crash or
+    /// network fault left without an answer on the active account. Those whose key Stripe may
+    /// have forgotten are never sent again: the payment tells whether they were made.
     pub fn resume_pending(&self) {
         let Some((client, account)) = self.client() else {
             return;
         };
-        let pending = match self.journal.pending() {
+        let pending = match self.journal.unresolved(&account) {
             Ok(p) => p,
             Err(message) => {
-                self.sink.error("Resuming refunds", message, None);
+                self.sink
+                    .error("Resuming refunds and captures", message, None);
                 return;
             }
         };
-        for entry in pending.into_iter().filter(|p| p.account == account) {
-            self.send_refund(Arc::clone(&client), entry);
+        let now = chrono::Utc::now().timestamp();
+        for entry in pending {
+            if entry.key_expired(now) {
+                let (client, sink, journal) =
+                    (Arc::clone(&client), self.sink.clone(), self.journal.clone());
+                tokio::spawn(async move {
+                    settle_lapsed(&client, &sink, &journal, &entry).await;
+                });
+                continue;
+            }
+            let key = match entry.idempotency_key() {
+                Ok(k) => k,
+                Err(message) => {
+                    self.sink
+                        .error("Resuming refunds and captures", message, None);
+                    continue;
+                }
+            };
+            match self.journal.begin(
+                entry.request.clone(),
+                entry.metadata.clone(),
+                Some(&key),
+                false,
+                now,
+            ) {
+                Ok(Begin::Resume(attempt)) => self.send_attempt(Arc::clone(&client), attempt),
+                Ok(_) => {}
+                Err(message) => self
+                    .sink
+                    .error("Resuming refunds and captures", message, None),
+            }
         }
     }
 
-    /// Sends a journalled refund unless the same key is already on its way.
-    fn send_refund(&self, client: Arc<Client>, entry: PendingRefund) {
-        let key = entry.idempotency_key.clone();
+    /// Sends a journalled attempt unless the same key is already on its way.
+    fn send_attempt(&self, client: Arc<Client>, attempt: Attempt) {
+        let key = attempt.key.clone();
         let fresh = self
             .in_flight
             .lock()
@@ -452,7 +548,7 @@ impl OrdersWorker {
             Arc::clone(&self.in_flight),
         );
         tokio::spawn(async move {
-            refund(client, sink, journal, entry).await;
+            execute(client, sink, journal, attempt).await;
             if let Ok(mut set) = in_flight.lock() {
                 set.remove(&key);
             }
@@ -522,75 +618,263 @@ async fn load(client: Arc<Client>, sink: EventSink, generation: u64, current: Ar
     );
 }
 
-async fn refund(
-    client: Arc<Client>,
-    sink: EventSink,
-    journal: RefundJournal,
-    entry: PendingRefund,
-) {
-    let mut metadata = crate::stripe::model::Metadata::default();
-    if !entry.note.is_empty() {
-        metadata.insert("note".into(), entry.note.clone());
-    }
-    metadata.insert("refunded_from".into(), "seller-console".into());
-    let request = RefundRequest {
-        payment_intent: entry.payment_intent.clone(),
-        amount: Some(entry.amount),
-        reason: (!entry.reason.is_empty()).then(|| RefundReason::from(entry.reason.as_str())),
-        metadata,
-    };
-    let key = match IdempotencyKey::parse(&entry.idempotency_key) {
+/// Sends one journalled attempt and records Stripe's answer.
+async fn execute(client: Arc<Client>, sink: EventSink, journal: PaymentJournal, attempt: Attempt) {
+    let session = attempt.request.session.clone().unwrap_or_default();
+    let key = match attempt.idempotency_key() {
         Ok(key) => key,
         Err(message) => {
             send(
                 &sink,
                 Event::ActionFailed {
-                    session: entry.session,
-                    message: format!(
-                        "A journalled refund has an unusable key ({message}); it was not sent. \
-                         Check the order in the Stripe Dashboard before refunding again."
-                    ),
+                    session,
+                    message,
                     request_id: None,
                 },
             );
             return;
         }
     };
-    match client.create_refund(&request, Some(key)).await {
-        Ok(r) => {
-            if let Err(message) = journal.remove(&entry.idempotency_key) {
-                sink.error("Refund journal", message, None);
-            }
-            send(
-                &sink,
-                Event::Refunded {
-                    session: entry.session.clone(),
-                    refund: refund_info(&r),
-                },
-            );
-            refresh_row(&client, &sink, &entry.session).await;
+    let pi = attempt.request.payment_intent.as_str();
+    let result = match attempt.request.kind {
+        Kind::Refund => client
+            .create_refund(&attempt.refund_request(), Some(key))
+            .await
+            .map(|r| {
+                let id = r.id.clone();
+                (id, Some(r))
+            }),
+        Kind::Capture => client
+            .capture_payment_intent(pi, attempt.request.amount, Some(key))
+            .await
+            .map(|p| (p.id, None)),
+        Kind::Cancel => {
+            let reason = attempt
+                .request
+                .reason
+                .as_deref()
+                .map(CancellationReason::from);
+            client
+                .cancel_payment_intent(pi, reason.as_ref(), Some(key))
+                .await
+                .map(|p| (p.id, None))
         }
-        // The journal entry is kept so the same key is sent again.
-        Err(e) if e.outcome_unknown() => {
-            // Outcome unknown: keep the journal entry; the same key is used on the next try.
+    };
+    match result {
+        Ok((object, refund)) => {
+            settle(&sink, &journal, &attempt, State::Done { object });
+            if let Some(r) = refund {
+                send(
+                    &sink,
+                    Event::Refunded {
+                        session: session.clone(),
+                        refund: refund_info(&r),
+                    },
+                );
+                refresh_row(&client, &sink, &session).await;
+            } else {
+                refresh_row(&client, &sink, &session).await;
+                send(
+                    &sink,
+                    Event::ActionDone {
+                        session,
+                        message: done_message(&attempt),
+                    },
+                );
+            }
+        }
+        Err(e) => {
+            let message = settle_error(&sink, &journal, &attempt, &e);
             send(
                 &sink,
                 Event::ActionFailed {
-                    session: entry.session,
-                    message: format!(
-                        "{} The refund is kept with its key and will be retried on the next \
-                         start; it cannot be made twice.",
-                        e.user_message()
-                    ),
+                    session,
+                    message,
                     request_id: e.request_id().map(str::to_owned),
                 },
             );
         }
+    }
+}
+
+fn done_message(attempt: &Attempt) -> String {
+    match (attempt.request.kind, attempt.request.amount) {
+        (Kind::Capture, Some(a)) => format!(
+            "Captured {}.",
+            crate::stripe::money::format_minor(a, &attempt.request.currency)
+        ),
+        (Kind::Capture, None) => "Captured the whole authorization.".into(),
+        _ => "Authorization canceled; the money is released to the buyer.".into(),
+    }
+}
+
+/// Records a Stripe answer; a journal that cannot be written is reported.
+fn settle(sink: &EventSink, journal: &PaymentJournal, attempt: &Attempt, state: State) {
+    let now = chrono::Utc::now().timestamp();
+    if let Err(message) = journal.settle(&attempt.key, state, now) {
+        sink.error("Payment journal", message, None);
+    }
+}
+
+/// Records a failure and says what is known: an unknown outcome stays journalled and is never
+/// worded as something to retry by hand.
+fn settle_error(
+    sink: &EventSink,
+    journal: &PaymentJournal,
+    attempt: &Attempt,
+    e: &Error,
+) -> String {
+    if let Some(cause) = e.unknown_outcome_cause() {
+        settle(
+            sink,
+            journal,
+            attempt,
+            State::OutcomeUnknown {
+                detail: cause.clone(),
+            },
+        );
+        payment_journal::outcome_unknown(attempt, &cause, Reader::App)
+    } else {
+        let message = e.user_message();
+        settle(
+            sink,
+            journal,
+            attempt,
+            State::Refused {
+                message: message.clone(),
+            },
+        );
+        message
+    }
+}
+
+/// An attempt whose key Stripe may have forgotten: asks the payment whether it was made, and
+/// never sends it again.
+async fn settle_lapsed(
+    client: &Client,
+    sink: &EventSink,
+    journal: &PaymentJournal,
+    attempt: &Attempt,
+) {
+    let session = attempt.request.session.clone().unwrap_or_default();
+    match payment_journal::find_out(client, attempt).await {
+        Ok(Some(object)) => {
+            settle(sink, journal, attempt, State::Done { object });
+            refresh_row(client, sink, &session).await;
+            send(
+                sink,
+                Event::Notice {
+                    session,
+                    message: format!(
+                        "Stripe did make {} started at {}.",
+                        attempt.request.describe(),
+                        payment_journal::clock(attempt.started_at)
+                    ),
+                },
+            );
+        }
+        Ok(None) => {
+            settle(sink, journal, attempt, State::Lapsed);
+            let message = payment_journal::lapsed(attempt, Reader::App);
+            let event = if attempt.request.kind == Kind::Refund {
+                Event::AskAgain {
+                    session,
+                    amount: attempt.request.amount.unwrap_or_default(),
+                    message,
+                }
+            } else {
+                Event::ActionFailed {
+                    session,
+                    message,
+                    request_id: None,
+                }
+            };
+            send(sink, event);
+        }
+        Err(e) => send(
+            sink,
+            Event::ActionFailed {
+                session,
+                message: format!(
+                    "{} started at {} never got an answer and is not sent again; whether \
+                     Stripe made it could not be checked: {}",
+                    attempt.request.describe(),
+                    payment_journal::clock(attempt.started_at),
+                    e.user_message()
+                ),
+                request_id: e.request_id().map(str::to_owned),
+            },
+        ),
+    }
+}
+
+/// One capture of a bulk capture, journalled like any other; `Err` is the sentence to show.
+async fn capture_in_bulk(
+    client: &Client,
+    journal: &PaymentJournal,
+    request: payment_journal::Request,
+) -> Result<(), String> {
+    let now = chrono::Utc::now().timestamp();
+    let mut begun = journal.begin(
+        request.clone(),
+        crate::stripe::model::Metadata::default(),
+        None,
+        true,
+        now,
+    )?;
+    if let Begin::Lapsed(old) = &begun {
+        // A payment intent is captured once: its state says whether the old attempt was made.
+        if let Some(object) = payment_journal::find_out(client, old)
+            .await
+            .map_err(|e| e.user_message())?
+        {
+            journal.settle(&old.key, State::Done { object }, now)?;
+            return Ok(());
+        }
+        journal.settle(&old.key, State::Lapsed, now)?;
+        begun = journal.begin(
+            request,
+            crate::stripe::model::Metadata::default(),
+            None,
+            true,
+            now,
+        )?;
+    }
+    let (Begin::New(attempt) | Begin::Resume(attempt)) = begun else {
+        return Err("The capture was not sent; open the order to see why.".into());
+    };
+    let key = attempt.idempotency_key()?;
+    let result = client
+        .capture_payment_intent(&attempt.request.payment_intent, None, Some(key))
+        .await;
+    let now = chrono::Utc::now().timestamp();
+    match result {
+        Ok(p) => journal.settle(&attempt.key, State::Done { object: p.id }, now),
         Err(e) => {
-            if let Err(message) = journal.remove(&entry.idempotency_key) {
-                sink.error("Refund journal", message, None);
+            if let Some(cause) = e.unknown_outcome_cause() {
+                journal.settle(
+                    &attempt.key,
+                    State::OutcomeUnknown {
+                        detail: cause.clone(),
+                    },
+                    now,
+                )?;
+                Err(payment_journal::outcome_unknown(
+                    &attempt,
+                    &cause,
+                    Reader::App,
+                ))
+            } else {
+                let message = e.user_message();
+                journal.settle(
+                    &attempt.key,
+                    State::Refused {
+                        message: message.clone(),
+                    },
+                    now,
+                )?;
+                Err(message)
             }
-            failed(&sink, &entry.session, &e);
         }
     }
 }

@@ -1,10 +1,20 @@
 //! `seller-console capture|refund|cancel PI`: the money-moving commands.
+//!
+//! Each one goes through the payment journal ([`crate::payment_journal`], shared with the app):
+//! the attempt and its idempotency key are journalled before the request leaves; the same
+//! command run again after a kill, a dropped connection or a Stripe failure resumes that
+//! attempt with the same key, so Stripe answers it once; a refund that repeats one made
+//! moments ago needs `--again`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::common::{self, Common, Failure, Outcome};
-use crate::stripe::IdempotencyKey;
+use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
 use crate::stripe::money::{format_minor, parse_major};
-use crate::stripe::payment_intents::{CancellationReason, PaymentIntent, PaymentIntentStatus};
-use crate::stripe::refunds::{RefundReason, RefundRequest, RefundStatus};
+use crate::stripe::payment_intents::{PaymentIntent, PaymentIntentStatus};
+use crate::stripe::refunds::{Refund, RefundStatus};
+use crate::stripe::{Client, Error, IdempotencyKey};
 
 /// Why a refund is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,7 +48,8 @@ pub struct CaptureArgs {
     /// Capture only this much, in major units (12.50); the rest is released.
     #[arg(long)]
     pub amount: Option<String>,
-    /// Reuse this idempotency key (to retry an earlier attempt safely).
+    /// Reuse this idempotency key (to resume an earlier attempt explicitly; running the same
+    /// command again resumes it by itself).
     #[arg(long)]
     pub idempotency_key: Option<String>,
     /// Skip the live-mode confirmation.
@@ -62,7 +73,12 @@ pub struct RefundArgs {
     /// A note stored on the refund's metadata.
     #[arg(long)]
     pub note: Option<String>,
-    /// Reuse this idempotency key (to retry an earlier attempt safely).
+    /// Refund again although the same refund was made moments ago (or another refund of this
+    /// payment has no answer yet); without it such a refund is held back as a likely mistake.
+    #[arg(long)]
+    pub again: bool,
+    /// Reuse this idempotency key (to resume an earlier attempt explicitly; running the same
+    /// command again resumes it by itself).
     #[arg(long)]
     pub idempotency_key: Option<String>,
     /// Skip the live-mode confirmation.
@@ -87,11 +103,10 @@ pub struct CancelArgs {
     pub common: Common,
 }
 
-fn key_arg(given: Option<&str>) -> Result<IdempotencyKey, Failure> {
-    match given {
-        Some(k) => IdempotencyKey::parse(k).map_err(Failure::usage),
-        None => Ok(IdempotencyKey::new()),
-    }
+fn key_arg(given: Option<&str>) -> Result<Option<IdempotencyKey>, Failure> {
+    given
+        .map(|k| IdempotencyKey::parse(k).map_err(Failure::usage))
+        .transpose()
 }
 
 fn currency(pi: &PaymentIntent) -> &str {
@@ -117,139 +132,505 @@ fn print_pi(pi: &PaymentIntent, json: bool, headline: &str) -> Outcome {
     Ok(())
 }
 
-/// Runs `capture`.
-pub async fn capture(args: CaptureArgs) -> Outcome {
-    let client = common::client(&args.common)?;
-    let key = key_arg(args.idempotency_key.as_deref())?;
-    let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
-    if pi.status != PaymentIntentStatus::RequiresCapture {
-        return Err(Failure::refused(format!(
-            "{} is {}, not waiting for capture, so there is nothing to capture.",
-            pi.id, pi.status
-        )));
-    }
-    let amount = amount(args.amount.as_deref(), &pi)?;
-    if let Some(a) = amount
-        && a > pi.amount_capturable
-    {
-        return Err(Failure::usage(format!(
-            "At most {} can be captured on {}.",
-            format_minor(pi.amount_capturable, currency(&pi)),
-            pi.id
-        )));
-    }
-    let shown = format_minor(amount.unwrap_or(pi.amount_capturable), currency(&pi));
-    common::confirm_live(&client, &format!("capture {shown} on {}", pi.id), args.yes)?;
-    if !args.common.json {
-        eprintln!("Capturing {shown} on {} (idempotency key {key})", pi.id);
-    }
-    let pi = client
-        .capture_payment_intent(&pi.id, amount, Some(key))
-        .await?;
-    print_pi(
-        &pi,
-        args.common.json,
-        &format!("Captured {shown} on {}.", pi.id),
-    )
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
-/// Runs `refund`.
-pub async fn refund(args: RefundArgs) -> Outcome {
-    let client = common::client(&args.common)?;
-    let key = key_arg(args.idempotency_key.as_deref())?;
-    let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
-    if pi.status == PaymentIntentStatus::RequiresCapture {
-        return Err(Failure::refused(format!(
-            "{} is authorized but not captured: no money was taken, so there is nothing to \
-             refund. Release it with `seller-console cancel {}` instead.",
-            pi.id, pi.id
-        )));
+/// The journal in the shared data folder.
+fn journal() -> Result<PaymentJournal, Failure> {
+    PaymentJournal::open_default().map_err(Failure::usage)
+}
+
+fn journal_failure(message: String) -> Failure {
+    Failure {
+        exit: 1,
+        ..Failure::usage(message)
     }
-    let amount = amount(args.amount.as_deref(), &pi)?;
-    let left = pi
-        .charge()
-        .map(crate::stripe::payment_intents::Charge::refundable);
-    if let (Some(a), Some(left)) = (amount, left)
-        && a > left
-    {
-        return Err(Failure::usage(format!(
-            "Only {} is left to refund on {}; ask for at most that.",
-            format_minor(left, currency(&pi)),
-            pi.id
-        )));
+}
+
+/// Whether the command continues an attempt already journalled (the same command, or the key
+/// given): then the checks a new command needs are skipped, since the payment has changed
+/// since (that attempt may have been made).
+fn resumable(
+    journal: &PaymentJournal,
+    request: &payment_journal::Request,
+    key: Option<&IdempotencyKey>,
+) -> Result<bool, Failure> {
+    match key {
+        Some(k) => Ok(journal
+            .attempts()
+            .map_err(journal_failure)?
+            .iter()
+            .any(|a| a.key == k.as_str())),
+        None => Ok(journal
+            .open_attempt(request)
+            .map_err(journal_failure)?
+            .is_some()),
     }
-    let shown = amount.or(left).map_or_else(
-        || "the remaining amount".to_owned(),
-        |a| format_minor(a, currency(&pi)),
-    );
-    common::confirm_live(&client, &format!("refund {shown} of {}", pi.id), args.yes)?;
-    let mut request = RefundRequest {
-        payment_intent: pi.id.clone(),
-        amount,
-        reason: args.reason.map(|r| match r {
-            ReasonArg::Duplicate => RefundReason::Duplicate,
-            ReasonArg::Fraudulent => RefundReason::Fraudulent,
-            ReasonArg::RequestedByCustomer => RefundReason::RequestedByCustomer,
-        }),
-        ..RefundRequest::default()
+}
+
+/// What the journal decided for a command.
+enum Next {
+    /// Send this attempt (new or resumed).
+    Send(Attempt),
+    /// The command ended without sending anything; the outcome is this.
+    Ended(Outcome),
+}
+
+/// Journals `request` (or finds the earlier attempt of the same command) and says what to do.
+async fn begin(
+    client: &Client,
+    journal: &PaymentJournal,
+    request: payment_journal::Request,
+    metadata: BTreeMap<String, String>,
+    key: Option<&IdempotencyKey>,
+    again: bool,
+    json: bool,
+) -> Result<Next, Failure> {
+    let now = now();
+    let begun = journal
+        .begin(request.clone(), metadata, key, again, now)
+        .map_err(|m| journal_failure(format!("Nothing was sent: {m}")))?;
+    match begun {
+        Begin::New(a) => {
+            if !json {
+                eprintln!(
+                    "Sending {} (idempotency key {})",
+                    a.request.describe(),
+                    a.key
+                );
+            }
+            Ok(Next::Send(a))
+        }
+        Begin::Resume(a) => {
+            eprintln!("{}", payment_journal::resuming(&a));
+            Ok(Next::Send(a))
+        }
+        Begin::AskAgain(earlier) => Err(Failure::refused(payment_journal::ask_again(
+            &earlier,
+            &request,
+            now,
+            Reader::Cli,
+        ))),
+        Begin::Lapsed(a) => Ok(Next::Ended(lapsed(client, journal, &a, json).await)),
+    }
+}
+
+/// An attempt whose answer never came and whose key Stripe may have forgotten: it is never
+/// sent again; the payment tells whether it was made.
+async fn lapsed(client: &Client, journal: &PaymentJournal, a: &Attempt, json: bool) -> Outcome {
+    let when = payment_journal::clock(a.started_at);
+    if a.request.kind == Kind::Refund {
+        let refunds = client
+            .list_refunds(&a.request.payment_intent)?
+            .collect_all()
+            .await?;
+        if let Some(made) = a.made(&refunds) {
+            settle(
+                journal,
+                a,
+                State::Done {
+                    object: made.id.clone(),
+                },
+            );
+            eprintln!(
+                "Stripe did make {} started at {when}; nothing was sent now.",
+                a.request.describe()
+            );
+            return print_refund(made, json, &a.request.currency);
+        }
+        eprintln!("{}", list_of_refunds(&a.request.payment_intent, &refunds));
+        return Err(Failure::refused(payment_journal::lapsed(a, Reader::Cli)));
+    }
+    if let Some(object) = payment_journal::find_out(client, a).await? {
+        settle(journal, a, State::Done { object });
+        let pi = client
+            .retrieve_payment_intent(&a.request.payment_intent)
+            .await?;
+        print_pi(
+            &pi,
+            json,
+            &format!(
+                "Stripe did make {} started at {when}; nothing was sent now.",
+                a.request.describe()
+            ),
+        )
+    } else {
+        settle(journal, a, State::Lapsed);
+        Err(Failure::refused(payment_journal::lapsed(a, Reader::Cli)))
+    }
+}
+
+fn list_of_refunds(pi: &str, refunds: &[Refund]) -> String {
+    if refunds.is_empty() {
+        return format!("{pi} has no refunds.");
+    }
+    let mut text = format!("Refunds on {pi}:");
+    for r in refunds {
+        let _ = write!(
+            text,
+            "\n  {}  {}  {}  {}",
+            r.id,
+            format_minor(r.amount, r.currency.as_deref().unwrap_or("usd")),
+            r.status.as_ref().map_or("", RefundStatus::as_str),
+            common::date(r.created)
+        );
+    }
+    text
+}
+
+/// Records Stripe's answer; if the journal cannot be written, says so (the answer stands).
+fn settle(journal: &PaymentJournal, a: &Attempt, state: State) {
+    if let Err(message) = journal.settle(&a.key, state, now()) {
+        eprintln!(
+            "warning: {message} The journal still lists {} as unanswered; running the same \
+             command again only asks Stripe for the same answer.",
+            a.request.describe()
+        );
+    }
+}
+
+/// Records a failure and turns it into the message to print. An outcome that is not known is
+/// never worded as something to retry by hand: the same command resumes the attempt. `Ok` with
+/// the Stripe object id when the answer was lost but the payment shows the write was made.
+async fn failed(
+    client: &Client,
+    journal: &PaymentJournal,
+    a: &Attempt,
+    e: Error,
+) -> Result<String, Failure> {
+    let Some(cause) = e.unknown_outcome_cause() else {
+        settle(
+            journal,
+            a,
+            State::Refused {
+                message: e.user_message(),
+            },
+        );
+        return Err(Failure::from(e));
     };
-    if let Some(note) = args.note {
-        request.metadata.insert("note".into(), note);
+    // A read may still work where the write's answer was lost.
+    if let Ok(Some(object)) = payment_journal::find_out(client, a).await {
+        settle(
+            journal,
+            a,
+            State::Done {
+                object: object.clone(),
+            },
+        );
+        return Ok(object);
     }
-    request
-        .metadata
-        .insert("source".into(), "seller-console".into());
-    if !args.common.json {
-        eprintln!("Refunding {shown} of {} (idempotency key {key})", pi.id);
-    }
-    let refund = client.create_refund(&request, Some(key)).await?;
-    if args.common.json {
-        return common::print_json(&refund);
+    settle(
+        journal,
+        a,
+        State::OutcomeUnknown {
+            detail: cause.clone(),
+        },
+    );
+    let mut failure = Failure::from(e);
+    failure.message = payment_journal::outcome_unknown(a, &cause, Reader::Cli);
+    Err(failure)
+}
+
+fn print_refund(refund: &Refund, json: bool, fallback_currency: &str) -> Outcome {
+    if json {
+        return common::print_json(refund);
     }
     println!(
         "Refund {}: {} {}",
         refund.id,
         format_minor(
             refund.amount,
-            refund.currency.as_deref().unwrap_or(currency(&pi))
+            refund.currency.as_deref().unwrap_or(fallback_currency)
         ),
         refund.status.as_ref().map_or("", RefundStatus::as_str)
     );
     Ok(())
 }
 
+/// Runs `capture`.
+pub async fn capture(args: CaptureArgs) -> Outcome {
+    let client = common::client(&args.common)?;
+    let journal = journal()?;
+    let key = key_arg(args.idempotency_key.as_deref())?;
+    let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
+    let amount = amount(args.amount.as_deref(), &pi)?;
+    let request = payment_journal::Request {
+        kind: Kind::Capture,
+        account: payment_journal::account_of(client.config()),
+        payment_intent: pi.id.clone(),
+        amount,
+        currency: currency(&pi).to_owned(),
+        reason: None,
+        note: None,
+        session: None,
+    };
+    if !resumable(&journal, &request, key.as_ref())? {
+        if pi.status != PaymentIntentStatus::RequiresCapture {
+            return Err(Failure::refused(format!(
+                "{} is {}, not waiting for capture, so there is nothing to capture.",
+                pi.id, pi.status
+            )));
+        }
+        if let Some(a) = amount
+            && a > pi.amount_capturable
+        {
+            return Err(Failure::usage(format!(
+                "At most {} can be captured on {}.",
+                format_minor(pi.amount_capturable, currency(&pi)),
+                pi.id
+            )));
+        }
+        let shown = format_minor(amount.unwrap_or(pi.amount_capturable), currency(&pi));
+        common::confirm_live(&client, &format!("capture {shown} on {}", pi.id), args.yes)?;
+    }
+    let json = args.common.json;
+    let attempt = match begin(
+        &client,
+        &journal,
+        request,
+        BTreeMap::new(),
+        key.as_ref(),
+        true,
+        json,
+    )
+    .await?
+    {
+        Next::Send(a) => a,
+        Next::Ended(outcome) => return outcome,
+    };
+    let result = client
+        .capture_payment_intent(
+            &pi.id,
+            attempt.request.amount,
+            Some(attempt.idempotency_key().map_err(Failure::usage)?),
+        )
+        .await;
+    match result {
+        Ok(captured) => {
+            settle(
+                &journal,
+                &attempt,
+                State::Done {
+                    object: captured.id.clone(),
+                },
+            );
+            let shown = format_minor(captured.amount_received, currency(&captured));
+            print_pi(
+                &captured,
+                json,
+                &format!("Captured {shown} on {}.", captured.id),
+            )
+        }
+        Err(e) => {
+            failed(&client, &journal, &attempt, e).await?;
+            let captured = client.retrieve_payment_intent(&pi.id).await?;
+            let shown = format_minor(captured.amount_received, currency(&captured));
+            print_pi(
+                &captured,
+                json,
+                &format!(
+                    "Captured {shown} on {} (the answer was lost, the payment shows it).",
+                    captured.id
+                ),
+            )
+        }
+    }
+}
+
+/// The refund reason as Stripe spells it.
+fn reason_value(r: ReasonArg) -> &'static str {
+    match r {
+        ReasonArg::Duplicate => "duplicate",
+        ReasonArg::Fraudulent => "fraudulent",
+        ReasonArg::RequestedByCustomer => "requested_by_customer",
+    }
+}
+
+/// Runs `refund`.
+pub async fn refund(args: RefundArgs) -> Outcome {
+    let client = common::client(&args.common)?;
+    let journal = journal()?;
+    let key = key_arg(args.idempotency_key.as_deref())?;
+    let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
+    let amount = amount(args.amount.as_deref(), &pi)?;
+    let note = args
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    let request = payment_journal::Request {
+        kind: Kind::Refund,
+        account: payment_journal::account_of(client.config()),
+        payment_intent: pi.id.clone(),
+        amount,
+        currency: currency(&pi).to_owned(),
+        reason: args.reason.map(|r| reason_value(r).to_owned()),
+        note: note.clone(),
+        session: None,
+    };
+    if !resumable(&journal, &request, key.as_ref())? {
+        if pi.status == PaymentIntentStatus::RequiresCapture {
+            return Err(Failure::refused(format!(
+                "{} is authorized but not captured: no money was taken, so there is nothing to \
+                 refund. Release it with `seller-console cancel {}` instead.",
+                pi.id, pi.id
+            )));
+        }
+        let left = pi
+            .charge()
+            .map(crate::stripe::payment_intents::Charge::refundable);
+        if let (Some(a), Some(left)) = (amount, left)
+            && a > left
+        {
+            return Err(Failure::usage(format!(
+                "Only {} is left to refund on {}; ask for at most that.",
+                format_minor(left, currency(&pi)),
+                pi.id
+            )));
+        }
+        let shown = amount.or(left).map_or_else(
+            || "the remaining amount".to_owned(),
+            |a| format_minor(a, currency(&pi)),
+        );
+        common::confirm_live(&client, &format!("refund {shown} of {}", pi.id), args.yes)?;
+    }
+    let mut metadata = BTreeMap::new();
+    if let Some(note) = note {
+        metadata.insert("note".into(), note);
+    }
+    metadata.insert("source".into(), "seller-console".into());
+    let json = args.common.json;
+    let attempt = match begin(
+        &client,
+        &journal,
+        request,
+        metadata,
+        key.as_ref(),
+        args.again,
+        json,
+    )
+    .await?
+    {
+        Next::Send(a) => a,
+        Next::Ended(outcome) => return outcome,
+    };
+    let sent = client
+        .create_refund(
+            &attempt.refund_request(),
+            Some(attempt.idempotency_key().map_err(Failure::usage)?),
+        )
+        .await;
+    match sent {
+        Ok(refund) => {
+            settle(
+                &journal,
+                &attempt,
+                State::Done {
+                    object: refund.id.clone(),
+                },
+            );
+            print_refund(&refund, json, currency(&pi))
+        }
+        Err(e) => {
+            // The answer was lost but the payment's refunds show the refund.
+            let made = failed(&client, &journal, &attempt, e).await?;
+            let refund = client.retrieve_refund(&made).await?;
+            print_refund(&refund, json, currency(&pi))
+        }
+    }
+}
+
+/// The cancellation reason as Stripe spells it.
+fn cancel_reason_value(r: CancelReasonArg) -> &'static str {
+    match r {
+        CancelReasonArg::Duplicate => "duplicate",
+        CancelReasonArg::Fraudulent => "fraudulent",
+        CancelReasonArg::RequestedByCustomer => "requested_by_customer",
+        CancelReasonArg::Abandoned => "abandoned",
+    }
+}
+
 /// Runs `cancel`.
 pub async fn cancel(args: CancelArgs) -> Outcome {
     let client = common::client(&args.common)?;
+    let journal = journal()?;
     let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
-    if matches!(
-        pi.status,
-        PaymentIntentStatus::Succeeded | PaymentIntentStatus::Canceled
-    ) {
-        return Err(Failure::refused(format!(
-            "{} is {}; it cannot be canceled.{}",
-            pi.id,
+    let request = payment_journal::Request {
+        kind: Kind::Cancel,
+        account: payment_journal::account_of(client.config()),
+        payment_intent: pi.id.clone(),
+        amount: None,
+        currency: currency(&pi).to_owned(),
+        reason: args.reason.map(|r| cancel_reason_value(r).to_owned()),
+        note: None,
+        session: None,
+    };
+    if !resumable(&journal, &request, None)? {
+        if matches!(
             pi.status,
-            if pi.status == PaymentIntentStatus::Succeeded {
-                format!(" Refund it with `seller-console refund {}` instead.", pi.id)
-            } else {
-                String::new()
-            }
-        )));
+            PaymentIntentStatus::Succeeded | PaymentIntentStatus::Canceled
+        ) {
+            return Err(Failure::refused(format!(
+                "{} is {}; it cannot be canceled.{}",
+                pi.id,
+                pi.status,
+                if pi.status == PaymentIntentStatus::Succeeded {
+                    format!(" Refund it with `seller-console refund {}` instead.", pi.id)
+                } else {
+                    String::new()
+                }
+            )));
+        }
+        common::confirm_live(
+            &client,
+            &format!("cancel {} and release the buyer's money", pi.id),
+            args.yes,
+        )?;
     }
-    common::confirm_live(
+    let json = args.common.json;
+    let attempt = match begin(
         &client,
-        &format!("cancel {} and release the buyer's money", pi.id),
-        args.yes,
-    )?;
-    let reason = args.reason.map(|r| match r {
-        CancelReasonArg::Duplicate => CancellationReason::Duplicate,
-        CancelReasonArg::Fraudulent => CancellationReason::Fraudulent,
-        CancelReasonArg::RequestedByCustomer => CancellationReason::RequestedByCustomer,
-        CancelReasonArg::Abandoned => CancellationReason::Abandoned,
-    });
-    let pi = client
-        .cancel_payment_intent(&pi.id, reason.as_ref(), Some(IdempotencyKey::new()))
-        .await?;
-    print_pi(&pi, args.common.json, &format!("Canceled {}.", pi.id))
+        &journal,
+        request,
+        BTreeMap::new(),
+        None,
+        true,
+        json,
+    )
+    .await?
+    {
+        Next::Send(a) => a,
+        Next::Ended(outcome) => return outcome,
+    };
+    let reason = attempt
+        .request
+        .reason
+        .as_deref()
+        .map(crate::stripe::payment_intents::CancellationReason::from);
+    let result = client
+        .cancel_payment_intent(
+            &pi.id,
+            reason.as_ref(),
+            Some(attempt.idempotency_key().map_err(Failure::usage)?),
+        )
+        .await;
+    match result {
+        Ok(canceled) => {
+            settle(
+                &journal,
+                &attempt,
+                State::Done {
+                    object: canceled.id.clone(),
+                },
+            );
+            print_pi(&canceled, json, &format!("Canceled {}.", canceled.id))
+        }
+        Err(e) => {
+            failed(&client, &journal, &attempt, e).await?;
+            let canceled = client.retrieve_payment_intent(&pi.id).await?;
+            print_pi(&canceled, json, &format!("Canceled {}.", canceled.id))
+        }
+    }
 }

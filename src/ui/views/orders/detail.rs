@@ -41,6 +41,7 @@ impl OrdersView {
                             confirm: String::new(),
                             sent: false,
                             outcome: None,
+                            ask_again: None,
                         });
                         ctx.send(Command::Orders(OrdersCommand::QuoteRefund {
                             session: r.id.clone(),

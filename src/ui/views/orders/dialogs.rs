@@ -20,6 +20,9 @@ pub(super) struct RefundDialog {
     pub(super) confirm: String,
     pub(super) sent: bool,
     pub(super) outcome: Option<(Color32, String)>,
+    /// The worker held the refund of this amount back (it repeats one made moments ago); the
+    /// sentence says why and the button asks.
+    pub(super) ask_again: Option<(i64, String)>,
 }
 
 /// The capture dialog's state.
@@ -120,6 +123,14 @@ impl OrdersView {
             if let Some(p) = &problem {
                 ui.colored_label(theme::ERROR, p);
             }
+            // Asked only for the amount the worker held back; another amount is a new refund.
+            let again = match (&d.ask_again, &parsed) {
+                (Some((held, why)), Ok(a)) if held == a && !d.sent => {
+                    ui.colored_label(theme::WARNING, why);
+                    true
+                }
+                _ => false,
+            };
             let confirmed = live_confirmation(
                 ui,
                 live,
@@ -130,6 +141,9 @@ impl OrdersView {
             );
             ui.horizontal(|ui| {
                 let label = match parsed {
+                    Ok(a) if problem.is_none() && again => {
+                        format!("Refund {} again", widgets::money(a, &q.currency))
+                    }
                     Ok(a) if problem.is_none() => {
                         format!("Refund {}", widgets::money(a, &q.currency))
                     }
@@ -141,12 +155,15 @@ impl OrdersView {
                 {
                     d.sent = true;
                     d.outcome = Some((theme::INFO, "Refunding…".into()));
+                    d.ask_again = None;
                     ctx.send(Command::Orders(OrdersCommand::Refund {
                         session: d.session.clone(),
                         payment_intent: q.payment_intent.clone(),
                         amount,
+                        currency: q.currency.clone(),
                         reason: d.reason.clone(),
                         note: d.note.trim().to_owned(),
+                        again,
                     }));
                 }
                 if !d.sent && ui.button("Cancel").clicked() {
@@ -211,6 +228,7 @@ impl OrdersView {
                         session: c.session.clone(),
                         payment_intent: c.payment_intent.clone(),
                         amount: (a != c.capturable).then_some(a),
+                        currency: c.currency.clone(),
                     }));
                 }
                 if c.sent {

@@ -226,6 +226,30 @@ impl OrdersView {
                 };
                 self.notice = Some((color, text));
             }
+            Event::Notice { session, message } => {
+                if let Some(d) = &mut self.refund
+                    && d.session == session
+                {
+                    d.outcome = Some((theme::INFO, message));
+                    return;
+                }
+                self.notice = Some((theme::INFO, message));
+            }
+            Event::AskAgain {
+                session,
+                amount,
+                message,
+            } => {
+                if let Some(d) = &mut self.refund
+                    && d.session == session
+                {
+                    d.sent = false;
+                    d.outcome = None;
+                    d.ask_again = Some((amount, message));
+                    return;
+                }
+                self.notice = Some((theme::WARNING, message));
+            }
             Event::ActionFailed {
                 session,
                 message,
