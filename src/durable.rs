@@ -148,13 +148,13 @@ pub fn write_with(
     access: Access,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut file = AtomicFile::create(dest, access)?;
+    let mut atomic = AtomicFile::create(dest, access)?;
     {
-        let mut buffered = io::BufWriter::with_capacity(1 << 16, file.file());
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, atomic.file());
         fill(&mut buffered)?;
         buffered.flush()?;
     }
-    file.commit()
+    atomic.commit()
 }
 
 /// Makes a rename or a new file in `dir` durable. Folders cannot be opened on every platform;
@@ -199,6 +199,7 @@ pub fn sweep_leftovers(dir: &Path) -> io::Result<usize> {
 /// Sweeps `dir` and the folders inside it, two levels deep (the data folder and its
 /// `journals/`, `demo/`, …). Returns how many files were removed; folders that cannot be read
 /// are skipped.
+#[must_use]
 pub fn sweep_tree(dir: &Path) -> usize {
     fn walk(dir: &Path, depth: u32) -> usize {
         let mut removed = sweep_leftovers(dir).unwrap_or(0);
@@ -227,7 +228,10 @@ pub fn sweep_app_folders() -> usize {
     else {
         return 0;
     };
-    let mut folders = vec![dirs.data_dir().to_path_buf(), dirs.config_dir().to_path_buf()];
+    let mut folders = vec![
+        dirs.data_dir().to_path_buf(),
+        dirs.config_dir().to_path_buf(),
+    ];
     folders.dedup();
     folders.iter().map(|d| sweep_tree(d)).sum()
 }
@@ -394,7 +398,9 @@ mod tests {
     fn leftovers_of_dead_writers_are_swept_and_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         // A pid far above any real one: that writer is gone.
-        let dead = dir.path().join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
+        let dead = dir
+            .path()
+            .join(format!(".a.csv{TEMP_MARK}4000000000-0badf00d"));
         let mine = dir
             .path()
             .join(format!(".b.csv{TEMP_MARK}{}-0badf00d", std::process::id()));

@@ -361,8 +361,7 @@ pub fn write_atomic_with(
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(IoError::io("read", &target, e)),
     };
-    tmp.commit()
-        .map_err(|e| IoError::io("save", &target, e))?;
+    tmp.commit().map_err(|e| IoError::io("save", &target, e))?;
     Ok(SaveOutcome { bytes, backup })
 }
 
@@ -441,14 +440,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let never = AtomicBool::new(false);
         let zero = read_with_progress(Path::new("/dev/zero"), &never, |_, _| {}).unwrap_err();
-        assert!(matches!(zero, IoError::NotAFile { what: "a device", .. }), "{zero}");
+        assert!(
+            matches!(
+                zero,
+                IoError::NotAFile {
+                    what: "a device",
+                    ..
+                }
+            ),
+            "{zero}"
+        );
         assert_eq!(
             zero.to_string(),
             "/dev/zero is a device, not a regular file, so it cannot be read as a catalog \
              feed. Give the path of a CSV or TSV file."
         );
         let folder = check_feed_file(dir.path()).unwrap_err();
-        assert!(matches!(folder, IoError::NotAFile { what: "a folder", .. }));
+        assert!(matches!(
+            folder,
+            IoError::NotAFile {
+                what: "a folder",
+                ..
+            }
+        ));
         let big = dir.path().join("big.csv");
         std::fs::File::create(&big)
             .unwrap()

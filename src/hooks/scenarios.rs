@@ -421,13 +421,14 @@ impl ScenarioReport {
                 ));
             }
         };
-        crate::durable::write(path, text.as_bytes(), crate::durable::Access::LikeExisting)
-            .map_err(|e| {
+        crate::durable::write(path, text.as_bytes(), crate::durable::Access::LikeExisting).map_err(
+            |e| {
                 format!(
                     "Could not write the report to {} ({e}). Check that you may write there.",
                     path.display()
                 )
-            })
+            },
+        )
     }
 }
 

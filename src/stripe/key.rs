@@ -194,7 +194,8 @@ fn key_prefix_at(text: &str, at: usize) -> Option<usize> {
         .find(|p| rest.starts_with(**p))
         .filter(|p| {
             let tail = &rest[p.len()..];
-            tail.starts_with('…') || tail[..key_tail_len(tail)].chars().count() >= OTHER_KEY_MIN_TAIL
+            tail.starts_with('…')
+                || tail[..key_tail_len(tail)].chars().count() >= OTHER_KEY_MIN_TAIL
         })
         .map(|p| p.len())
 }
@@ -208,8 +209,22 @@ fn key_tail_len(tail: &str) -> usize {
                 || c.is_control()
                 || matches!(
                     c,
-                    '"' | '\'' | '`' | '<' | '>' | '(' | ')' | '[' | ']' | '{' | '}' | ','
-                        | ';' | '&' | '|' | '\\' | '…'
+                    '"' | '\''
+                        | '`'
+                        | '<'
+                        | '>'
+                        | '('
+                        | ')'
+                        | '['
+                        | ']'
+                        | '{'
+                        | '}'
+                        | ','
+                        | ';'
+                        | '&'
+                        | '|'
+                        | '\\'
+                        | '…'
                 )
         })
         .unwrap_or(tail.len());
