@@ -4,8 +4,10 @@
 //! mix, and a finished write survives a power cut.
 //!
 //! Temporary files carry the writer's process id in their name
-//! (`.catalog.csv.sc-tmp-4242-1a2b3c`), so [`sweep_leftovers`] can remove what a killed process
-//! left behind without touching a write that is still under way in another process.
+//! (`.catalog.csv.sc-tmp-4242-1a2b3c4d`), so [`sweep_leftovers`] can remove what a killed
+//! process left behind without touching a write that is still under way in another process.
+//! Every write sweeps its own folder first, and [`sweep_app_folders`] sweeps the app's data and
+//! settings folders at start.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -13,6 +15,10 @@ use std::path::{Path, PathBuf};
 
 /// Marks the temporary files of this module; the process id and a random suffix follow it.
 pub const TEMP_MARK: &str = ".sc-tmp-";
+
+/// Longest part of the destination's name kept in a temporary name, so that the temporary
+/// name stays within the 255 bytes file systems allow even for a long destination name.
+const NAME_PART_MAX: usize = 120;
 
 /// Who may read the file once it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +37,21 @@ pub struct AtomicFile {
     file: Option<File>,
     temp: PathBuf,
     dest: PathBuf,
+    /// Set once the rename has happened; until then dropping removes the temporary file.
+    renamed: bool,
 }
 
 impl AtomicFile {
-    /// Starts writing `dest` (its folder is created if missing).
+    /// Starts writing `dest` (its folder is created if missing). Temporary files that killed
+    /// writers left in that folder are removed first. When `dest` is a symbolic link, the file
+    /// it points to is the one replaced, and the link stays.
     pub fn create(dest: &Path, access: Access) -> io::Result<Self> {
-        let dir = folder_of(dest);
-        std::fs::create_dir_all(&dir)?;
-        let name = dest
-            .file_name()
-            .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+        let dest = resolve_link(dest);
+        let dir = folder_of(&dest);
+        create_folder(&dir)?;
+        // Best effort: a folder that cannot be listed can still be written to.
+        let _ = sweep_leftovers(&dir);
+        let name = temp_name_part(&dest);
         let mut last_error = None;
         for _ in 0..16 {
             let temp = dir.join(format!(
@@ -51,7 +62,7 @@ impl AtomicFile {
             match open_new(&temp, access) {
                 Ok(file) => {
                     if access == Access::LikeExisting
-                        && let Ok(meta) = std::fs::metadata(dest)
+                        && let Ok(meta) = std::fs::metadata(&dest)
                     {
                         // Best effort: a file saved over keeps who may read it.
                         let _ = file.set_permissions(meta.permissions());
@@ -59,7 +70,8 @@ impl AtomicFile {
                     return Ok(AtomicFile {
                         file: Some(file),
                         temp,
-                        dest: dest.to_path_buf(),
+                        dest,
+                        renamed: false,
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
@@ -82,7 +94,14 @@ impl AtomicFile {
         &self.temp
     }
 
-    /// Syncs the file, renames it over the destination and syncs the folder.
+    /// Where the bytes go at the commit (the target of a symbolic link given to `create`).
+    #[must_use]
+    pub fn dest_path(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Syncs the file, renames it over the destination and syncs the folder. When any step
+    /// fails the destination is left as it was and the temporary file is removed.
     pub fn commit(mut self) -> io::Result<()> {
         let file = self
             .file
@@ -91,6 +110,7 @@ impl AtomicFile {
         file.sync_all()?;
         drop(file);
         std::fs::rename(&self.temp, &self.dest)?;
+        self.renamed = true;
         sync_dir(&folder_of(&self.dest))
     }
 }
@@ -107,7 +127,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        // Not committed, or the commit failed before the rename: the temporary goes.
+        if !self.renamed {
+            drop(self.file.take());
             let _ = std::fs::remove_file(&self.temp);
         }
     }
@@ -150,7 +172,8 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Removes the temporary files in `dir` that a process which is no longer running left behind
-/// (killed mid-write). Returns how many were removed. A missing folder has none.
+/// (killed mid-write). Returns how many were removed. A missing folder has none. Folders
+/// inside `dir` are not looked at (see [`sweep_tree`]).
 pub fn sweep_leftovers(dir: &Path) -> io::Result<usize> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -173,6 +196,46 @@ pub fn sweep_leftovers(dir: &Path) -> io::Result<usize> {
     Ok(removed)
 }
 
+/// Sweeps `dir` and the folders inside it, two levels deep (the data folder and its
+/// `journals/`, `demo/`, …). Returns how many files were removed; folders that cannot be read
+/// are skipped.
+#[must_use]
+pub fn sweep_tree(dir: &Path) -> usize {
+    fn walk(dir: &Path, depth: u32) -> usize {
+        let mut removed = sweep_leftovers(dir).unwrap_or(0);
+        if depth == 0 {
+            return removed;
+        }
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                // `file_type` does not follow links, so a link cannot lead the walk elsewhere.
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    removed += walk(&entry.path(), depth - 1);
+                }
+            }
+        }
+        removed
+    }
+    walk(dir, 2)
+}
+
+/// Sweeps the platform folders the app and the command line keep their files in (data and
+/// settings), so what a killed process left there goes at the next start. Returns how many
+/// files were removed.
+#[must_use]
+pub fn sweep_app_folders() -> usize {
+    let Some(dirs) = directories::ProjectDirs::from("com", "SellerConsole", "seller-console")
+    else {
+        return 0;
+    };
+    let mut folders = vec![
+        dirs.data_dir().to_path_buf(),
+        dirs.config_dir().to_path_buf(),
+    ];
+    folders.dedup();
+    folders.iter().map(|d| sweep_tree(d)).sum()
+}
+
 /// The process id in a temporary file's name, if the name is one of ours.
 fn writer_pid(name: &str) -> Option<u32> {
     let (_, rest) = name.rsplit_once(TEMP_MARK)?;
@@ -193,6 +256,49 @@ fn process_alive(pid: u32, temp: &Path) -> bool {
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_none_or(|age| age.as_secs() < 24 * 3600)
+}
+
+/// The file a symbolic link points to, so a save replaces that file and keeps the link; any
+/// other path (or a dangling link) as given.
+fn resolve_link(dest: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(dest) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(dest).unwrap_or_else(|_| dest.to_path_buf())
+        }
+        _ => dest.to_path_buf(),
+    }
+}
+
+/// Creates `dir` when missing and makes its creation durable, so a file written into a new
+/// folder is not lost with the folder after a power cut.
+fn create_folder(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(d.to_path_buf());
+        at = d.parent();
+    }
+    std::fs::create_dir_all(dir)?;
+    for made in missing {
+        // Best effort: the folder exists; syncing its parent records it.
+        let _ = sync_dir(&folder_of(&made));
+    }
+    Ok(())
+}
+
+/// The destination's name as used inside a temporary name, cut to [`NAME_PART_MAX`] bytes.
+fn temp_name_part(dest: &Path) -> String {
+    let name = dest
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let mut end = name.len().min(NAME_PART_MAX);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_owned()
 }
 
 fn folder_of(path: &Path) -> PathBuf {
@@ -310,6 +416,66 @@ mod tests {
         assert!(mine.exists());
         assert!(other.exists());
         assert_eq!(sweep_leftovers(&dir.path().join("missing")).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should go: the rename fails.
+        let path = dir.path().join("taken");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("inside"), b"x").unwrap();
+        assert!(write(&path, b"new", Access::LikeExisting).is_err());
+        assert_eq!(names(dir.path()), ["taken"]);
+    }
+
+    #[test]
+    fn a_write_sweeps_what_dead_writers_left_in_its_folder_and_below_on_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("journals");
+        std::fs::create_dir(&sub).unwrap();
+        let dead = format!(".a.csv{TEMP_MARK}4000000000-0badf00d");
+        std::fs::write(dir.path().join(&dead), b"x").unwrap();
+        std::fs::write(sub.join(&dead), b"x").unwrap();
+        if cfg!(target_os = "linux") {
+            write(&dir.path().join("a.csv"), b"new", Access::LikeExisting).unwrap();
+            assert_eq!(names(dir.path()), ["a.csv", "journals"]);
+            assert_eq!(sweep_tree(dir.path()), 1);
+            assert!(names(&sub).is_empty());
+        }
+    }
+
+    #[test]
+    fn new_folders_are_made_and_long_names_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat(250);
+        let path = dir.path().join("a").join("b").join(&long);
+        write(&path, b"deep", Access::Private).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"deep");
+        let mut f = AtomicFile::create(&path, Access::Private).unwrap();
+        let temp_name = f.temp_path().file_name().unwrap().len();
+        assert!(temp_name <= 255, "{temp_name}");
+        f.write_all(b"again").unwrap();
+        f.commit().unwrap();
+        assert_eq!(names(&dir.path().join("a").join("b")), [long]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_through_a_link_replaces_the_linked_file_and_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new", Access::LikeExisting).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
     }
 
     #[test]

@@ -35,6 +35,8 @@ enum Command {
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    // What a killed write left in the app's folders goes before anything else runs.
+    let _ = seller_console::durable::sweep_app_folders();
     match cli.command {
         None => match seller_console::ui::run_native(started, cli.feed) {
             Ok(()) => ExitCode::SUCCESS,

@@ -155,19 +155,16 @@ impl ProfileBook {
         }
     }
 
-    /// Writes the book to `path` atomically (temp file + rename).
+    /// Writes the book to `path` atomically and durably, readable by the user only (see
+    /// [`crate::durable`]).
     pub fn save(&self, path: &Path) -> Result<(), String> {
-        let dir = path.parent().unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("Could not create {}: {e}", dir.display()))?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|e| format!("Could not write in {}: {e}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, &json)
-            .map_err(|e| format!("Could not write the profiles: {e}"))?;
-        tmp.persist(path)
-            .map_err(|e| format!("Could not save {}: {e}", path.display()))?;
-        Ok(())
+        crate::durable::write(path, &json, crate::durable::Access::Private).map_err(|e| {
+            format!(
+                "Could not save the profiles to {} ({e}). Check that you may write there.",
+                path.display()
+            )
+        })
     }
 
     /// The active profile, if any (none means demo mode).

@@ -1,8 +1,12 @@
 //! The list of feed pushes made from this machine (`pushes.jsonl` in the data folder), so the
 //! Imports view can show every push, including ImportSets that the API cannot list, and tie an
 //! import back to the local file it came from.
+//!
+//! Records are appended one JSON line at a time under an exclusive file lock (the app and the
+//! command line may push at once), and synced before [`append`] returns. A line a crash cut
+//! short is closed off by the next append, so it never swallows the next record.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -55,19 +59,41 @@ pub fn path_in(data_dir: &Path) -> PathBuf {
     data_dir.join("pushes.jsonl")
 }
 
-/// Appends one record (one JSON line). Creates the folder and file when missing.
+/// Appends one record (one JSON line), durably: the line, and the file itself when it is new,
+/// are on disk when this returns `Ok`. Creates the folder and file when missing.
 pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let mut line = serde_json::to_string(record).map_err(std::io::Error::other)?;
     line.push('\n');
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let created = !path.exists();
     let mut file = std::fs::OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)?;
+    // Released when the file is closed, also by a killed process.
+    file.lock()?;
+    // A crash mid-line left a line without its end: end it, so this record stays whole.
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            line.insert(0, '\n');
+        }
+    }
+    // Appending writes at the end whatever the position.
     file.write_all(line.as_bytes())?;
-    file.sync_data()
+    file.sync_data()?;
+    if created {
+        crate::durable::sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// Reads every record, newest first. A missing file is an empty history; a damaged line (a
@@ -125,5 +151,26 @@ mod tests {
             .map(|r| r.import_id)
             .collect();
         assert_eq!(ids, ["impset_2", "impset_1"]);
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_crash_does_not_swallow_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        append(&path, &record("impset_1")).unwrap();
+        // A kill in the middle of the second append: half a line, no end.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"import_id\": \"impset_to")
+            .unwrap();
+        append(&path, &record("impset_3")).unwrap();
+        let ids: Vec<String> = load(&path)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.import_id)
+            .collect();
+        assert_eq!(ids, ["impset_3", "impset_1"]);
     }
 }

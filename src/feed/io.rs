@@ -1,6 +1,8 @@
 //! Reading feed files (with progress and cancel), decoding them to UTF-8, and writing them
-//! back atomically: a temp file in the same folder, renamed over the target, with a `.bak`
-//! of the previous file.
+//! back atomically and durably through [`crate::durable`], with a `.bak` of the previous file.
+//!
+//! Only regular files are read, and none over [`MAX_FEED_BYTES`]: a device (`/dev/zero`), a
+//! named pipe or a socket would never end, and is refused before it is opened.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -8,6 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::sniff::TextEncoding;
+use crate::durable::{Access, AtomicFile};
+
+/// The largest feed the console reads: the 4 GB per file that Stripe's v2 catalog imports
+/// take (feed spec, section 1), the largest any of Stripe's feed uploads accepts.
+pub const MAX_FEED_BYTES: u64 = super::validate::V2_IMPORT_LIMIT;
 
 /// How many bytes [`read_with_progress`] reads between progress reports and cancel checks.
 const READ_CHUNK: usize = 4 * 1024 * 1024;
@@ -28,6 +35,22 @@ pub enum IoError {
     /// The user cancelled.
     #[error("Loading was cancelled.")]
     Cancelled,
+    /// The path is not a regular file (a device, a named pipe, a socket, a folder).
+    #[error("{} is {what}, not a regular file, so it cannot be read as a catalog feed. Give the path of a CSV or TSV file.", path.display())]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead ("a device", "a named pipe (FIFO)", …).
+        what: &'static str,
+    },
+    /// The file is over [`MAX_FEED_BYTES`].
+    #[error("{} is {}, over the 4 GB ({MAX_FEED_BYTES} bytes) largest feed Stripe's catalog imports take, so it was not read. Split it into several files (for example by category) and check each.", path.display(), size_words(*size))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least; a growing file is stopped at the limit).
+        size: u64,
+    },
 }
 
 impl IoError {
@@ -40,19 +63,99 @@ impl IoError {
     }
 }
 
+/// "4.20 GB (4509715661 bytes)": binary units, as the limit is counted, and the exact size
+/// for a file just over it.
+fn size_words(bytes: u64) -> String {
+    let gb = bytes as f64 / (1024.0 * 1024.0 * 1024.0);
+    format!("{gb:.2} GB ({bytes} bytes)")
+}
+
+/// What a path that is not a regular file is, in words.
+fn kind_words(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "not an ordinary file"
+    }
+}
+
+/// Refuses, without opening it, what the console does not read as a feed: anything but a
+/// regular file (a device such as `/dev/zero` or a named pipe would never end, and opening a
+/// pipe blocks), and files over [`MAX_FEED_BYTES`]. Returns the file's size.
+pub fn check_feed_file(path: &Path) -> Result<u64, IoError> {
+    // `metadata` follows links and does not open the file.
+    let meta = std::fs::metadata(path).map_err(|e| IoError::io("open", path, e))?;
+    check_meta(path, &meta)
+}
+
+fn check_meta(path: &Path, meta: &std::fs::Metadata) -> Result<u64, IoError> {
+    if !meta.is_file() {
+        return Err(IoError::NotAFile {
+            path: path.to_path_buf(),
+            what: kind_words(meta.file_type()),
+        });
+    }
+    if meta.len() > MAX_FEED_BYTES {
+        return Err(IoError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+        });
+    }
+    Ok(meta.len())
+}
+
+/// Opens a feed for reading after [`check_feed_file`], and checks the opened file again (the
+/// path may have been swapped in between; on Unix the open does not wait for a pipe's
+/// writer). Returns the file and its size.
+pub fn open_feed(path: &Path) -> Result<(File, u64), IoError> {
+    check_feed_file(path)?;
+    let file = open_no_wait(path).map_err(|e| IoError::io("open", path, e))?;
+    let meta = file.metadata().map_err(|e| IoError::io("read", path, e))?;
+    let size = check_meta(path, &meta)?;
+    Ok((file, size))
+}
+
+#[cfg(unix)]
+fn open_no_wait(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK only matters for what is not a regular file, which is refused right after.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_wait(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
 /// Reads a whole file into one buffer sized once from its length, calling
 /// `progress(done, total)` after each chunk and stopping with [`IoError::Cancelled`] as soon as
-/// `cancel` is set.
+/// `cancel` is set. What is not a regular file, or is over [`MAX_FEED_BYTES`] (also a file
+/// that grows past it while it is read), is refused with [`IoError::NotAFile`] or
+/// [`IoError::TooLarge`].
 pub fn read_with_progress(
     path: &Path,
     cancel: &AtomicBool,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Vec<u8>, IoError> {
-    let mut file = File::open(path).map_err(|e| IoError::io("open", path, e))?;
-    let total = file
-        .metadata()
-        .map_err(|e| IoError::io("read", path, e))?
-        .len();
+    let (file, total) = open_feed(path)?;
+    // One byte past the limit tells a file that grew over it.
+    let mut file = file.take(MAX_FEED_BYTES + 1);
     let mut buf: Vec<u8> = Vec::new();
     buf.try_reserve_exact(
         usize::try_from(total)
@@ -74,6 +177,12 @@ pub fn read_with_progress(
             .take(READ_CHUNK as u64)
             .read_to_end(&mut buf)
             .map_err(|e| IoError::io("read", path, e))?;
+        if buf.len() as u64 > MAX_FEED_BYTES {
+            return Err(IoError::TooLarge {
+                path: path.to_path_buf(),
+                size: buf.len() as u64,
+            });
+        }
         progress(buf.len() as u64, total.max(buf.len() as u64));
         if n == 0 {
             return Ok(buf);
@@ -207,58 +316,52 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<SaveOutcome, IoError> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
-/// Writes a file atomically: `write` fills a temp file in the same folder, which is flushed
-/// to disk and then renamed over `path`. An existing file at `path` is first kept as
-/// `path.bak` (replacing an older backup), and its permissions carry over to the new file.
-/// On any error the target is left as it was and the temp file is removed.
+/// Writes a file atomically and durably (see [`crate::durable`]): `write` fills a temporary
+/// file in the same folder, which is synced to disk, renamed over `path`, and the folder
+/// synced. An existing file at `path` is first kept as `path.bak` (replacing an older backup),
+/// and its permissions carry over to the new file. On any error the target is left as it was
+/// and the temporary file is removed; one a killed save left is removed by the next save.
 pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<SaveOutcome, IoError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".seller-console-save-")
-        .tempfile_in(&dir)
-        .map_err(|e| IoError::io("create a temporary file in", &dir, e))?;
+    let mut tmp = AtomicFile::create(path, Access::LikeExisting)
+        .map_err(|e| IoError::io("create a temporary file next to", path, e))?;
+    // A link given as `path` is saved through: the file it points to is the one replaced.
+    let target = tmp.dest_path().to_path_buf();
+    let temp_path = tmp.temp_path().to_path_buf();
     let mut counter = CountingWriter {
-        inner: io::BufWriter::with_capacity(1 << 20, tmp.as_file()),
+        inner: io::BufWriter::with_capacity(1 << 20, tmp.file()),
         written: 0,
     };
     write(&mut counter)
         .and_then(|()| counter.inner.flush())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| IoError::io("write", tmp.path(), e))?;
+        .map_err(|e| IoError::io("write", &temp_path, e))?;
     let bytes = counter.written;
     drop(counter);
 
-    let backup = match std::fs::metadata(path) {
-        Ok(meta) => {
-            // Best effort: keep the previous permissions on the new file.
-            let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-            let bak = backup_path(path);
+    let backup = match std::fs::metadata(&target) {
+        Ok(_) => {
+            let bak = backup_path(&target);
             match std::fs::remove_file(&bak) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(IoError::io("replace the backup", &bak, e)),
             }
-            // A hard link keeps the old file in place until the rename; copy where links fail.
-            if std::fs::hard_link(path, &bak).is_err() {
-                std::fs::copy(path, &bak).map_err(|e| IoError::io("back up", path, e))?;
+            // A hard link keeps the old file in place until the rename; copy where links
+            // fail, itself atomically so a crash never leaves half a backup.
+            if std::fs::hard_link(&target, &bak).is_err() {
+                crate::durable::write_with(&bak, Access::LikeExisting, |w| {
+                    io::copy(&mut File::open(&target)?, w).map(|_| ())
+                })
+                .map_err(|e| IoError::io("back up", &target, e))?;
             }
             Some(bak)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(IoError::io("read", path, e)),
+        Err(e) => return Err(IoError::io("read", &target, e)),
     };
-    tmp.persist(path)
-        .map_err(|e| IoError::io("rename the saved file onto", path, e.error))?;
-    // Make the rename itself durable where the platform allows opening a folder.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
+    tmp.commit().map_err(|e| IoError::io("save", &target, e))?;
     Ok(SaveOutcome { bytes, backup })
 }
 
@@ -329,6 +432,51 @@ mod tests {
         // No temp files are left behind.
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_folders_and_oversized_files_are_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        let zero = read_with_progress(Path::new("/dev/zero"), &never, |_, _| {}).unwrap_err();
+        assert!(
+            matches!(
+                zero,
+                IoError::NotAFile {
+                    what: "a device",
+                    ..
+                }
+            ),
+            "{zero}"
+        );
+        assert_eq!(
+            zero.to_string(),
+            "/dev/zero is a device, not a regular file, so it cannot be read as a catalog \
+             feed. Give the path of a CSV or TSV file."
+        );
+        let folder = check_feed_file(dir.path()).unwrap_err();
+        assert!(matches!(
+            folder,
+            IoError::NotAFile {
+                what: "a folder",
+                ..
+            }
+        ));
+        let big = dir.path().join("big.csv");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_FEED_BYTES + 1)
+            .unwrap();
+        let err = read_with_progress(&big, &never, |_, _| {}).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("is 4.00 GB (4294967297 bytes), over the 4 GB (4294967296 bytes)"),
+            "{err}"
+        );
+        let ok = dir.path().join("ok.csv");
+        std::fs::write(&ok, b"id\n1\n").unwrap();
+        assert_eq!(check_feed_file(&ok).unwrap(), 5);
     }
 
     #[test]

@@ -109,14 +109,18 @@ pub fn validate_file(path: &Path, options: &Options) -> io::Result<Report> {
 
 /// Like [`validate_file`], calling `progress(bytes_done, bytes_total)` after each batch of
 /// rows, and stopping with an [`io::ErrorKind::Interrupted`] error once `cancel` is set.
+/// What is not a regular file, or is over the 4 GB limit, is refused before it is read, with
+/// an [`io::ErrorKind::InvalidInput`] error wrapping the [`super::io::IoError`] that says so.
 pub fn validate_file_with_progress(
     path: &Path,
     options: &Options,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> io::Result<Report> {
-    let file = std::fs::File::open(path)?;
-    let total = file.metadata()?.len();
+    let (file, total) = super::io::open_feed(path).map_err(|e| match e {
+        super::io::IoError::Io { source, .. } => source,
+        refused => io::Error::new(io::ErrorKind::InvalidInput, refused),
+    })?;
     run(file, total, options, progress, cancel)
 }
 

@@ -408,7 +408,7 @@ impl ScenarioReport {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Saves the report: Markdown for `.md`, JSON for `.json`.
+    /// Saves the report, atomically and durably: Markdown for `.md`, JSON for `.json`.
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("md" | "markdown") => self.to_markdown(),
@@ -421,8 +421,14 @@ impl ScenarioReport {
                 ));
             }
         };
-        std::fs::write(path, text)
-            .map_err(|e| format!("Could not write the report to {} ({e}).", path.display()))
+        crate::durable::write(path, text.as_bytes(), crate::durable::Access::LikeExisting).map_err(
+            |e| {
+                format!(
+                    "Could not write the report to {} ({e}). Check that you may write there.",
+                    path.display()
+                )
+            },
+        )
     }
 }
 

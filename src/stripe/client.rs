@@ -180,7 +180,26 @@ fn parse_base(base: &str) -> Result<Url, Error> {
             "`{base}` is not an http(s) URL; write it like http://127.0.0.1:12111."
         )));
     }
+    if url.scheme() == "http" && !is_loopback(&url) {
+        let host = url.host_str().unwrap_or_default();
+        return Err(Error::Invalid(format!(
+            "`{base}` uses plain http to {host}, which would send your API key over the network              unencrypted, so it was refused. Use https:// for any other machine; plain http is              only for a sandbox on this machine (127.0.0.1, ::1 or localhost)."
+        )));
+    }
     Ok(url)
+}
+
+/// True when `url` names this machine: `localhost`, 127.0.0.0/8 or `::1` (also written as
+/// `::ffff:127.x.x.x`). Names that merely resolve there are not trusted.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => false,
+    }
 }
 
 /// Called while a file moves: `(bytes_done, bytes_total)`.
@@ -691,6 +710,37 @@ mod tests {
             let b3 = p.backoff(3);
             assert!(b3 >= Duration::from_millis(200) && b3 <= Duration::from_millis(400));
             assert!(p.backoff(10) <= Duration::from_millis(800));
+        }
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        for ok in [
+            "http://127.0.0.1:4242",
+            "http://127.8.9.10",
+            "http://localhost:12111",
+            "http://LOCALHOST",
+            "http://[::1]:4242",
+            "http://[::ffff:127.0.0.1]:4242",
+            "https://api.stripe.com",
+            "https://10.0.0.5:8443",
+        ] {
+            assert!(Config::new(key()).with_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.stripe.com",
+            "http://10.0.0.5:12111",
+            "http://[2001:db8::1]",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+            "http://0.0.0.0:12111",
+        ] {
+            let err = Config::new(key()).with_base_url(bad).unwrap_err();
+            let text = err.user_message();
+            assert!(
+                text.contains("plain http") && text.contains("Use https://"),
+                "{bad}: {text}"
+            );
         }
     }
 

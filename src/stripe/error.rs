@@ -60,20 +60,23 @@ impl ApiError {
         rate_limited_reason: Option<String>,
         body: &[u8],
     ) -> ApiError {
+        // Every text from the answer is scrubbed: a server (or a proxy) that echoes the key
+        // back in any field must not get it printed.
+        let scrub = |t: Option<String>| t.map(|t| scrub_secrets(&t));
         let mut err = ApiError {
             status,
-            request_id,
+            request_id: scrub(request_id),
             should_retry,
-            rate_limited_reason,
+            rate_limited_reason: scrub(rate_limited_reason),
             ..ApiError::default()
         };
         if let Ok(env) = serde_json::from_slice::<ErrorEnvelope>(body) {
-            err.error_type = env.error.error_type;
-            err.code = env.error.code;
-            err.decline_code = env.error.decline_code;
-            err.param = env.error.param;
-            err.message = env.error.message.map(|m| scrub_secrets(&m));
-            err.doc_url = env.error.doc_url;
+            err.error_type = scrub(env.error.error_type);
+            err.code = scrub(env.error.code);
+            err.decline_code = scrub(env.error.decline_code);
+            err.param = scrub(env.error.param);
+            err.message = scrub(env.error.message);
+            err.doc_url = scrub(env.error.doc_url);
         }
         err
     }

@@ -1,7 +1,7 @@
 //! Files API: streamed multipart upload to the files host, metadata from the API host,
 //! streamed download of contents.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -212,14 +212,22 @@ pub(crate) async fn prepare_upload(
     })
 }
 
-/// Writes a response body to `dest` through a temporary file in the same folder.
+/// Writes a response body to `dest` atomically and durably (see [`crate::durable`]): the
+/// bytes go to a temporary file in the same folder, renamed over `dest` once complete. A
+/// broken download leaves `dest` as it was and removes its temporary file; one a killed
+/// process left is removed before the next download or save into that folder.
 pub(crate) async fn save_stream(response: reqwest::Response, dest: &Path) -> Result<u64, Error> {
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| file_error(dest, &e))?;
-    let (std_file, tmp_path) = tmp.into_parts();
+    let target = dest.to_path_buf();
+    let mut atomic = tokio::task::spawn_blocking(move || {
+        crate::durable::AtomicFile::create(&target, crate::durable::Access::LikeExisting)
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("The download stopped unexpectedly ({e}).")))?
+    .map_err(|e| file_error(dest, &e))?;
+    let std_file = atomic
+        .file()
+        .try_clone()
+        .map_err(|e| file_error(dest, &e))?;
     let mut file = tokio::fs::File::from_std(std_file);
     let mut written = 0u64;
     let mut body = response.bytes_stream();
@@ -236,11 +244,11 @@ pub(crate) async fn save_stream(response: reqwest::Response, dest: &Path) -> Res
         written += chunk.len() as u64;
     }
     file.flush().await.map_err(|e| file_error(dest, &e))?;
-    file.sync_all().await.map_err(|e| file_error(dest, &e))?;
     drop(file);
-    tmp_path
-        .persist(dest)
-        .map_err(|e| file_error(dest, &e.error))?;
+    tokio::task::spawn_blocking(move || atomic.commit())
+        .await
+        .map_err(|e| Error::Invalid(format!("The download stopped unexpectedly ({e}).")))?
+        .map_err(|e| file_error(dest, &e))?;
     Ok(written)
 }
 

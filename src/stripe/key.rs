@@ -125,35 +125,110 @@ impl fmt::Display for ApiKey {
     }
 }
 
-/// Replaces anything in `text` that looks like a Stripe secret or restricted key with its
-/// redacted form. Used on every error message that echoes server or library text.
+/// Key prefixes scrubbed wherever they appear, even glued to other text (`Bearer%20sk_test_…`).
+const SECRET_PREFIXES: [&str; 5] = ["sk_test_", "sk_live_", "rk_test_", "rk_live_", "whsec_"];
+/// Prefixes of secret and restricted keys of any other mode, scrubbed when no letter comes
+/// right before them and a key-length tail follows (so `disk_usage_stats` stays as it is).
+const OTHER_KEY_PREFIXES: [&str; 2] = ["sk_", "rk_"];
+/// Shortest tail after an [`OTHER_KEY_PREFIXES`] prefix that counts as a key.
+const OTHER_KEY_MIN_TAIL: usize = 8;
+/// Shortest tail whose last four characters may be shown (at least eight stay hidden).
+const SHOW_LAST_FOUR_FROM: usize = 12;
+
+/// Replaces anything in `text` that looks like a Stripe secret key, restricted key or webhook
+/// signing secret (`sk_…`, `rk_…`, `whsec_…`, test, live or any other mode) with its redacted
+/// form: the prefix and at most the last four characters (`sk_test_…4242`). A key runs to the
+/// next space, quote, bracket or separator (`, ; & |`), whatever characters it holds, so an
+/// odd-shaped key (`sk_test_ab-cd.ef+gh`) goes whole. Text already redacted is kept as it is.
+/// Publishable keys (`pk_…`) are left: they are meant to be public (they sit in every checkout
+/// page) and the console refuses them by name. Used on every error message that echoes
+/// server or library text, and on everything the command line prints as an error.
 #[must_use]
 pub fn scrub_secrets(text: &str) -> String {
-    const PREFIXES: [&str; 4] = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"];
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let next = PREFIXES
-            .iter()
-            .filter_map(|p| rest.find(p).map(|at| (at, p.len())))
-            .min_by_key(|(at, _)| *at);
-        let Some((at, plen)) = next else {
-            out.push_str(rest);
-            return out;
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let Some(prefix_len) = key_prefix_at(text, at) else {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
         };
-        out.push_str(&rest[..at]);
-        let tail = &rest[at + plen..];
-        let body_len = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(tail.len());
-        let body = &tail[..body_len];
-        out.push_str(&rest[at..at + plen]);
-        out.push('…');
-        if body.len() > 4 {
-            out.push_str(&body[body.len() - 4..]);
+        let tail_start = at + prefix_len;
+        if text[tail_start..].starts_with('…') {
+            // Already redacted (`sk_test_…4242`): keep it.
+            at = tail_start + '…'.len_utf8();
+            continue;
         }
-        rest = &tail[body_len..];
+        let tail_end = tail_start + key_tail_len(&text[tail_start..]);
+        let tail = &text[tail_start..tail_end];
+        out.push_str(&text[copied..tail_start]);
+        out.push('…');
+        let chars = tail.chars().count();
+        if chars >= SHOW_LAST_FOUR_FROM {
+            out.extend(tail.chars().skip(chars - 4));
+        }
+        copied = tail_end;
+        at = tail_end;
     }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The length of the key prefix starting at byte `at` of `text`, when a key starts there.
+fn key_prefix_at(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    if let Some(p) = SECRET_PREFIXES.iter().find(|p| rest.starts_with(**p)) {
+        return (key_tail_len(&rest[p.len()..]) > 0 || rest[p.len()..].starts_with('…'))
+            .then_some(p.len());
+    }
+    let word_start = text[..at]
+        .chars()
+        .next_back()
+        // A digit may precede it: `%20sk_…` in a URL-encoded header.
+        .is_none_or(|c| !c.is_alphabetic() && c != '_');
+    if !word_start {
+        return None;
+    }
+    OTHER_KEY_PREFIXES
+        .iter()
+        .find(|p| rest.starts_with(**p))
+        .filter(|p| {
+            let tail = &rest[p.len()..];
+            tail.starts_with('…')
+                || tail[..key_tail_len(tail)].chars().count() >= OTHER_KEY_MIN_TAIL
+        })
+        .map(|p| p.len())
+}
+
+/// How many bytes of `tail` belong to the key: everything up to whitespace, a control
+/// character, a quote, a bracket or a separator, less the sentence punctuation that ends it.
+fn key_tail_len(tail: &str) -> usize {
+    let end = tail
+        .find(|c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '"' | '\''
+                        | '`'
+                        | '<'
+                        | '>'
+                        | '('
+                        | ')'
+                        | '['
+                        | ']'
+                        | '{'
+                        | '}'
+                        | ','
+                        | ';'
+                        | '&'
+                        | '|'
+                        | '\\'
+                        | '…'
+                )
+        })
+        .unwrap_or(tail.len());
+    tail[..end].trim_end_matches(['.', ':', '!', '?']).len()
 }
 
 #[cfg(test)]
@@ -194,6 +269,66 @@ mod tests {
             assert!(!err.contains(bad), "{err}");
         }
         assert!(ApiKey::new("").is_err());
+    }
+
+    /// The key parts that must never be printed, for the canary tests.
+    fn leaks<'a>(text: &str, secrets: &[&'a str]) -> Vec<&'a str> {
+        secrets
+            .iter()
+            .copied()
+            .filter(|s| text.contains(s))
+            .collect()
+    }
+
+    #[test]
+    fn scrubs_odd_shaped_keys_whole() {
+        let cases = [
+            // Characters outside [A-Za-z0-9_] inside the key.
+            ("sk_test_ab-CANARY1.cd+ef/gh=ij%2Bkl9876", "CANARY1"),
+            ("sk_live_x~CANARY2!y@z#w$v9876", "CANARY2"),
+            ("rk_test_CANARY3\u{e9}\u{e8}tail9876", "CANARY3"),
+            // Webhook signing secrets are base64: + / =.
+            ("whsec_CANARY4+abc/def==", "CANARY4"),
+            // Another mode than test and live.
+            ("sk_org_CANARY5abcdefgh9876", "CANARY5"),
+        ];
+        for (key, canary) in cases {
+            for text in [
+                format!("Invalid API Key provided: {key}"),
+                format!("{{\"message\":\"bad key {key}\"}}"),
+                format!("https://api.example.com/v1/x?key={key}&y=1"),
+                format!("Authorization: Bearer%20{key}"),
+                format!("({key})"),
+                format!("'{key}'."),
+                key.to_owned(),
+            ] {
+                let clean = scrub_secrets(&text);
+                assert!(leaks(&clean, &[canary]).is_empty(), "{text} -> {clean}");
+            }
+        }
+        assert_eq!(
+            scrub_secrets("https://x/?key=sk_test_ab-cd.ef+gh1234abcd&y=1"),
+            "https://x/?key=sk_test_…abcd&y=1"
+        );
+        // Short tails show nothing of the key.
+        assert_eq!(scrub_secrets("key sk_test_a-b.c."), "key sk_test_….");
+        assert_eq!(scrub_secrets("(whsec_short)"), "(whsec_…)");
+    }
+
+    #[test]
+    fn leaves_redacted_keys_prose_and_publishable_keys_alone() {
+        for text in [
+            "The key sk_test_…4242 was refused.",
+            "A key starts with sk_test_, sk_live_, rk_test_ or rk_live_.",
+            "disk_usage_is_high and task_manager_running_now",
+            "pk_test_51HpublishableKeyIsPublic",
+            "sk_ alone, rk_short",
+        ] {
+            assert_eq!(scrub_secrets(text), text);
+        }
+        let once = scrub_secrets(&format!("{SECRET} and sk_org_abcdefghijkl"));
+        assert_eq!(once, "sk_test_…4242 and sk_…ijkl");
+        assert_eq!(scrub_secrets(&once), once);
     }
 
     #[test]

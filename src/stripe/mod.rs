@@ -35,5 +35,5 @@ pub mod refunds;
 pub use client::{ApiVersion, Client, Config, Progress, RetryPolicy, Versions};
 pub use error::{ApiError, Error};
 pub use idempotency::IdempotencyKey;
-pub use key::ApiKey;
+pub use key::{ApiKey, scrub_secrets};
 pub use pagination::{Checkpoint, Pager};

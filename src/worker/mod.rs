@@ -148,11 +148,11 @@ impl EventSink {
         }
     }
 
-    /// Reports a failure.
+    /// Reports a failure (any key-shaped text in it is redacted first).
     pub fn error(&self, action: &str, message: impl Into<String>, request_id: Option<String>) {
         self.send(Event::Error(UserError {
             action: action.to_owned(),
-            message: message.into(),
+            message: crate::stripe::scrub_secrets(&message.into()),
             request_id,
         }));
     }

@@ -180,12 +180,18 @@ pub enum Event {
 // ---------------------------------------------------------------------------------------------
 // The worker side.
 
-/// Writes orders to `path` as CSV (built in memory first, so a failed write says so).
+/// Writes orders to `path` as CSV (built in memory first, so a failed write says so),
+/// atomically and durably: a failed or killed export leaves any earlier file whole.
 fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
     let mut bytes = Vec::new();
     crate::orders::export_csv(rows.iter(), &mut bytes)
         .map_err(|e| format!("The orders could not be turned into CSV: {e}"))?;
-    std::fs::write(path, bytes).map_err(|e| format!("Could not write {}: {e}", path.display()))
+    crate::durable::write(path, &bytes, crate::durable::Access::LikeExisting).map_err(|e| {
+        format!(
+            "Could not write {} ({e}). Check that you may write there, or pick another place.",
+            path.display()
+        )
+    })
 }
 
 use std::sync::Arc;

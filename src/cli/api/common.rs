@@ -201,17 +201,20 @@ pub fn print_json<T: Serialize>(value: &T) -> Outcome {
 /// Prints a failure (as JSON on stdout with `--json`, else on stderr) and gives the exit code.
 #[must_use]
 pub fn report(failure: &Failure, json: bool) -> ExitCode {
+    // The last guard: whatever a failure carries, no key is printed.
+    let scrub = |t: &str| crate::stripe::scrub_secrets(t);
+    let message = scrub(&failure.message);
     if json {
         let body = serde_json::json!({
             "error": {
-                "message": failure.message,
-                "request_id": failure.request_id,
-                "code": failure.stripe_code,
+                "message": message,
+                "request_id": failure.request_id.as_deref().map(scrub),
+                "code": failure.stripe_code.as_deref().map(scrub),
             }
         });
         println!("{body:#}");
     } else {
-        eprintln!("error: {}", failure.message);
+        eprintln!("error: {message}");
     }
     ExitCode::from(failure.exit)
 }

@@ -1,12 +1,15 @@
 //! The journal of unsaved edits: one file per catalog in `data_dir/journals/`, rewritten
-//! (atomically, flushed to disk) after every change, removed on save. At start the worker
-//! lists them so the Catalog view can offer to restore the edits.
+//! after every change through [`crate::durable`] (temporary file, fsync, rename, fsync of the
+//! folder: a kill or a power cut leaves the previous journal or the new one, whole), removed on
+//! save (the removal synced too, so saved edits never come back). At start the worker lists
+//! them so the Catalog view can offer to restore the edits, and what a killed write left goes.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::durable::{self, Access};
 use crate::feed::table::Edit;
 
 /// What a journal file holds.
@@ -44,25 +47,19 @@ pub fn file_for(data_dir: &Path, path: &Path) -> PathBuf {
     dir_in(data_dir).join(format!("{}.json", hex::encode(&digest[..12])))
 }
 
-/// Writes the journal of `path` (replacing the previous one); an empty list removes it.
+/// Writes the journal of `path` (replacing the previous one); an empty list removes it. When
+/// this returns `Ok`, the edits are on disk.
 pub fn write(data_dir: &Path, path: &Path, edits: &[Edit]) -> std::io::Result<()> {
-    let file = file_for(data_dir, path);
     if edits.is_empty() {
         return clear(data_dir, path);
     }
-    let dir = dir_in(data_dir);
-    std::fs::create_dir_all(&dir)?;
     let journal = Journal {
         path: path.to_path_buf(),
         edits: edits.to_vec(),
         written_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
     let bytes = serde_json::to_vec(&journal).map_err(std::io::Error::other)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    std::io::Write::write_all(&mut tmp, &bytes)?;
-    tmp.as_file().sync_data()?;
-    tmp.persist(&file).map_err(|e| e.error)?;
-    Ok(())
+    durable::write(&file_for(data_dir, path), &bytes, Access::Private)
 }
 
 /// Reads the journal of `path`, if there is one (a damaged file counts as none).
@@ -73,18 +70,24 @@ pub fn read(data_dir: &Path, path: &Path) -> Option<Journal> {
     (journal.path == path && !journal.edits.is_empty()).then_some(journal)
 }
 
-/// Removes the journal of `path` (nothing to do when there is none).
+/// Removes the journal of `path` (nothing to do when there is none), durably: a journal that
+/// came back after a power cut would replay edits onto the file they were saved into.
 pub fn clear(data_dir: &Path, path: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(file_for(data_dir, path)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+        Ok(()) => durable::sync_dir(&dir_in(data_dir)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
-/// Every readable journal in `data_dir`, newest first.
+/// Every readable journal in `data_dir`, newest first. Called at start, it first removes the
+/// temporary files of journal writes that were killed.
 #[must_use]
 pub fn pending(data_dir: &Path) -> Vec<PendingJournal> {
-    let Ok(entries) = std::fs::read_dir(dir_in(data_dir)) else {
+    let dir = dir_in(data_dir);
+    // Best effort: a folder that cannot be swept can still be read.
+    let _ = durable::sweep_leftovers(&dir);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
     let mut out: Vec<PendingJournal> = entries

@@ -335,9 +335,11 @@ impl CatalogWorker {
                     let written = if path.exists() {
                         Ok(())
                     } else {
-                        std::fs::create_dir_all(data_dir.join("demo")).and_then(|()| {
-                            std::fs::write(&path, crate::sandbox::demo_catalog_csv())
-                        })
+                        crate::durable::write(
+                            &path,
+                            crate::sandbox::demo_catalog_csv().as_bytes(),
+                            crate::durable::Access::LikeExisting,
+                        )
                     };
                     match written {
                         Ok(()) => sink.send(wrap(Event::Picked {

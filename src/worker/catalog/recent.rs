@@ -26,10 +26,8 @@ pub fn touch(data_dir: &Path, path: &Path) -> std::io::Result<Vec<PathBuf>> {
     list.retain(|p| p != path);
     list.insert(0, path.to_path_buf());
     list.truncate(MAX_RECENT);
-    std::fs::create_dir_all(data_dir)?;
     let bytes = serde_json::to_vec_pretty(&list).map_err(std::io::Error::other)?;
-    crate::feed::io::write_atomic(&path_in(data_dir), &bytes).map_err(std::io::Error::other)?;
-    let _ = std::fs::remove_file(crate::feed::io::backup_path(&path_in(data_dir)));
+    crate::durable::write(&path_in(data_dir), &bytes, crate::durable::Access::Private)?;
     Ok(list)
 }
 
