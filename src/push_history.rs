@@ -76,7 +76,7 @@ pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
         .append(true)
         .open(path)?;
     // Released when the file is closed, also by a killed process.
-    file.lock()?;
+    fs4::FileExt::lock(&file)?;
     // A crash mid-line left a line without its end: end it, so this record stays whole.
     let len = file.metadata()?.len();
     if len > 0 {
