@@ -245,9 +245,9 @@ fn writer_pid(name: &str) -> Option<u32> {
         .flatten()
 }
 
-/// Whether the writer may still be running. Where processes cannot be looked up, a temporary
-/// file younger than a day is assumed to be in use.
-fn process_alive(pid: u32, temp: &Path) -> bool {
+/// Whether process `pid` (the writer of `temp`) may still be running. Where processes cannot
+/// be looked up, a file or folder younger than a day is assumed to be in use.
+pub(crate) fn process_alive(pid: u32, temp: &Path) -> bool {
     if cfg!(target_os = "linux") {
         return Path::new("/proc").join(pid.to_string()).exists();
     }

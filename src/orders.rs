@@ -3,7 +3,6 @@
 //! the capture queue). No egui, no network.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -394,8 +393,8 @@ pub fn export_csv<'a>(
             &r.email,
             &r.items,
             &r.skus.join(" "),
-            &major_units(r.total, &r.currency),
-            &major_units(r.refunded, &r.currency),
+            &crate::money::format_plain(r.total, &r.currency),
+            &crate::money::format_plain(r.refunded, &r.currency),
             &r.currency.to_uppercase(),
             r.state.label(),
             &r.id,
@@ -404,72 +403,6 @@ pub fn export_csv<'a>(
     }
     w.flush()?;
     Ok(())
-}
-
-/// Minor units as a plain decimal in major units ("12.50"; "1200" for JPY).
-#[must_use]
-pub fn major_units(amount: i64, currency: &str) -> String {
-    let digits = minor_digits(currency);
-    if digits == 0 {
-        return amount.to_string();
-    }
-    let p = 10i64.pow(digits);
-    let sign = if amount < 0 { "-" } else { "" };
-    let a = amount.abs();
-    let mut s = String::new();
-    let _ = write!(s, "{sign}{}.{:0w$}", a / p, a % p, w = digits as usize);
-    s
-}
-
-/// Parses an amount typed in major units ("12.5", "12.50", "1,200.00") into minor units.
-pub fn parse_major(text: &str, currency: &str) -> Result<i64, String> {
-    let digits = minor_digits(currency);
-    let t = text.trim().replace([',', ' '], "");
-    if t.is_empty() {
-        return Err("Enter an amount.".into());
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return Err(format!("`{}` is not an amount.", text.trim()));
-    }
-    if frac.len() > digits as usize {
-        return Err(format!(
-            "{} takes at most {digits} decimals.",
-            currency.to_uppercase()
-        ));
-    }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole
-            .parse()
-            .map_err(|_| "That amount is too large.".to_owned())?
-    };
-    let frac_val: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<w$}", w = digits as usize)
-            .parse()
-            .map_err(|_| "That amount is not valid.".to_owned())?
-    };
-    whole
-        .checked_mul(10i64.pow(digits))
-        .and_then(|w| w.checked_add(frac_val))
-        .ok_or_else(|| "That amount is too large.".to_owned())
-}
-
-/// Digits after the decimal point of an ISO 4217 currency.
-#[must_use]
-pub fn minor_digits(currency: &str) -> u32 {
-    match currency.to_ascii_uppercase().as_str() {
-        "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF" | "UGX"
-        | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "JOD" | "KWD" | "OMR" | "TND" => 3,
-        _ => 2,
-    }
 }
 
 /// Orders and revenue of one agent on one day.
@@ -768,25 +701,6 @@ mod tests {
             line.contains(",12.50,0.00,USD,paid,cs_test_0,pi_0"),
             "{line}"
         );
-    }
-
-    #[test]
-    fn amounts_parse_and_print_by_currency() {
-        assert_eq!(parse_major("12.5", "usd"), Ok(1250));
-        assert_eq!(parse_major("1,200.00", "usd"), Ok(120_000));
-        assert_eq!(parse_major(".75", "eur"), Ok(75));
-        assert_eq!(parse_major("1200", "jpy"), Ok(1200));
-        assert!(
-            parse_major("12.345", "usd")
-                .unwrap_err()
-                .contains("at most 2")
-        );
-        assert!(parse_major("12.5", "jpy").is_err());
-        assert!(parse_major("abc", "usd").is_err());
-        assert!(parse_major("", "usd").is_err());
-        assert!(parse_major("-5", "usd").is_err());
-        assert_eq!(major_units(1250, "usd"), "12.50");
-        assert_eq!(major_units(1200, "jpy"), "1200");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::durable::{self, Access};
-use crate::stripe::money::format_minor;
+use crate::money;
 use crate::stripe::payment_intents::PaymentIntentStatus;
 use crate::stripe::refunds::{Refund, RefundReason, RefundRequest};
 use crate::stripe::{Client, Config, IdempotencyKey};
@@ -171,7 +171,7 @@ impl Request {
     pub fn describe(&self) -> String {
         let what = match (self.kind, self.amount) {
             (Kind::Cancel, _) => return format!("the cancellation of {}", self.payment_intent),
-            (_, Some(a)) => format_minor(a, &self.currency),
+            (_, Some(a)) => money::format(a, &self.currency),
             (Kind::Refund, None) => "everything left".to_owned(),
             (Kind::Capture, None) => "the whole authorization".to_owned(),
         };
@@ -781,12 +781,12 @@ pub fn lapsed(a: &Attempt, reader: Reader) -> String {
 fn describe_amount(r: &Request) -> String {
     r.amount.map_or_else(
         || "everything left".to_owned(),
-        |a| format_minor(a, &r.currency),
+        |a| money::format(a, &r.currency),
     )
 }
 
 fn major(amount: i64, currency: &str) -> String {
-    let text = format_minor(amount, currency);
+    let text = money::format(amount, currency);
     text.rsplit_once(' ')
         .map_or(text.clone(), |(n, _)| n.to_owned())
 }

@@ -182,6 +182,29 @@ async fn a_seller_scripts_the_whole_flow_against_the_sandbox() {
         let over = api(&base, &["refund", &pi, "--amount", "999999.00"]);
         assert_eq!(over.code, 2, "{}", over.stderr);
         assert!(over.stderr.contains("left to refund"), "{}", over.stderr);
+        // Amounts that could be misread by a power of ten are refused with the right spelling,
+        // and nothing is refunded.
+        for (typed, shown) in [
+            ("1,50", "write `1.50`"),
+            ("2,5", "write `2.5`"),
+            ("€5", "the payment is in USD"),
+            ("1,000.00", "write `1000.00`"),
+        ] {
+            let misread = api(&base, &["refund", &pi, "--amount", typed, "--yes"]);
+            assert_eq!(misread.code, 2, "{typed}: {}", misread.stderr);
+            assert!(
+                misread.stderr.contains(shown),
+                "{typed}: {}",
+                misread.stderr
+            );
+        }
+        let order = waiting[0]["id"].as_str().expect("order id");
+        let shown = api(&base, &["orders", "show", order, "--json"]).ok().json();
+        assert_eq!(
+            shown["refunds"].as_array().map(Vec::len),
+            Some(1),
+            "only the 1.00 refund was made: {shown}"
+        );
         // A Stripe error: one sentence, with the request id to quote to support.
         let missing = api(&base, &["orders", "show", "cs_test_doesnotexist"]);
         assert_eq!(missing.code, 1, "{}", missing.stderr);

@@ -122,6 +122,26 @@ fn validate_refuses_a_device_a_fifo_and_a_file_over_the_limit_at_once() {
 
 #[cfg(unix)]
 #[test]
+fn push_refuses_a_device_with_the_same_sentence_before_it_sends_anything() {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = binary(home.path());
+    command
+        .args(["push", "/dev/zero", "--feed", "product"])
+        .env("STRIPE_API_KEY", seller_console::sandbox::DEMO_KEY)
+        // Nothing listens here: a push that reached the network would fail differently.
+        .args(["--api-base", "http://127.0.0.1:9"]);
+    let out = run(command);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is a device, not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Could not read"), "{}", out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
 fn the_catalog_open_path_refuses_them_with_the_same_sentence() {
     let home = tempfile::tempdir().unwrap();
     let fifo = home.path().join("feed.csv");

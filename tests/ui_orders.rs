@@ -176,7 +176,7 @@ fn capturing_an_authorization_marks_the_order_paid() {
     h.get_by_label_contains("Capturable:");
     let button = format!(
         "Capture {}",
-        seller_console::ui::widgets::money(row.capturable, &row.currency)
+        seller_console::money::format_symbol(row.capturable, &row.currency)
     );
     h.get_by_label(&button).click();
     step_until(&mut h, "the capture to go through", |h| {
@@ -197,7 +197,7 @@ fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
     type_refund_amount(&mut h, &row, "1.00");
     h.get_by_label(&format!(
         "Refund {}",
-        seller_console::ui::widgets::money(100, &row.currency)
+        seller_console::money::format_symbol(100, &row.currency)
     ))
     .click();
     step_until(&mut h, "the partial refund's outcome", |h| {
@@ -216,7 +216,7 @@ fn a_partial_then_a_full_refund_leave_nothing_to_refund() {
     let rest = row.captured - 100;
     h.get_by_label(&format!(
         "Refund {}",
-        seller_console::ui::widgets::money(rest, &row.currency)
+        seller_console::money::format_symbol(rest, &row.currency)
     ))
     .click();
     step_until(&mut h, "the full refund", |h| {
@@ -237,7 +237,7 @@ fn the_same_refund_twice_in_a_row_asks_before_it_is_made() {
     let (_rt, mut h) = orders_loaded();
     let row = paid_order_on_screen(&h, |r| r.total > 300);
     open_order(&mut h, &row);
-    let one = seller_console::ui::widgets::money(100, &row.currency);
+    let one = seller_console::money::format_symbol(100, &row.currency);
     for _ in 0..2 {
         open_refund_dialog(&mut h);
         type_refund_amount(&mut h, &row, "1.00");
@@ -277,6 +277,21 @@ fn over_refunding_is_refused_with_a_sentence() {
     type_refund_amount(&mut h, &row, "99999");
     h.get_by_label_contains("That is more than the refundable");
     // The button is disabled: pressing it sends nothing.
+    h.get_by_role_and_label(egui::Role::Button, "Refund")
+        .click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Refunding…").is_none());
+    assert_eq!(row_by_id(&h, &row.id).refunded, row.refunded);
+}
+
+#[test]
+fn a_decimal_comma_is_refused_with_the_right_spelling_and_nothing_is_refunded() {
+    let (_rt, mut h) = orders_loaded();
+    let row = paid_order_on_screen(&h, |_| true);
+    open_order(&mut h, &row);
+    open_refund_dialog(&mut h);
+    type_refund_amount(&mut h, &row, "1,50");
+    h.get_by_label_contains("Use a period for decimals: write `1.50`");
     h.get_by_role_and_label(egui::Role::Button, "Refund")
         .click();
     h.run_steps(3);

@@ -73,7 +73,7 @@ async fn serve(args: Args) -> Result<(), String> {
     );
     println!();
     println!("Point the console at it with --api-base {base}. Press Ctrl+C to stop.");
-    tokio::signal::ctrl_c()
+    crate::sandbox::stop_signal()
         .await
         .map_err(|e| format!("Could not wait for Ctrl+C ({e})."))?;
     println!("Stopping the sandbox…");

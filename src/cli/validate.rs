@@ -50,17 +50,7 @@ pub fn run(args: Args) -> ExitCode {
     let report = match validate::validate_file(&args.file, &options) {
         Ok(report) => report,
         Err(e) => {
-            match e
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<crate::feed::io::IoError>())
-            {
-                // Not a regular file, or too large: the sentence says it all.
-                Some(refused) => eprintln!("{refused}"),
-                None => eprintln!(
-                    "Cannot read {}: {e}. Check the path and that you may read the file.",
-                    args.file.display()
-                ),
-            }
+            eprintln!("{}", validate::read_failure(&args.file, &e));
             return ExitCode::from(2);
         }
     };

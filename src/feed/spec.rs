@@ -1199,6 +1199,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// ISO 4217 active currency codes with their minor units (digits after the decimal point).
+///
+/// This is the ISO table, used to check feed prices, which the feed spec defines by ISO 4217.
+/// Payments use Stripe's own decimals (`crate::money::decimals`), which differ for a few codes:
+/// ISO gives ISK 0 where Stripe counts it in hundredths (whole units only), MGA 2 where Stripe
+/// takes it whole, and IQD and LYD 3 where Stripe uses 2.
 const CURRENCIES: &[(&str, u8)] = &[
     ("AED", 2),
     ("AFN", 2),

@@ -107,6 +107,22 @@ pub fn validate_file(path: &Path, options: &Options) -> io::Result<Report> {
     validate_file_with_progress(path, options, &mut |_, _| {}, &never)
 }
 
+/// The sentence for an error from [`validate_file`]: a refusal (not a regular file, too
+/// large) says it all; any other read error names the path.
+#[must_use]
+pub fn read_failure(path: &Path, error: &io::Error) -> String {
+    match error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<super::io::IoError>())
+    {
+        Some(refused) => refused.to_string(),
+        None => format!(
+            "Cannot read {}: {error}. Check the path and that you may read the file.",
+            path.display()
+        ),
+    }
+}
+
 /// Like [`validate_file`], calling `progress(bytes_done, bytes_total)` after each batch of
 /// rows, and stopping with an [`io::ErrorKind::Interrupted`] error once `cancel` is set.
 /// What is not a regular file, or is over the 4 GB limit, is refused before it is read, with

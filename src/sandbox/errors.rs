@@ -133,17 +133,6 @@ impl ApiError {
     }
 }
 
-/// Formats minor units for a message: `$12.34`, `€5.00`, `12.34 CAD`.
-pub(crate) fn money(amount: i64, currency: &str) -> String {
-    let major = format!("{}.{:02}", amount / 100, (amount % 100).abs());
-    match currency {
-        "usd" => format!("${major}"),
-        "eur" => format!("€{major}"),
-        "gbp" => format!("£{major}"),
-        other => format!("{major} {}", other.to_ascii_uppercase()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,12 +147,5 @@ mod tests {
             body["error"]["doc_url"],
             "https://stripe.com/docs/error-codes/parameter-missing"
         );
-    }
-
-    #[test]
-    fn money_formats_like_stripe_messages() {
-        assert_eq!(money(2145, "usd"), "$21.45");
-        assert_eq!(money(5, "gbp"), "£0.05");
-        assert_eq!(money(1000, "cad"), "10.00 CAD");
     }
 }

@@ -129,40 +129,60 @@ pub(crate) fn start(
     kind: FeedKind,
 ) {
     tokio::spawn(async move {
-        let error_path = app.new_file_path();
-        let path = error_path.clone();
-        let analysis = tokio::task::spawn_blocking(move || analyze(&source, kind, &path))
-            .await
-            .unwrap_or_else(|e| {
-                Analysis::failed(Failure {
-                    code: "internal_error",
-                    kind: "transient_failure",
-                    message: format!(
-                        "The sandbox's validator stopped unexpectedly ({e}). Upload the file again."
-                    ),
-                })
-            });
+        let failed = |message: String| {
+            Analysis::failed(Failure {
+                code: "internal_error",
+                kind: "transient_failure",
+                message,
+            })
+        };
+        let (analysis, error_path) = match app.new_file_path() {
+            Ok(error_path) => {
+                let path = error_path.clone();
+                let analysis = tokio::task::spawn_blocking(move || analyze(&source, kind, &path))
+                    .await
+                    .unwrap_or_else(|e| {
+                        failed(format!(
+                            "The sandbox's validator stopped unexpectedly ({e}). Upload the file again."
+                        ))
+                    });
+                (analysis, Some(error_path))
+            }
+            Err(e) => (
+                failed(format!(
+                    "The sandbox could not create the error report ({e}). Upload the file again."
+                )),
+                None,
+            ),
+        };
         let now = app.now();
         let mut store = app.lock();
         let (ledger, rng) = store.ledger_and_rng(&key);
         let mut outcome = analysis.outcome;
-        if let Some(size) = analysis.error_report_size {
-            let id = ids::v1(rng, "file");
-            let owner = match &target {
-                Target::ImportSet(id) | Target::Catalog(id) => id.clone(),
-            };
-            let seq = ledger.next_seq();
-            ledger.files.insert(FileRec {
-                id: id.clone(),
-                seq,
-                created: now,
-                filename: format!("{owner}_errors.csv"),
-                purpose: ERROR_REPORT_PURPOSE.into(),
-                size,
-                kind: "csv".into(),
-                path: error_path,
-            });
-            outcome.error_file = Some(id);
+        match (analysis.error_report_size, error_path) {
+            (Some(size), Some(error_path)) => {
+                let id = ids::v1(rng, "file");
+                let owner = match &target {
+                    Target::ImportSet(id) | Target::Catalog(id) => id.clone(),
+                };
+                let seq = ledger.next_seq();
+                ledger.files.insert(FileRec {
+                    id: id.clone(),
+                    seq,
+                    created: now,
+                    filename: format!("{owner}_errors.csv"),
+                    purpose: ERROR_REPORT_PURPOSE.into(),
+                    size,
+                    kind: "csv".into(),
+                    path: error_path,
+                });
+                outcome.error_file = Some(id);
+            }
+            // No rows failed: the report's empty file is not kept.
+            (None, Some(unused)) => {
+                let _ = std::fs::remove_file(unused);
+            }
+            _ => {}
         }
         match target {
             Target::ImportSet(id) => {

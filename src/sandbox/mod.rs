@@ -104,6 +104,22 @@ pub struct SandboxConfig {
     pub faults: FaultSpec,
 }
 
+/// Waits until the process is asked to stop: Ctrl+C, or SIGTERM on Unix.
+pub async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
+
 /// A running sandbox. Dropping it stops the server too; [`Sandbox::shutdown`] waits for it.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -170,6 +186,31 @@ impl Sandbox {
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The sandbox's private data folder (0700 on Unix): uploaded files and error reports.
+    /// It is removed when the sandbox is dropped, and at the next start if a kill left it.
+    #[must_use]
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.shared.data_dir()
+    }
+
+    /// How many accounts (per mode) the sandbox holds data for. Only writes add one.
+    #[must_use]
+    pub fn accounts_held(&self) -> usize {
+        self.shared.lock().ledgers.len()
+    }
+
+    /// Removes the data folder and ends the process when it is asked to stop (SIGTERM or
+    /// Ctrl+C), for a process whose sandbox would otherwise never be dropped (the app).
+    pub fn clean_up_on_stop_signal(&self) {
+        let dir = self.data_dir().to_path_buf();
+        tokio::spawn(async move {
+            if stop_signal().await.is_ok() {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::process::exit(130);
+            }
+        });
     }
 
     /// The faults in force, changeable while the sandbox runs.

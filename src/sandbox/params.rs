@@ -204,6 +204,19 @@ impl Params {
     }
 }
 
+/// How deep a parameter name may nest (`a[b][c]` is 3). Stripe's deepest parameters
+/// (`line_items[0][price_data][product_data][metadata][k]`) stay well inside it; deeper
+/// names are refused before anything recursive sees them.
+pub(crate) const MAX_DEPTH: usize = 10;
+
+/// A parameter name cut for a message: hostile names can be many kilobytes long.
+fn shown(key: &str) -> String {
+    match key.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &key[..at]),
+        None => key.to_owned(),
+    }
+}
+
 /// `a[b][]` → `["a", "b", ""]`.
 fn split_key(key: &str) -> Result<Vec<String>, ApiError> {
     let Some(open) = key.find('[') else {
@@ -212,15 +225,24 @@ fn split_key(key: &str) -> Result<Vec<String>, ApiError> {
     let mut parts = vec![key[..open].to_string()];
     let mut rest = &key[open..];
     while !rest.is_empty() {
+        if parts.len() >= MAX_DEPTH {
+            return Err(ApiError::invalid(format!(
+                "Invalid parameter name: {} nests deeper than {MAX_DEPTH} levels.",
+                shown(key)
+            )));
+        }
         let close = rest
             .find(']')
             .filter(|_| rest.starts_with('['))
-            .ok_or_else(|| ApiError::invalid(format!("Invalid parameter name: {key}")))?;
+            .ok_or_else(|| ApiError::invalid(format!("Invalid parameter name: {}", shown(key))))?;
         parts.push(rest[1..close].to_string());
         rest = &rest[close + 1..];
     }
     if parts[0].is_empty() {
-        return Err(ApiError::invalid(format!("Invalid parameter name: {key}")));
+        return Err(ApiError::invalid(format!(
+            "Invalid parameter name: {}",
+            shown(key)
+        )));
     }
     Ok(parts)
 }
@@ -298,6 +320,17 @@ mod tests {
 
         let indexed = Params::parse(b"expand%5B1%5D=b&expand%5B0%5D=a").unwrap();
         assert_eq!(indexed.expand().unwrap(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn deep_names_are_refused_not_recursed() {
+        let deep = format!("metadata{}=1", "[b]".repeat(10_000));
+        let e = Params::parse(deep.as_bytes()).unwrap_err();
+        assert_eq!(e.status, axum::http::StatusCode::BAD_REQUEST);
+        assert!(e.message.contains("deeper than 10"), "{}", e.message);
+        assert!(e.message.len() < 200, "{}", e.message);
+        let fine = format!("a{}=1", "[b]".repeat(MAX_DEPTH - 1));
+        assert!(Params::parse(fine.as_bytes()).is_ok());
     }
 
     #[test]

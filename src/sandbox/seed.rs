@@ -860,7 +860,7 @@ fn store_file(
     purpose: &str,
     contents: &str,
 ) -> io::Result<String> {
-    let path = shared.new_file_path();
+    let path = shared.new_file_path()?;
     std::fs::write(&path, contents)?;
     let id = ids::v1(rng, "file");
     let seq = ledger.next_seq();

@@ -53,9 +53,7 @@ impl Shared {
             store: Mutex::new(store),
             faults,
             base_url,
-            files_dir: tempfile::Builder::new()
-                .prefix("seller-console-sandbox-")
-                .tempdir()?,
+            files_dir: private_data_dir()?,
             clock_offset: AtomicI64::new(0),
             file_counter: AtomicU64::new(0),
         })
@@ -80,11 +78,99 @@ impl Shared {
             .fetch_add(by.as_secs() as i64, Ordering::Relaxed);
     }
 
-    /// A fresh path for file contents inside the sandbox's temporary directory.
-    pub fn new_file_path(&self) -> PathBuf {
-        let n = self.file_counter.fetch_add(1, Ordering::Relaxed);
-        self.files_dir.path().join(format!("blob-{n}"))
+    /// The private data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.files_dir.path()
     }
+
+    /// A fresh, empty file for contents inside the sandbox's data folder, readable by this
+    /// user only (0600); writing to its path later keeps that mode.
+    pub fn new_file_path(&self) -> io::Result<PathBuf> {
+        let n = self.file_counter.fetch_add(1, Ordering::Relaxed);
+        let path = self.files_dir.path().join(format!("blob-{n}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(&path)?;
+        Ok(path)
+    }
+
+    /// [`Shared::new_file_path`] for contents that are kept only once accepted.
+    pub fn new_blob(&self) -> io::Result<Blob> {
+        self.new_file_path().map(|p| Blob(Some(p)))
+    }
+}
+
+/// Contents on disk in the data folder, removed when dropped unless [`Blob::keep`] was
+/// called: an upload that is refused, or whose connection breaks, leaves nothing behind.
+#[derive(Debug)]
+pub(crate) struct Blob(Option<PathBuf>);
+
+impl Blob {
+    /// Where the contents are written.
+    pub fn path(&self) -> &std::path::Path {
+        self.0.as_deref().unwrap_or(std::path::Path::new(""))
+    }
+
+    /// Hands the file over to the ledger, which keeps it.
+    pub fn keep(mut self) -> PathBuf {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+impl Drop for Blob {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The start of every sandbox data folder's name in the temporary folder; the process id
+/// follows, so the next start can remove what a killed sandbox left.
+const DATA_DIR_PREFIX: &str = "seller-console-sandbox-";
+
+/// Creates this process's data folder (0700), after removing the folders of sandboxes that
+/// are no longer running.
+fn private_data_dir() -> io::Result<tempfile::TempDir> {
+    sweep_dead_data_dirs(&std::env::temp_dir());
+    let prefix = format!("{DATA_DIR_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    builder.tempdir()
+}
+
+/// Removes the data folders in `temp` whose sandbox process has ended (killed before it could
+/// clean up). Returns how many were removed.
+pub(crate) fn sweep_dead_data_dirs(temp: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(DATA_DIR_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        // `file_type` does not follow links: only real folders of ours are removed.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || pid == std::process::id() || crate::durable::process_alive(pid, &path) {
+            continue;
+        }
+        if std::fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// A TCP connection that the sandbox can cut on purpose.
@@ -364,6 +450,13 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
             Value::Object(params.0.clone())
         },
     };
+    if method != Method::GET && !app.lock().has_room_for(&ledger_key) {
+        return error_response(&ApiError::invalid(format!(
+            "The sandbox keeps data for at most {} accounts, and this write would add one \
+             more. Restart the sandbox to start afresh.",
+            super::state::MAX_LEDGERS
+        )));
+    }
     if let Some(key) = &idempotency_key {
         if key.is_empty() || key.len() > 255 {
             return error_response(&ApiError::param(
@@ -419,6 +512,8 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
     };
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let outcome = routes::dispatch(app, &ctx, &method, &segments, upload).await;
+    // A read (or a refused write) of an account that holds nothing keeps nothing.
+    app.lock().forget_if_empty(&ledger_key);
 
     match outcome {
         Ok(Reply::Json {

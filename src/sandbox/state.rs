@@ -451,6 +451,23 @@ impl Ledger {
         }
     }
 
+    /// True when no request has stored anything here yet (a read of an account that never
+    /// had a write): such a ledger is not kept.
+    pub fn is_empty(&self) -> bool {
+        self.files.len() == 0
+            && self.products.len() == 0
+            && self.prices.len() == 0
+            && self.tax_rates.len() == 0
+            && self.sessions.len() == 0
+            && self.payment_intents.len() == 0
+            && self.charges.len() == 0
+            && self.refunds.len() == 0
+            && self.import_sets.len() == 0
+            && self.catalog_imports.len() == 0
+            && self.agreements.len() == 0
+            && self.demo_catalog.is_none()
+    }
+
     /// The next insertion counter.
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;
@@ -506,6 +523,10 @@ pub(crate) struct DownloadSlot {
     pub expires_at: i64,
 }
 
+/// The most accounts (with their mode) the sandbox keeps data for; a write for one more is
+/// refused.
+pub(crate) const MAX_LEDGERS: usize = 2_000;
+
 /// All sandbox state behind one lock.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -525,6 +546,20 @@ impl Store {
             rng,
             uploads: HashMap::new(),
             downloads: HashMap::new(),
+        }
+    }
+
+    /// True when a write for `key` may start: its ledger exists, or there is room for one
+    /// more (at most [`MAX_LEDGERS`]).
+    pub fn has_room_for(&self, key: &LedgerKey) -> bool {
+        self.ledgers.contains_key(key) || self.ledgers.len() < MAX_LEDGERS
+    }
+
+    /// Drops the ledger for `key` if nothing was stored in it, so reads of many accounts
+    /// (any `Stripe-Account` header) cost no memory.
+    pub fn forget_if_empty(&mut self, key: &LedgerKey) {
+        if self.ledgers.get(key).is_some_and(Ledger::is_empty) {
+            self.ledgers.remove(key);
         }
     }
 

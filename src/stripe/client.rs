@@ -501,7 +501,10 @@ impl Client {
                         detail: scrub_secrets(&describe_network(&e)),
                     });
                 }
-                Outcome::Failed(api) => api,
+                Outcome::Failed(mut api) => {
+                    api.action = Some(action.clone());
+                    api
+                }
             };
             let retry = match error.should_retry {
                 Some(flag) => flag,

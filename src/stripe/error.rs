@@ -31,6 +31,9 @@ pub struct ApiError {
     pub should_retry: Option<bool>,
     /// The `Stripe-Rate-Limited-Reason` header on some 429s (logged, never branched on).
     pub rate_limited_reason: Option<String>,
+    /// The call that failed, `POST /v1/refunds`, set by the client; the wording of some
+    /// errors depends on it (an `amount` error means an over-refund only on a refund).
+    pub action: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -97,13 +100,28 @@ impl ApiError {
 
     /// True when a refund asked for more than is left on the charge. Stripe's `code` for this
     /// varies, so this keys on 400 + `invalid_request_error` + `param=amount` as the
-    /// reference advises.
+    /// reference advises, and only on the refund call (`POST /v1/refunds`).
     #[must_use]
     pub fn is_over_refund(&self) -> bool {
+        self.action.as_deref() == Some("POST /v1/refunds") && self.is_amount_too_large("amount")
+    }
+
+    /// True when a capture asked for more than the authorization holds
+    /// (`POST /v1/payment_intents/{id}/capture` with `param=amount_to_capture`).
+    #[must_use]
+    pub fn is_over_capture(&self) -> bool {
+        let capture = self
+            .action
+            .as_deref()
+            .is_some_and(|a| a.starts_with("POST /v1/payment_intents/") && a.ends_with("/capture"));
+        capture && self.is_amount_too_large("amount_to_capture")
+    }
+
+    fn is_amount_too_large(&self, param: &str) -> bool {
         self.code_is("amount_too_large")
             || (self.status == 400
                 && self.type_is("invalid_request_error")
-                && self.param.as_deref() == Some("amount")
+                && self.param.as_deref() == Some(param)
                 && !self.code_is("amount_too_small"))
     }
 
@@ -135,6 +153,11 @@ impl ApiError {
             format!(
                 "The refund is larger than what is left to refund on this payment. Refund at \
                  most the remaining amount shown on the order.{said}"
+            )
+        } else if self.is_over_capture() {
+            format!(
+                "The capture is larger than the authorization holds. Capture at most the \
+                 capturable amount shown on the order.{said}"
             )
         } else if self.code_is("charge_disputed") || self.code_is("refund_disputed_payment") {
             "This payment is disputed, so it cannot be refunded here. Respond to the dispute \
@@ -401,11 +424,35 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_error_is_worded_for_the_call_that_failed() {
+        let body = r#"{"error":{"type":"invalid_request_error","param":"amount","message":"Invalid integer: abc"}}"#;
+        let mut e = api(400, body);
+        e.action = Some("GET /v1/checkout/sessions".into());
+        assert!(!e.is_over_refund());
+        let msg = e.user_message();
+        assert!(!msg.contains("refund"), "{msg}");
+        assert!(msg.contains("Invalid integer"), "{msg}");
+
+        let mut e = api(
+            400,
+            r#"{"error":{"type":"invalid_request_error","param":"amount_to_capture","message":"too much"}}"#,
+        );
+        e.action = Some("POST /v1/payment_intents/pi_1/capture".into());
+        assert!(e.is_over_capture() && !e.is_over_refund());
+        assert!(
+            e.user_message().contains("capture is larger"),
+            "{}",
+            e.user_message()
+        );
+    }
+
+    #[test]
     fn over_refund_is_keyed_on_param_amount() {
-        let e = api(
+        let mut e = api(
             400,
             r#"{"error":{"type":"invalid_request_error","param":"amount","message":"Refund amount ($30.00) is greater than unrefunded amount on charge ($20.00)"}}"#,
         );
+        e.action = Some("POST /v1/refunds".into());
         assert!(e.is_over_refund());
         let msg = e.user_message();
         assert!(msg.contains("larger than what is left"), "{msg}");

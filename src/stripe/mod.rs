@@ -25,7 +25,6 @@ pub mod idempotency;
 pub mod import_sets;
 pub mod key;
 pub mod model;
-pub mod money;
 pub mod orders;
 pub mod pagination;
 pub mod payment_intents;

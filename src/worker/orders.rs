@@ -707,7 +707,7 @@ fn done_message(attempt: &Attempt) -> String {
     match (attempt.request.kind, attempt.request.amount) {
         (Kind::Capture, Some(a)) => format!(
             "Captured {}.",
-            crate::stripe::money::format_minor(a, &attempt.request.currency)
+            crate::money::format(a, &attempt.request.currency)
         ),
         (Kind::Capture, None) => "Captured the whole authorization.".into(),
         _ => "Authorization canceled; the money is released to the buyer.".into(),
@@ -1147,7 +1147,7 @@ pub fn detail_from_session(s: &CheckoutSession, mut refunds: Vec<Refund>) -> Ord
         let money = |a: i64| {
             format!(
                 "{} {}",
-                crate::orders::major_units(a, &cur),
+                crate::money::format_plain(a, &cur),
                 cur.to_uppercase()
             )
         };

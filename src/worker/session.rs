@@ -468,7 +468,10 @@ impl SessionWorker {
             self.sink
                 .activity("session", "Starting the demo sandbox", None);
             match crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::default()).await {
-                Ok(sandbox) => self.sandbox = Some(sandbox),
+                Ok(sandbox) => {
+                    sandbox.clean_up_on_stop_signal();
+                    self.sandbox = Some(sandbox);
+                }
                 Err(e) => {
                     self.sink.done("session");
                     self.sink.error(

@@ -4,8 +4,8 @@ use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use super::common::{self, Common, Outcome};
+use crate::money;
 use crate::stripe::form::Range;
-use crate::stripe::money::format_minor;
 use crate::stripe::orders::{CheckoutSession, OrderFilter, SessionStatus};
 use crate::stripe::refunds::Refund;
 
@@ -53,7 +53,7 @@ impl Command {
 
 fn total(s: &CheckoutSession) -> String {
     match (s.amount_total, s.currency.as_deref()) {
-        (Some(a), Some(c)) => format_minor(a, c),
+        (Some(a), Some(c)) => money::format(a, c),
         (Some(a), None) => a.to_string(),
         _ => "-".into(),
     }
@@ -219,16 +219,16 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
                     .or(li.description.as_deref())
                     .unwrap_or("-"),
                 li.sku().unwrap_or(""),
-                format_minor(li.amount_total, currency)
+                money::format(li.amount_total, currency)
             );
         }
     }
     if let Some(t) = &o.total_details {
         println!(
             "  shipping {}  tax {}  discount {}",
-            format_minor(t.amount_shipping.unwrap_or(0), currency),
-            format_minor(t.amount_tax, currency),
-            format_minor(t.amount_discount, currency)
+            money::format(t.amount_shipping.unwrap_or(0), currency),
+            money::format(t.amount_tax, currency),
+            money::format(t.amount_discount, currency)
         );
     }
     println!("  total     {}", total(o));
@@ -238,8 +238,8 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
             println!(
                 "  charge    {}: captured {}, refunded {}{}",
                 ch.id,
-                format_minor(ch.amount_captured, currency),
-                format_minor(ch.amount_refunded, currency),
+                money::format(ch.amount_captured, currency),
+                money::format(ch.amount_refunded, currency),
                 ch.payment_method_details
                     .as_ref()
                     .and_then(|d| d.card.as_ref())
@@ -254,7 +254,7 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
         if pi.needs_capture() {
             println!(
                 "  capture   {} by {}",
-                format_minor(pi.amount_capturable, currency),
+                money::format(pi.amount_capturable, currency),
                 pi.capture_before().map_or_else(
                     || "an unknown deadline".to_owned(),
                     |d| format!("{} ({})", common::date(d), common::relative(d))
@@ -266,7 +266,7 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
         println!(
             "  refund    {} {} {} {}",
             r.id,
-            format_minor(r.amount, currency),
+            money::format(r.amount, currency),
             r.status
                 .as_ref()
                 .map_or("", crate::stripe::refunds::RefundStatus::as_str),

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::common::{self, Common, Failure, Outcome};
+use crate::money;
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
-use crate::stripe::money::{format_minor, parse_major};
 use crate::stripe::payment_intents::{PaymentIntent, PaymentIntentStatus};
 use crate::stripe::refunds::{Refund, RefundStatus};
 use crate::stripe::{Client, Error, IdempotencyKey};
@@ -114,7 +114,7 @@ fn currency(pi: &PaymentIntent) -> &str {
 }
 
 fn amount(text: Option<&str>, pi: &PaymentIntent) -> Result<Option<i64>, Failure> {
-    text.map(|t| parse_major(t, currency(pi)).map_err(Failure::usage))
+    text.map(|t| money::parse_positive(t, currency(pi)).map_err(|e| Failure::usage(e.to_string())))
         .transpose()
 }
 
@@ -126,8 +126,8 @@ fn print_pi(pi: &PaymentIntent, json: bool, headline: &str) -> Outcome {
     println!("  status    {}", pi.status);
     println!(
         "  received  {} of {}",
-        format_minor(pi.amount_received, currency(pi)),
-        format_minor(pi.amount, currency(pi))
+        money::format(pi.amount_received, currency(pi)),
+        money::format(pi.amount, currency(pi))
     );
     Ok(())
 }
@@ -271,7 +271,7 @@ fn list_of_refunds(pi: &str, refunds: &[Refund]) -> String {
             text,
             "\n  {}  {}  {}  {}",
             r.id,
-            format_minor(r.amount, r.currency.as_deref().unwrap_or("usd")),
+            money::format(r.amount, r.currency.as_deref().unwrap_or("usd")),
             r.status.as_ref().map_or("", RefundStatus::as_str),
             common::date(r.created)
         );
@@ -339,7 +339,7 @@ fn print_refund(refund: &Refund, json: bool, fallback_currency: &str) -> Outcome
     println!(
         "Refund {}: {} {}",
         refund.id,
-        format_minor(
+        money::format(
             refund.amount,
             refund.currency.as_deref().unwrap_or(fallback_currency)
         ),
@@ -377,11 +377,11 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
         {
             return Err(Failure::usage(format!(
                 "At most {} can be captured on {}.",
-                format_minor(pi.amount_capturable, currency(&pi)),
+                money::format(pi.amount_capturable, currency(&pi)),
                 pi.id
             )));
         }
-        let shown = format_minor(amount.unwrap_or(pi.amount_capturable), currency(&pi));
+        let shown = money::format(amount.unwrap_or(pi.amount_capturable), currency(&pi));
         common::confirm_live(&client, &format!("capture {shown} on {}", pi.id), args.yes)?;
     }
     let json = args.common.json;
@@ -415,7 +415,7 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
                     object: captured.id.clone(),
                 },
             );
-            let shown = format_minor(captured.amount_received, currency(&captured));
+            let shown = money::format(captured.amount_received, currency(&captured));
             print_pi(
                 &captured,
                 json,
@@ -425,7 +425,7 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
         Err(e) => {
             failed(&client, &journal, &attempt, e).await?;
             let captured = client.retrieve_payment_intent(&pi.id).await?;
-            let shown = format_minor(captured.amount_received, currency(&captured));
+            let shown = money::format(captured.amount_received, currency(&captured));
             print_pi(
                 &captured,
                 json,
@@ -486,13 +486,13 @@ pub async fn refund(args: RefundArgs) -> Outcome {
         {
             return Err(Failure::usage(format!(
                 "Only {} is left to refund on {}; ask for at most that.",
-                format_minor(left, currency(&pi)),
+                money::format(left, currency(&pi)),
                 pi.id
             )));
         }
         let shown = amount.or(left).map_or_else(
             || "the remaining amount".to_owned(),
-            |a| format_minor(a, currency(&pi)),
+            |a| money::format(a, currency(&pi)),
         );
         common::confirm_live(&client, &format!("refund {shown} of {}", pi.id), args.yes)?;
     }

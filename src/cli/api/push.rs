@@ -116,12 +116,7 @@ pub async fn run(args: Args) -> Outcome {
         tokio::task::spawn_blocking(move || validate_file(&path, &Options { feed: Some(feed) }))
             .await
             .map_err(|e| Failure::usage(format!("The validator stopped unexpectedly: {e}")))?
-            .map_err(|e| {
-                Failure::usage(format!(
-                    "Could not read {}: {e}. Check the path.",
-                    args.file.display()
-                ))
-            })?;
+            .map_err(|e| Failure::usage(crate::feed::validate::read_failure(&args.file, &e)))?;
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     if !json {

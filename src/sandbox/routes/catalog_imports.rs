@@ -410,8 +410,16 @@ pub(crate) async fn upload(
             ),
         );
     }
-    let path = app.new_file_path();
-    let mut file = match tokio::fs::File::create(&path).await {
+    let blob = match app.new_blob() {
+        Ok(b) => b,
+        Err(e) => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("The sandbox could not store the upload ({e})."),
+            );
+        }
+    };
+    let mut file = match tokio::fs::File::create(blob.path()).await {
         Ok(f) => f,
         Err(e) => {
             return plain(
@@ -426,7 +434,6 @@ pub(crate) async fn upload(
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
-                let _ = tokio::fs::remove_file(&path).await;
                 return plain(
                     StatusCode::BAD_REQUEST,
                     format!("The upload was interrupted ({e}). PUT the file again."),
@@ -435,7 +442,6 @@ pub(crate) async fn upload(
         };
         size += chunk.len() as u64;
         if size > MAX_V2_UPLOAD {
-            let _ = tokio::fs::remove_file(&path).await;
             return plain(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The file is larger than 4 GB, the most a catalog import accepts.".into(),
@@ -454,7 +460,7 @@ pub(crate) async fn upload(
             format!("The sandbox could not store the upload ({e})."),
         );
     }
-    let kind = {
+    let (kind, path) = {
         let mut store = app.lock();
         if store.uploads.remove(token).is_none() {
             return plain(
@@ -462,6 +468,7 @@ pub(crate) async fn upload(
                 "This upload URL was used by another request at the same time.".into(),
             );
         }
+        let path = blob.keep();
         let (ledger, rng) = store.ledger_and_rng(&slot.key);
         let file_id = ids::v1(rng, "file");
         let seq = ledger.next_seq();
@@ -479,7 +486,7 @@ pub(crate) async fn upload(
             return plain(StatusCode::NOT_FOUND, "The import no longer exists.".into());
         };
         import.job = Some(ImportJob::running());
-        import.feed_type
+        (import.feed_type, path)
     };
     imports::start(
         app.clone(),

@@ -17,7 +17,7 @@ use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::params::Params;
 use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
+use crate::sandbox::server::{Blob, Shared};
 use crate::sandbox::state::FileRec;
 
 /// The catalog upload purpose (not in Stripe's public enum).
@@ -85,7 +85,7 @@ fn disk_error(e: impl std::fmt::Display) -> ApiError {
 struct Upload {
     filename: String,
     content_type: Option<String>,
-    path: std::path::PathBuf,
+    blob: Blob,
     size: u64,
 }
 
@@ -114,16 +114,22 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
             fields.push((name, text));
             continue;
         }
+        if file.is_some() {
+            return Err(ApiError::param(
+                "file",
+                "Send one file per upload: this request has more than one `file` part.",
+            ));
+        }
         let filename = field.file_name().unwrap_or("upload").to_string();
         let content_type = field.content_type().map(str::to_string);
-        let path = app.new_file_path();
-        let mut out = tokio::fs::File::create(&path).await.map_err(disk_error)?;
+        let blob = app.new_blob().map_err(disk_error)?;
+        let mut out = tokio::fs::File::create(blob.path())
+            .await
+            .map_err(disk_error)?;
         let mut size = 0u64;
         while let Some(chunk) = field.chunk().await.map_err(read_error)? {
             size += chunk.len() as u64;
             if size > MAX_UPLOAD_BYTES {
-                drop(out);
-                let _ = tokio::fs::remove_file(&path).await;
                 return Err(ApiError::param(
                     "file",
                     "The file is larger than 200 MB, the most Stripe accepts for a catalog \
@@ -136,7 +142,7 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
         file = Some(Upload {
             filename,
             content_type,
-            path,
+            blob,
             size,
         });
     }
@@ -177,7 +183,7 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
         purpose,
         size: file.size,
         kind,
-        path: file.path,
+        path: file.blob.keep(),
     };
     let id = rec.id.clone();
     ledger.files.insert(rec);

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{Ctx, Outcome, expanded, list_page};
-use crate::sandbox::errors::{ApiError, money};
+use crate::money;
+use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::{Renderer, rfc3339};
@@ -171,8 +172,8 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
             "amount_too_large",
             format!(
                 "The amount to capture ({}) is greater than the amount that can be captured ({}).",
-                money(amount, &pi.currency),
-                money(capturable, &pi.currency)
+                money::format_symbol(amount, &pi.currency),
+                money::format_symbol(capturable, &pi.currency)
             ),
         )
         .with_param("amount_to_capture"));

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::{Ctx, Outcome, expanded, list_page};
-use crate::sandbox::errors::{ApiError, money};
+use crate::money;
+use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
@@ -149,8 +150,8 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
             "amount_too_large",
             format!(
                 "Refund amount ({}) is greater than unrefunded amount on charge ({})",
-                money(amount, &charge.currency),
-                money(refundable, &charge.currency)
+                money::format_symbol(amount, &charge.currency),
+                money::format_symbol(refundable, &charge.currency)
             ),
         )
         .with_param("amount"));

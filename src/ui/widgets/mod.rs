@@ -25,28 +25,6 @@ pub fn callout(ui: &mut Ui, color: Color32, title: &str, body: &str) {
         });
 }
 
-/// Formats minor units of a currency as a readable amount ("€12.50", "¥1200", "12.50 CHF").
-#[must_use]
-pub fn money(amount_minor: i64, currency: &str) -> String {
-    let cur = currency.to_ascii_uppercase();
-    let digits = crate::orders::minor_digits(&cur);
-    let sign = if amount_minor < 0 { "-" } else { "" };
-    let abs = amount_minor.unsigned_abs();
-    let number = if digits == 0 {
-        abs.to_string()
-    } else {
-        let p = 10u64.pow(digits);
-        format!("{}.{:0width$}", abs / p, abs % p, width = digits as usize)
-    };
-    match cur.as_str() {
-        "USD" => format!("{sign}${number}"),
-        "EUR" => format!("{sign}€{number}"),
-        "GBP" => format!("{sign}£{number}"),
-        "JPY" => format!("{sign}¥{number}"),
-        _ => format!("{sign}{number} {cur}"),
-    }
-}
-
 /// A count with its noun: "1 row", "3 rows" (the noun takes an "s" in the plural).
 #[must_use]
 pub fn plural(n: usize, word: &str) -> String {
@@ -83,18 +61,4 @@ pub fn sort_arrow(ui: &mut Ui, descending: bool) {
         color,
         egui::Stroke::NONE,
     ));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_formats_by_currency() {
-        assert_eq!(money(1250, "usd"), "$12.50");
-        assert_eq!(money(5, "eur"), "€0.05");
-        assert_eq!(money(1200, "jpy"), "¥1200");
-        assert_eq!(money(-1999, "chf"), "-19.99 CHF");
-        assert_eq!(money(1234, "kwd"), "1.234 KWD");
-    }
 }

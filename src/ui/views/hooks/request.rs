@@ -251,8 +251,8 @@ fn finalize_form(ui: &mut Ui, f: &mut FinalizeCheckout) -> bool {
     ui.label(
         RichText::new(format!(
             "Subtotal {} · total {} (recomputed from the lines, shipping and tax).",
-            crate::ui::widgets::money(f.data.amount_subtotal.unwrap_or(0), &f.data.currency),
-            crate::ui::widgets::money(f.data.amount_total.unwrap_or(0), &f.data.currency)
+            crate::money::format_symbol(f.data.amount_subtotal.unwrap_or(0), &f.data.currency),
+            crate::money::format_symbol(f.data.amount_total.unwrap_or(0), &f.data.currency)
         ))
         .small()
         .weak(),
@@ -389,7 +389,7 @@ fn customize_form(ui: &mut Ui, c: &mut CustomizeCheckout) -> bool {
                 format!(
                     "{} ({})",
                     r.display_name.as_deref().unwrap_or(&r.id),
-                    crate::ui::widgets::money(r.fixed_amount.amount, &r.fixed_amount.currency)
+                    crate::money::format_symbol(r.fixed_amount.amount, &r.fixed_amount.currency)
                 )
             })
             .collect();
@@ -468,20 +468,11 @@ fn parse_price(price: &str) -> Option<(i64, String)> {
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    let digits = crate::orders::minor_digits(&currency) as usize;
-    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
-    if frac.len() > digits || whole.is_empty() {
+    if parts.next().is_some() {
         return None;
     }
-    let whole: i64 = whole.parse().ok()?;
-    let frac_padded = format!("{frac:0<digits$}");
-    let frac: i64 = if digits == 0 {
-        0
-    } else {
-        frac_padded.parse().ok()?
-    };
-    let scale = 10i64.pow(digits as u32);
-    Some((whole.checked_mul(scale)?.checked_add(frac)?, currency))
+    let amount = crate::money::parse(number, &currency).ok()?;
+    Some((amount, currency))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use egui::{Color32, RichText, Ui};
 
 use super::OrdersView;
+use crate::money;
 use crate::orders::{self, OrderRow};
 use crate::ui::widgets;
 
@@ -92,7 +93,7 @@ impl OrdersView {
                 ui.label(format!(
                     "{agent}: {}, {}",
                     widgets::plural(*count as usize, "order"),
-                    widgets::money(*revenue, currency)
+                    money::format_symbol(*revenue, currency)
                 ));
             }
         });
@@ -136,7 +137,7 @@ impl OrdersView {
                     lines.push(format!(
                         "{agent}: {} orders, {}",
                         t.orders,
-                        widgets::money(t.revenue, currency)
+                        money::format_symbol(t.revenue, currency)
                     ));
                 }
             }

@@ -3,9 +3,10 @@
 use egui::{RichText, Ui};
 
 use super::{CancelDialog, CaptureDialog, OrdersView, RefundDialog, fmt_time, state_badge};
-use crate::orders::{self, PaymentState, countdown};
+use crate::money;
+use crate::orders::{PaymentState, countdown};
+use crate::ui::theme;
 use crate::ui::views::ViewCtx;
-use crate::ui::{theme, widgets};
 use crate::worker::Command;
 use crate::worker::orders::Command as OrdersCommand;
 
@@ -56,7 +57,7 @@ impl OrdersView {
                                 payment_intent: pi.clone(),
                                 currency: r.currency.clone(),
                                 capturable: r.capturable,
-                                amount: orders::major_units(r.capturable, &r.currency),
+                                amount: money::format_plain(r.capturable, &r.currency),
                                 confirm: String::new(),
                                 sent: false,
                             });
@@ -97,18 +98,34 @@ impl OrdersView {
                         }
                         field(ui, "Customer", r.customer.clone());
                         field(ui, "Email", r.email.clone());
-                        field(ui, "Subtotal", widgets::money(d.subtotal, &r.currency));
-                        field(ui, "Tax", widgets::money(d.tax, &r.currency));
+                        field(
+                            ui,
+                            "Subtotal",
+                            money::format_symbol(d.subtotal, &r.currency),
+                        );
+                        field(ui, "Tax", money::format_symbol(d.tax, &r.currency));
                         field(
                             ui,
                             "Shipping",
-                            widgets::money(d.shipping_amount, &r.currency),
+                            money::format_symbol(d.shipping_amount, &r.currency),
                         );
                         if d.discount != 0 {
-                            field(ui, "Discount", widgets::money(-d.discount, &r.currency));
+                            field(
+                                ui,
+                                "Discount",
+                                money::format_symbol(-d.discount, &r.currency),
+                            );
                         }
-                        field(ui, "Final amount", widgets::money(r.total, &r.currency));
-                        field(ui, "Refunded", widgets::money(r.refunded, &r.currency));
+                        field(
+                            ui,
+                            "Final amount",
+                            money::format_symbol(r.total, &r.currency),
+                        );
+                        field(
+                            ui,
+                            "Refunded",
+                            money::format_symbol(r.refunded, &r.currency),
+                        );
                         if let Some(deadline) = r
                             .capture_before
                             .filter(|_| r.state == PaymentState::AwaitingCapture)
@@ -148,15 +165,21 @@ impl OrdersView {
                                     ui.end_row();
                                 };
                                 kv("SKU", line.sku.clone());
-                                kv("Unit price", widgets::money(line.unit_amount, &r.currency));
+                                kv(
+                                    "Unit price",
+                                    money::format_symbol(line.unit_amount, &r.currency),
+                                );
                                 kv("Quantity", line.quantity.to_string());
-                                kv("Line total", widgets::money(line.amount_total, &r.currency));
+                                kv(
+                                    "Line total",
+                                    money::format_symbol(line.amount_total, &r.currency),
+                                );
                                 for t in &line.taxes {
                                     kv(
                                         "Tax",
                                         format!(
                                             "{} ({}{})",
-                                            widgets::money(t.amount, &r.currency),
+                                            money::format_symbol(t.amount, &r.currency),
                                             if t.tax_type.is_empty() {
                                                 "tax".into()
                                             } else {
@@ -203,7 +226,7 @@ impl OrdersView {
                     ui.label(format!(
                         "{}  {}  {}  {}{}",
                         fmt_time(re.created),
-                        widgets::money(re.amount, &r.currency),
+                        money::format_symbol(re.amount, &r.currency),
                         re.status,
                         re.reason,
                         if re.note.is_empty() {

@@ -3,6 +3,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::OrdersView;
+use crate::money;
 use crate::orders::{self, OrderRow, PaymentState};
 use crate::profiles::Mode;
 use crate::ui::views::ViewCtx;
@@ -63,13 +64,15 @@ impl OrdersView {
                 .num_columns(2)
                 .show(ui, |ui| {
                     ui.label("Paid");
-                    ui.label(widgets::money(q.paid, &q.currency));
+                    ui.label(money::format_symbol(q.paid, &q.currency));
                     ui.end_row();
                     ui.label("Already refunded");
-                    ui.label(widgets::money(q.refunded, &q.currency));
+                    ui.label(money::format_symbol(q.refunded, &q.currency));
                     ui.end_row();
                     ui.label("Refundable");
-                    ui.label(RichText::new(widgets::money(q.refundable, &q.currency)).strong());
+                    ui.label(
+                        RichText::new(money::format_symbol(q.refundable, &q.currency)).strong(),
+                    );
                     ui.end_row();
                 });
             if q.disputed {
@@ -97,14 +100,14 @@ impl OrdersView {
             .labelled_by(l.id);
             ui.horizontal(|ui| {
                 if ui.small_button("Full refundable amount").clicked() {
-                    d.amount = orders::major_units(q.refundable, &q.currency);
+                    d.amount = money::format_plain(q.refundable, &q.currency);
                 }
             });
-            let parsed = orders::parse_major(&d.amount, &q.currency);
+            let parsed = money::parse_positive(&d.amount, &q.currency);
             let problem = amount_problem(&parsed, q.refundable, || {
                 format!(
                     "That is more than the refundable {}.",
-                    widgets::money(q.refundable, &q.currency)
+                    money::format_symbol(q.refundable, &q.currency)
                 )
             });
             ui.horizontal(|ui| {
@@ -142,10 +145,10 @@ impl OrdersView {
             ui.horizontal(|ui| {
                 let label = match parsed {
                     Ok(a) if problem.is_none() && again => {
-                        format!("Refund {} again", widgets::money(a, &q.currency))
+                        format!("Refund {} again", money::format_symbol(a, &q.currency))
                     }
                     Ok(a) if problem.is_none() => {
-                        format!("Refund {}", widgets::money(a, &q.currency))
+                        format!("Refund {}", money::format_symbol(a, &q.currency))
                     }
                     _ => "Refund".into(),
                 };
@@ -185,7 +188,7 @@ impl OrdersView {
             ui.heading("Capture payment");
             ui.label(format!(
                 "Capturable: {}",
-                widgets::money(c.capturable, &c.currency)
+                money::format_symbol(c.capturable, &c.currency)
             ));
             let l = ui.label(format!("Amount to capture ({})", c.currency.to_uppercase()));
             ui.add_enabled(
@@ -193,11 +196,11 @@ impl OrdersView {
                 egui::TextEdit::singleline(&mut c.amount).desired_width(120.0),
             )
             .labelled_by(l.id);
-            let parsed = orders::parse_major(&c.amount, &c.currency);
+            let parsed = money::parse_positive(&c.amount, &c.currency);
             let problem = amount_problem(&parsed, c.capturable, || {
                 format!(
                     "At most {} can be captured.",
-                    widgets::money(c.capturable, &c.currency)
+                    money::format_symbol(c.capturable, &c.currency)
                 )
             });
             if let Some(p) = &problem {
@@ -207,7 +210,7 @@ impl OrdersView {
             {
                 ui.label(format!(
                     "The remaining {} of the authorization is released to the buyer.",
-                    widgets::money(c.capturable - a, &c.currency)
+                    money::format_symbol(c.capturable - a, &c.currency)
                 ));
             }
             let confirmed =
@@ -216,7 +219,7 @@ impl OrdersView {
                 let can = problem.is_none() && confirmed && !c.sent;
                 let label = match parsed {
                     Ok(a) if problem.is_none() => {
-                        format!("Capture {}", widgets::money(a, &c.currency))
+                        format!("Capture {}", money::format_symbol(a, &c.currency))
                     }
                     _ => "Capture".into(),
                 };
@@ -310,11 +313,12 @@ impl OrdersView {
                     "{}  {}  {}",
                     r.order_number,
                     r.customer,
-                    widgets::money(r.capturable, &r.currency)
+                    money::format_symbol(r.capturable, &r.currency)
                 ));
             }
             ui.label(
-                RichText::new(format!("Total: {}", widgets::money(total, &currency))).strong(),
+                RichText::new(format!("Total: {}", money::format_symbol(total, &currency)))
+                    .strong(),
             );
             if live {
                 ui.colored_label(theme::LIVE_RED, "LIVE mode: this captures real money.");
@@ -361,13 +365,12 @@ fn reason_label(reason: &str) -> &'static str {
 
 /// Why a typed amount cannot be sent (unreadable, zero, or over `limit`), in a sentence.
 fn amount_problem(
-    parsed: &Result<i64, String>,
+    parsed: &Result<i64, money::AmountError>,
     limit: i64,
     too_much: impl FnOnce() -> String,
 ) -> Option<String> {
     match parsed {
-        Err(e) => Some(e.clone()),
-        Ok(0) => Some("The amount must be more than zero.".into()),
+        Err(e) => Some(e.to_string()),
         Ok(a) if *a > limit => Some(too_much()),
         Ok(_) => None,
     }
@@ -378,7 +381,7 @@ fn amount_problem(
 fn live_confirmation(
     ui: &mut Ui,
     live: bool,
-    parsed: &Result<i64, String>,
+    parsed: &Result<i64, money::AmountError>,
     currency: &str,
     purpose: &str,
     typed: &mut String,
@@ -386,7 +389,7 @@ fn live_confirmation(
     let (true, Ok(amount)) = (live, parsed) else {
         return true;
     };
-    let want = orders::major_units(*amount, currency);
+    let want = money::format_plain(*amount, currency);
     let l = ui.colored_label(theme::LIVE_RED, format!("LIVE: type {want} {purpose}"));
     ui.add(egui::TextEdit::singleline(typed).desired_width(120.0))
         .labelled_by(l.id);

@@ -3,7 +3,9 @@
 use egui::Ui;
 
 use super::OrdersView;
+use crate::money;
 use crate::orders::{self, OrderFilter, PaymentState};
+use crate::ui::theme;
 
 impl OrdersView {
     pub(super) fn filters_ui(&mut self, ui: &mut Ui) {
@@ -86,16 +88,31 @@ impl OrdersView {
                 changed = true;
             }
         });
+        let cur = orders::main_currency(&self.rows);
+        for (label, text) in [("Min total", &self.min_text), ("Max total", &self.max_text)] {
+            if let Err(e) = amount_bound(text, &cur) {
+                ui.colored_label(theme::ERROR, format!("{label}: {e} This bound is ignored."));
+            }
+        }
         if changed {
             let cur = orders::main_currency(&self.rows);
             self.filter.from =
                 chrono::NaiveDate::parse_from_str(self.from_text.trim(), "%Y-%m-%d").ok();
             self.filter.to =
                 chrono::NaiveDate::parse_from_str(self.to_text.trim(), "%Y-%m-%d").ok();
-            self.filter.min_total = orders::parse_major(&self.min_text, &cur).ok();
-            self.filter.max_total = orders::parse_major(&self.max_text, &cur).ok();
+            self.filter.min_total = amount_bound(&self.min_text, &cur).ok().flatten();
+            self.filter.max_total = amount_bound(&self.max_text, &cur).ok().flatten();
             self.view_dirty = true;
             self.rebuild_view();
         }
+    }
+}
+
+/// A typed filter bound in the orders' main currency: `None` when the field is empty.
+fn amount_bound(text: &str, currency: &str) -> Result<Option<i64>, money::AmountError> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        money::parse(text, currency).map(Some)
     }
 }

@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::{OrdersView, ROW_HEIGHT, fmt_time, state_badge};
+use crate::money;
 use crate::orders::{SortKey, countdown, is_urgent};
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
@@ -108,7 +109,7 @@ impl OrdersView {
                         ui.label(&r.items);
                     });
                     row.col(|ui| {
-                        ui.label(widgets::money(r.total, &r.currency));
+                        ui.label(money::format_symbol(r.total, &r.currency));
                     });
                     row.col(|ui| {
                         state_badge(ui, r, now);
@@ -214,7 +215,7 @@ impl OrdersView {
                         ui.label(&r.customer);
                     });
                     row.col(|ui| {
-                        ui.label(widgets::money(r.capturable, &r.currency));
+                        ui.label(money::format_symbol(r.capturable, &r.currency));
                     });
                 });
             });

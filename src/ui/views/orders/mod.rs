@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 use egui::{Color32, RichText, Ui};
 
+use crate::money;
 use crate::orders::{self, OrderDetail, OrderFilter, OrderRow, PaymentState, SortKey, is_urgent};
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
@@ -155,7 +156,7 @@ impl OrdersView {
                 if let Some(d) = &mut self.refund
                     && d.session == quote.session
                 {
-                    d.amount = orders::major_units(quote.refundable, &quote.currency);
+                    d.amount = money::format_plain(quote.refundable, &quote.currency);
                     d.quote = Some(quote);
                 }
             }
@@ -187,7 +188,7 @@ impl OrdersView {
                     let mut text = format!(
                         "Refund {} for {}: {}.",
                         refund.id,
-                        widgets::money(
+                        money::format_symbol(
                             refund.amount,
                             &d.quote
                                 .as_ref()
