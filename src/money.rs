@@ -306,7 +306,7 @@ fn strip_currency<'a>(
         }
         if !is_own_marker(marker, currency) {
             // Letters or symbols that are not a currency at all make it not a number.
-            let looks_like_currency = marker.chars().all(|c| c.is_alphabetic())
+            let looks_like_currency = marker.chars().all(char::is_alphabetic)
                 && marker.chars().count() == 3
                 || marker.chars().any(is_currency_symbol);
             return Err(if looks_like_currency {
