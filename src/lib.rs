@@ -9,6 +9,7 @@ pub mod cli;
 pub mod durable;
 pub mod feed;
 pub mod hooks;
+pub mod live;
 pub mod money;
 pub mod orders;
 pub mod payment_journal;

@@ -252,6 +252,8 @@ pub(crate) struct Call {
     pub version: ApiVersion,
     pub idempotency_key: Option<IdempotencyKey>,
     pub class: EndpointClass,
+    /// Extra headers for this call only (`Stripe-Request-Trigger`, `Stripe-Context`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Call {
@@ -271,6 +273,7 @@ impl Call {
             version,
             idempotency_key: None,
             class,
+            headers: Vec::new(),
         }
     }
 
@@ -305,6 +308,12 @@ impl Call {
 
     pub fn upload(mut self, upload: Upload) -> Call {
         self.body = Body::Upload(upload);
+        self
+    }
+
+    /// Adds a header for this call only; sent to Stripe's own hosts, never to pre-signed URLs.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -557,6 +566,14 @@ impl Client {
                 && let Ok(v) = HeaderValue::from_str(key.as_str())
             {
                 headers.insert("idempotency-key", v);
+            }
+            for (name, value) in &call.headers {
+                let value = HeaderValue::from_str(value).map_err(|_| {
+                    Error::Invalid(format!(
+                        "The {name} header holds characters that cannot be sent."
+                    ))
+                })?;
+                headers.insert(*name, value);
             }
         }
         let timeout = match &call.body {
