@@ -14,7 +14,9 @@ use crate::feed::{FeedKind, Severity};
 
 use super::ids;
 use super::server::Shared;
-use super::state::{FileRec, LedgerKey};
+use rand::rngs::StdRng;
+
+use super::state::{FileRec, Ledger, LedgerKey};
 
 /// How long an import stays `pending` before counts start to grow.
 const PENDING_TIME: Duration = Duration::from_millis(300);
@@ -121,13 +123,18 @@ pub(crate) enum Target {
 }
 
 /// Validates `source` in the background and records the outcome on the import.
+/// What to record once a job's result shows (its events): called with the store locked.
+pub(crate) type OnDone = fn(&mut Ledger, &mut StdRng, &LedgerKey, i64, &Target);
+
 pub(crate) fn start(
     app: Arc<Shared>,
     key: LedgerKey,
     target: Target,
     source: PathBuf,
     kind: FeedKind,
+    on_done: OnDone,
 ) {
+    let started = Instant::now();
     tokio::spawn(async move {
         let failed = |message: String| {
             Analysis::failed(Failure {
@@ -155,49 +162,57 @@ pub(crate) fn start(
                 None,
             ),
         };
+        {
+            let now = app.now();
+            let mut store = app.lock();
+            let (ledger, rng) = store.ledger_and_rng(&key);
+            let mut outcome = analysis.outcome;
+            match (analysis.error_report_size, error_path) {
+                (Some(size), Some(error_path)) => {
+                    let id = ids::v1(rng, "file");
+                    let owner = match &target {
+                        Target::ImportSet(id) | Target::Catalog(id) => id.clone(),
+                    };
+                    let seq = ledger.next_seq();
+                    ledger.files.insert(FileRec {
+                        id: id.clone(),
+                        seq,
+                        created: now,
+                        filename: format!("{owner}_errors.csv"),
+                        purpose: ERROR_REPORT_PURPOSE.into(),
+                        size,
+                        kind: "csv".into(),
+                        path: error_path,
+                    });
+                    outcome.error_file = Some(id);
+                }
+                // No rows failed: the report's empty file is not kept.
+                (None, Some(unused)) => {
+                    let _ = std::fs::remove_file(unused);
+                }
+                _ => {}
+            }
+            match &target {
+                Target::ImportSet(id) => {
+                    if let Some(set) = ledger.import_sets.get_mut(id) {
+                        set.job.outcome = Some(outcome);
+                    }
+                }
+                Target::Catalog(id) => {
+                    if let Some(import) = ledger.catalog_imports.get_mut(id)
+                        && let Some(job) = &mut import.job
+                    {
+                        job.outcome = Some(outcome);
+                    }
+                }
+            }
+        }
+        // The result shows once the job's processing time has passed: its events go then.
+        tokio::time::sleep(PROCESSING_TIME.saturating_sub(started.elapsed())).await;
         let now = app.now();
         let mut store = app.lock();
         let (ledger, rng) = store.ledger_and_rng(&key);
-        let mut outcome = analysis.outcome;
-        match (analysis.error_report_size, error_path) {
-            (Some(size), Some(error_path)) => {
-                let id = ids::v1(rng, "file");
-                let owner = match &target {
-                    Target::ImportSet(id) | Target::Catalog(id) => id.clone(),
-                };
-                let seq = ledger.next_seq();
-                ledger.files.insert(FileRec {
-                    id: id.clone(),
-                    seq,
-                    created: now,
-                    filename: format!("{owner}_errors.csv"),
-                    purpose: ERROR_REPORT_PURPOSE.into(),
-                    size,
-                    kind: "csv".into(),
-                    path: error_path,
-                });
-                outcome.error_file = Some(id);
-            }
-            // No rows failed: the report's empty file is not kept.
-            (None, Some(unused)) => {
-                let _ = std::fs::remove_file(unused);
-            }
-            _ => {}
-        }
-        match target {
-            Target::ImportSet(id) => {
-                if let Some(set) = ledger.import_sets.get_mut(&id) {
-                    set.job.outcome = Some(outcome);
-                }
-            }
-            Target::Catalog(id) => {
-                if let Some(import) = ledger.catalog_imports.get_mut(&id)
-                    && let Some(job) = &mut import.job
-                {
-                    job.outcome = Some(outcome);
-                }
-            }
-        }
+        on_done(ledger, rng, &key, now, &target);
     });
 }
 

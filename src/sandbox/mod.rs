@@ -21,6 +21,7 @@
 
 mod auth;
 mod errors;
+mod events;
 mod expand;
 pub mod faults;
 mod idempotency;

@@ -88,6 +88,18 @@ impl<T: Record> Table<T> {
             .map(|r| (r.created(), r.seq(), r.id().to_string()))
     }
 
+    /// Every object, oldest first.
+    pub fn oldest_first(&self) -> impl Iterator<Item = &T> {
+        self.order.iter().filter_map(|k| self.rows.get(&k.2))
+    }
+
+    /// Removes the object with this id.
+    pub fn remove(&mut self, id: &str) -> Option<T> {
+        let key = self.key_of(id)?;
+        self.order.remove(&key);
+        self.rows.remove(id)
+    }
+
     /// Every object, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &T> {
         self.order.iter().rev().filter_map(|k| self.rows.get(&k.2))
@@ -436,6 +448,8 @@ pub(crate) struct Ledger {
     pub import_sets: Table<ImportSet>,
     pub catalog_imports: Table<CatalogImport>,
     pub agreements: Table<Agreement>,
+    /// Every state change as a Stripe event, v1 snapshot and v2 thin (30 days).
+    pub events: Table<super::events::EventRec>,
     /// Products, prices, tax rates and agents that generated orders are drawn from.
     pub demo_catalog: Option<super::seed::DemoCatalog>,
     /// Line item id → (session id, index in its `line_items`).
@@ -465,6 +479,7 @@ impl Ledger {
             && self.import_sets.len() == 0
             && self.catalog_imports.len() == 0
             && self.agreements.len() == 0
+            && self.events.len() == 0
             && self.demo_catalog.is_none()
     }
 

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::catalog_imports::{filters_query, v2_limit};
 use super::{Ctx, Outcome, Reply};
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::{v2_envelope, v2_page};
 use crate::sandbox::render::{Renderer, rfc3339};
@@ -68,13 +69,44 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     };
     let id = agreement.id.clone();
     ledger.agreements.insert(agreement);
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
+    let value = {
+        let r = Renderer {
+            ledger,
+            live: ctx.key.live,
+            base_url: &app.base_url,
+        };
+        ledger
+            .agreements
+            .get(&id)
+            .map(|a| r.agreement(a))
+            .unwrap_or_default()
     };
-    let value = ledger.agreements.get(&id).map(|a| r.agreement(a));
-    Ok(Reply::committed(value.unwrap_or_default()))
+    agreement_event(ledger, rng, ctx, &id, "created", &value);
+    Ok(Reply::committed(value))
+}
+
+/// Records the thin event `v2.orchestrated_commerce.agreement.<what>` for agreement `id`.
+fn agreement_event(
+    ledger: &mut crate::sandbox::state::Ledger,
+    rng: &mut rand::rngs::StdRng,
+    ctx: &Ctx,
+    id: &str,
+    what: &str,
+    value: &Value,
+) {
+    events::emit_thin(
+        ledger,
+        rng,
+        &ctx.key,
+        ctx.now,
+        &format!("v2.orchestrated_commerce.agreement.{what}"),
+        (
+            id,
+            "v2.orchestrated_commerce.agreement",
+            format!("/v2/orchestrated_commerce/agreements/{id}"),
+        ),
+        Some(serde_json::json!({ "status": value["status"] })),
+    );
 }
 
 /// `GET /v2/orchestrated_commerce/agreements`.
@@ -164,14 +196,25 @@ fn change(
         return Err(ApiError::invalid("This endpoint takes no body."));
     }
     let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
+    let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     let agreement = ledger.agreements.get_mut(id).ok_or_else(|| not_found(id))?;
     f(agreement, ctx.now)?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
+    let value = {
+        let r = Renderer {
+            ledger,
+            live: ctx.key.live,
+            base_url: &app.base_url,
+        };
+        ledger
+            .agreements
+            .get(id)
+            .map(|a| r.agreement(a))
+            .unwrap_or_default()
     };
-    let value = ledger.agreements.get(id).map(|a| r.agreement(a));
-    Ok(Reply::committed(value.unwrap_or_default()))
+    // The event names the status the change led to (`partially_confirmed`, `confirmed`,
+    // `terminated`).
+    if let Some(status) = value["status"].as_str().map(str::to_owned) {
+        agreement_event(ledger, rng, ctx, id, &status, &value);
+    }
+    Ok(Reply::committed(value))
 }

@@ -18,6 +18,7 @@ use tokio::io::AsyncWriteExt;
 use super::{Ctx, Outcome, Reply};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::imports::{self, ImportJob, Phase, Target};
 use crate::sandbox::pagination::{v2_envelope, v2_page};
@@ -494,6 +495,7 @@ pub(crate) async fn upload(
         Target::Catalog(slot.import_id.clone()),
         path,
         kind,
+        finished,
     );
     (StatusCode::OK, Body::empty()).into_response()
 }
@@ -538,4 +540,40 @@ pub(crate) async fn download(app: &Arc<Shared>, token: &str, method: &Method) ->
         Ok(response) => response,
         Err(e) => plain(StatusCode::NOT_FOUND, e.message),
     }
+}
+
+/// Records the thin event `v2.commerce.product_catalog.imports.<status>` once the import's
+/// result shows.
+fn finished(ledger: &mut Ledger, rng: &mut StdRng, key: &LedgerKey, now: i64, target: &Target) {
+    let Target::Catalog(id) = target else {
+        return;
+    };
+    let Some(status) = ledger
+        .catalog_imports
+        .get(id)
+        .and_then(|imp| imp.job.as_ref())
+        .and_then(|job| match job.phase() {
+            Phase::Done(outcome) => Some(match (&outcome.failure, outcome.error_rows) {
+                (Some(_), _) => "failed",
+                (None, 0) => "succeeded",
+                (None, _) => "succeeded_with_errors",
+            }),
+            _ => None,
+        })
+    else {
+        return;
+    };
+    events::emit_thin(
+        ledger,
+        rng,
+        key,
+        now,
+        &format!("v2.commerce.product_catalog.imports.{status}"),
+        (
+            id,
+            "v2.commerce.product_catalog_import",
+            format!("/v2/commerce/product_catalog/imports/{id}"),
+        ),
+        Some(serde_json::json!({ "status": status })),
+    );
 }

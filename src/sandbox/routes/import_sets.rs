@@ -2,18 +2,20 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
 use super::files::CATALOG_PURPOSE;
 use super::{Ctx, Outcome, expanded, list_page};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::imports::{self, ImportJob, Phase, Target};
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
 use crate::sandbox::server::Shared;
-use crate::sandbox::state::ImportSet;
+use crate::sandbox::state::{ImportSet, Ledger, LedgerKey};
 
 /// The beta flag the Data Management API needs in `Stripe-Version`.
 pub(crate) const BETA_FLAG: &str = "udap_beta=v1";
@@ -134,6 +136,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         Target::ImportSet(id),
         source,
         kind,
+        finished,
     );
     let mut store = app.lock();
     let r = Renderer {
@@ -188,4 +191,20 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     list_page(&r, ctx, "/v1/data_management/import_sets", &page, |s| {
         render(s, ctx.key.live)
     })
+}
+
+/// Records `data_management.import_set.succeeded` or `.failed` once the set's result shows.
+fn finished(ledger: &mut Ledger, rng: &mut StdRng, key: &LedgerKey, now: i64, target: &Target) {
+    let Target::ImportSet(id) = target else {
+        return;
+    };
+    let Some(value) = ledger.import_sets.get(id).map(|set| render(set, key.live)) else {
+        return;
+    };
+    let kind = if value["status"] == "failed" {
+        "data_management.import_set.failed"
+    } else {
+        "data_management.import_set.succeeded"
+    };
+    events::emit(ledger, rng, key, now, kind, value, None);
 }

@@ -3,6 +3,7 @@
 pub(crate) mod agreements;
 pub(crate) mod catalog_imports;
 pub(crate) mod checkout;
+pub(crate) mod events;
 pub(crate) mod files;
 pub(crate) mod import_sets;
 pub(crate) mod payment_intents;
@@ -159,6 +160,11 @@ pub(crate) async fn dispatch(
         ["v2", "orchestrated_commerce", "agreements", id, "terminate"] if post => {
             agreements::terminate(app, ctx, id)
         }
+        ["v1", "events"] if get => events::list_v1(app, ctx),
+        ["v1", "events", id] if get => events::retrieve_v1(app, ctx, id),
+        ["v2", "core", "events"] if get => events::list_v2(app, ctx),
+        ["v2", "core", "events", id] if get => events::retrieve_v2(app, ctx, id),
+
         _ => Err(unrecognized(method, &ctx.path)),
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::{Ctx, Outcome, expanded, list_page};
 use crate::money;
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::{Renderer, rfc3339};
@@ -204,16 +205,41 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
             session.payment_status = "paid";
         }
     }
+    let (value, charge_value) = {
+        let r = Renderer {
+            ledger,
+            live,
+            base_url: &app.base_url,
+        };
+        (
+            ledger
+                .payment_intents
+                .get(id)
+                .map(|pi| r.payment_intent(pi))
+                .unwrap_or_default(),
+            ledger
+                .charges
+                .get(&charge_id)
+                .map(|c| r.charge(c))
+                .unwrap_or_default(),
+        )
+    };
+    let (key, now) = (&ctx.key, ctx.now);
+    events::emit(ledger, rng, key, now, "charge.captured", charge_value, None);
+    events::emit(
+        ledger,
+        rng,
+        key,
+        now,
+        "payment_intent.succeeded",
+        value.clone(),
+        None,
+    );
     let r = Renderer {
         ledger,
         live,
         base_url: &app.base_url,
     };
-    let value = ledger
-        .payment_intents
-        .get(id)
-        .map(|pi| r.payment_intent(pi))
-        .unwrap_or_default();
     expanded(&r, ctx, value, true)
 }
 
@@ -237,7 +263,7 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         ));
     }
     let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
+    let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
     let live = ctx.key.live;
     let pi = ledger
@@ -273,15 +299,31 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         pi.canceled_at = Some(ctx.now);
         pi.cancellation_reason = reason;
     }
+    let value = {
+        let r = Renderer {
+            ledger,
+            live,
+            base_url: &app.base_url,
+        };
+        ledger
+            .payment_intents
+            .get(id)
+            .map(|pi| r.payment_intent(pi))
+            .unwrap_or_default()
+    };
+    events::emit(
+        ledger,
+        rng,
+        &ctx.key,
+        ctx.now,
+        "payment_intent.canceled",
+        value.clone(),
+        None,
+    );
     let r = Renderer {
         ledger,
         live,
         base_url: &app.base_url,
     };
-    let value = ledger
-        .payment_intents
-        .get(id)
-        .map(|pi| r.payment_intent(pi))
-        .unwrap_or_default();
     expanded(&r, ctx, value, true)
 }

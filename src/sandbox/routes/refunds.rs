@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::{Ctx, Outcome, expanded, list_page};
 use crate::money;
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
@@ -170,19 +171,47 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     };
     let id = refund.id.clone();
     ledger.refunds.insert(refund);
+    let mut refunded_before = 0;
     if let Some(charge) = ledger.charges.get_mut(&charge_id) {
+        refunded_before = charge.amount_refunded;
         charge.amount_refunded += amount;
     }
+    let (value, charge_value) = {
+        let r = Renderer {
+            ledger,
+            live: ctx.key.live,
+            base_url: &app.base_url,
+        };
+        (
+            ledger
+                .refunds
+                .get(&id)
+                .map(|re| r.refund(re))
+                .unwrap_or_default(),
+            ledger
+                .charges
+                .get(&charge_id)
+                .map(|c| r.charge(c))
+                .unwrap_or_default(),
+        )
+    };
+    let (key, now) = (&ctx.key, ctx.now);
+    events::emit(ledger, rng, key, now, "refund.created", value.clone(), None);
+    let previous = serde_json::json!({ "amount_refunded": refunded_before });
+    events::emit(
+        ledger,
+        rng,
+        key,
+        now,
+        "charge.refunded",
+        charge_value,
+        Some(previous),
+    );
     let r = Renderer {
         ledger,
         live: ctx.key.live,
         base_url: &app.base_url,
     };
-    let value = ledger
-        .refunds
-        .get(&id)
-        .map(|re| r.refund(re))
-        .unwrap_or_default();
     expanded(&r, ctx, value, true)
 }
 

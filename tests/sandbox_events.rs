@@ -1,0 +1,191 @@
+//! The sandbox records every state change as a Stripe event, and the console's client reads
+//! them back the way the live follower does: v1 snapshot events for captures and refunds, v2
+//! thin events for agreements, newest first, and "what is newer than this event" without
+//! repeats.
+
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use seller_console::live::{Cursor, Resume};
+use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::events::EventFilter;
+use seller_console::stripe::orders::{CheckoutSession, OrderFilter};
+use seller_console::stripe::refunds::RefundRequest;
+use seller_console::stripe::{ApiKey, Client, Config, RetryPolicy};
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        port: 0,
+        seed: Seed::Demo,
+        faults: FaultSpec::none(),
+    })
+    .await
+    .unwrap()
+}
+
+fn client(sb: &Sandbox) -> Client {
+    let mut config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
+        .with_base_url(&sb.base_url())
+        .unwrap();
+    config.retry = RetryPolicy {
+        max_retries: 2,
+        max_rate_limited_retries: 4,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+    };
+    Client::new(config).unwrap()
+}
+
+async fn orders(client: &Client) -> Vec<CheckoutSession> {
+    client
+        .list_orders(&OrderFilter::default())
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+fn types(names: &[&str]) -> EventFilter {
+    EventFilter {
+        types: names.iter().map(|t| (*t).to_owned()).collect(),
+        created_gte: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cursor() {
+    let sb = sandbox().await;
+    let client = client(&sb);
+    let all = orders(&client).await;
+    let waiting = all
+        .iter()
+        .find(|o| o.needs_capture())
+        .expect("the demo has an authorization");
+    let pi = waiting.payment().unwrap().id.clone();
+
+    // The follower starts: nothing has happened yet that it must replay.
+    let mut cursor = Cursor::default();
+    let watched = types(&[
+        "payment_intent.succeeded",
+        "charge.captured",
+        "refund.created",
+        "charge.refunded",
+    ]);
+    let first = client
+        .list_events(&watched, 100)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(first.is_empty(), "no event before any write: {first:?}");
+
+    client
+        .capture_payment_intent(&pi, None, None)
+        .await
+        .unwrap();
+    let page = client
+        .list_events(&watched, 100)
+        .unwrap()
+        .next_page()
+        .await
+        .unwrap()
+        .unwrap();
+    let fresh = cursor.take_page(page);
+    let kinds: Vec<&str> = fresh.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["charge.captured", "payment_intent.succeeded"],
+        "oldest first"
+    );
+    assert_eq!(fresh[1].object_id(), Some(pi.as_str()));
+    assert_eq!(fresh[1].data.object["status"], "succeeded");
+
+    client
+        .create_refund(
+            &RefundRequest {
+                payment_intent: pi.clone(),
+                amount: Some(100),
+                reason: None,
+                metadata: std::collections::BTreeMap::default(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let Resume::After { id } = cursor.resume(now) else {
+        panic!("the cursor follows the last event it took");
+    };
+    let newer = client
+        .list_events_after(&watched, &id, 100)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let fresh = cursor.take_page(newer);
+    let kinds: Vec<&str> = fresh.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["refund.created", "charge.refunded"],
+        "only what is new"
+    );
+    let refunded = &fresh[1];
+    assert_eq!(refunded.data.object["amount_refunded"], 100);
+    assert_eq!(
+        refunded.data.previous_attributes.as_ref().unwrap()["amount_refunded"],
+        0
+    );
+
+    // Asking again gives nothing new, and nothing twice.
+    let again = client
+        .list_events(&watched, 100)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 4);
+    assert!(cursor.take_page(again).is_empty());
+    let one = client.retrieve_event(&fresh[0].id).await.unwrap();
+    assert_eq!(one.kind, "refund.created");
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched() {
+    let sb = sandbox().await;
+    let client = client(&sb);
+    let agreements = client.list_agreements(100).collect_all().await.unwrap();
+    let waiting = agreements
+        .iter()
+        .find(|a| a.awaits_seller())
+        .expect("the demo has an agreement waiting for the seller");
+    client.confirm_agreement(&waiting.id, None).await.unwrap();
+
+    let events = client
+        .list_thin_events(&[], None, 20)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let event = events
+        .iter()
+        .find(|e| e.kind.starts_with("v2.orchestrated_commerce.agreement."))
+        .expect("a thin agreement event");
+    assert!(event.data.is_none(), "lists carry no data");
+    let related = event.related_object.as_ref().unwrap();
+    assert_eq!(related.id, waiting.id);
+
+    let fetched = client.retrieve_thin_event(&event.id, None).await.unwrap();
+    let status = fetched.data.as_ref().unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        event.kind,
+        format!("v2.orchestrated_commerce.agreement.{status}")
+    );
+    let object = client.fetch_related(event).await.unwrap();
+    assert_eq!(object["id"], waiting.id.as_str());
+    assert_eq!(object["status"], status.as_str());
+    sb.shutdown().await;
+}
