@@ -1,5 +1,5 @@
 //! The commands that talk to the Stripe API: push, imports, orders, capture, refund, cancel,
-//! agreements. Each is thin over [`crate::stripe::Client`].
+//! agreements, events and listen. Each is thin over [`crate::stripe::Client`].
 //!
 //! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
 //! `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
@@ -8,6 +8,7 @@
 
 pub mod agreements;
 pub mod common;
+pub mod events;
 pub mod imports;
 pub mod orders;
 pub mod payments;
@@ -37,6 +38,11 @@ pub enum ApiCommand {
     /// Manage agreements with AI agents.
     #[command(subcommand)]
     Agreements(agreements::Command),
+    /// Follow the account's events.
+    #[command(subcommand)]
+    Events(events::Command),
+    /// Forward the account's events to your own webhook endpoint, signed like Stripe's.
+    Listen(events::ListenArgs),
 }
 
 impl ApiCommand {
@@ -49,6 +55,8 @@ impl ApiCommand {
             ApiCommand::Refund(a) => &a.common,
             ApiCommand::Cancel(a) => &a.common,
             ApiCommand::Agreements(c) => c.common(),
+            ApiCommand::Events(c) => c.common(),
+            ApiCommand::Listen(a) => &a.common,
         }
     }
 }
@@ -62,6 +70,8 @@ async fn dispatch(command: ApiCommand) -> common::Outcome {
         ApiCommand::Refund(a) => payments::refund(a).await,
         ApiCommand::Cancel(a) => payments::cancel(a).await,
         ApiCommand::Agreements(c) => agreements::run(c).await,
+        ApiCommand::Events(c) => events::run(c).await,
+        ApiCommand::Listen(a) => events::listen(a).await,
     }
 }
 

@@ -182,6 +182,7 @@ mod tests {
             pending_webhooks: 0,
             request: None,
             kind: "checkout.session.completed".into(),
+            extra: serde_json::Map::new(),
         }
     }
 

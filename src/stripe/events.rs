@@ -80,6 +80,9 @@ pub struct Event {
     /// `checkout.session.completed`, `refund.updated`, … (any name, known or not).
     #[serde(rename = "type")]
     pub kind: String,
+    /// Fields this console does not read (`context`, …), kept so a forwarded event is whole.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
 }
 
 impl HasId for Event {
