@@ -88,14 +88,18 @@ impl OrdersView {
                 changed = true;
             }
         });
-        let cur = orders::main_currency(&self.rows);
-        for (label, text) in [("Min total", &self.min_text), ("Max total", &self.max_text)] {
-            if let Err(e) = amount_bound(text, &cur) {
-                ui.colored_label(theme::ERROR, format!("{label}: {e} This bound is ignored."));
-            }
+        for error in &self.bound_errors {
+            ui.colored_label(theme::ERROR, error);
         }
         if changed {
             let cur = orders::main_currency(&self.rows);
+            self.bound_errors = [("Min total", &self.min_text), ("Max total", &self.max_text)]
+                .into_iter()
+                .filter_map(|(label, text)| {
+                    let e = amount_bound(text, &cur).err()?;
+                    Some(format!("{label}: {e} This bound is ignored."))
+                })
+                .collect();
             self.filter.from =
                 chrono::NaiveDate::parse_from_str(self.from_text.trim(), "%Y-%m-%d").ok();
             self.filter.to =

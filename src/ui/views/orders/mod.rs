@@ -62,6 +62,8 @@ pub struct OrdersView {
     to_text: String,
     min_text: String,
     max_text: String,
+    /// Why a typed min or max total is ignored, worked out when the text changes.
+    bound_errors: Vec<String>,
     sort: Option<(SortKey, bool)>,
     view: Vec<u32>,
     view_dirty: bool,
