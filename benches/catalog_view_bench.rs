@@ -28,7 +28,7 @@ use seller_console::worker::catalog::preview;
 
 mod common;
 
-use common::Stats;
+use common::{Drawn, Stats, window};
 
 const BENCH: &str = "catalog_view_bench";
 /// The grid's row height (`ui::views::catalog::grid::ROW_HEIGHT`).
@@ -75,52 +75,13 @@ fn generate(path: &Path, target: u64) -> std::io::Result<u64> {
     Ok(rows)
 }
 
-fn window() -> egui::RawInput {
-    egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    }
-}
-
-/// What one frame drew: the texts and the top of the text `#` (the grid's first header cell).
-struct Drawn {
-    texts: usize,
-    grid_top: Option<f32>,
-}
-
-fn drawn(output: &egui::FullOutput) -> Drawn {
-    fn walk(shape: &egui::Shape, d: &mut Drawn) {
-        match shape {
-            egui::Shape::Text(t) => {
-                d.texts += 1;
-                if d.grid_top.is_none() && t.galley.text() == "#" {
-                    d.grid_top = Some(t.pos.y);
-                }
-            }
-            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, d)),
-            _ => {}
-        }
-    }
-    let mut d = Drawn {
-        texts: 0,
-        grid_top: None,
-    };
-    for c in &output.shapes {
-        walk(&c.shape, &mut d);
-    }
-    d
-}
-
 /// Runs one egui frame (layout only) of the document at 1280x800; returns its duration and
 /// what it drew.
 fn frame(ctx: &egui::Context, view: &mut CatalogView) -> (Duration, Drawn) {
     let start = Instant::now();
     let output = ctx.run_ui(window(), |ui| view.document_frame(ui));
     let took = start.elapsed();
-    let d = drawn(&output);
+    let d = Drawn::of(&output, "#");
     // Nothing is rendered, so font textures are not uploaded anywhere.
     output.drop_without_applying_deltas();
     (took, d)
@@ -240,7 +201,7 @@ impl Bare {
             });
         });
         let took = start.elapsed();
-        let d = drawn(&output);
+        let d = Drawn::of(&output, "#");
         output.drop_without_applying_deltas();
         (took, d)
     }
@@ -299,10 +260,10 @@ fn main() {
     let ctx = egui::Context::default();
     let mut grid_top = None;
     for _ in 0..3 {
-        grid_top = frame(&ctx, &mut view).1.grid_top.or(grid_top);
+        grid_top = frame(&ctx, &mut view).1.marker.map(|p| p.y).or(grid_top);
     }
     // Start the bare table where the view's grid starts.
-    let bare_top = (0..3).find_map(|_| bare.frame().1.grid_top).unwrap_or(0.0);
+    let bare_top = (0..3).find_map(|_| bare.frame().1.marker.map(|p| p.y)).unwrap_or(0.0);
     bare.top = (grid_top.unwrap_or(bare_top) - bare_top).max(0.0);
     for _ in 0..3 {
         bare.frame();

@@ -171,3 +171,46 @@ pub fn frames(bench: &str, name: &str, raw: Stats, floor: Stats, target: Option<
     figure(bench, &format!("{name} (mean)"), "ms", raw.mean, floor.mean, target);
     figure(bench, &format!("{name} (p95)"), "ms", raw.p95, floor.p95, target);
 }
+
+/// What one egui frame drew: how many texts, and where a given text first appears.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Drawn {
+    /// Text shapes in the frame.
+    pub texts: usize,
+    /// The top left of the first text equal to the marker, if any.
+    pub marker: Option<egui::Pos2>,
+}
+
+impl Drawn {
+    /// Walks a frame's shapes, counting texts and looking for `marker`.
+    pub fn of(output: &egui::FullOutput, marker: &str) -> Drawn {
+        fn walk(shape: &egui::Shape, marker: &str, d: &mut Drawn) {
+            match shape {
+                egui::Shape::Text(t) => {
+                    d.texts += 1;
+                    if d.marker.is_none() && t.galley.text() == marker {
+                        d.marker = Some(t.pos);
+                    }
+                }
+                egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, marker, d)),
+                _ => {}
+            }
+        }
+        let mut d = Drawn::default();
+        for c in &output.shapes {
+            walk(&c.shape, marker, &mut d);
+        }
+        d
+    }
+}
+
+/// The window every UI bench draws in: 1280x800 logical points.
+pub fn window() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    }
+}
