@@ -343,13 +343,13 @@ fn main() {
     );
     println!();
     println!(
-        "{loaded} agent orders (of {held} orders in the sandbox) listed in {:.1} s \
+        "ui_frame_bench: {loaded} agent orders (of {held} orders in the sandbox) listed in {:.1} s \
          (sandbox over HTTP, 100 per page).",
         load_time.as_secs_f64()
     );
     let (app, floor, texts, texts_bare) = list_ratio;
     println!(
-        "Texts drawn in one frame: the whole app on the Orders view {texts}, the bare table {texts_bare}."
+        "ui_frame_bench: texts drawn in one frame: the whole app on the Orders view {texts}, the bare table {texts_bare}"
     );
     println!();
     common::frames(

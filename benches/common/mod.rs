@@ -144,17 +144,22 @@ fn header() {
 /// `raw ÷ floor`, and the target ratio (met or missed) when there is one.
 pub fn figure(bench: &str, name: &str, unit: &str, raw: f64, floor: f64, target: Option<f64>) {
     header();
-    let ratio = if floor > 0.0 { raw / floor } else { f64::NAN };
-    let target = match target {
-        None => "—".to_owned(),
-        Some(t) if ratio <= t => format!("≤ {t}×: met"),
-        Some(t) => format!("≤ {t}×: missed by {:.2}×", ratio - t),
+    // A floor of zero was too short to measure (CPU time counts in 10 ms ticks).
+    let (ratio, target) = if floor > 0.0 {
+        let ratio = raw / floor;
+        let target = match target {
+            None => "—".to_owned(),
+            Some(t) if ratio <= t => format!("≤ {t}×: met"),
+            Some(t) => format!("≤ {t}×: missed by {:.2}×", ratio - t),
+        };
+        (format!("{ratio:.2}×"), target)
+    } else {
+        ("—".to_owned(), "floor too short to measure".to_owned())
     };
     println!(
-        "| {bench} | {name} | {} {unit} | {} {unit} | {:.2}× | {target} |",
+        "| {bench} | {name} | {} {unit} | {} {unit} | {ratio} | {target} |",
         num(raw),
         num(floor),
-        ratio
     );
 }
 
