@@ -31,6 +31,7 @@ esac
 export CLIENT_BENCH_ORDERS=${CLIENT_BENCH_ORDERS:-$((size * 50))}
 export UI_BENCH_ORDERS=${UI_BENCH_ORDERS:-$((size * 500))}
 
+command -v jq >/dev/null 2>&1 || { echo "scripts/bench.sh needs jq (apt-get install jq)" >&2; exit 2; }
 logs=$(mktemp -d "${TMPDIR:-/tmp}/seller-console-bench.XXXXXX")
 echo "building the benches ($profile) ..." >&2
 # One build: every bench and the feed generator, in the same profile.
