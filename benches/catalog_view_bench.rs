@@ -104,9 +104,17 @@ impl Bare {
         let ncols = table.column_count();
         Bare {
             ctx: egui::Context::default(),
-            names: (0..ncols).map(|c| table.column_name(c).to_string()).collect(),
+            names: (0..ncols)
+                .map(|c| table.column_name(c).to_string())
+                .collect(),
             page: (0..PAGE.min(table.row_count()))
-                .map(|r| table.row_cells(r).iter().map(|c| c.to_string()).collect())
+                .map(|r| {
+                    table
+                        .row_cells(r)
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect()
+                })
                 .collect(),
             rows: table.row_count(),
             top: 0.0,
@@ -263,7 +271,9 @@ fn main() {
         grid_top = frame(&ctx, &mut view).1.marker.map(|p| p.y).or(grid_top);
     }
     // Start the bare table where the view's grid starts.
-    let bare_top = (0..3).find_map(|_| bare.frame().1.marker.map(|p| p.y)).unwrap_or(0.0);
+    let bare_top = (0..3)
+        .find_map(|_| bare.frame().1.marker.map(|p| p.y))
+        .unwrap_or(0.0);
     bare.top = (grid_top.unwrap_or(bare_top) - bare_top).max(0.0);
     for _ in 0..3 {
         bare.frame();

@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::Request;
 use futures_util::{StreamExt, TryStreamExt};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::files::{FilePurpose, MAX_UPLOAD_BYTES};
 use seller_console::stripe::orders::OrderFilter;
 use seller_console::stripe::{ApiKey, Client, Config};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod common;
 

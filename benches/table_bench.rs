@@ -179,10 +179,20 @@ fn main() {
     );
     let t0 = Instant::now();
     table.undo();
-    common::info(BENCH, "undo of that edit", "µs", t0.elapsed().as_secs_f64() * 1e6);
+    common::info(
+        BENCH,
+        "undo of that edit",
+        "µs",
+        t0.elapsed().as_secs_f64() * 1e6,
+    );
     let t0 = Instant::now();
     let _ = table.apply(Edit::InsertRows { at: mid, count: 1 });
-    common::info(BENCH, "insert one row", "µs", t0.elapsed().as_secs_f64() * 1e6);
+    common::info(
+        BENCH,
+        "insert one row",
+        "µs",
+        t0.elapsed().as_secs_f64() * 1e6,
+    );
 
     let t0 = Instant::now();
     let mut chars = 0usize;
@@ -206,14 +216,7 @@ fn main() {
     match table.save_as(&out) {
         Ok(o) => {
             let s = t0.elapsed().as_secs_f64();
-            common::figure(
-                BENCH,
-                "atomic save ÷ bare csv pass",
-                "s",
-                s,
-                csv_s,
-                None,
-            );
+            common::figure(BENCH, "atomic save ÷ bare csv pass", "s", s, csv_s, None);
             common::info(BENCH, "atomic save throughput", "MB/s", mb(o.bytes) / s);
         }
         Err(e) => {

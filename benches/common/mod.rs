@@ -173,8 +173,22 @@ pub fn info(bench: &str, name: &str, unit: &str, raw: f64) {
 /// Prints a frame-time series against its floor: mean and 95th percentile, each with its
 /// ratio and the same target.
 pub fn frames(bench: &str, name: &str, raw: Stats, floor: Stats, target: Option<f64>) {
-    figure(bench, &format!("{name} (mean)"), "ms", raw.mean, floor.mean, target);
-    figure(bench, &format!("{name} (p95)"), "ms", raw.p95, floor.p95, target);
+    figure(
+        bench,
+        &format!("{name} (mean)"),
+        "ms",
+        raw.mean,
+        floor.mean,
+        target,
+    );
+    figure(
+        bench,
+        &format!("{name} (p95)"),
+        "ms",
+        raw.p95,
+        floor.p95,
+        target,
+    );
 }
 
 /// What one egui frame drew: how many texts, and where a given text first appears.
