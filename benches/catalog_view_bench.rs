@@ -4,16 +4,39 @@
 //! and right after an edit.
 //!
 //! Run: `cargo bench --bench catalog_view_bench` (release profile). Prints figures only.
+//!
+//! The floor for every frame figure is a bare `egui_extras` table drawn in the same bench,
+//! frame for frame in turn with the view: the same window (1280x800, with the bars above the
+//! grid and the issues panel beside it left as empty space of the same size), the same row
+//! count, columns and column widths, the same table settings, one plain label per cell from a
+//! pre-built page of `String`s, cells out of sight sideways skipped as the grid skips them,
+//! and the same scrolling (to a row, then sideways to the cell). What the view costs beyond
+//! it is the app's own work.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use egui::Align;
+use egui_extras::{Column, TableBuilder};
+
 use seller_console::feed::table::{Edit, Table};
 use seller_console::ui::views::catalog::CatalogView;
 use seller_console::worker::catalog::issues::summarize;
 use seller_console::worker::catalog::preview;
+
+mod common;
+
+use common::{Drawn, Stats, window};
+
+const BENCH: &str = "catalog_view_bench";
+/// The grid's row height (`ui::views::catalog::grid::ROW_HEIGHT`).
+const ROW_HEIGHT: f32 = 20.0;
+/// The issues panel's default width beside the grid.
+const ISSUES_PANEL: f32 = 340.0;
+/// Rows in the bare table's page of cells (row `i` shows page row `i % PAGE`).
+const PAGE: usize = 64;
 
 const HEADER: &str = "id,title,description,link,brand,gtin,mpn,image_link,condition,google_product_category,item_group_id,color,size,availability,inventory_quantity,price,sale_price,stripe_product_tax_code,tax_behavior,shipping";
 const COLORS: [&str; 6] = ["Navy", "Black", "Heather Grey", "Forest", "Sand", "Red"];
@@ -52,141 +75,303 @@ fn generate(path: &Path, target: u64) -> std::io::Result<u64> {
     Ok(rows)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Runs one egui frame (layout only) of the document at 1280x800; returns its duration.
-fn frame(ctx: &egui::Context, view: &mut CatalogView) -> Duration {
-    let input = egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    };
+/// Runs one egui frame (layout only) of the document at 1280x800; returns its duration and
+/// what it drew.
+fn frame(ctx: &egui::Context, view: &mut CatalogView) -> (Duration, Drawn) {
     let start = Instant::now();
-    let _ = ctx.run_ui(input, |ui| view.document_frame(ui));
-    start.elapsed()
+    let output = ctx.run_ui(window(), |ui| view.document_frame(ui));
+    let took = start.elapsed();
+    let d = Drawn::of(&output, "#");
+    // Nothing is rendered, so font textures are not uploaded anywhere.
+    output.drop_without_applying_deltas();
+    (took, d)
 }
 
-fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
-    v.sort();
-    let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len() as f64;
-    let p95 = ms(v[(v.len() * 95 / 100).min(v.len() - 1)]);
-    let max = ms(*v.last().unwrap_or(&Duration::ZERO));
-    (mean, p95, max)
+/// The floor: a bare `egui_extras` table of the same rows and columns, in its own context.
+struct Bare {
+    ctx: egui::Context,
+    names: Vec<String>,
+    page: Vec<Vec<String>>,
+    rows: usize,
+    /// Space above the table, so it starts where the view's grid starts.
+    top: f32,
+    /// The cell to bring into view in the next frame (row, column), as `CatalogView::go_to`.
+    target: Option<(usize, usize)>,
+}
+
+impl Bare {
+    fn new(table: &Table) -> Bare {
+        let ncols = table.column_count();
+        Bare {
+            ctx: egui::Context::default(),
+            names: (0..ncols)
+                .map(|c| table.column_name(c).to_string())
+                .collect(),
+            page: (0..PAGE.min(table.row_count()))
+                .map(|r| {
+                    table
+                        .row_cells(r)
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect()
+                })
+                .collect(),
+            rows: table.row_count(),
+            top: 0.0,
+            target: None,
+        }
+    }
+
+    fn go_to(&mut self, row: usize, col: usize) {
+        self.target = Some((row, col));
+    }
+
+    fn set_cell(&mut self, row: usize, col: usize, value: &str) {
+        let n = self.page.len();
+        value.clone_into(&mut self.page[row % n][col]);
+    }
+
+    fn frame(&mut self) -> (Duration, Drawn) {
+        let Bare {
+            ctx,
+            names,
+            page,
+            rows,
+            top,
+            target,
+        } = self;
+        let target = target.take();
+        let digits = ((*rows).max(1) as f64).log10().floor() as usize + 1;
+        let num_width = (16.0 + 8.0 * digits as f32).max(40.0);
+        let start = Instant::now();
+        let output = ctx.run_ui(window(), |ui| {
+            ui.add_space(*top);
+            egui::Panel::right(ui.scope_id().with("bare_side"))
+                .resizable(true)
+                .default_size(ISSUES_PANEL)
+                .show(ui, |_| {});
+            egui::CentralPanel::default().show(ui, |ui| {
+                egui::ScrollArea::horizontal()
+                    .id_salt("bare_h")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        let mut target_rect = None;
+                        let mut builder = TableBuilder::new(ui)
+                            .id_salt("bare_grid")
+                            .striped(true)
+                            .resizable(true)
+                            .sense(egui::Sense::click())
+                            .cell_layout(egui::Layout::left_to_right(Align::Center))
+                            .column(Column::exact(num_width))
+                            .columns(
+                                Column::initial(150.0).at_least(36.0).clip(true),
+                                names.len(),
+                            )
+                            .min_scrolled_height(0.0)
+                            .max_scroll_height(f32::INFINITY)
+                            .auto_shrink([false, false]);
+                        if let Some((row, _)) = target {
+                            builder = builder.scroll_to_row(row, Some(Align::Center));
+                        }
+                        builder
+                            .header(24.0, |mut h| {
+                                h.col(|ui| {
+                                    ui.strong("#");
+                                });
+                                for name in names.iter() {
+                                    h.col(|ui| {
+                                        ui.strong(name.as_str());
+                                    });
+                                }
+                            })
+                            .body(|body| {
+                                body.rows(ROW_HEIGHT, *rows, |mut row| {
+                                    let r = row.index();
+                                    row.col(|ui| {
+                                        ui.label((r + 1).to_string());
+                                    });
+                                    for (c, value) in page[r % page.len()].iter().enumerate() {
+                                        let (_, resp) = row.col(|ui| {
+                                            if ui.is_rect_visible(ui.max_rect()) {
+                                                ui.label(value.as_str());
+                                            }
+                                        });
+                                        if target == Some((r, c)) {
+                                            target_rect = Some(resp.rect);
+                                        }
+                                    }
+                                });
+                            });
+                        if let Some(rect) = target_rect {
+                            ui.scroll_to_rect(rect, None);
+                        }
+                    });
+            });
+        });
+        let took = start.elapsed();
+        let d = Drawn::of(&output, "#");
+        output.drop_without_applying_deltas();
+        (took, d)
+    }
 }
 
 fn main() {
-    let mb: u64 = std::env::var("CATALOG_BENCH_MB")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let mb: u64 = common::env_num("CATALOG_BENCH_MB", 200);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("catalog.csv");
     let t = Instant::now();
     let rows = generate(&path, mb << 20).expect("generate");
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let file_mb = size as f64 / 1_048_576.0;
     println!(
-        "catalog: {rows} rows, {:.0} MB (generated in {:.1} s)",
-        size as f64 / 1_048_576.0,
+        "catalog_view_bench: {rows} rows, {file_mb:.0} MB (generated in {:.1} s)",
         t.elapsed().as_secs_f64()
     );
+    let what = format!("{file_mb:.0} MB, {rows} rows");
 
     let t = Instant::now();
     let (_, first) = preview(&path, None, 200).expect("preview");
-    println!(
-        "first rows visible (quick read of 64 KB, {} rows): {:.1} ms",
-        first.len().saturating_sub(1),
-        ms(t.elapsed())
+    common::info(
+        BENCH,
+        &format!(
+            "first rows visible (quick read of 64 KB, {} rows)",
+            first.len().saturating_sub(1)
+        ),
+        "ms",
+        common::ms(t.elapsed()),
     );
 
     let t = Instant::now();
     let never = AtomicBool::new(false);
     let table = Table::open(&path, &never, |_, _| {}).expect("open");
-    println!(
-        "full load + validation: {:.2} s ({:.0} MB/s)",
+    common::info(
+        BENCH,
+        &format!("full load + validation, {what}"),
+        "s",
         t.elapsed().as_secs_f64(),
-        size as f64 / 1_048_576.0 / t.elapsed().as_secs_f64()
     );
 
     let t = Instant::now();
     let report = summarize(&table);
-    println!(
-        "issue summary ({} errors, {} warnings; off the UI thread: on the worker at load, on a background thread after edits): {:.1} ms",
-        report.counts.errors,
-        report.counts.warnings,
-        ms(t.elapsed())
+    common::info(
+        BENCH,
+        &format!(
+            "issue summary, {} errors and {} warnings (off the UI thread)",
+            report.counts.errors, report.counts.warnings
+        ),
+        "ms",
+        common::ms(t.elapsed()),
     );
+    let mut bare = Bare::new(&table);
     let mut view = CatalogView::with_table(table, path.clone());
 
     let ctx = egui::Context::default();
+    let mut grid_top = None;
     for _ in 0..3 {
-        frame(&ctx, &mut view);
+        grid_top = frame(&ctx, &mut view).1.marker.map(|p| p.y).or(grid_top);
     }
+    // Start the bare table where the view's grid starts.
+    let bare_top = (0..3)
+        .find_map(|_| bare.frame().1.marker.map(|p| p.y))
+        .unwrap_or(0.0);
+    bare.top = (grid_top.unwrap_or(bare_top) - bare_top).max(0.0);
+    for _ in 0..3 {
+        bare.frame();
+    }
+
     let n = rows as usize;
-    let mut scroll = Vec::new();
+    let (mut scroll, mut scroll_bare) = (Vec::new(), Vec::new());
+    let (mut texts, mut texts_bare) = (0, 0);
     for i in 0..240 {
         view.go_to(n / 2 + i * 3, 1);
-        scroll.push(frame(&ctx, &mut view));
+        let (t, d) = frame(&ctx, &mut view);
+        scroll.push(t);
+        bare.go_to(n / 2 + i * 3, 1);
+        let (tb, db) = bare.frame();
+        scroll_bare.push(tb);
+        (texts, texts_bare) = (d.texts, db.texts);
     }
-    let (mean, p95, max) = stats(scroll);
     println!(
-        "frame while scrolling (3 rows a frame, 240 frames): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+        "catalog_view_bench: texts drawn in the last scrolling frame: view {texts}, bare table {texts_bare}; the bare table starts {:.0} px down",
+        bare.top
     );
-    let mut jumps = Vec::new();
+    common::frames(
+        BENCH,
+        "frame scrolling 3 rows a frame",
+        Stats::of(&scroll),
+        Stats::of(&scroll_bare),
+        Some(1.5),
+    );
+    let (mut jumps, mut jumps_bare) = (Vec::new(), Vec::new());
     for i in 0..120 {
-        view.go_to((i * 7919 * 31) % n, i % 20);
-        jumps.push(frame(&ctx, &mut view));
+        let (row, col) = ((i * 7919 * 31) % n, i % 20);
+        view.go_to(row, col);
+        jumps.push(frame(&ctx, &mut view).0);
+        bare.go_to(row, col);
+        jumps_bare.push(bare.frame().0);
     }
-    let (mean, p95, max) = stats(jumps);
-    println!(
-        "frame jumping to a random row and column (120 frames): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+    common::frames(
+        BENCH,
+        "frame jumping to a random cell",
+        Stats::of(&jumps),
+        Stats::of(&jumps_bare),
+        Some(1.5),
     );
 
-    // The first edits of a session pay one-time costs (one frame of about 5 ms in the first
-    // twenty: caches and buffers growing); they are timed and printed apart from the
-    // twenty that follow, on other rows.
-    let mut first_frames = Vec::new();
-    let mut edit_frames = Vec::new();
+    // The first edits of a session pay one-time costs (caches and buffers growing); they are
+    // timed and printed apart from the twenty that follow, on other rows. The bare table's
+    // edit writes the string into its page.
+    let mut first = (Vec::new(), Vec::new());
+    let mut later = (Vec::new(), Vec::new());
     let mut edit_only = Vec::new();
     for i in 0..40 {
         let row = (i * 104_729) % n;
+        let value = if i % 2 == 0 { "in stock" } else { "in_stock" };
         view.go_to(row, 13);
         frame(&ctx, &mut view);
         let t = Instant::now();
         view.apply_edit(Edit::SetCell {
             row,
             col: 13,
-            value: if i % 2 == 0 {
-                "in stock".into()
-            } else {
-                "in_stock".into()
-            },
+            value: value.into(),
         });
         let applied = t.elapsed();
         frame(&ctx, &mut view);
+        let with_frame = t.elapsed();
+
+        bare.go_to(row, 13);
+        bare.frame();
+        let t = Instant::now();
+        bare.set_cell(row, 13, value);
+        bare.frame();
+        let bare_frame = t.elapsed();
         if i < 20 {
-            first_frames.push(t.elapsed());
+            first.0.push(with_frame);
+            first.1.push(bare_frame);
         } else {
             edit_only.push(applied);
-            edit_frames.push(t.elapsed());
+            later.0.push(with_frame);
+            later.1.push(bare_frame);
         }
     }
-    let (mean, p95, max) = stats(first_frames);
-    println!(
-        "the first 20 edits of the session and the frame after each: mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+    common::frames(
+        BENCH,
+        "the session's first 20 edits, each + frame",
+        Stats::of(&first.0),
+        Stats::of(&first.1),
+        Some(2.0),
     );
-    let (mean, p95, max) = stats(edit_only);
-    println!(
-        "edit with incremental validation (Table::apply; the issue summary follows on a background thread): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+    common::frames(
+        BENCH,
+        "the next 20 edits, each + frame",
+        Stats::of(&later.0),
+        Stats::of(&later.1),
+        Some(2.0),
     );
-    let each: Vec<String> = edit_frames
-        .iter()
-        .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
-        .collect();
-    println!("edit and the frame after it, each (ms): {}", each.join(" "));
-    let (mean, p95, max) = stats(edit_frames);
-    println!("edit and the frame after it: mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
+    common::info(
+        BENCH,
+        "an edit with its incremental re-check (Table::apply), mean",
+        "ms",
+        Stats::of(&edit_only).mean,
+    );
 }

@@ -1,7 +1,12 @@
-//! Client benchmarks, printed as a table (`cargo bench --bench client_bench`):
+//! Client benchmarks, printed as rows of the ratio table (`cargo bench --bench client_bench`):
 //!
-//! - uploading a 200 MB catalog streams it: resident memory above the baseline stays small;
-//! - listing 10,000 orders from the sandbox, 100 per page, with expansions.
+//! - uploading a 200 MB catalog (`CLIENT_BENCH_MB` for less) streams it: resident memory
+//!   above the baseline stays small. Floor: the same file's bytes written over a loopback
+//!   socket to a receiver that reads and drops them. Three runs each, taking turns; best of each.
+//! - listing 10,000 orders (`CLIENT_BENCH_ORDERS`) from the sandbox, 100 per page, with
+//!   expansions. Floor: the same number of requests for one fixed page (the first, same query
+//!   and headers), one after another, bodies read but not parsed: what the sandbox and HTTP
+//!   cost before the client pages, parses and checks.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -14,19 +19,12 @@ use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed}
 use seller_console::stripe::files::{FilePurpose, MAX_UPLOAD_BYTES};
 use seller_console::stripe::orders::OrderFilter;
 use seller_console::stripe::{ApiKey, Client, Config};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Resident set size in bytes (Linux; 0 elsewhere).
-fn rss() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
-}
+mod common;
+
+const BENCH: &str = "client_bench";
+const RUNS: usize = 3;
 
 /// A server that reads every upload to the end, keeps nothing, and answers like Stripe.
 async fn sink() -> String {
@@ -63,51 +61,118 @@ fn client(base: &str) -> Client {
     Client::new(config).expect("client")
 }
 
-async fn bench_upload() -> (Duration, u64, u64) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("catalog.csv");
-    {
-        use std::io::Write;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-        let row = b"SKU-000000,Stoneware mug,https://shop.example.com/p/mug,in_stock,12.50 USD\n";
-        let mut written = 0u64;
-        while written + row.len() as u64 <= MAX_UPLOAD_BYTES {
-            f.write_all(row).expect("write");
-            written += row.len() as u64;
-        }
+/// Writes a catalog of about `bytes` bytes (at most the upload limit); returns its path.
+fn upload_file(dir: &std::path::Path, bytes: u64) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("catalog.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let row = b"SKU-000000,Stoneware mug,https://shop.example.com/p/mug,in_stock,12.50 USD\n";
+    let mut written = 0u64;
+    while written + row.len() as u64 <= bytes.min(MAX_UPLOAD_BYTES) {
+        f.write_all(row).expect("write");
+        written += row.len() as u64;
     }
-    let size = std::fs::metadata(&path).expect("meta").len();
-    let base = sink().await;
-    let client = client(&base);
-    let baseline = rss();
+    f.flush().expect("flush");
+    path
+}
+
+/// One upload through the client to the sink; returns its time and the peak memory above
+/// the baseline.
+async fn upload_once(client: &Client, path: &std::path::Path, size: u64) -> (Duration, u64) {
+    let baseline = common::rss();
     let peak = Arc::new(AtomicU64::new(baseline));
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
         let (peak, stop) = (peak.clone(), stop.clone());
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(rss(), Ordering::Relaxed);
+                peak.fetch_max(common::rss(), Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(5));
             }
         })
     };
     let start = Instant::now();
     let file = client
-        .upload_file(&path, &FilePurpose::DataManagementManualUpload, None)
+        .upload_file(path, &FilePurpose::DataManagementManualUpload, None)
         .await
         .expect("upload");
     let took = start.elapsed();
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     assert!(file.size >= size, "the sink saw the whole file");
-    (
-        took,
-        size,
-        peak.load(Ordering::Relaxed).saturating_sub(baseline),
-    )
+    (took, peak.load(Ordering::Relaxed).saturating_sub(baseline))
 }
 
-async fn bench_list() -> (Duration, usize) {
+/// The floor: the file's bytes over a loopback socket to a receiver that reads and drops
+/// them, read from the file in 64 KB pieces as the upload reads it.
+async fn loopback_once(path: &std::path::Path, size: u64) -> Duration {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let receiver = tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.expect("accept");
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut n = 0u64;
+        loop {
+            match sock.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(k) => n += k as u64,
+            }
+        }
+        n
+    });
+    let start = Instant::now();
+    let mut sock = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut file = tokio::fs::File::open(path).await.expect("open");
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let k = file.read(&mut buf).await.expect("read");
+        if k == 0 {
+            break;
+        }
+        sock.write_all(&buf[..k]).await.expect("write");
+    }
+    sock.shutdown().await.expect("shutdown");
+    let got = receiver.await.expect("receiver");
+    let took = start.elapsed();
+    assert_eq!(got, size, "the receiver saw the whole file");
+    took
+}
+
+async fn bench_upload() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mb: u64 = common::env_num("CLIENT_BENCH_MB", 200);
+    let path = upload_file(dir.path(), mb * 1024 * 1024);
+    let size = std::fs::metadata(&path).expect("meta").len();
+    let base = sink().await;
+    let client = client(&base);
+    let (mut upload, mut floor, mut extra) = (Vec::new(), Vec::new(), 0u64);
+    for _ in 0..RUNS {
+        let (t, e) = upload_once(&client, &path, size).await;
+        upload.push(t.as_secs_f64());
+        extra = extra.max(e);
+        floor.push(loopback_once(&path, size).await.as_secs_f64());
+    }
+    let best = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    let size_mb = size as f64 / 1_048_576.0;
+    common::figure(
+        BENCH,
+        &format!("upload {size_mb:.0} MB (streamed multipart) ÷ loopback socket"),
+        "s",
+        best(&upload),
+        best(&floor),
+        None,
+    );
+    common::info(
+        BENCH,
+        "upload peak memory over baseline",
+        "MB",
+        extra as f64 / 1_048_576.0,
+    );
+}
+
+async fn bench_list() {
     let sb = Sandbox::start(SandboxConfig {
         port: 0,
         seed: Seed::Empty,
@@ -115,7 +180,7 @@ async fn bench_list() -> (Duration, usize) {
     })
     .await
     .expect("sandbox");
-    let total = sb.add_orders(10_000);
+    let total = sb.add_orders(common::env_num("CLIENT_BENCH_ORDERS", 10_000));
     let client = client(&sb.base_url());
     let start = Instant::now();
     let orders: Vec<_> = client
@@ -124,10 +189,57 @@ async fn bench_list() -> (Duration, usize) {
         .try_collect()
         .await
         .expect("list");
-    let took = start.elapsed();
+    let took = start.elapsed().as_secs_f64();
     assert_eq!(orders.len(), total, "every order listed once");
+
+    // The floor: the same number of requests, each for the first page.
+    let pages = total.div_ceil(100).max(1);
+    let version = Config::new(ApiKey::new(DEMO_KEY).expect("demo key"))
+        .versions
+        .agent_preview;
+    let url = format!(
+        "{}/v1/checkout/sessions?limit=100&expand[]=data.payment_intent.latest_charge&expand[]=data.line_items",
+        sb.base_url().trim_end_matches('/')
+    );
+    let http = reqwest::Client::new();
+    let start = Instant::now();
+    let mut bytes = 0usize;
+    for _ in 0..pages {
+        let resp = http
+            .get(&url)
+            .bearer_auth(DEMO_KEY)
+            .header("Stripe-Version", &version)
+            .send()
+            .await
+            .expect("fixed page");
+        assert!(resp.status().is_success(), "the sandbox answered the page");
+        bytes += resp.bytes().await.expect("page body").len();
+    }
+    let floor = start.elapsed().as_secs_f64();
     sb.shutdown().await;
-    (took, orders.len())
+    common::figure(
+        BENCH,
+        &format!("list {total} orders, 100 a page ÷ as many fixed-page requests"),
+        "s",
+        took,
+        floor,
+        None,
+    );
+    common::info(
+        BENCH,
+        "orders listed per second",
+        "orders/s",
+        total as f64 / took,
+    );
+    common::info(
+        BENCH,
+        &format!(
+            "fixed-page requests per second ({} KB a page)",
+            bytes / pages / 1024
+        ),
+        "req/s",
+        pages as f64 / floor,
+    );
 }
 
 fn main() {
@@ -135,20 +247,6 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let (up_time, size, extra) = rt.block_on(bench_upload());
-    let (list_time, n) = rt.block_on(bench_list());
-    println!("| benchmark | figure |");
-    println!("|---|---|");
-    println!(
-        "| upload {:.0} MB (streamed multipart) | {:.2} s, {:.1} MB/s, peak RSS +{:.1} MB over baseline |",
-        size as f64 / 1_048_576.0,
-        up_time.as_secs_f64(),
-        size as f64 / 1_048_576.0 / up_time.as_secs_f64(),
-        extra as f64 / 1_048_576.0
-    );
-    println!(
-        "| list {n} orders from the sandbox (100/page, PI + charge expanded) | {:.2} s, {:.0} orders/s |",
-        list_time.as_secs_f64(),
-        n as f64 / list_time.as_secs_f64()
-    );
+    rt.block_on(bench_upload());
+    rt.block_on(bench_list());
 }

@@ -10,8 +10,9 @@
 //! Each measured pass runs in a fresh child process (this binary re-executed with
 //! `--child`), so its peak memory (`VmHWM` from `/proc/self/status`) is its own. The file is
 //! read once beforehand so every pass starts from a warm page cache. Each pass runs three
-//! times; the table shows the best and the median wall time, and the CPU time (user +
-//! system, all threads) of the best run, which is the fairer figure on a busy machine.
+//! times, the two passes taking turns; the table shows `validate`'s best wall time and the
+//! CPU time (user + system, all threads) of that run, each over the same figure of the bare
+//! pass's best run: the floor, measured in the same run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,35 +22,10 @@ use std::time::Instant;
 use seller_console::feed::Severity;
 use seller_console::feed::validate::{Options, validate_file};
 
+mod common;
+
 const RUNS: usize = 3;
-
-/// CPU seconds (user + system, all threads) this process has used, from `/proc/self/stat`.
-fn cpu_secs() -> f64 {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name (which is in parentheses and may hold spaces).
-            let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
-            let utime: u64 = rest.get(11)?.parse().ok()?;
-            let stime: u64 = rest.get(12)?.parse().ok()?;
-            Some(utime + stime)
-        })
-        .unwrap_or(0);
-    // The kernel reports clock ticks, 100 per second on Linux.
-    ticks as f64 / 100.0
-}
-
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
+const BENCH: &str = "feed_bench";
 
 /// One measured pass, printed as `secs rows peak_kb extra cpu_secs` on stdout. The pass
 /// `dump` instead prints the row count, the feed kind and every finding, one per line, to
@@ -98,7 +74,11 @@ fn child(pass: &str, file: &Path) -> Result<(), String> {
         other => return Err(format!("unknown pass {other}")),
     };
     let secs = start.elapsed().as_secs_f64();
-    println!("{secs} {rows} {} {extra} {}", peak_rss_kb(), cpu_secs());
+    println!(
+        "{secs} {rows} {} {extra} {}",
+        common::peak_rss() / 1024,
+        common::cpu_secs()
+    );
     Ok(())
 }
 
@@ -207,16 +187,14 @@ fn main() {
     let mb = bytes as f64 / (1024.0 * 1024.0);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
-        "feed_bench: {} ({mb:.1} MB), {cores} cores, best and median of {RUNS} runs",
+        "feed_bench: {} ({mb:.1} MB), {cores} cores, best of {RUNS} runs each, bare and validate taking turns",
         file.display()
     );
-    println!(
-        "{:<10} {:>9} {:>9} {:>7} {:>10} {:>11} {:>10} {:>12}  findings",
-        "pass", "best s", "median s", "CPU s", "MB/s", "rows/s", "rows", "peak RSS MB"
-    );
-    for pass in ["bare", "validate"] {
-        let mut runs = Vec::new();
-        for _ in 0..RUNS {
+    // The passes take turns so a change in the machine's speed during the run falls on both.
+    let mut bare = Vec::new();
+    let mut validate = Vec::new();
+    for _ in 0..RUNS {
+        for (pass, runs) in [("bare", &mut bare), ("validate", &mut validate)] {
             match measure(&exe, pass, &file) {
                 Ok(r) => runs.push(r),
                 Err(e) => {
@@ -225,21 +203,39 @@ fn main() {
                 }
             }
         }
-        runs.sort_by(|a, b| a.secs.total_cmp(&b.secs));
-        let best = &runs[0];
-        let median = runs[runs.len() / 2].secs;
-        let peak = runs.iter().map(|r| r.peak_kb).max().unwrap_or(0);
-        println!(
-            "{:<10} {:>9.3} {:>9.3} {:>7.2} {:>10.1} {:>11.0} {:>10} {:>12.1}  {}",
-            pass,
-            best.secs,
-            median,
-            best.cpu,
-            mb / best.secs,
-            best.rows as f64 / best.secs,
-            best.rows,
-            peak as f64 / 1024.0,
-            best.extra
-        );
     }
+    let best = |runs: &mut Vec<Run>| {
+        runs.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+        runs.swap_remove(0)
+    };
+    let (bare, validate) = (best(&mut bare), best(&mut validate));
+    println!(
+        "feed_bench: {} rows, findings {}, validate peak memory {:.1} MB",
+        validate.rows,
+        validate.extra,
+        validate.peak_kb as f64 / 1024.0
+    );
+    common::figure(
+        BENCH,
+        &format!("validate {mb:.0} MB, wall ÷ bare csv pass"),
+        "s",
+        validate.secs,
+        bare.secs,
+        Some(0.5),
+    );
+    common::figure(
+        BENCH,
+        &format!("validate {mb:.0} MB, CPU ÷ bare csv pass CPU"),
+        "s",
+        validate.cpu,
+        bare.cpu,
+        None,
+    );
+    common::info(BENCH, "validate throughput", "MB/s", mb / validate.secs);
+    common::info(
+        BENCH,
+        "validate peak memory",
+        "MB",
+        validate.peak_kb as f64 / 1024.0,
+    );
 }

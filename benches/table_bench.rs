@@ -3,6 +3,9 @@
 //! edit with its re-validation, drawing a screenful of rows, and saving.
 //!
 //! Run: `cargo bench --bench table_bench` (or `TABLE_BENCH_MB=50 cargo bench --bench table_bench`).
+//!
+//! The floor is a bare single-threaded `csv` `ByteRecord` pass over the same file, run once
+//! before the load and once after it (the faster one counts), so both see the same machine.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -10,6 +13,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use seller_console::feed::table::{Edit, Table};
+
+mod common;
+
+const BENCH: &str = "table_bench";
 
 const HEADER: &str = "id,title,description,link,brand,gtin,mpn,image_link,additional_image_link,condition,google_product_category,item_group_id,item_group_title,color,size,size_system,gender,material,weight,availability,availability_date,inventory_not_tracked,inventory_quantity,price,sale_price,sale_price_effective_date,stripe_product_tax_code,tax_behavior,shipping,product_review_count,product_review_rating,custom_label_0,delete,disable_checkout";
 
@@ -69,16 +76,21 @@ fn generate(path: &Path, target: u64) -> std::io::Result<u64> {
     Ok(rows)
 }
 
-/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`).
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
+}
+
+/// One bare single-threaded pass of the csv crate over the file; returns (seconds, records).
+fn bare_pass(path: &Path) -> (f64, u64) {
+    let t0 = Instant::now();
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0u64;
+    if let Ok(mut rdr) = csv::ReaderBuilder::new().flexible(true).from_path(path) {
+        while rdr.read_byte_record(&mut record).unwrap_or(false) {
+            n += 1;
+        }
+    }
+    (t0.elapsed().as_secs_f64(), n)
 }
 
 fn main() {
@@ -109,23 +121,9 @@ fn main() {
         t0.elapsed().as_secs_f64()
     );
 
-    // Reference: one bare single-threaded pass of the csv crate over the file.
-    let t0 = Instant::now();
-    let mut record = csv::ByteRecord::new();
-    let mut n = 0u64;
-    if let Ok(mut rdr) = csv::ReaderBuilder::new().flexible(true).from_path(&path) {
-        while rdr.read_byte_record(&mut record).unwrap_or(false) {
-            n += 1;
-        }
-    }
-    let csv_s = t0.elapsed().as_secs_f64();
-    println!(
-        "csv crate pass:        {:7.2} s  {:7.1} MB/s  ({n} records)",
-        csv_s,
-        mb(size) / csv_s
-    );
+    let (before_s, records) = bare_pass(&path);
 
-    let baseline = peak_rss().unwrap_or(0);
+    let baseline = common::peak_rss();
     let t0 = Instant::now();
     let mut table = match Table::open(&path, &AtomicBool::new(false), |_, _| {}) {
         Ok(t) => t,
@@ -135,21 +133,30 @@ fn main() {
         }
     };
     let load_s = t0.elapsed().as_secs_f64();
-    let peak = peak_rss().unwrap_or(0);
+    let peak = common::peak_rss();
+    let (after_s, _) = bare_pass(&path);
+    let csv_s = before_s.min(after_s);
     println!(
-        "table load+validate:   {:7.2} s  {:7.1} MB/s  {:.0} rows/s  ({} rows, {} columns, {} row checks)",
-        load_s,
-        mb(size) / load_s,
-        table.row_count() as f64 / load_s,
+        "table_bench: {} rows, {} columns, {} row checks; bare csv pass {before_s:.3} s before the load, {after_s:.3} s after ({records} records)",
         table.row_count(),
         table.column_count(),
         table.rows_checked()
     );
-    println!(
-        "peak memory (VmHWM):   {:7.1} MB total, {:.1} MB for the load = {:.2} x file size",
-        mb(peak),
+    common::figure(
+        BENCH,
+        &format!("load + validate {:.0} MB ÷ bare csv pass", mb(size)),
+        "s",
+        load_s,
+        csv_s,
+        Some(1.5),
+    );
+    common::figure(
+        BENCH,
+        "peak memory of the load ÷ file size",
+        "MB",
         mb(peak.saturating_sub(baseline)),
-        peak.saturating_sub(baseline) as f64 / size.max(1) as f64
+        mb(size),
+        Some(1.2),
     );
 
     let mid = table.row_count() / 2;
@@ -157,22 +164,34 @@ fn main() {
     let t0 = Instant::now();
     let edited = table.set_cell(mid, 19, "in_stock");
     let edit_us = t0.elapsed().as_secs_f64() * 1e6;
-    println!(
-        "one edit + revalidate: {edit_us:7.1} us  ({} row re-checked){}",
-        table.rows_checked() - checks,
-        if edited.is_ok() { "" } else { " FAILED" }
+    if let Err(e) = edited {
+        eprintln!("table_bench: the edit failed: {e}");
+        std::process::exit(1);
+    }
+    common::info(
+        BENCH,
+        &format!(
+            "one edit + re-check ({} row re-checked)",
+            table.rows_checked() - checks
+        ),
+        "µs",
+        edit_us,
     );
     let t0 = Instant::now();
     table.undo();
-    println!(
-        "undo of that edit:     {:7.1} us",
-        t0.elapsed().as_secs_f64() * 1e6
+    common::info(
+        BENCH,
+        "undo of that edit",
+        "µs",
+        t0.elapsed().as_secs_f64() * 1e6,
     );
     let t0 = Instant::now();
     let _ = table.apply(Edit::InsertRows { at: mid, count: 1 });
-    println!(
-        "insert one row:        {:7.1} us",
-        t0.elapsed().as_secs_f64() * 1e6
+    common::info(
+        BENCH,
+        "insert one row",
+        "µs",
+        t0.elapsed().as_secs_f64() * 1e6,
     );
 
     let t0 = Instant::now();
@@ -185,9 +204,11 @@ fn main() {
             chars += usize::from(table.cell_severity(r, c).is_some());
         }
     }
-    println!(
-        "draw 60 rows (cells + severities): {:7.1} us  ({chars} chars)",
-        t0.elapsed().as_secs_f64() * 1e6
+    common::info(
+        BENCH,
+        &format!("read 60 rows' cells and severities ({chars} chars)"),
+        "µs",
+        t0.elapsed().as_secs_f64() * 1e6,
     );
 
     let out = dir.path().join("saved.csv");
@@ -195,11 +216,12 @@ fn main() {
     match table.save_as(&out) {
         Ok(o) => {
             let s = t0.elapsed().as_secs_f64();
-            println!(
-                "save (atomic):         {s:7.2} s  {:7.1} MB/s",
-                mb(o.bytes) / s
-            );
+            common::figure(BENCH, "atomic save ÷ bare csv pass", "s", s, csv_s, None);
+            common::info(BENCH, "atomic save throughput", "MB/s", mb(o.bytes) / s);
         }
-        Err(e) => println!("save failed: {e}"),
+        Err(e) => {
+            eprintln!("table_bench: save failed: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -9,14 +9,31 @@
 //! drives it (clicks, typing); the timed frames run the same app in a plain `egui::Context`
 //! at 1280x800 without the AccessKit tree kittest builds (the window builds it only for a
 //! screen reader). Target: under 4 ms per frame.
+//!
+//! The loaded Orders list is also timed against a floor: a bare `egui_extras` table of the
+//! same rows (`UI_BENCH_ORDERS`, 10,000 unless set), the same seven columns and widths and
+//! row height, placed where the view's table sits, cells from a pre-built page of `String`s
+//! taken from the first orders, drawn in its own context frame for frame in turn with the app.
 
 use std::time::{Duration, Instant};
+
+use egui_extras::{Column, TableBuilder};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
 use seller_console::ui::views::ViewId;
 use seller_console::ui::{AppOptions, SellerApp};
+
+mod common;
+
+use common::{Drawn, Stats};
+
+const BENCH: &str = "ui_frame_bench";
+/// The Orders list's row height (`ui::views::orders::ROW_HEIGHT`).
+const ORDER_ROW_HEIGHT: f32 = 22.0;
+/// The Orders list's header text the bare table is placed by.
+const FIRST_HEADER: &str = "Date";
 
 type App = Harness<'static, SellerApp>;
 
@@ -56,25 +73,24 @@ impl Timer {
 
     /// One frame of the app; returns its CPU time in milliseconds.
     fn frame(&mut self, h: &mut App) -> f64 {
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(
-                egui::Pos2::ZERO,
-                egui::vec2(1280.0, 800.0),
-            )),
-            ..egui::RawInput::default()
-        };
+        self.frame_drawn(h, FIRST_HEADER).0
+    }
+
+    /// One frame of the app; returns its CPU time in milliseconds and what it drew.
+    fn frame_drawn(&mut self, h: &mut App, marker: &str) -> (f64, Drawn) {
         let app = h.state_mut();
         let frame = &mut self.frame;
         let t = Instant::now();
-        let output = self.ctx.run_ui(input, |ui| {
+        let output = self.ctx.run_ui(common::window(), |ui| {
             let ctx = ui.ctx().clone();
             eframe::App::logic(app, &ctx, frame);
             eframe::App::ui(app, ui, frame);
         });
         let took = t.elapsed().as_secs_f64() * 1000.0;
+        let drawn = Drawn::of(&output, marker);
         // Nothing is rendered, so font textures are not uploaded anywhere.
         output.drop_without_applying_deltas();
-        took
+        (took, drawn)
     }
 
     /// Times `frames` frames; returns (mean, 95th percentile, worst) in milliseconds.
@@ -88,13 +104,103 @@ impl Timer {
 }
 
 fn summarize(times: &mut [f64]) -> (f64, f64, f64) {
-    if times.is_empty() {
-        return (0.0, 0.0, 0.0);
+    let s = Stats::of_ms(times);
+    (s.mean, s.p95, s.max)
+}
+
+/// The floor for the Orders list: a bare `egui_extras` table of the same rows and columns.
+struct BareOrders {
+    ctx: egui::Context,
+    page: Vec<[String; 7]>,
+    rows: usize,
+    /// Where the table's first header text should sit (the view's, once measured).
+    origin: egui::Vec2,
+}
+
+impl BareOrders {
+    fn new(orders: &[seller_console::orders::OrderRow]) -> BareOrders {
+        let page = orders
+            .iter()
+            .take(64)
+            .map(|r| {
+                [
+                    chrono::DateTime::from_timestamp(r.created, 0)
+                        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default(),
+                    r.agent.clone(),
+                    r.display_number(),
+                    r.customer.clone(),
+                    r.items.clone(),
+                    seller_console::money::format_symbol(r.total, &r.currency),
+                    r.state.label().to_owned(),
+                ]
+            })
+            .collect();
+        BareOrders {
+            ctx: egui::Context::default(),
+            page,
+            rows: orders.len(),
+            origin: egui::Vec2::ZERO,
+        }
     }
-    times.sort_by(f64::total_cmp);
-    let mean = times.iter().sum::<f64>() / times.len() as f64;
-    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    (mean, p95, times[times.len() - 1])
+
+    /// One frame; returns its time in milliseconds and what it drew.
+    fn frame(&mut self) -> (f64, Drawn) {
+        let BareOrders {
+            ctx,
+            page,
+            rows,
+            origin,
+        } = self;
+        let t = Instant::now();
+        let output = ctx.run_ui(common::window(), |ui| {
+            let rect = ui.max_rect();
+            let rect = egui::Rect::from_min_max(rect.min + *origin, rect.max);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("bare_orders")
+                    .striped(true)
+                    .resizable(true)
+                    .sense(egui::Sense::click())
+                    .column(Column::initial(130.0))
+                    .column(Column::initial(110.0))
+                    .column(Column::initial(100.0))
+                    .column(Column::initial(150.0))
+                    .column(Column::initial(220.0).clip(true))
+                    .column(Column::initial(90.0))
+                    .column(Column::remainder())
+                    .header(24.0, |mut h| {
+                        for title in [
+                            FIRST_HEADER,
+                            "Agent",
+                            "Order",
+                            "Customer",
+                            "Items",
+                            "Total",
+                            "Payment",
+                        ] {
+                            h.col(|ui| {
+                                ui.strong(title);
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ORDER_ROW_HEIGHT, *rows, |mut row| {
+                            let cells = &page[row.index() % page.len()];
+                            for cell in cells {
+                                row.col(|ui| {
+                                    ui.label(cell.as_str());
+                                });
+                            }
+                        });
+                    });
+            });
+        });
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        let drawn = Drawn::of(&output, FIRST_HEADER);
+        output.drop_without_applying_deltas();
+        (took, drawn)
+    }
 }
 
 fn row(what: &str, (mean, p95, worst): (f64, f64, f64)) {
@@ -149,7 +255,9 @@ fn main() {
             faults: FaultSpec::none(),
         }))
         .expect("sandbox");
-    let held = sandbox.add_orders(10_000 - 320);
+    // The demo seed holds 320 orders of its own.
+    let orders: usize = common::env_num("UI_BENCH_ORDERS", 10_000);
+    let held = sandbox.add_orders(orders.saturating_sub(320));
     let mut h = boot(&rt);
     step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
     goto(&mut h, ViewId::Settings);
@@ -187,9 +295,41 @@ fn main() {
         &format!("Orders while {loaded} orders load"),
         summarize(&mut loading),
     );
+    // The loaded list against the bare table, frame for frame in turn, the bare table placed
+    // where the view's header sits.
+    let mut bare = BareOrders::new(h.state().orders_view().all_rows());
+    let mut at = None;
+    for _ in 0..5 {
+        at = timer.frame_drawn(&mut h, FIRST_HEADER).1.marker.or(at);
+    }
+    if let (Some(view_at), Some(bare_at)) = (at, bare.frame().1.marker) {
+        bare.origin = (view_at - bare_at).max(egui::Vec2::ZERO);
+    }
+    for _ in 0..5 {
+        bare.frame();
+    }
+    let (mut app_frames, mut bare_frames) = (Vec::new(), Vec::new());
+    let (mut texts, mut texts_bare) = (0, 0);
+    for _ in 0..200 {
+        let (t, d) = timer.frame_drawn(&mut h, FIRST_HEADER);
+        app_frames.push(t);
+        let (tb, db) = bare.frame();
+        bare_frames.push(tb);
+        (texts, texts_bare) = (d.texts, db.texts);
+    }
     row(
         &format!("Orders, {loaded} orders loaded"),
-        timer.frames(&mut h, 200),
+        summarize(&mut app_frames.clone()),
+    );
+    row(
+        &format!("bare table of the same {loaded} rows"),
+        summarize(&mut bare_frames.clone()),
+    );
+    let list_ratio = (
+        Stats::of_ms(&app_frames),
+        Stats::of_ms(&bare_frames),
+        texts,
+        texts_bare,
     );
     // The frame that applies a new free-text filter to every order.
     let mut filter_frames = Vec::new();
@@ -203,8 +343,26 @@ fn main() {
     );
     println!();
     println!(
-        "{loaded} agent orders (of {held} orders in the sandbox) listed in {:.1} s \
+        "ui_frame_bench: {loaded} agent orders (of {held} orders in the sandbox) listed in {:.1} s \
          (sandbox over HTTP, 100 per page).",
         load_time.as_secs_f64()
+    );
+    let (app, floor, texts, texts_bare) = list_ratio;
+    println!(
+        "ui_frame_bench: texts drawn in one frame: the whole app on the Orders view {texts}, the bare table {texts_bare}"
+    );
+    println!();
+    common::frames(
+        BENCH,
+        &format!("Orders view frame, {loaded} orders (whole app)"),
+        app,
+        floor,
+        Some(1.5),
+    );
+    common::info(
+        BENCH,
+        &format!("Orders: {loaded} orders loaded over HTTP"),
+        "s",
+        load_time.as_secs_f64(),
     );
 }
