@@ -35,7 +35,7 @@ command -v jq >/dev/null 2>&1 || { echo "scripts/bench.sh needs jq (apt-get inst
 logs=$(mktemp -d "${TMPDIR:-/tmp}/seller-console-bench.XXXXXX")
 echo "building the benches ($profile) ..." >&2
 # One build: every bench and the feed generator, in the same profile.
-nice cargo build -j1 --locked "${profile_args[@]}" --benches --example gen_catalog \
+nice cargo build --locked "${profile_args[@]}" --benches --example gen_catalog \
   --message-format=json-render-diagnostics >"$logs/build.json"
 declare -A exe
 while read -r name path; do
