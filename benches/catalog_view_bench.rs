@@ -10,9 +10,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use seller_console::feed::table::issues::summarize;
 use seller_console::feed::table::{Edit, Table};
 use seller_console::ui::views::catalog::CatalogView;
-use seller_console::worker::catalog::issues::summarize;
 use seller_console::worker::catalog::preview;
 
 const HEADER: &str = "id,title,description,link,brand,gtin,mpn,image_link,condition,google_product_category,item_group_id,color,size,availability,inventory_quantity,price,sale_price,stripe_product_tax_code,tax_behavior,shipping";

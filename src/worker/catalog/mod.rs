@@ -6,19 +6,17 @@
 //! it is shown (the grid reads cells every frame without locks) and hands it back to the
 //! worker only for a save, which writes the file off the UI thread.
 
-pub mod arrange;
-pub mod issues;
 pub mod journal;
 pub mod push;
 pub mod recent;
-pub mod replace;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use crate::feed::sniff::{self, Dialect, TextEncoding};
-use crate::feed::table::{Edit, Table, TableError};
+use crate::feed::table::replace::{Matcher, Replace, ReplacePlan};
+use crate::feed::table::{Edit, Table, TableError, arrange, issues};
 use crate::push_history::ImportFlavour;
 
 use super::EventSink;
@@ -69,7 +67,7 @@ pub enum Job {
     /// Find and replace over the rows shown, as one step.
     ReplaceAll {
         /// What to find and write.
-        replace: replace::Replace,
+        replace: Replace,
         /// Display positions searched (`None`: every row).
         shown: Option<Vec<u32>>,
     },
@@ -441,25 +439,16 @@ pub fn run_job(t: &mut Table, job: Job) -> (Result<bool, String>, Option<String>
         Job::Undo => (Ok(t.undo()), None),
         Job::Redo => (Ok(t.redo()), None),
         Job::ReplaceAll { replace, shown } => {
-            let m = match replace::Matcher::new(&replace) {
+            let m = match Matcher::new(&replace) {
                 Ok(m) => m,
-                Err(e) => {
-                    return (
-                        Err(format!("The regular expression does not parse: {e}")),
-                        None,
-                    );
-                }
+                Err(e) => return (Err(e.to_string()), None),
             };
-            let cells = replace::replace_cells(t, shown.as_deref(), &replace, &m);
-            let n = cells.len();
-            let note = format!("Replaced in {n} cells (one step: Undo puts them back).");
-            if n == 0 {
+            let plan = ReplacePlan::new(t, shown.as_deref(), &replace, &m);
+            let note = plan.note();
+            let Some(edit) = plan.into_edit() else {
                 return (Ok(false), Some(note));
-            }
-            let result = t
-                .apply(Edit::SetCells { cells })
-                .map(|()| true)
-                .map_err(|e| e.to_string());
+            };
+            let result = t.apply(edit).map(|()| true).map_err(|e| e.to_string());
             (result, Some(note))
         }
     }
@@ -712,7 +701,7 @@ mod tests {
     fn replace_all_as_a_job_is_one_undoable_step() {
         let mut t = Table::from_bytes(b"id,brand\nA,Northline\nB,Northline\nC,Other\n".to_vec());
         let job = Job::ReplaceAll {
-            replace: replace::Replace {
+            replace: Replace {
                 find: "Northline".into(),
                 with: "Eastline".into(),
                 regex: false,

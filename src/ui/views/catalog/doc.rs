@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
 use crate::feed::FeedKind;
+pub use crate::feed::table::arrange::{Arrangement, Filter};
+pub use crate::feed::table::issues::{IssueReport, IssueSummary};
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
-pub use crate::worker::catalog::arrange::{Arrangement, Filter};
-pub use crate::worker::catalog::issues::{IssueReport, IssueSummary};
 
 /// Up to this many rows the issue summary (one pass over every row, about a microsecond per
 /// row and finding) is refreshed right after each edit; above, on a background thread once the
@@ -123,7 +123,7 @@ impl Document {
     /// Wraps a freshly loaded table, summarizing its issues here.
     #[must_use]
     pub fn new(table: Table, path: PathBuf) -> Self {
-        let summary = crate::worker::catalog::issues::summarize(&table);
+        let summary = crate::feed::table::issues::summarize(&table);
         Self::with_issues(table, path, summary)
     }
 
@@ -248,7 +248,7 @@ impl Document {
 
     /// Recomputes the issue summary and counts (after any change).
     pub fn refresh_issues(&mut self) {
-        let summary = crate::worker::catalog::issues::summarize(&self.table);
+        let summary = crate::feed::table::issues::summarize(&self.table);
         self.set_issues(summary);
     }
 
@@ -292,8 +292,7 @@ impl Document {
         let spawned = std::thread::Builder::new()
             .name("catalog-issue-summary".into())
             .spawn(move || {
-                if let Some(report) = crate::worker::catalog::issues::summarize_until(&table, &stop)
-                {
+                if let Some(report) = crate::feed::table::issues::summarize_until(&table, &stop) {
                     let _ = tx.send(report);
                     ctx.request_repaint();
                 }
@@ -500,7 +499,7 @@ impl Document {
         self.anchor = None;
         let a = self.arrangement();
         if a.is_identity() || self.table.row_count() <= INLINE_ARRANGE_ROWS {
-            self.shown = crate::worker::catalog::arrange::arrange(&self.table, &a);
+            self.shown = crate::feed::table::arrange::arrange(&self.table, &a);
             self.arrange_request = false;
         } else {
             self.arrange_request = true;
@@ -593,7 +592,7 @@ impl Document {
     /// Distinct values of a column with their counts, most frequent first.
     #[must_use]
     pub fn column_summary(&self, col: usize) -> Vec<(String, usize)> {
-        crate::worker::catalog::arrange::value_counts(&self.table, col)
+        crate::feed::table::arrange::value_counts(&self.table, col)
     }
 }
 

@@ -298,7 +298,7 @@ impl CatalogView {
         path: PathBuf,
         slot: &TableSlot,
         journal: Option<Vec<Edit>>,
-        issues: work::issues::IssueReport,
+        issues: crate::feed::table::issues::IssueReport,
     ) {
         if self.loading.as_ref().is_none_or(|l| l.path != path) {
             return;
