@@ -2,8 +2,8 @@
 //! ([`Sink`]), a list entry's place ([`Ctx`]), the clean cells remembered from the row above
 //! ([`CleanCells`]), and the small text helpers the checks share.
 
-use crate::feed::spec::{ColumnId};
 use crate::feed::schema::Schema;
+use crate::feed::spec::ColumnId;
 use crate::feed::{Diagnostic, Fix, Severity};
 
 /// Longest value shown in a finding, in characters.
@@ -24,17 +24,17 @@ pub fn shorten(value: &str) -> String {
 pub(super) struct Ctx(Option<(usize, ColumnId)>);
 
 impl Ctx {
-    const CELL: Ctx = Ctx(None);
+    pub(super) const CELL: Ctx = Ctx(None);
 
-    fn entry(n: usize, id: ColumnId) -> Ctx {
+    pub(super) fn entry(n: usize, id: ColumnId) -> Ctx {
         Ctx(Some((n, id)))
     }
 
-    fn is_cell(self) -> bool {
+    pub(super) fn is_cell(self) -> bool {
         self.0.is_none()
     }
 
-    fn text(self) -> String {
+    pub(super) fn text(self) -> String {
         match self.0 {
             Some((n, id)) => format!("Entry {n} of `{}`: ", id.name()),
             None => String::new(),
@@ -49,7 +49,7 @@ pub(crate) struct Sink<'o> {
 }
 
 impl Sink<'_> {
-    fn push(
+    pub(super) fn push(
         &mut self,
         rule: &'static str,
         severity: Severity,
@@ -139,14 +139,14 @@ pub(crate) struct Cells<'a, 's> {
 
 impl<'a> Cells<'a, '_> {
     /// The trimmed cell of `id`, or `""` when the column is absent.
-    fn get(&self, id: ColumnId) -> &'a str {
+    pub(super) fn get(&self, id: ColumnId) -> &'a str {
         self.schema
             .position(id)
             .and_then(|i| self.fields.get(i))
             .map_or("", |s| trim(s))
     }
 
-    fn has(&self, id: ColumnId) -> bool {
+    pub(super) fn has(&self, id: ColumnId) -> bool {
         self.schema.position(id).is_some()
     }
 }
@@ -170,13 +170,13 @@ impl<'a> CleanCells<'a> {
         }
     }
 
-    fn is_clean(&self, column: usize, raw: &str) -> bool {
+    pub(super) fn is_clean(&self, column: usize, raw: &str) -> bool {
         self.last
             .get(column)
             .is_some_and(|last| !last.is_empty() && *last == raw)
     }
 
-    fn record(&mut self, column: usize, raw: &'a str, clean: bool) {
+    pub(super) fn record(&mut self, column: usize, raw: &'a str, clean: bool) {
         if let Some(last) = self.last.get_mut(column) {
             *last = if clean { raw } else { "" };
         }

@@ -1,12 +1,12 @@
 //! The cross-field rules X1 to X15: several cells of one row checked together, per feed
 //! kind.
 
-use crate::feed::spec::{ColumnId};
-use crate::feed::{Severity};
-use super::context::{Cells, fix, replace, Sink, split_ascii, split_once_ascii, trim};
-use super::lists::{entries};
-use super::money::{parse_money};
-use super::text::{contains_short};
+use super::context::{Cells, Sink, fix, replace, split_ascii, split_once_ascii, trim};
+use super::lists::entries;
+use super::money::parse_money;
+use super::text::contains_short;
+use crate::feed::Severity;
+use crate::feed::spec::ColumnId;
 
 fn is_true(v: &str) -> bool {
     v.eq_ignore_ascii_case("true")

@@ -1,9 +1,9 @@
 //! Date, date range and timestamp range cells.
 
+use super::context::{Sink, fix, replace, split_once_ascii, trim};
+use crate::feed::Severity;
+use crate::feed::spec::ColumnId;
 use chrono::{DateTime, NaiveDate};
-use crate::feed::spec::{ColumnId};
-use crate::feed::{Severity};
-use super::context::{fix, replace, Sink, split_once_ascii, trim};
 
 fn parse_date(value: &str) -> Option<NaiveDate> {
     if value.len() != 10 {

@@ -1,8 +1,8 @@
 //! Enum, boolean, integer and decimal cells.
 
-use crate::feed::spec::{ColumnId};
-use crate::feed::{Severity};
-use super::context::{fix, replace, Sink, trim};
+use super::context::{Sink, fix, replace, trim};
+use crate::feed::Severity;
+use crate::feed::spec::ColumnId;
 
 /// Lowercase with spaces and hyphens as underscores, schema.org prefixes dropped.
 fn normalize_token(value: &str) -> String {
@@ -76,7 +76,13 @@ pub(super) fn check_bool(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
     );
 }
 
-pub(super) fn check_integer(id: ColumnId, value: &str, min: i64, max: Option<i64>, sink: &mut Sink<'_>) {
+pub(super) fn check_integer(
+    id: ColumnId,
+    value: &str,
+    min: i64,
+    max: Option<i64>,
+    sink: &mut Sink<'_>,
+) {
     let name = id.name();
     let Ok(n) = value.parse::<i64>() else {
         let whole = value

@@ -1,6 +1,6 @@
 //! Every rule id the validator can emit, with its usual severity and a one-line summary.
 
-use crate::feed::{Severity};
+use crate::feed::Severity;
 
 /// Every rule id the validator can emit, with its usual severity and a one-line summary.
 pub const RULES: &[(&str, Severity, &str)] = &[

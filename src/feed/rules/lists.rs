@@ -1,11 +1,11 @@
 //! Structured lists: comma-separated entries of shipping, free shipping thresholds, fees,
 //! related products, product warnings and id lists.
 
+use super::context::{Ctx, Sink, fix, replace, shorten, split_ascii, split_once_ascii, trim};
+use super::measures_and_codes::check_country;
+use super::money::check_money;
+use crate::feed::Severity;
 use crate::feed::spec::{self, ColumnId};
-use crate::feed::{Severity};
-use super::context::{Ctx, fix, replace, shorten, Sink, split_ascii, split_once_ascii, trim};
-use super::measures_and_codes::{check_country};
-use super::money::{check_money};
 
 /// Splits `value` into comma-separated entries, trimmed, skipping empty ones, with their
 /// 1-based position.

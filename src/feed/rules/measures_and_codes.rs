@@ -1,9 +1,9 @@
 //! Measures (dimensions, weights) and codes: countries, GTINs, categories, tax codes.
 
+use super::context::{Ctx, Sink, fix, replace, split_once_ascii, trim};
+use super::enums_and_numbers::parse_decimal;
+use crate::feed::Severity;
 use crate::feed::spec::{self, ColumnId};
-use crate::feed::{Severity};
-use super::context::{Ctx, fix, replace, Sink, split_once_ascii, trim};
-use super::enums_and_numbers::{parse_decimal};
 
 /// Checks `number unit`; returns the unit when well formed.
 pub(super) fn check_measure<'v>(

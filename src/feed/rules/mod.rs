@@ -35,21 +35,25 @@ mod urls;
 pub use context::shorten;
 pub(crate) use context::{Cells, CleanCells, Sink, trim};
 pub use ids::RULES;
-pub(crate) use lists::entries;
 pub use measures_and_codes::gtin_check_digit_ok;
 pub use money::{Money, parse_money};
 
 use crate::feed::spec::{self, ColumnId, ColumnSpec, FeedColumn, Requirement, ValueType};
 use crate::feed::{FeedKind, Severity};
-use super::context::{Cells, CleanCells, Ctx, fix, replace, Sink, trim};
-use super::cross_field::{preorder_rule, product_rules, promotion_rules, sale_rules};
-use super::dates::{check_date, check_date_range, check_timestamp_range};
-use super::enums_and_numbers::{check_bool, check_decimal, check_enum, check_integer};
-use super::lists::{check_fees, check_free_shipping, check_id_list, check_related, check_shipping, check_warnings};
-use super::measures_and_codes::{check_category_path, check_country, check_google_category, check_gtin, check_measure, check_tax_code, check_third_party_tax_code};
-use super::money::check_money;
-use super::text::{check_caps, check_description};
-use super::urls::{check_url, check_url_list};
+use context::{Ctx, fix, replace};
+use cross_field::{preorder_rule, product_rules, promotion_rules, sale_rules};
+use dates::{check_date, check_date_range, check_timestamp_range};
+use enums_and_numbers::{check_bool, check_decimal, check_enum, check_integer};
+use lists::{
+    check_fees, check_free_shipping, check_id_list, check_related, check_shipping, check_warnings,
+};
+use measures_and_codes::{
+    check_category_path, check_country, check_google_category, check_gtin, check_measure,
+    check_tax_code, check_third_party_tax_code,
+};
+use money::check_money;
+use text::{check_caps, check_description};
+use urls::{check_url, check_url_list};
 
 /// Checks one row: every cell on its own, then the cross-field rules of its feed kind.
 /// `fields` must have one entry per header column. Cells equal to a clean one remembered in

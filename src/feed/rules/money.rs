@@ -1,9 +1,9 @@
 //! Money cells (`15.00 USD`): parsing, and the safe repair of common spellings.
 
+use super::context::{Ctx, Sink, fix, replace, split_once_ascii};
+use super::enums_and_numbers::parse_decimal;
+use crate::feed::Severity;
 use crate::feed::spec::{self, ColumnId};
-use crate::feed::{Severity};
-use super::context::{Ctx, fix, replace, Sink, split_once_ascii};
-use super::enums_and_numbers::{parse_decimal};
 
 /// A parsed `15.00 USD`.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,8 +1,8 @@
 //! Text cells: titles in capitals, descriptions with HTML or links.
 
-use crate::feed::spec::{ColumnId};
-use crate::feed::{Severity};
-use super::context::{fix, replace, Sink};
+use super::context::{Sink, fix, replace};
+use crate::feed::Severity;
+use crate::feed::spec::ColumnId;
 
 pub(super) fn check_caps(id: ColumnId, value: &str, sink: &mut Sink<'_>) {
     let mut letters = 0;

@@ -1,9 +1,8 @@
 //! URL cells: links and image links, alone or as a list.
 
-use crate::feed::spec::{ColumnId};
-use crate::feed::{Severity};
-use super::context::{fix, replace, Sink, split_ascii, trim};
-use super::lists::{entries};
+use super::context::{Sink, fix, replace, split_ascii, trim};
+use crate::feed::Severity;
+use crate::feed::spec::ColumnId;
 
 /// Checks one URL; returns false when it is not a URL at all.
 pub(super) fn check_url(id: ColumnId, value: &str, image: bool, sink: &mut Sink<'_>) -> bool {
