@@ -3,8 +3,10 @@
 //! unsaved edits, the recent-files list, file dialogs, and pushing to Stripe.
 //!
 //! The loaded [`Table`] is handed to the view inside a [`TableSlot`]: the view owns it while
-//! it is shown (the grid reads cells every frame without locks) and hands it back to the
-//! worker only for a save, which writes the file off the UI thread.
+//! it is shown (the grid reads cells every frame without locks). Jobs that only read the
+//! table (save, filter and sort, counting a column's values) get a shared snapshot, an
+//! `Arc<Table>`, and the view keeps its table; jobs that change it (a big edit, a re-check
+//! as another feed kind) borrow it in a [`TableSlot`] and hand it back.
 
 pub mod journal;
 pub mod push;
@@ -29,8 +31,8 @@ pub use push::{PushMode, PushRequest};
 /// How many bytes the quick preview reads.
 pub const PREVIEW_BYTES: usize = 64 * 1024;
 
-/// A table in transit between the worker and the view (events must be `Clone`, a table is
-/// not): whoever receives it takes it out once.
+/// A table lent to the worker for a job that changes it, and handed back the same way
+/// (events must be `Clone`, a table is not): whoever receives it takes it out once.
 #[derive(Clone, Default)]
 pub struct TableSlot(Arc<Mutex<Option<Table>>>);
 
@@ -101,10 +103,10 @@ pub enum Command {
         /// Set by the view to stop loading.
         cancel: Arc<AtomicBool>,
     },
-    /// Save the table (to `to`, or to its own file) and hand it back.
+    /// Write the table (to `to`, or to its own file); the view records the save.
     Save {
-        /// The table, taken from the view until the save ends.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// Save As target.
         to: Option<PathBuf>,
     },
@@ -115,10 +117,10 @@ pub enum Command {
         /// The change.
         job: Job,
     },
-    /// Count the distinct values of a column of a big table and hand it back.
+    /// Count the distinct values of a column of a big table.
     Count {
-        /// The table, taken from the view meanwhile.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// The column.
         col: usize,
     },
@@ -129,10 +131,10 @@ pub enum Command {
         /// The kind to validate against.
         kind: crate::feed::FeedKind,
     },
-    /// Filter and sort a big table and hand it back with the rows to show.
+    /// Filter and sort a big table: the rows to show.
     Arrange {
-        /// The table, taken from the view meanwhile.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// The filter and sort.
         arrangement: arrange::Arrangement,
     },
@@ -201,12 +203,10 @@ pub enum Event {
         /// What went wrong, when it was not a cancel.
         message: Option<String>,
     },
-    /// A save ended (the table comes back either way).
+    /// A save ended (the worker no longer holds its snapshot).
     Saved {
-        /// The table.
-        table: TableSlot,
-        /// `Ok(message)` or `Err(what went wrong)`.
-        result: Result<String, String>,
+        /// The file written and a sentence, or what went wrong.
+        result: Result<SavedFile, String>,
     },
     /// A big change ran (`Ok(true)`: done; `Ok(false)`: nothing changed).
     Ran {
@@ -219,8 +219,6 @@ pub enum Event {
     },
     /// A column's distinct values with their counts, most frequent first.
     Counted {
-        /// The table.
-        table: TableSlot,
         /// The column.
         col: usize,
         /// Values and counts.
@@ -231,10 +229,8 @@ pub enum Event {
         /// The table.
         table: TableSlot,
     },
-    /// The table, with the rows to show after a filter or sort.
+    /// The rows to show after a filter or sort.
     Arranged {
-        /// The table.
-        table: TableSlot,
         /// Display positions to show, in order (`None`: all, in order).
         shown: Option<Vec<u32>>,
     },
@@ -259,6 +255,15 @@ pub enum Event {
         /// What went wrong.
         message: String,
     },
+}
+
+/// A file the table was written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFile {
+    /// Where it was written (now the table's file).
+    pub path: PathBuf,
+    /// A sentence for the user ("Saved catalog.csv (1234 bytes).").
+    pub message: String,
 }
 
 /// The worker side of the Catalog view.
@@ -365,7 +370,7 @@ impl CatalogWorker {
             Command::Save { table, to } => {
                 let journal_tx = self.journal_tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    save(&table, to, &data_dir, &journal_tx, &sink);
+                    save(table, to, &data_dir, &journal_tx, &sink);
                 });
             }
             Command::Run { table, job } => {
@@ -384,13 +389,8 @@ impl CatalogWorker {
             }
             Command::Count { table, col } => {
                 tokio::task::spawn_blocking(move || {
-                    let Some(t) = table.take() else { return };
-                    let values = arrange::value_counts(&t, col);
-                    sink.send(wrap(Event::Counted {
-                        table: TableSlot::new(t),
-                        col,
-                        values,
-                    }));
+                    let values = arrange::value_counts(&table, col);
+                    sink.send(wrap(Event::Counted { col, values }));
                 });
             }
             Command::Recheck { table, kind } => {
@@ -407,12 +407,8 @@ impl CatalogWorker {
             }
             Command::Arrange { table, arrangement } => {
                 tokio::task::spawn_blocking(move || {
-                    let Some(t) = table.take() else { return };
-                    let shown = arrange::arrange(&t, &arrangement);
-                    sink.send(wrap(Event::Arranged {
-                        table: TableSlot::new(t),
-                        shown,
-                    }));
+                    let shown = arrange::arrange(&table, &arrangement);
+                    sink.send(wrap(Event::Arranged { shown }));
                 });
             }
             Command::Journal { path, edits } => {
@@ -632,27 +628,26 @@ fn open(
     }
 }
 
+/// Writes a snapshot of the table and says how it went. The snapshot is dropped before the
+/// answer, so the view's table is no longer shared when it records the save.
 fn save(
-    slot: &TableSlot,
+    table: Arc<Table>,
     to: Option<PathBuf>,
     data_dir: &Path,
     journal_tx: &JournalQueue,
     sink: &EventSink,
 ) {
-    let Some(mut table) = slot.take() else {
-        return;
-    };
     let before = table.path().map(Path::to_path_buf);
     let key = "catalog-save";
     sink.activity(key, "Saving the catalog", None);
-    let result = match &to {
-        Some(p) => table.save_as(p),
-        None => table.save(),
+    let written = match to.or_else(|| before.clone()) {
+        Some(path) => table.write_file(&path).map(|outcome| (path, outcome)),
+        None => Err(TableError::NoPath),
     };
+    drop(table);
     sink.done(key);
-    let result = match result {
-        Ok(outcome) => {
-            let path = table.path().map(Path::to_path_buf).unwrap_or_default();
+    let result = match written {
+        Ok((path, outcome)) => {
             // The saved state is the new base: its journal (and the old file's) is obsolete.
             // Cleared through the queue, after any journal write asked for before the save.
             let _ = journal_tx.send((path.clone(), Vec::new()));
@@ -666,11 +661,12 @@ fn save(
                 .backup
                 .map(|b| format!(" The previous version is kept as {}.", display_name(&b)))
                 .unwrap_or_default();
-            Ok(format!(
+            let message = format!(
                 "Saved {} ({} bytes).{backup}",
                 display_name(&path),
                 outcome.bytes
-            ))
+            );
+            Ok(SavedFile { path, message })
         }
         Err(e) => {
             let message = e.to_string();
@@ -678,10 +674,7 @@ fn save(
             Err(message)
         }
     };
-    sink.send(wrap(Event::Saved {
-        table: TableSlot::new(table),
-        result,
-    }));
+    sink.send(wrap(Event::Saved { result }));
 }
 
 /// A file's name for messages (its path if it has none).

@@ -3,7 +3,7 @@
 //! change without touching the rows that did not change.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -11,6 +11,7 @@ use crate::feed::FeedKind;
 pub use crate::feed::table::arrange::{Arrangement, Filter};
 pub use crate::feed::table::issues::{IssueReport, IssueSummary};
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
+use crate::worker::catalog::TableSlot;
 
 /// Up to this many rows the issue summary (one pass over every row, about a microsecond per
 /// row and finding) is refreshed right after each edit; above, on a background thread once the
@@ -31,19 +32,29 @@ struct SummaryJob {
 /// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
 pub const INLINE_ARRANGE_ROWS: usize = 100_000;
 
-/// Why the table is with the worker for a moment (the view shows a message meanwhile).
+/// What the worker is doing with the table (the view shows a message meanwhile and takes
+/// no edits). Saving, arranging and counting read a shared snapshot; re-checking and big
+/// changes borrow the table ([`Document::lend`]) and hand it back ([`Document::take_back`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
-    /// Being written to disk.
+    /// Being written to disk (a snapshot).
     Saving,
-    /// Being checked again as another feed kind.
+    /// Being checked again as another feed kind (a loan).
     Rechecking(FeedKind),
-    /// Being filtered or sorted (big tables).
+    /// Being filtered or sorted, big tables (a snapshot).
     Arranging,
-    /// A big change is being applied, undone or redone.
+    /// A big change is being applied, undone or redone (a loan).
     Working(JobKind),
-    /// A column's values are being counted (big tables).
+    /// A column's values are being counted, big tables (a snapshot).
     Counting,
+}
+
+impl Busy {
+    /// True when the job changes the table, so the worker borrows it.
+    #[must_use]
+    pub fn is_loan(self) -> bool {
+        matches!(self, Busy::Rechecking(_) | Busy::Working(_))
+    }
 }
 
 /// Which big change is running on the worker.
@@ -62,15 +73,15 @@ const HEAVY_CELLS: usize = 2_000;
 
 /// An open catalog and its derived state.
 pub struct Document {
-    /// The table (an empty stand-in while the worker has it). Shared only with a background
-    /// issue summary, which is stopped before any change.
+    /// The table (an empty stand-in while the worker borrows it). Shared with a background
+    /// issue summary and the worker's read-only jobs, never while it changes.
     pub table: Arc<Table>,
     summary_job: Option<SummaryJob>,
     /// The file it came from.
     pub path: PathBuf,
-    /// Set while the worker has the table (saving, re-checking).
+    /// Set while the worker works on the table.
     pub busy: Option<Busy>,
-    /// Whether the table had unsaved edits when it went to the worker.
+    /// Whether the table had unsaved edits when the worker borrowed it.
     pub away_dirty: bool,
     /// Finding counts.
     pub counts: FindingCounts,
@@ -163,10 +174,10 @@ impl Document {
         doc
     }
 
-    /// True when the table has edits not yet saved (also while the worker has it).
+    /// True when the table has edits not yet saved (also while the worker borrows it).
     #[must_use]
     pub fn is_dirty(&self) -> bool {
-        if self.busy.is_some() {
+        if self.busy.is_some_and(Busy::is_loan) {
             self.away_dirty
         } else {
             self.table.is_dirty()
@@ -327,8 +338,58 @@ impl Document {
         Arc::get_mut(&mut self.table)
     }
 
-    /// Takes the table out (for the worker), leaving an empty stand-in.
-    pub fn take_table(&mut self) -> Option<Table> {
+    /// A snapshot of the table for a job that only reads it; `None` while another job runs.
+    /// The table stays here (no edits until [`Document::finish_read`]).
+    pub fn share(&mut self, busy: Busy) -> Option<Arc<Table>> {
+        if self.busy.is_some() {
+            return None;
+        }
+        self.editing = None;
+        self.busy = Some(busy);
+        Some(Arc::clone(&self.table))
+    }
+
+    /// A read-only job ended: true when it was the one running (`busy`).
+    pub fn finish_read(&mut self, busy: Busy) -> bool {
+        if self.busy != Some(busy) {
+            return false;
+        }
+        self.busy = None;
+        true
+    }
+
+    /// Lends the table to the worker for a job that changes it, leaving an empty stand-in;
+    /// `None` while another job runs (or the table is still shared).
+    pub fn lend(&mut self, busy: Busy) -> Option<TableSlot> {
+        if self.busy.is_some() {
+            return None;
+        }
+        self.editing = None;
+        let table = self.take_table()?;
+        self.busy = Some(busy);
+        Some(TableSlot::new(table))
+    }
+
+    /// Takes the lent table back from the worker: the job it was lent for, or `None` when
+    /// no loan was waiting for it.
+    pub fn take_back(&mut self, slot: &TableSlot) -> Option<Busy> {
+        let busy = self.busy.filter(|b| b.is_loan())?;
+        let table = slot.take()?;
+        self.table = Arc::new(table);
+        self.busy = None;
+        Some(busy)
+    }
+
+    /// The worker wrote the table to `path`: records the save (clean state, new file).
+    pub fn mark_saved(&mut self, path: &Path) {
+        if let Some(table) = self.table_mut() {
+            table.saved_to(path);
+        }
+        self.path = path.to_path_buf();
+    }
+
+    /// Takes the table out, leaving an empty stand-in.
+    fn take_table(&mut self) -> Option<Table> {
         self.stop_summary();
         self.away_dirty = self.table.is_dirty();
         let shared = std::mem::replace(&mut self.table, Arc::new(Table::from_bytes(Vec::new())));
@@ -339,11 +400,6 @@ impl Document {
                 None
             }
         }
-    }
-
-    /// Puts a table back (from the worker).
-    pub fn put_table(&mut self, table: Table) {
-        self.table = Arc::new(table);
     }
 
     /// True when the table is big enough that slow changes go to the worker.
@@ -380,19 +436,17 @@ impl Document {
         self.is_big() && self.heavy_redo.last() == Some(&true)
     }
 
-    /// Hands the table out for a job on the worker.
-    pub fn start_job(&mut self, kind: JobKind) -> Option<Table> {
-        self.editing = None;
-        self.job_rows_before = self.table.row_count();
-        let table = self.take_table()?;
-        self.busy = Some(Busy::Working(kind));
-        Some(table)
+    /// Lends the table out for a big change on the worker.
+    pub fn start_job(&mut self, kind: JobKind) -> Option<TableSlot> {
+        let rows = self.table.row_count();
+        let slot = self.lend(Busy::Working(kind))?;
+        self.job_rows_before = rows;
+        Some(slot)
     }
 
-    /// The table came back from a job; `done` is false when it changed nothing.
-    pub fn finish_job(&mut self, table: Table, kind: JobKind, done: bool) {
-        self.put_table(table);
-        self.busy = None;
+    /// The table came back from a big change ([`Document::take_back`]); `done` is false when
+    /// it changed nothing.
+    pub fn finish_job(&mut self, kind: JobKind, done: bool) {
         if done {
             match kind {
                 JobKind::Apply => {
@@ -461,10 +515,8 @@ impl Document {
         }
     }
 
-    /// The table came back from being checked as another feed kind.
-    pub fn rechecked(&mut self, table: Table) {
-        self.put_table(table);
-        self.busy = None;
+    /// The table came back from being checked as another feed kind ([`Document::take_back`]).
+    pub fn rechecked(&mut self) {
         self.revision += 1;
         self.refresh_issues();
         self.refresh_shown();
@@ -493,7 +545,7 @@ impl Document {
     }
 
     /// Recomputes the rows shown from the filter and the sort: at once for small tables,
-    /// else by asking the view to hand the table to the worker ([`Document::arrange_request`]).
+    /// else by asking the view to send a snapshot to the worker ([`Document::arrange_request`]).
     pub fn refresh_shown(&mut self) {
         // The rows are put in another order: a range of lines would cover other rows.
         self.anchor = None;
@@ -506,10 +558,8 @@ impl Document {
         }
     }
 
-    /// The table came back from the worker with the rows to show.
-    pub fn arranged(&mut self, table: Table, shown: Option<Vec<u32>>) {
-        self.put_table(table);
-        self.busy = None;
+    /// The worker's filter and sort ([`Document::finish_read`]): the rows to show.
+    pub fn arranged(&mut self, shown: Option<Vec<u32>>) {
         self.anchor = None;
         self.shown = shown;
     }
