@@ -114,7 +114,7 @@ fn main() {
     let t = Instant::now();
     let report = summarize(&table);
     println!(
-        "issue summary ({} errors, {} warnings; off the UI thread: on the worker at load, on a background thread after edits): {:.1} ms",
+        "issue summary ({} errors, {} warnings; off the UI thread: on the worker, at load and after edits): {:.1} ms",
         report.counts.errors,
         report.counts.warnings,
         ms(t.elapsed())
@@ -180,7 +180,7 @@ fn main() {
     );
     let (mean, p95, max) = stats(edit_only);
     println!(
-        "edit with incremental validation (Table::apply; the issue summary follows on a background thread): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+        "edit with incremental validation (Table::apply; the issue summary follows on the worker): mean {mean:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
     );
     let each: Vec<String> = edit_frames
         .iter()

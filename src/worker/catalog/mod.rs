@@ -1,6 +1,7 @@
 //! The Catalog view's background work: opening a feed (a quick preview of the first rows,
-//! then the full load and validation with progress and cancel), saving, the journal of
-//! unsaved edits, the recent-files list, file dialogs, and pushing to Stripe.
+//! then the full load and validation with progress and cancel), saving, the issue summary
+//! of a big table after edits, filters, sorts and big changes, the journal of unsaved edits,
+//! the recent-files list, file dialogs, and pushing to Stripe.
 //!
 //! The loaded [`Table`] is handed to the view inside a [`TableSlot`]: the view owns it while
 //! it is shown (the grid reads cells every frame without locks). Jobs that only read the
@@ -131,6 +132,16 @@ pub enum Command {
         /// The kind to validate against.
         kind: crate::feed::FeedKind,
     },
+    /// Count and group the findings of a big table after edits; stops soon after `cancel`
+    /// is set (the next edit), answering nothing.
+    Summarize {
+        /// A snapshot of the table.
+        table: Arc<Table>,
+        /// The view's revision the snapshot shows.
+        revision: u64,
+        /// Set by the view to stop.
+        cancel: Arc<AtomicBool>,
+    },
     /// Filter and sort a big table: the rows to show.
     Arrange {
         /// A snapshot of the table.
@@ -228,6 +239,13 @@ pub enum Event {
     Rechecked {
         /// The table.
         table: TableSlot,
+    },
+    /// The findings of the table at `revision`, counted and grouped.
+    Summarized {
+        /// The view's revision they were counted at.
+        revision: u64,
+        /// Counts and groups.
+        report: issues::IssueReport,
     },
     /// The rows to show after a filter or sort.
     Arranged {
@@ -391,6 +409,20 @@ impl CatalogWorker {
                 tokio::task::spawn_blocking(move || {
                     let values = arrange::value_counts(&table, col);
                     sink.send(wrap(Event::Counted { col, values }));
+                });
+            }
+            Command::Summarize {
+                table,
+                revision,
+                cancel,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let report = issues::summarize_until(&table, &cancel);
+                    // Let go of the snapshot first: the view waits for that before an edit.
+                    drop(table);
+                    if let Some(report) = report {
+                        sink.send(wrap(Event::Summarized { revision, report }));
+                    }
                 });
             }
             Command::Recheck { table, kind } => {

@@ -4,29 +4,43 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 
 use crate::feed::FeedKind;
 pub use crate::feed::table::arrange::{Arrangement, Filter};
 pub use crate::feed::table::issues::{IssueReport, IssueSummary};
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
-use crate::worker::catalog::TableSlot;
+use crate::worker::catalog::{Command, TableSlot};
 
 /// Up to this many rows the issue summary (one pass over every row, about a microsecond per
-/// row and finding) is refreshed right after each edit; above, on a background thread once the
-/// user pauses, cancelled by the next edit. The grid colours are always current: they come
+/// row and finding) is refreshed right after each edit; above, as a worker job once the user
+/// pauses, cancelled by the next edit. The grid colours are always current: they come
 /// from the table itself.
 pub const INLINE_SUMMARY_ROWS: usize = 2_000;
 
 /// How long the user must pause before a background summary starts.
 pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
-/// A summary being computed on a background thread over a shared view of the table.
+/// A summary being computed by the worker over a snapshot of the table.
 struct SummaryJob {
     cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<IssueReport>,
-    handle: Option<std::thread::JoinHandle<()>>,
+    revision: u64,
+}
+
+/// How long an edit waits for a cancelled summary to let go of its snapshot (it checks
+/// between rows, so this is a bound, not a delay).
+const SUMMARY_RELEASE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What a stale issue summary needs next ([`Document::settle_issues`]).
+#[derive(Debug)]
+pub enum Settle {
+    /// Nothing (up to date, or a summary is running).
+    Idle,
+    /// Ask again after this long (the user has not paused long enough).
+    Wait(std::time::Duration),
+    /// Send this job to the worker.
+    Start(Command),
 }
 
 /// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
@@ -270,64 +284,53 @@ impl Document {
         self.issues_stale_since = None;
     }
 
-    /// Brings a stale issue summary up to date: picks up a finished background summary, or
-    /// starts one once the user has paused. Returns how long to wait before asking again.
-    pub fn settle_issues(&mut self, ctx: &egui::Context) -> Option<std::time::Duration> {
-        if let Some(job) = &self.summary_job {
-            match job.rx.try_recv() {
-                Ok(report) => {
-                    self.stop_summary();
-                    self.set_issues(report);
-                    return None;
-                }
-                Err(mpsc::TryRecvError::Empty) => return None,
-                Err(mpsc::TryRecvError::Disconnected) => self.stop_summary(),
-            }
+    /// Brings a stale issue summary up to date: once the user has paused, a summary job for
+    /// the worker over a snapshot of the table.
+    pub fn settle_issues(&mut self) -> Settle {
+        if self.summary_job.is_some() || self.busy.is_some() {
+            return Settle::Idle;
         }
-        let since = self.issues_stale_since?;
+        let Some(since) = self.issues_stale_since else {
+            return Settle::Idle;
+        };
         match SUMMARY_PAUSE.checked_sub(since.elapsed()) {
-            Some(left) if !left.is_zero() => Some(left),
+            Some(left) if !left.is_zero() => Settle::Wait(left),
             _ => {
-                self.start_summary(ctx);
-                None
-            }
-        }
-    }
-
-    fn start_summary(&mut self, ctx: &egui::Context) {
-        let table = Arc::clone(&self.table);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::clone(&cancel);
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("catalog-issue-summary".into())
-            .spawn(move || {
-                if let Some(report) = crate::feed::table::issues::summarize_until(&table, &stop) {
-                    let _ = tx.send(report);
-                    ctx.request_repaint();
-                }
-            });
-        match spawned {
-            Ok(handle) => {
+                let cancel = Arc::new(AtomicBool::new(false));
                 self.summary_job = Some(SummaryJob {
-                    cancel,
-                    rx,
-                    handle: Some(handle),
+                    cancel: Arc::clone(&cancel),
+                    revision: self.revision,
                 });
+                Settle::Start(Command::Summarize {
+                    table: Arc::clone(&self.table),
+                    revision: self.revision,
+                    cancel,
+                })
             }
-            // No thread to be had: do it here rather than never.
-            Err(_) => self.refresh_issues(),
         }
     }
 
-    /// Stops a background summary and waits for its thread (it checks often, so this is
-    /// quick), so the table is no longer shared.
+    /// The worker's summary at `revision`: taken when it is the one awaited.
+    pub fn summarized(&mut self, revision: u64, report: IssueReport) {
+        if self
+            .summary_job
+            .as_ref()
+            .is_some_and(|j| j.revision == revision)
+            && self.revision == revision
+        {
+            self.summary_job = None;
+            self.set_issues(report);
+        }
+    }
+
+    /// Stops a background summary and waits (boundedly) for the worker to let go of its
+    /// snapshot, so the table is no longer shared.
     fn stop_summary(&mut self) {
-        if let Some(mut job) = self.summary_job.take() {
+        if let Some(job) = self.summary_job.take() {
             job.cancel.store(true, Ordering::Relaxed);
-            if let Some(h) = job.handle.take() {
-                let _ = h.join();
+            let started = std::time::Instant::now();
+            while Arc::strong_count(&self.table) > 1 && started.elapsed() < SUMMARY_RELEASE {
+                std::thread::sleep(std::time::Duration::from_millis(1));
             }
         }
     }
@@ -653,7 +656,7 @@ fn move_top(from: &mut Vec<bool>, to: &mut Vec<bool>) {
 
 impl Drop for Document {
     fn drop(&mut self) {
-        // A background summary stops on its own once told; no need to wait for it.
+        // A summary on the worker stops on its own once told; no need to wait for it.
         if let Some(job) = &self.summary_job {
             job.cancel.store(true, Ordering::Relaxed);
         }
@@ -722,6 +725,23 @@ mod tests {
         check(&d);
     }
 
+    /// Plays the worker's part for a summary job, on a thread of its own.
+    fn worker_part(settle: Settle) -> std::thread::JoinHandle<Option<(u64, IssueReport)>> {
+        let Settle::Start(Command::Summarize {
+            table,
+            revision,
+            cancel,
+        }) = settle
+        else {
+            panic!("expected a summary job, got {settle:?}");
+        };
+        std::thread::spawn(move || {
+            let report = crate::feed::table::issues::summarize_until(&table, &cancel);
+            drop(table);
+            report.map(|r| (revision, r))
+        })
+    }
+
     #[test]
     fn big_tables_refresh_the_summary_in_the_background_after_a_pause() {
         use std::fmt::Write as _;
@@ -730,7 +750,6 @@ mod tests {
             let _ = writeln!(csv, "SKU-{i},Tee,in_stock");
         }
         let mut d = Document::new(Table::from_bytes(csv.into_bytes()), "big.csv".into());
-        let ctx = egui::Context::default();
         let errors = d.counts.errors;
         d.apply(Edit::SetCell {
             row: 3,
@@ -742,17 +761,27 @@ mod tests {
         assert_eq!(d.counts.errors, errors);
         // An edit while a background summary runs stops it and still applies.
         std::thread::sleep(SUMMARY_PAUSE);
-        assert!(d.settle_issues(&ctx).is_none());
+        let settle = d.settle_issues();
+        assert!(
+            matches!(settle, Settle::Start(_)),
+            "the summary starts after the pause"
+        );
+        let running = worker_part(settle);
         d.apply(Edit::SetCell {
             row: 4,
             col: 2,
             value: "in stock".into(),
         })
         .unwrap();
+        let _ = running.join();
         std::thread::sleep(SUMMARY_PAUSE);
         let start = std::time::Instant::now();
         while d.issues_stale_since.is_some() {
-            let _ = d.settle_issues(&ctx);
+            if let Settle::Start(cmd) = d.settle_issues()
+                && let Some((revision, report)) = worker_part(Settle::Start(cmd)).join().unwrap()
+            {
+                d.summarized(revision, report);
+            }
             std::thread::sleep(std::time::Duration::from_millis(5));
             assert!(start.elapsed().as_secs() < 20, "the summary never arrived");
         }

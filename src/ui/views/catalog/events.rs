@@ -1,5 +1,5 @@
 //! The Catalog view's event handling: what the worker reports (a file loaded, saved,
-//! arranged, a big change done, push progress) and how the view takes it in.
+//! arranged, summarized, a big change done, push progress) and how the view takes it in.
 
 use std::path::PathBuf;
 
@@ -63,6 +63,11 @@ impl CatalogView {
                 }
             }
             Event::Saved { result } => self.saved(result),
+            Event::Summarized { revision, report } => {
+                if let Some(doc) = &mut self.doc {
+                    doc.summarized(revision, report);
+                }
+            }
             Event::Arranged { shown } => {
                 if let Some(doc) = &mut self.doc
                     && doc.finish_read(Busy::Arranging)

@@ -133,8 +133,8 @@ mod tests {
     use crate::ui::views::catalog::tests::view;
     use crate::worker::catalog::{Event, SavedFile};
 
-    #[test]
-    fn opening_another_file_with_unsaved_edits_asks_first() {
+    /// The test view with row 2's title changed to "Cup" and nothing queued.
+    fn view_with_an_unsaved_edit() -> CatalogView {
         let mut v = view();
         v.apply_edit(Edit::SetCell {
             row: 1,
@@ -142,6 +142,12 @@ mod tests {
             value: "Cup".into(),
         });
         v.queued.clear();
+        v
+    }
+
+    #[test]
+    fn opening_another_file_with_unsaved_edits_asks_first() {
+        let mut v = view_with_an_unsaved_edit();
         v.open_path(PathBuf::from("/shop/other.csv"));
         assert!(matches!(v.confirm_discard, Some(Pending::Open(_))));
         assert!(v.queued.is_empty(), "nothing is opened before the answer");
@@ -150,13 +156,7 @@ mod tests {
 
     #[test]
     fn save_as_gives_the_worker_a_snapshot_and_records_the_save() {
-        let mut v = view();
-        v.apply_edit(Edit::SetCell {
-            row: 1,
-            col: 1,
-            value: "Cup".into(),
-        });
-        v.queued.clear();
+        let mut v = view_with_an_unsaved_edit();
         let dir = tempfile::tempdir().unwrap();
         let to = dir.path().join("copy.csv");
         v.on_event(Event::Picked {

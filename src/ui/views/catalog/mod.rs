@@ -32,7 +32,7 @@ use crate::ui::{theme, widgets};
 use crate::worker::Command as WorkerCommand;
 use crate::worker::catalog::{self as work, Command, Pick};
 
-pub use doc::{Busy, Document, Filter, JobKind};
+pub use doc::{Busy, Document, Filter, JobKind, Settle};
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]
@@ -556,9 +556,6 @@ impl CatalogView {
             return;
         }
         let Some(doc) = &mut self.doc else { return };
-        if let Some(wait) = doc.settle_issues(ui.ctx()) {
-            ui.ctx().request_repaint_after(wait);
-        }
         issues::counts_line(ui, doc);
         let mut edits = Vec::new();
         let find_job = self.find.ui(ui, doc, &mut edits, &mut self.notice);
@@ -592,6 +589,14 @@ impl CatalogView {
         }
         if let Some(c) = self.doc.as_mut().and_then(|d| d.summary_request.take()) {
             self.summary.open(c);
+        }
+        // After this frame's edits, so a summary started now sees them.
+        if let Some(doc) = &mut self.doc {
+            match doc.settle_issues() {
+                Settle::Wait(wait) => ui.ctx().request_repaint_after(wait),
+                Settle::Start(cmd) => self.queued.push(cmd),
+                Settle::Idle => {}
+            }
         }
     }
 
