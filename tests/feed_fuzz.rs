@@ -3,7 +3,8 @@
 //! file finds exactly what checking it row by row finds.
 
 use proptest::prelude::*;
-use seller_console::feed::validate::{CrossRow, Options, Schema, check_row, validate_bytes};
+use seller_console::feed::schema::Schema;
+use seller_console::feed::validate::{CrossRow, Options, check_row, validate_bytes};
 use seller_console::feed::{FeedKind, Severity};
 
 /// Bytes drawn mostly from CSV structure (delimiters, quotes, line breaks), spec column

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use seller_console::feed::io::IoError;
+use seller_console::feed::schema::Schema;
 use seller_console::feed::sniff::{LineEnding, TextEncoding};
 use seller_console::feed::table::{CellValue, Edit, FindingCounts, Table, TableError};
-use seller_console::feed::validate::Schema;
 use seller_console::feed::{Diagnostic, Severity};
 
 fn table(s: &str) -> Table {

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use super::rules;
+use super::schema::Schema;
 use super::spec::ColumnId;
-use super::validate::Schema;
 use super::{Diagnostic, FeedKind, Fix, Severity};
 
 fn fix(message: impl Into<String>, replacement: Option<String>) -> Fix {

@@ -12,9 +12,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::sniff::TextEncoding;
 use crate::durable::{Access, AtomicFile};
 
+/// Upload limit of the Files API (`purpose=data_management_manual_upload`, v1 import sets).
+pub const FILES_API_LIMIT: u64 = 200 * 1024 * 1024;
+/// Upload limit of the v2 catalog imports (`/v2/commerce/product_catalog/imports`).
+pub const V2_IMPORT_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+
 /// The largest feed the console reads: the 4 GB per file that Stripe's v2 catalog imports
 /// take (feed spec, section 1), the largest any of Stripe's feed uploads accepts.
-pub const MAX_FEED_BYTES: u64 = super::validate::V2_IMPORT_LIMIT;
+pub const MAX_FEED_BYTES: u64 = V2_IMPORT_LIMIT;
 
 /// How many bytes [`read_with_progress`] reads between progress reports and cancel checks.
 const READ_CHUNK: usize = 4 * 1024 * 1024;

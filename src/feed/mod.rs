@@ -7,6 +7,7 @@ pub mod io;
 mod records;
 mod row_keys;
 pub mod rules;
+pub mod schema;
 pub mod sniff;
 pub mod spec;
 pub mod table;

@@ -5,7 +5,7 @@
 //! sets) go into a [`CrossRow`], which words the findings exactly as it does for the table.
 
 use super::cross_row::{AttributeSet, CrossRow, text_hash};
-use super::validate::Schema;
+use super::schema::Schema;
 
 /// One row's id: its hash, its row, and where its text is in the arena.
 #[derive(Debug, Clone, Copy)]

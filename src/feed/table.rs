@@ -9,10 +9,17 @@
 //! Every change is an [`Edit`], applied through [`Table::apply`]; edits are undoable, and the
 //! ones made since the last save are available as a journal ([`Table::journal`]) that can be
 //! replayed onto the saved file after a crash.
+//!
+//! Pure functions of a table that the catalog view runs on the spot, or on the worker for
+//! big tables: [`arrange`] (filter and sort), [`issues`] (the issue summary) and [`replace`]
+//! (find and replace).
 
+pub mod arrange;
 mod edit;
 mod findings;
+pub mod issues;
 mod parse;
+pub mod replace;
 mod row_findings;
 mod save;
 

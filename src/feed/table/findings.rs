@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use super::row_findings::{self, Compact, NO_KEY, RowFindings, Slot};
 use super::{ColKey, RowId, Table, TableError};
 use crate::feed::io::IoError;
-use crate::feed::validate::{self, CrossRow, Schema};
+use crate::feed::schema::Schema;
+use crate::feed::validate::{self, CrossRow};
 use crate::feed::{Diagnostic, FeedKind, Severity};
 
 /// The per-row check the table runs: same signature as [`validate::check_row`], which is

@@ -38,10 +38,22 @@ impl Table {
     /// Saves to `path` (atomically, keeping a `.bak` of any file there) and makes it the
     /// table's file. Clears the dirty flag and the journal.
     pub fn save_as(&mut self, path: &Path) -> Result<SaveOutcome, TableError> {
-        let outcome = feed_io::write_atomic_with(path, |w| self.write_to(w))?;
+        let outcome = self.write_file(path)?;
+        self.saved_to(path);
+        Ok(outcome)
+    }
+
+    /// Writes the table to `path` like [`Table::save_as`] without recording the save: for
+    /// a worker holding a shared snapshot, whose owner then calls [`Table::saved_to`].
+    pub fn write_file(&self, path: &Path) -> Result<SaveOutcome, TableError> {
+        Ok(feed_io::write_atomic_with(path, |w| self.write_to(w))?)
+    }
+
+    /// Records that `path` now holds the table as it is: makes it the table's file and
+    /// clears the dirty flag and the journal.
+    pub fn saved_to(&mut self, path: &Path) {
         self.path = Some(path.to_path_buf());
         self.mark_saved();
-        Ok(outcome)
     }
 
     /// The file as it would be saved.

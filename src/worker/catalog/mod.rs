@@ -1,24 +1,25 @@
 //! The Catalog view's background work: opening a feed (a quick preview of the first rows,
-//! then the full load and validation with progress and cancel), saving, the journal of
-//! unsaved edits, the recent-files list, file dialogs, and pushing to Stripe.
+//! then the full load and validation with progress and cancel), saving, the issue summary
+//! of a big table after edits, filters, sorts and big changes, the journal of unsaved edits,
+//! the recent-files list, file dialogs, and pushing to Stripe.
 //!
 //! The loaded [`Table`] is handed to the view inside a [`TableSlot`]: the view owns it while
-//! it is shown (the grid reads cells every frame without locks) and hands it back to the
-//! worker only for a save, which writes the file off the UI thread.
+//! it is shown (the grid reads cells every frame without locks). Jobs that only read the
+//! table (save, filter and sort, counting a column's values) get a shared snapshot, an
+//! `Arc<Table>`, and the view keeps its table; jobs that change it (a big edit, a re-check
+//! as another feed kind) borrow it in a [`TableSlot`] and hand it back.
 
-pub mod arrange;
-pub mod issues;
 pub mod journal;
 pub mod push;
 pub mod recent;
-pub mod replace;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use crate::feed::sniff::{self, Dialect, TextEncoding};
-use crate::feed::table::{Edit, Table, TableError};
+use crate::feed::table::replace::{Matcher, Replace, ReplacePlan};
+use crate::feed::table::{Edit, Table, TableError, arrange, issues};
 use crate::push_history::ImportFlavour;
 
 use super::EventSink;
@@ -31,8 +32,8 @@ pub use push::{PushMode, PushRequest};
 /// How many bytes the quick preview reads.
 pub const PREVIEW_BYTES: usize = 64 * 1024;
 
-/// A table in transit between the worker and the view (events must be `Clone`, a table is
-/// not): whoever receives it takes it out once.
+/// A table lent to the worker for a job that changes it, and handed back the same way
+/// (events must be `Clone`, a table is not): whoever receives it takes it out once.
 #[derive(Clone, Default)]
 pub struct TableSlot(Arc<Mutex<Option<Table>>>);
 
@@ -69,7 +70,7 @@ pub enum Job {
     /// Find and replace over the rows shown, as one step.
     ReplaceAll {
         /// What to find and write.
-        replace: replace::Replace,
+        replace: Replace,
         /// Display positions searched (`None`: every row).
         shown: Option<Vec<u32>>,
     },
@@ -103,10 +104,10 @@ pub enum Command {
         /// Set by the view to stop loading.
         cancel: Arc<AtomicBool>,
     },
-    /// Save the table (to `to`, or to its own file) and hand it back.
+    /// Write the table (to `to`, or to its own file); the view records the save.
     Save {
-        /// The table, taken from the view until the save ends.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// Save As target.
         to: Option<PathBuf>,
     },
@@ -117,10 +118,10 @@ pub enum Command {
         /// The change.
         job: Job,
     },
-    /// Count the distinct values of a column of a big table and hand it back.
+    /// Count the distinct values of a column of a big table.
     Count {
-        /// The table, taken from the view meanwhile.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// The column.
         col: usize,
     },
@@ -131,10 +132,20 @@ pub enum Command {
         /// The kind to validate against.
         kind: crate::feed::FeedKind,
     },
-    /// Filter and sort a big table and hand it back with the rows to show.
+    /// Count and group the findings of a big table after edits; stops soon after `cancel`
+    /// is set (the next edit), answering nothing.
+    Summarize {
+        /// A snapshot of the table.
+        table: Arc<Table>,
+        /// The view's revision the snapshot shows.
+        revision: u64,
+        /// Set by the view to stop.
+        cancel: Arc<AtomicBool>,
+    },
+    /// Filter and sort a big table: the rows to show.
     Arrange {
-        /// The table, taken from the view meanwhile.
-        table: TableSlot,
+        /// A snapshot of the table.
+        table: Arc<Table>,
         /// The filter and sort.
         arrangement: arrange::Arrangement,
     },
@@ -203,12 +214,10 @@ pub enum Event {
         /// What went wrong, when it was not a cancel.
         message: Option<String>,
     },
-    /// A save ended (the table comes back either way).
+    /// A save ended (the worker no longer holds its snapshot).
     Saved {
-        /// The table.
-        table: TableSlot,
-        /// `Ok(message)` or `Err(what went wrong)`.
-        result: Result<String, String>,
+        /// The file written and a sentence, or what went wrong.
+        result: Result<SavedFile, String>,
     },
     /// A big change ran (`Ok(true)`: done; `Ok(false)`: nothing changed).
     Ran {
@@ -221,8 +230,6 @@ pub enum Event {
     },
     /// A column's distinct values with their counts, most frequent first.
     Counted {
-        /// The table.
-        table: TableSlot,
         /// The column.
         col: usize,
         /// Values and counts.
@@ -233,10 +240,15 @@ pub enum Event {
         /// The table.
         table: TableSlot,
     },
-    /// The table, with the rows to show after a filter or sort.
+    /// The findings of the table at `revision`, counted and grouped.
+    Summarized {
+        /// The view's revision they were counted at.
+        revision: u64,
+        /// Counts and groups.
+        report: issues::IssueReport,
+    },
+    /// The rows to show after a filter or sort.
     Arranged {
-        /// The table.
-        table: TableSlot,
         /// Display positions to show, in order (`None`: all, in order).
         shown: Option<Vec<u32>>,
     },
@@ -261,6 +273,15 @@ pub enum Event {
         /// What went wrong.
         message: String,
     },
+}
+
+/// A file the table was written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFile {
+    /// Where it was written (now the table's file).
+    pub path: PathBuf,
+    /// A sentence for the user ("Saved catalog.csv (1234 bytes).").
+    pub message: String,
 }
 
 /// The worker side of the Catalog view.
@@ -367,7 +388,7 @@ impl CatalogWorker {
             Command::Save { table, to } => {
                 let journal_tx = self.journal_tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    save(&table, to, &data_dir, &journal_tx, &sink);
+                    save(table, to, &data_dir, &journal_tx, &sink);
                 });
             }
             Command::Run { table, job } => {
@@ -386,13 +407,22 @@ impl CatalogWorker {
             }
             Command::Count { table, col } => {
                 tokio::task::spawn_blocking(move || {
-                    let Some(t) = table.take() else { return };
-                    let values = arrange::value_counts(&t, col);
-                    sink.send(wrap(Event::Counted {
-                        table: TableSlot::new(t),
-                        col,
-                        values,
-                    }));
+                    let values = arrange::value_counts(&table, col);
+                    sink.send(wrap(Event::Counted { col, values }));
+                });
+            }
+            Command::Summarize {
+                table,
+                revision,
+                cancel,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let report = issues::summarize_until(&table, &cancel);
+                    // Let go of the snapshot first: the view waits for that before an edit.
+                    drop(table);
+                    if let Some(report) = report {
+                        sink.send(wrap(Event::Summarized { revision, report }));
+                    }
                 });
             }
             Command::Recheck { table, kind } => {
@@ -409,12 +439,8 @@ impl CatalogWorker {
             }
             Command::Arrange { table, arrangement } => {
                 tokio::task::spawn_blocking(move || {
-                    let Some(t) = table.take() else { return };
-                    let shown = arrange::arrange(&t, &arrangement);
-                    sink.send(wrap(Event::Arranged {
-                        table: TableSlot::new(t),
-                        shown,
-                    }));
+                    let shown = arrange::arrange(&table, &arrangement);
+                    sink.send(wrap(Event::Arranged { shown }));
                 });
             }
             Command::Journal { path, edits } => {
@@ -441,25 +467,16 @@ pub fn run_job(t: &mut Table, job: Job) -> (Result<bool, String>, Option<String>
         Job::Undo => (Ok(t.undo()), None),
         Job::Redo => (Ok(t.redo()), None),
         Job::ReplaceAll { replace, shown } => {
-            let m = match replace::Matcher::new(&replace) {
+            let m = match Matcher::new(&replace) {
                 Ok(m) => m,
-                Err(e) => {
-                    return (
-                        Err(format!("The regular expression does not parse: {e}")),
-                        None,
-                    );
-                }
+                Err(e) => return (Err(e.to_string()), None),
             };
-            let cells = replace::replace_cells(t, shown.as_deref(), &replace, &m);
-            let n = cells.len();
-            let note = format!("Replaced in {n} cells (one step: Undo puts them back).");
-            if n == 0 {
+            let plan = ReplacePlan::new(t, shown.as_deref(), &replace, &m);
+            let note = plan.note();
+            let Some(edit) = plan.into_edit() else {
                 return (Ok(false), Some(note));
-            }
-            let result = t
-                .apply(Edit::SetCells { cells })
-                .map(|()| true)
-                .map_err(|e| e.to_string());
+            };
+            let result = t.apply(edit).map(|()| true).map_err(|e| e.to_string());
             (result, Some(note))
         }
     }
@@ -643,27 +660,26 @@ fn open(
     }
 }
 
+/// Writes a snapshot of the table and says how it went. The snapshot is dropped before the
+/// answer, so the view's table is no longer shared when it records the save.
 fn save(
-    slot: &TableSlot,
+    table: Arc<Table>,
     to: Option<PathBuf>,
     data_dir: &Path,
     journal_tx: &JournalQueue,
     sink: &EventSink,
 ) {
-    let Some(mut table) = slot.take() else {
-        return;
-    };
     let before = table.path().map(Path::to_path_buf);
     let key = "catalog-save";
     sink.activity(key, "Saving the catalog", None);
-    let result = match &to {
-        Some(p) => table.save_as(p),
-        None => table.save(),
+    let written = match to.or_else(|| before.clone()) {
+        Some(path) => table.write_file(&path).map(|outcome| (path, outcome)),
+        None => Err(TableError::NoPath),
     };
+    drop(table);
     sink.done(key);
-    let result = match result {
-        Ok(outcome) => {
-            let path = table.path().map(Path::to_path_buf).unwrap_or_default();
+    let result = match written {
+        Ok((path, outcome)) => {
             // The saved state is the new base: its journal (and the old file's) is obsolete.
             // Cleared through the queue, after any journal write asked for before the save.
             let _ = journal_tx.send((path.clone(), Vec::new()));
@@ -677,11 +693,12 @@ fn save(
                 .backup
                 .map(|b| format!(" The previous version is kept as {}.", display_name(&b)))
                 .unwrap_or_default();
-            Ok(format!(
+            let message = format!(
                 "Saved {} ({} bytes).{backup}",
                 display_name(&path),
                 outcome.bytes
-            ))
+            );
+            Ok(SavedFile { path, message })
         }
         Err(e) => {
             let message = e.to_string();
@@ -689,10 +706,7 @@ fn save(
             Err(message)
         }
     };
-    sink.send(wrap(Event::Saved {
-        table: TableSlot::new(table),
-        result,
-    }));
+    sink.send(wrap(Event::Saved { result }));
 }
 
 /// A file's name for messages (its path if it has none).
@@ -712,7 +726,7 @@ mod tests {
     fn replace_all_as_a_job_is_one_undoable_step() {
         let mut t = Table::from_bytes(b"id,brand\nA,Northline\nB,Northline\nC,Other\n".to_vec());
         let job = Job::ReplaceAll {
-            replace: replace::Replace {
+            replace: Replace {
                 find: "Northline".into(),
                 with: "Eastline".into(),
                 regex: false,

@@ -3,47 +3,72 @@
 //! change without touching the rows that did not change.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 
 use crate::feed::FeedKind;
+pub use crate::feed::table::arrange::{Arrangement, Filter};
+pub use crate::feed::table::issues::{IssueReport, IssueSummary};
 use crate::feed::table::{Edit, FindingCounts, RowId, Table};
-pub use crate::worker::catalog::arrange::{Arrangement, Filter};
-pub use crate::worker::catalog::issues::{IssueReport, IssueSummary};
+use crate::worker::catalog::{Command, TableSlot};
 
 /// Up to this many rows the issue summary (one pass over every row, about a microsecond per
-/// row and finding) is refreshed right after each edit; above, on a background thread once the
-/// user pauses, cancelled by the next edit. The grid colours are always current: they come
+/// row and finding) is refreshed right after each edit; above, as a worker job once the user
+/// pauses, cancelled by the next edit. The grid colours are always current: they come
 /// from the table itself.
 pub const INLINE_SUMMARY_ROWS: usize = 2_000;
 
 /// How long the user must pause before a background summary starts.
 pub const SUMMARY_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
-/// A summary being computed on a background thread over a shared view of the table.
+/// A summary being computed by the worker over a snapshot of the table.
 struct SummaryJob {
     cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<IssueReport>,
-    handle: Option<std::thread::JoinHandle<()>>,
+    revision: u64,
+}
+
+/// How long an edit waits for a cancelled summary to let go of its snapshot (it checks
+/// between rows, so this is a bound, not a delay).
+const SUMMARY_RELEASE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What a stale issue summary needs next ([`Document::settle_issues`]).
+#[derive(Debug)]
+pub enum Settle {
+    /// Nothing (up to date, or a summary is running).
+    Idle,
+    /// Ask again after this long (the user has not paused long enough).
+    Wait(std::time::Duration),
+    /// Send this job to the worker.
+    Start(Command),
 }
 
 /// Up to this many rows a filter or sort is computed on the spot; above, on the worker.
 pub const INLINE_ARRANGE_ROWS: usize = 100_000;
 
-/// Why the table is with the worker for a moment (the view shows a message meanwhile).
+/// What the worker is doing with the table (the view shows a message meanwhile and takes
+/// no edits). Saving, arranging and counting read a shared snapshot; re-checking and big
+/// changes borrow the table ([`Document::lend`]) and hand it back ([`Document::take_back`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
-    /// Being written to disk.
+    /// Being written to disk (a snapshot).
     Saving,
-    /// Being checked again as another feed kind.
+    /// Being checked again as another feed kind (a loan).
     Rechecking(FeedKind),
-    /// Being filtered or sorted (big tables).
+    /// Being filtered or sorted, big tables (a snapshot).
     Arranging,
-    /// A big change is being applied, undone or redone.
+    /// A big change is being applied, undone or redone (a loan).
     Working(JobKind),
-    /// A column's values are being counted (big tables).
+    /// A column's values are being counted, big tables (a snapshot).
     Counting,
+}
+
+impl Busy {
+    /// True when the job changes the table, so the worker borrows it.
+    #[must_use]
+    pub fn is_loan(self) -> bool {
+        matches!(self, Busy::Rechecking(_) | Busy::Working(_))
+    }
 }
 
 /// Which big change is running on the worker.
@@ -62,15 +87,15 @@ const HEAVY_CELLS: usize = 2_000;
 
 /// An open catalog and its derived state.
 pub struct Document {
-    /// The table (an empty stand-in while the worker has it). Shared only with a background
-    /// issue summary, which is stopped before any change.
+    /// The table (an empty stand-in while the worker borrows it). Shared with a background
+    /// issue summary and the worker's read-only jobs, never while it changes.
     pub table: Arc<Table>,
     summary_job: Option<SummaryJob>,
     /// The file it came from.
     pub path: PathBuf,
-    /// Set while the worker has the table (saving, re-checking).
+    /// Set while the worker works on the table.
     pub busy: Option<Busy>,
-    /// Whether the table had unsaved edits when it went to the worker.
+    /// Whether the table had unsaved edits when the worker borrowed it.
     pub away_dirty: bool,
     /// Finding counts.
     pub counts: FindingCounts,
@@ -123,7 +148,7 @@ impl Document {
     /// Wraps a freshly loaded table, summarizing its issues here.
     #[must_use]
     pub fn new(table: Table, path: PathBuf) -> Self {
-        let summary = crate::worker::catalog::issues::summarize(&table);
+        let summary = crate::feed::table::issues::summarize(&table);
         Self::with_issues(table, path, summary)
     }
 
@@ -163,10 +188,10 @@ impl Document {
         doc
     }
 
-    /// True when the table has edits not yet saved (also while the worker has it).
+    /// True when the table has edits not yet saved (also while the worker borrows it).
     #[must_use]
     pub fn is_dirty(&self) -> bool {
-        if self.busy.is_some() {
+        if self.busy.is_some_and(Busy::is_loan) {
             self.away_dirty
         } else {
             self.table.is_dirty()
@@ -248,7 +273,7 @@ impl Document {
 
     /// Recomputes the issue summary and counts (after any change).
     pub fn refresh_issues(&mut self) {
-        let summary = crate::worker::catalog::issues::summarize(&self.table);
+        let summary = crate::feed::table::issues::summarize(&self.table);
         self.set_issues(summary);
     }
 
@@ -259,65 +284,53 @@ impl Document {
         self.issues_stale_since = None;
     }
 
-    /// Brings a stale issue summary up to date: picks up a finished background summary, or
-    /// starts one once the user has paused. Returns how long to wait before asking again.
-    pub fn settle_issues(&mut self, ctx: &egui::Context) -> Option<std::time::Duration> {
-        if let Some(job) = &self.summary_job {
-            match job.rx.try_recv() {
-                Ok(report) => {
-                    self.stop_summary();
-                    self.set_issues(report);
-                    return None;
-                }
-                Err(mpsc::TryRecvError::Empty) => return None,
-                Err(mpsc::TryRecvError::Disconnected) => self.stop_summary(),
-            }
+    /// Brings a stale issue summary up to date: once the user has paused, a summary job for
+    /// the worker over a snapshot of the table.
+    pub fn settle_issues(&mut self) -> Settle {
+        if self.summary_job.is_some() || self.busy.is_some() {
+            return Settle::Idle;
         }
-        let since = self.issues_stale_since?;
+        let Some(since) = self.issues_stale_since else {
+            return Settle::Idle;
+        };
         match SUMMARY_PAUSE.checked_sub(since.elapsed()) {
-            Some(left) if !left.is_zero() => Some(left),
+            Some(left) if !left.is_zero() => Settle::Wait(left),
             _ => {
-                self.start_summary(ctx);
-                None
-            }
-        }
-    }
-
-    fn start_summary(&mut self, ctx: &egui::Context) {
-        let table = Arc::clone(&self.table);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::clone(&cancel);
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("catalog-issue-summary".into())
-            .spawn(move || {
-                if let Some(report) = crate::worker::catalog::issues::summarize_until(&table, &stop)
-                {
-                    let _ = tx.send(report);
-                    ctx.request_repaint();
-                }
-            });
-        match spawned {
-            Ok(handle) => {
+                let cancel = Arc::new(AtomicBool::new(false));
                 self.summary_job = Some(SummaryJob {
-                    cancel,
-                    rx,
-                    handle: Some(handle),
+                    cancel: Arc::clone(&cancel),
+                    revision: self.revision,
                 });
+                Settle::Start(Command::Summarize {
+                    table: Arc::clone(&self.table),
+                    revision: self.revision,
+                    cancel,
+                })
             }
-            // No thread to be had: do it here rather than never.
-            Err(_) => self.refresh_issues(),
         }
     }
 
-    /// Stops a background summary and waits for its thread (it checks often, so this is
-    /// quick), so the table is no longer shared.
+    /// The worker's summary at `revision`: taken when it is the one awaited.
+    pub fn summarized(&mut self, revision: u64, report: IssueReport) {
+        if self
+            .summary_job
+            .as_ref()
+            .is_some_and(|j| j.revision == revision)
+            && self.revision == revision
+        {
+            self.summary_job = None;
+            self.set_issues(report);
+        }
+    }
+
+    /// Stops a background summary and waits (boundedly) for the worker to let go of its
+    /// snapshot, so the table is no longer shared.
     fn stop_summary(&mut self) {
-        if let Some(mut job) = self.summary_job.take() {
+        if let Some(job) = self.summary_job.take() {
             job.cancel.store(true, Ordering::Relaxed);
-            if let Some(h) = job.handle.take() {
-                let _ = h.join();
+            let started = std::time::Instant::now();
+            while Arc::strong_count(&self.table) > 1 && started.elapsed() < SUMMARY_RELEASE {
+                std::thread::sleep(std::time::Duration::from_millis(1));
             }
         }
     }
@@ -328,8 +341,58 @@ impl Document {
         Arc::get_mut(&mut self.table)
     }
 
-    /// Takes the table out (for the worker), leaving an empty stand-in.
-    pub fn take_table(&mut self) -> Option<Table> {
+    /// A snapshot of the table for a job that only reads it; `None` while another job runs.
+    /// The table stays here (no edits until [`Document::finish_read`]).
+    pub fn share(&mut self, busy: Busy) -> Option<Arc<Table>> {
+        if self.busy.is_some() {
+            return None;
+        }
+        self.editing = None;
+        self.busy = Some(busy);
+        Some(Arc::clone(&self.table))
+    }
+
+    /// A read-only job ended: true when it was the one running (`busy`).
+    pub fn finish_read(&mut self, busy: Busy) -> bool {
+        if self.busy != Some(busy) {
+            return false;
+        }
+        self.busy = None;
+        true
+    }
+
+    /// Lends the table to the worker for a job that changes it, leaving an empty stand-in;
+    /// `None` while another job runs (or the table is still shared).
+    pub fn lend(&mut self, busy: Busy) -> Option<TableSlot> {
+        if self.busy.is_some() {
+            return None;
+        }
+        self.editing = None;
+        let table = self.take_table()?;
+        self.busy = Some(busy);
+        Some(TableSlot::new(table))
+    }
+
+    /// Takes the lent table back from the worker: the job it was lent for, or `None` when
+    /// no loan was waiting for it.
+    pub fn take_back(&mut self, slot: &TableSlot) -> Option<Busy> {
+        let busy = self.busy.filter(|b| b.is_loan())?;
+        let table = slot.take()?;
+        self.table = Arc::new(table);
+        self.busy = None;
+        Some(busy)
+    }
+
+    /// The worker wrote the table to `path`: records the save (clean state, new file).
+    pub fn mark_saved(&mut self, path: &Path) {
+        if let Some(table) = self.table_mut() {
+            table.saved_to(path);
+        }
+        self.path = path.to_path_buf();
+    }
+
+    /// Takes the table out, leaving an empty stand-in.
+    fn take_table(&mut self) -> Option<Table> {
         self.stop_summary();
         self.away_dirty = self.table.is_dirty();
         let shared = std::mem::replace(&mut self.table, Arc::new(Table::from_bytes(Vec::new())));
@@ -340,11 +403,6 @@ impl Document {
                 None
             }
         }
-    }
-
-    /// Puts a table back (from the worker).
-    pub fn put_table(&mut self, table: Table) {
-        self.table = Arc::new(table);
     }
 
     /// True when the table is big enough that slow changes go to the worker.
@@ -381,19 +439,17 @@ impl Document {
         self.is_big() && self.heavy_redo.last() == Some(&true)
     }
 
-    /// Hands the table out for a job on the worker.
-    pub fn start_job(&mut self, kind: JobKind) -> Option<Table> {
-        self.editing = None;
-        self.job_rows_before = self.table.row_count();
-        let table = self.take_table()?;
-        self.busy = Some(Busy::Working(kind));
-        Some(table)
+    /// Lends the table out for a big change on the worker.
+    pub fn start_job(&mut self, kind: JobKind) -> Option<TableSlot> {
+        let rows = self.table.row_count();
+        let slot = self.lend(Busy::Working(kind))?;
+        self.job_rows_before = rows;
+        Some(slot)
     }
 
-    /// The table came back from a job; `done` is false when it changed nothing.
-    pub fn finish_job(&mut self, table: Table, kind: JobKind, done: bool) {
-        self.put_table(table);
-        self.busy = None;
+    /// The table came back from a big change ([`Document::take_back`]); `done` is false when
+    /// it changed nothing.
+    pub fn finish_job(&mut self, kind: JobKind, done: bool) {
         if done {
             match kind {
                 JobKind::Apply => {
@@ -462,10 +518,8 @@ impl Document {
         }
     }
 
-    /// The table came back from being checked as another feed kind.
-    pub fn rechecked(&mut self, table: Table) {
-        self.put_table(table);
-        self.busy = None;
+    /// The table came back from being checked as another feed kind ([`Document::take_back`]).
+    pub fn rechecked(&mut self) {
         self.revision += 1;
         self.refresh_issues();
         self.refresh_shown();
@@ -494,23 +548,21 @@ impl Document {
     }
 
     /// Recomputes the rows shown from the filter and the sort: at once for small tables,
-    /// else by asking the view to hand the table to the worker ([`Document::arrange_request`]).
+    /// else by asking the view to send a snapshot to the worker ([`Document::arrange_request`]).
     pub fn refresh_shown(&mut self) {
         // The rows are put in another order: a range of lines would cover other rows.
         self.anchor = None;
         let a = self.arrangement();
         if a.is_identity() || self.table.row_count() <= INLINE_ARRANGE_ROWS {
-            self.shown = crate::worker::catalog::arrange::arrange(&self.table, &a);
+            self.shown = crate::feed::table::arrange::arrange(&self.table, &a);
             self.arrange_request = false;
         } else {
             self.arrange_request = true;
         }
     }
 
-    /// The table came back from the worker with the rows to show.
-    pub fn arranged(&mut self, table: Table, shown: Option<Vec<u32>>) {
-        self.put_table(table);
-        self.busy = None;
+    /// The worker's filter and sort ([`Document::finish_read`]): the rows to show.
+    pub fn arranged(&mut self, shown: Option<Vec<u32>>) {
         self.anchor = None;
         self.shown = shown;
     }
@@ -593,7 +645,7 @@ impl Document {
     /// Distinct values of a column with their counts, most frequent first.
     #[must_use]
     pub fn column_summary(&self, col: usize) -> Vec<(String, usize)> {
-        crate::worker::catalog::arrange::value_counts(&self.table, col)
+        crate::feed::table::arrange::value_counts(&self.table, col)
     }
 }
 
@@ -604,7 +656,7 @@ fn move_top(from: &mut Vec<bool>, to: &mut Vec<bool>) {
 
 impl Drop for Document {
     fn drop(&mut self) {
-        // A background summary stops on its own once told; no need to wait for it.
+        // A summary on the worker stops on its own once told; no need to wait for it.
         if let Some(job) = &self.summary_job {
             job.cancel.store(true, Ordering::Relaxed);
         }
@@ -673,6 +725,23 @@ mod tests {
         check(&d);
     }
 
+    /// Plays the worker's part for a summary job, on a thread of its own.
+    fn worker_part(settle: Settle) -> std::thread::JoinHandle<Option<(u64, IssueReport)>> {
+        let Settle::Start(Command::Summarize {
+            table,
+            revision,
+            cancel,
+        }) = settle
+        else {
+            panic!("expected a summary job, got {settle:?}");
+        };
+        std::thread::spawn(move || {
+            let report = crate::feed::table::issues::summarize_until(&table, &cancel);
+            drop(table);
+            report.map(|r| (revision, r))
+        })
+    }
+
     #[test]
     fn big_tables_refresh_the_summary_in_the_background_after_a_pause() {
         use std::fmt::Write as _;
@@ -681,7 +750,6 @@ mod tests {
             let _ = writeln!(csv, "SKU-{i},Tee,in_stock");
         }
         let mut d = Document::new(Table::from_bytes(csv.into_bytes()), "big.csv".into());
-        let ctx = egui::Context::default();
         let errors = d.counts.errors;
         d.apply(Edit::SetCell {
             row: 3,
@@ -693,17 +761,27 @@ mod tests {
         assert_eq!(d.counts.errors, errors);
         // An edit while a background summary runs stops it and still applies.
         std::thread::sleep(SUMMARY_PAUSE);
-        assert!(d.settle_issues(&ctx).is_none());
+        let settle = d.settle_issues();
+        assert!(
+            matches!(settle, Settle::Start(_)),
+            "the summary starts after the pause"
+        );
+        let running = worker_part(settle);
         d.apply(Edit::SetCell {
             row: 4,
             col: 2,
             value: "in stock".into(),
         })
         .unwrap();
+        let _ = running.join();
         std::thread::sleep(SUMMARY_PAUSE);
         let start = std::time::Instant::now();
         while d.issues_stale_since.is_some() {
-            let _ = d.settle_issues(&ctx);
+            if let Settle::Start(cmd) = d.settle_issues()
+                && let Some((revision, report)) = worker_part(Settle::Start(cmd)).join().unwrap()
+            {
+                d.summarized(revision, report);
+            }
             std::thread::sleep(std::time::Duration::from_millis(5));
             assert!(start.elapsed().as_secs() < 20, "the summary never arrived");
         }

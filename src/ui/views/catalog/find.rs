@@ -7,8 +7,8 @@ use egui::Ui;
 
 use super::doc::Document;
 use crate::feed::table::Edit;
+use crate::feed::table::replace::{Matcher, Replace, ReplacePlan};
 use crate::worker::catalog::Job;
-use crate::worker::catalog::replace::{Matcher, Replace, replace_cells};
 
 /// State of the find bar.
 #[derive(Default)]
@@ -129,7 +129,7 @@ impl FindBar {
         let matcher = match Matcher::new(&self.r) {
             Ok(m) => m,
             Err(e) => {
-                *notice = Some((format!("The regular expression does not parse: {e}"), true));
+                *notice = Some((e.to_string(), true));
                 return None;
             }
         };
@@ -156,17 +156,9 @@ impl FindBar {
                 });
             }
             Act::All => {
-                let cells = replace_cells(&doc.table, doc.shown.as_deref(), &self.r, &matcher);
-                *notice = Some((
-                    format!(
-                        "Replaced in {} (one step: Undo puts them back).",
-                        crate::ui::widgets::plural(cells.len(), "cell")
-                    ),
-                    false,
-                ));
-                if !cells.is_empty() {
-                    edits.push(Edit::SetCells { cells });
-                }
+                let plan = ReplacePlan::new(&doc.table, doc.shown.as_deref(), &self.r, &matcher);
+                *notice = Some((plan.note(), false));
+                edits.extend(plan.into_edit());
             }
         }
         None

@@ -5,8 +5,15 @@
 //! The loaded table lives here, on the UI thread: the grid reads only the visible cells each
 //! frame, and an edit re-validates only the rows it touched. Loading, saving, the journal of
 //! unsaved edits and pushing run on the worker ([`crate::worker::catalog`]).
+//!
+//! This file holds the view's state and its drawing; `events.rs` takes in what the worker
+//! reports, `files.rs` the file commands (open, save, re-check, close, journal) and
+//! `edits.rs` the edits, undo and redo, and the big-table jobs.
 
 mod doc;
+mod edits;
+mod events;
+mod files;
 mod find;
 mod grid;
 mod issues;
@@ -15,8 +22,6 @@ mod push;
 mod summary;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::{RichText, Ui};
 
@@ -25,9 +30,9 @@ use crate::feed::sniff::TextEncoding;
 use crate::feed::table::{Edit, Table};
 use crate::ui::{theme, widgets};
 use crate::worker::Command as WorkerCommand;
-use crate::worker::catalog::{self as work, Command, Event, Job, Pick, TableSlot};
+use crate::worker::catalog::{self as work, Command, Pick};
 
-pub use doc::{Busy, Document, Filter, JobKind};
+pub use doc::{Busy, Document, Filter, JobKind, Settle};
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]
@@ -164,421 +169,6 @@ impl CatalogView {
     #[must_use]
     pub fn has_unsaved_edits(&self) -> bool {
         self.doc.as_ref().is_some_and(Document::is_dirty)
-    }
-
-    /// Takes the worker's catalog events.
-    pub fn on_event(&mut self, event: Event) {
-        match event {
-            Event::Recent(list) => self.recent = list,
-            Event::PendingJournals(list) => self.journals = list,
-            Event::Picked { pick, path } => {
-                self.dialog_open = false;
-                match (pick, path) {
-                    (_, None) => {}
-                    (Pick::Open, Some(p)) => self.start_open(p),
-                    (Pick::SaveAs, Some(p)) => self.save(Some(p)),
-                }
-            }
-            Event::Preview {
-                path,
-                dialect,
-                header,
-                rows,
-            } => {
-                if let Some(l) = &mut self.loading
-                    && l.path == path
-                {
-                    l.preview = Some(loading::Preview {
-                        dialect,
-                        header,
-                        rows,
-                    });
-                }
-            }
-            Event::Progress { path, done, total } => {
-                if let Some(l) = &mut self.loading
-                    && l.path == path
-                {
-                    l.progress = done as f32 / total.max(1) as f32;
-                }
-            }
-            Event::Loaded {
-                path,
-                table,
-                journal,
-                issues,
-            } => self.loaded(path, &table, journal, issues),
-            Event::OpenEnded { path, message } => {
-                if self.loading.as_ref().is_some_and(|l| l.path == path) {
-                    self.loading = None;
-                    self.notice = Some(match message {
-                        None => (
-                            format!("Stopped opening {}.", work::display_name(&path)),
-                            false,
-                        ),
-                        Some(m) => (m, true),
-                    });
-                }
-            }
-            Event::Saved { table, result } => self.saved(&table, result),
-            Event::Arranged { table, shown } => {
-                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
-                    && doc.busy == Some(Busy::Arranging)
-                {
-                    doc.arranged(t, shown);
-                }
-            }
-            Event::Ran {
-                table,
-                result,
-                note,
-            } => {
-                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
-                    && let Some(Busy::Working(kind)) = doc.busy
-                {
-                    let done = matches!(result, Ok(true));
-                    doc.finish_job(t, kind, done);
-                    match result {
-                        Err(m) => self.notice = Some((m, true)),
-                        Ok(_) => {
-                            if let Some(n) = note {
-                                self.notice = Some((n, false));
-                            }
-                        }
-                    }
-                    self.journal();
-                }
-            }
-            Event::Counted { table, col, values } => {
-                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
-                    && doc.busy == Some(Busy::Counting)
-                {
-                    doc.put_table(t);
-                    doc.busy = None;
-                    self.summary.fill(col, values, doc.revision);
-                }
-            }
-            Event::Rechecked { table } => {
-                if let (Some(doc), Some(t)) = (&mut self.doc, table.take())
-                    && matches!(doc.busy, Some(Busy::Rechecking(_)))
-                {
-                    doc.rechecked(t);
-                }
-            }
-            Event::PushProgress { sent, total } => {
-                if let Some(p) = &mut self.push {
-                    p.progress(sent, total);
-                }
-            }
-            Event::Pushed { import_id, .. } => {
-                self.push = None;
-                self.notice = Some((
-                    format!("Pushed; Stripe is importing it as {import_id}."),
-                    false,
-                ));
-                self.intents.push(Intent::WatchImport(import_id));
-            }
-            Event::PushCancelled => {
-                if let Some(p) = &mut self.push {
-                    p.ended(Some(
-                        "The upload was cancelled; nothing was imported.".into(),
-                    ));
-                }
-            }
-            Event::PushFailed { message } => {
-                if let Some(p) = &mut self.push {
-                    p.ended(Some(message));
-                }
-            }
-        }
-    }
-
-    fn loaded(
-        &mut self,
-        path: PathBuf,
-        slot: &TableSlot,
-        journal: Option<Vec<Edit>>,
-        issues: work::issues::IssueReport,
-    ) {
-        if self.loading.as_ref().is_none_or(|l| l.path != path) {
-            return;
-        }
-        let Some(table) = slot.take() else { return };
-        self.loading = None;
-        let mut doc = Document::with_issues(table, path.clone(), issues);
-        self.journals.retain(|j| j.path != path);
-        if let Some(edits) = journal {
-            if self.restore_on_load.as_ref() == Some(&path) {
-                let n = edits.len();
-                let failed = edits.into_iter().find_map(|e| doc.apply(e).err());
-                self.notice = Some(match failed {
-                    None => (
-                        format!("Restored {n} unsaved edits from the journal."),
-                        false,
-                    ),
-                    Some(m) => (
-                        format!(
-                            "Some journalled edits no longer fit the file (it changed since): {m}"
-                        ),
-                        true,
-                    ),
-                });
-                self.queued.push(Command::Journal {
-                    path: path.clone(),
-                    edits: doc.table.journal().to_vec(),
-                });
-            } else {
-                doc.journal_offer = Some(edits);
-            }
-        }
-        self.restore_on_load = None;
-        if let Some((p, errors)) = self.errors_to_pin.take()
-            && p == path
-        {
-            let n = doc.pin_import_errors(&errors);
-            doc.set_filter(Filter::ImportErrors);
-            self.notice = Some((pinned_sentence(n, errors.len()), n == 0));
-        }
-        self.show_issues = true;
-        self.doc = Some(doc);
-    }
-
-    fn saved(&mut self, slot: &TableSlot, result: Result<String, String>) {
-        let Some(table) = slot.take() else { return };
-        if let Some(doc) = &mut self.doc
-            && doc.busy == Some(Busy::Saving)
-        {
-            doc.put_table(table);
-            doc.busy = None;
-            if let Some(p) = doc.table.path() {
-                doc.path = p.to_path_buf();
-            }
-        }
-        let ok = result.is_ok();
-        self.notice = Some(match result {
-            Ok(m) => (m, false),
-            Err(m) => (m, true),
-        });
-        if std::mem::take(&mut self.push_after_save) && ok {
-            if let (Some(p), Some(doc)) = (&mut self.push, &self.doc)
-                && let Some(cmd) = p.start(doc)
-            {
-                self.queued.push(cmd);
-            }
-        } else if let Some(p) = &mut self.push {
-            p.ended(None);
-        }
-    }
-
-    // ----- actions ---------------------------------------------------------------------
-
-    /// Open, unless that would drop unsaved edits (then ask first).
-    fn request_open(&mut self, path: PathBuf) {
-        if self.has_unsaved_edits() && self.doc.as_ref().is_none_or(|d| d.path != path) {
-            self.confirm_discard = Some(Pending::Open(path));
-        } else {
-            self.start_open(path);
-        }
-    }
-
-    fn request_pick(&mut self) {
-        if self.has_unsaved_edits() {
-            self.confirm_discard = Some(Pending::PickOpen);
-        } else {
-            self.pick(Pick::Open);
-        }
-    }
-
-    fn pick(&mut self, pick: Pick) {
-        if !self.dialog_open {
-            self.dialog_open = true;
-            self.queued.push(Command::PickFile(pick));
-        }
-    }
-
-    fn start_open(&mut self, path: PathBuf) {
-        self.start_open_with(path, None, None);
-    }
-
-    /// Opens `path`, splitting on `delimiter` and reading the text as `encoding` when given
-    /// (the user corrected what was detected).
-    fn start_open_with(
-        &mut self,
-        path: PathBuf,
-        delimiter: Option<u8>,
-        encoding: Option<TextEncoding>,
-    ) {
-        if let Some(l) = &self.loading {
-            l.cancel.store(true, Ordering::Relaxed);
-        }
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.loading = Some(loading::Loading::new(path.clone(), Arc::clone(&cancel)));
-        self.notice = None;
-        self.queued.push(Command::Open {
-            path,
-            delimiter,
-            encoding,
-            cancel,
-        });
-    }
-
-    fn save(&mut self, to: Option<PathBuf>) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_some() {
-            return;
-        }
-        doc.editing = None;
-        let Some(table) = doc.take_table() else {
-            return;
-        };
-        doc.busy = Some(Busy::Saving);
-        self.queued.push(Command::Save {
-            table: TableSlot::new(table),
-            to,
-        });
-    }
-
-    /// Checks the table again as another feed kind, on the worker.
-    fn recheck(&mut self, kind: crate::feed::FeedKind) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_some() || doc.table.feed_kind() == kind {
-            return;
-        }
-        doc.editing = None;
-        let Some(table) = doc.take_table() else {
-            return;
-        };
-        doc.busy = Some(Busy::Rechecking(kind));
-        self.queued.push(Command::Recheck {
-            table: TableSlot::new(table),
-            kind,
-        });
-    }
-
-    /// A big table's filter, sort or column count runs on the worker: hand the table over.
-    fn send_arrange_request(&mut self) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_none()
-            && let Some(col) = doc.count_request.take()
-        {
-            doc.editing = None;
-            let Some(table) = doc.take_table() else {
-                return;
-            };
-            doc.busy = Some(Busy::Counting);
-            self.queued.push(Command::Count {
-                table: TableSlot::new(table),
-                col,
-            });
-            return;
-        }
-        if !doc.arrange_request || doc.busy.is_some() {
-            return;
-        }
-        doc.arrange_request = false;
-        doc.editing = None;
-        let arrangement = doc.arrangement();
-        let Some(table) = doc.take_table() else {
-            return;
-        };
-        doc.busy = Some(Busy::Arranging);
-        self.queued.push(Command::Arrange {
-            table: TableSlot::new(table),
-            arrangement,
-        });
-    }
-
-    fn close(&mut self) {
-        if let Some(doc) = self.doc.take() {
-            self.queued.push(Command::DiscardJournal(doc.path.clone()));
-        }
-    }
-
-    fn proceed(&mut self, pending: Pending, ui: &Ui) {
-        match pending {
-            Pending::Open(p) => {
-                self.discard_current();
-                self.start_open(p);
-            }
-            Pending::PickOpen => self.pick(Pick::Open),
-            Pending::Close => self.close(),
-            Pending::Quit => {
-                self.discard_current();
-                self.quit_confirmed = true;
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        }
-    }
-
-    /// Drops the open file's unsaved edits (and their journal).
-    fn discard_current(&mut self) {
-        if let Some(doc) = &self.doc
-            && doc.table.is_dirty()
-        {
-            self.queued.push(Command::DiscardJournal(doc.path.clone()));
-        }
-    }
-
-    /// Applies an edit and journals it (on the worker when it would stall a frame).
-    fn edit(&mut self, edit: Edit) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_some() {
-            return;
-        }
-        if doc.is_heavy(&edit) {
-            self.run_job(Job::Apply(edit), JobKind::Apply);
-            return;
-        }
-        if let Err(m) = doc.apply(edit) {
-            self.notice = Some((m, true));
-        }
-        self.journal();
-    }
-
-    fn undo(&mut self) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_some() || !doc.table.can_undo() {
-            return;
-        }
-        if doc.undo_is_heavy() {
-            self.run_job(Job::Undo, JobKind::Undo);
-        } else if doc.undo() {
-            self.journal();
-        }
-    }
-
-    fn redo(&mut self) {
-        let Some(doc) = &mut self.doc else { return };
-        if doc.busy.is_some() || !doc.table.can_redo() {
-            return;
-        }
-        if doc.redo_is_heavy() {
-            self.run_job(Job::Redo, JobKind::Redo);
-        } else if doc.redo() {
-            self.journal();
-        }
-    }
-
-    /// Hands the table to the worker for a big change.
-    fn run_job(&mut self, job: Job, kind: JobKind) {
-        let Some(doc) = &mut self.doc else { return };
-        let Some(table) = doc.start_job(kind) else {
-            return;
-        };
-        self.queued.push(Command::Run {
-            table: TableSlot::new(table),
-            job,
-        });
-    }
-
-    /// Sends the current journal to the worker (it writes it to disk).
-    fn journal(&mut self) {
-        if let Some(doc) = &self.doc {
-            self.queued.push(Command::Journal {
-                path: doc.path.clone(),
-                edits: doc.table.journal().to_vec(),
-            });
-        }
     }
 
     // ----- drawing ---------------------------------------------------------------------
@@ -966,9 +556,6 @@ impl CatalogView {
             return;
         }
         let Some(doc) = &mut self.doc else { return };
-        if let Some(wait) = doc.settle_issues(ui.ctx()) {
-            ui.ctx().request_repaint_after(wait);
-        }
         issues::counts_line(ui, doc);
         let mut edits = Vec::new();
         let find_job = self.find.ui(ui, doc, &mut edits, &mut self.notice);
@@ -1002,6 +589,14 @@ impl CatalogView {
         }
         if let Some(c) = self.doc.as_mut().and_then(|d| d.summary_request.take()) {
             self.summary.open(c);
+        }
+        // After this frame's edits, so a summary started now sees them.
+        if let Some(doc) = &mut self.doc {
+            match doc.settle_issues() {
+                Settle::Wait(wait) => ui.ctx().request_repaint_after(wait),
+                Settle::Start(cmd) => self.queued.push(cmd),
+                Settle::Idle => {}
+            }
         }
     }
 
@@ -1058,12 +653,12 @@ fn pinned_sentence(matched: usize, errors: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const CSV: &str = "id,title,price\nA-1,Tee,10.00 USD\nB-2,Mug,9.00 USD\nC-3,Cap,12.00 USD\n";
 
-    fn view() -> CatalogView {
+    pub(super) fn view() -> CatalogView {
         let table = Table::from_bytes(CSV.as_bytes().to_vec());
         CatalogView::with_table(table, PathBuf::from("/shop/catalog.csv"))
     }
@@ -1114,129 +709,6 @@ mod tests {
         assert!(
             matches!(&v.queued[..], [Command::Open { path, .. }] if path.ends_with("other.csv"))
         );
-    }
-
-    /// Plays the worker's part for one queued `Run` command.
-    fn run_queued_job(v: &mut CatalogView) {
-        let Some(Command::Run { table, job }) = v.queued.pop() else {
-            panic!("expected a job for the worker, got {:?}", v.queued);
-        };
-        let mut t = table.take().unwrap();
-        let (result, note) = work::run_job(&mut t, job);
-        v.on_event(Event::Ran {
-            table: TableSlot::new(t),
-            result,
-            note,
-        });
-    }
-
-    #[test]
-    fn big_changes_on_big_tables_run_on_the_worker_and_undo_there_too() {
-        use std::fmt::Write as _;
-        let mut csv = String::from("id,title\n");
-        for i in 0..=doc::INLINE_ARRANGE_ROWS {
-            let _ = writeln!(csv, "SKU-{i},Item");
-        }
-        let table = Table::from_bytes(csv.into_bytes());
-        let mut v = CatalogView::with_table(table, PathBuf::from("/shop/big.csv"));
-
-        // A single cell stays on the UI thread.
-        v.apply_edit(Edit::SetCell {
-            row: 0,
-            col: 1,
-            value: "Tee".into(),
-        });
-        assert!(v.doc.as_ref().unwrap().busy.is_none());
-        v.queued.clear();
-
-        // Adding a column re-checks every row: the worker does it.
-        v.apply_edit(Edit::InsertColumn {
-            at: 2,
-            name: "price".into(),
-        });
-        assert_eq!(
-            v.doc.as_ref().unwrap().busy,
-            Some(Busy::Working(JobKind::Apply))
-        );
-        assert!(
-            v.has_unsaved_edits(),
-            "a table away on the worker counts as unsaved"
-        );
-        run_queued_job(&mut v);
-        let doc = v.doc.as_ref().unwrap();
-        assert!(doc.busy.is_none());
-        assert_eq!(doc.table.column_count(), 3);
-        assert!(
-            matches!(v.queued.last(), Some(Command::Journal { edits, .. }) if edits.len() == 2)
-        );
-
-        // Its undo goes to the worker as well; the cell edit's undo does not.
-        v.queued.clear();
-        v.undo();
-        run_queued_job(&mut v);
-        assert_eq!(v.doc.as_ref().unwrap().table.column_count(), 2);
-        v.queued.clear();
-        v.undo();
-        assert!(v.doc.as_ref().unwrap().busy.is_none());
-        assert_eq!(v.doc.as_ref().unwrap().table.cell(0, 1), "Item");
-        // Redo order: the cell first (inline), then the column (worker).
-        v.queued.clear();
-        v.redo();
-        assert!(v.doc.as_ref().unwrap().busy.is_none());
-        v.queued.clear();
-        v.redo();
-        run_queued_job(&mut v);
-        assert_eq!(v.doc.as_ref().unwrap().table.column_count(), 3);
-    }
-
-    #[test]
-    fn opening_another_file_with_unsaved_edits_asks_first() {
-        let mut v = view();
-        v.apply_edit(Edit::SetCell {
-            row: 1,
-            col: 1,
-            value: "Cup".into(),
-        });
-        v.queued.clear();
-        v.open_path(PathBuf::from("/shop/other.csv"));
-        assert!(matches!(v.confirm_discard, Some(Pending::Open(_))));
-        assert!(v.queued.is_empty(), "nothing is opened before the answer");
-        assert!(v.loading.is_none());
-    }
-
-    #[test]
-    fn save_as_hands_the_table_to_the_worker_and_takes_it_back() {
-        let mut v = view();
-        v.apply_edit(Edit::SetCell {
-            row: 1,
-            col: 1,
-            value: "Cup".into(),
-        });
-        v.queued.clear();
-        let dir = tempfile::tempdir().unwrap();
-        let to = dir.path().join("copy.csv");
-        v.on_event(Event::Picked {
-            pick: Pick::SaveAs,
-            path: Some(to.clone()),
-        });
-        assert_eq!(v.doc.as_ref().unwrap().busy, Some(Busy::Saving));
-        assert_eq!(v.title_suffix().as_deref(), Some("catalog.csv *"));
-        let Some(Command::Save {
-            table,
-            to: Some(target),
-        }) = v.queued.pop()
-        else {
-            panic!("expected a save command");
-        };
-        // The worker's part.
-        let mut t = table.take().unwrap();
-        t.save_as(&target).unwrap();
-        v.on_event(Event::Saved {
-            table: TableSlot::new(t),
-            result: Ok("Saved copy.csv.".into()),
-        });
-        assert_eq!(v.title_suffix().as_deref(), Some("copy.csv"));
-        assert!(std::fs::read_to_string(&to).unwrap().contains("B-2,Cup,"));
     }
 
     #[test]

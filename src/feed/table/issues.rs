@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::feed::Severity;
-use crate::feed::table::{FindingCounts, Table};
+use super::{FindingCounts, FindingKind, Table};
+use crate::feed::{Diagnostic, Severity};
 
 /// How many findings per rule the issues panel keeps (the count is always complete).
 const FINDINGS_PER_GROUP: usize = 30;
@@ -85,7 +85,7 @@ impl Tally {
     }
 
     /// Counts one finding and lists it while its group has room.
-    fn add(&mut self, d: &crate::feed::Diagnostic, row: Option<usize>) {
+    fn add(&mut self, d: &Diagnostic, row: Option<usize>) {
         let col = d
             .column
             .as_deref()
@@ -106,7 +106,7 @@ impl Tally {
     }
 
     /// True when a group of these findings still lists lines.
-    fn wants_lines(&self, kinds: &[crate::feed::table::FindingKind]) -> bool {
+    fn wants_lines(&self, kinds: &[FindingKind]) -> bool {
         kinds.iter().any(|k| {
             self.groups
                 .get(k.rule)

@@ -5,8 +5,8 @@
 
 use std::collections::HashSet;
 
+use super::{RowId, Table};
 use crate::feed::Severity;
-use crate::feed::table::{RowId, Table};
 
 /// Which rows the grid shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
