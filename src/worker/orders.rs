@@ -201,9 +201,8 @@ use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
 use crate::orders::{CardInfo, LineTax, OrderLine, PaymentState, PostalAddress, TimelineEntry};
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
-use crate::stripe::orders::{
-    Address, CheckoutSession, OrderFilter as ApiOrderFilter, SessionStatus,
-};
+use crate::stripe::model::Address;
+use crate::stripe::orders::{CheckoutSession, OrderFilter as ApiOrderFilter, SessionStatus};
 use crate::stripe::payment_intents::{CancellationReason, PaymentIntent};
 use crate::stripe::refunds::Refund;
 use crate::stripe::{Client, Error};

@@ -205,7 +205,7 @@ fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
             s.name.as_deref().unwrap_or("-"),
             s.address
                 .as_ref()
-                .map(crate::stripe::orders::Address::one_line)
+                .map(crate::stripe::model::Address::one_line)
                 .unwrap_or_default()
         );
     }
