@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::pagination::{v1_envelope, v1_page};
 use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
+use crate::sandbox::state::Shared;
 
 const LIST_PARAMS: &[&str] = &[
     "limit",
@@ -64,11 +64,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
                 .as_deref()
                 .is_none_or(|e| s.customer.email.eq_ignore_ascii_case(e))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/checkout/sessions", &page, |s| r.session(s))
 }
 
@@ -78,16 +74,14 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let session = ledger
-        .sessions
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("checkout.session", id, "session"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.session(session), false)
+        ledger.sessions.get(id),
+        || ApiError::no_such("checkout.session", id, "session"),
+        Renderer::session,
+    )
 }
 
 /// `GET /v1/checkout/sessions/:id/line_items`.
@@ -129,11 +123,7 @@ pub(crate) fn line_items(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     } else {
         end < items.len()
     };
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let data = items[start..end]
         .iter()
         .map(|li| r.line_item(li, &session.currency))
@@ -147,16 +137,14 @@ pub(crate) fn product(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    let product = ledger
-        .products
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("product", id, "id"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.product(product), false)
+        ledger.products.get(id),
+        || ApiError::no_such("product", id, "id"),
+        Renderer::product,
+    )
 }
 
 /// `GET /v1/prices/:id`.
@@ -164,14 +152,12 @@ pub(crate) fn price(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    let price = ledger
-        .prices
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("price", id, "price"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.price(price), false)
+        ledger.prices.get(id),
+        || ApiError::no_such("price", id, "price"),
+        Renderer::price,
+    )
 }

@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::{Renderer, rfc3339};
-use crate::sandbox::server::Shared;
+use crate::sandbox::state::Shared;
 
 /// Statuses a `PaymentIntent` can be canceled from.
 const CANCELABLE: &[&str] = &[
@@ -56,11 +56,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let page = v1_page(&ledger.payment_intents, p, "payment_intent", |pi| {
         !customer && created.is_none_or(|r| r.contains(pi.created))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/payment_intents", &page, |pi| {
         r.payment_intent(pi)
     })
@@ -72,16 +68,14 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let pi = ledger
-        .payment_intents
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.payment_intent(pi), false)
+        ledger.payment_intents.get(id),
+        || ApiError::no_such("payment_intent", id, "intent"),
+        Renderer::payment_intent,
+    )
 }
 
 /// `GET /v1/charges/:id`.
@@ -89,16 +83,14 @@ pub(crate) fn charge(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    let charge = ledger
-        .charges
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("charge", id, "charge"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.charge(charge), false)
+        ledger.charges.get(id),
+        || ApiError::no_such("charge", id, "charge"),
+        Renderer::charge,
+    )
 }
 
 /// `POST /v1/payment_intents/:id/capture`: only from `requires_capture`, before
@@ -131,17 +123,12 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let live = ctx.key.live;
     let pi = ledger
         .payment_intents
         .get(id)
         .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
     if pi.status != "requires_capture" {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);
         let error = if pi.cancellation_reason.as_deref() == Some("automatic") {
             ApiError::state(
@@ -204,11 +191,7 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
             session.payment_status = "paid";
         }
     }
-    let r = Renderer {
-        ledger,
-        live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let value = ledger
         .payment_intents
         .get(id)
@@ -239,17 +222,12 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let live = ctx.key.live;
     let pi = ledger
         .payment_intents
         .get(id)
         .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
     if !CANCELABLE.contains(&pi.status) {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);
         let hint = if pi.status == "succeeded" {
             " To give the money back, refund it instead."
@@ -273,11 +251,7 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         pi.canceled_at = Some(ctx.now);
         pi.cancellation_reason = reason;
     }
-    let r = Renderer {
-        ledger,
-        live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let value = ledger
         .payment_intents
         .get(id)

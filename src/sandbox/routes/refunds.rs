@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
-use crate::sandbox::state::Refund;
+use crate::sandbox::state::{Refund, Shared};
 
 /// `POST /v1/refunds`.
 pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
@@ -173,11 +172,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     if let Some(charge) = ledger.charges.get_mut(&charge_id) {
         charge.amount_refunded += amount;
     }
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let value = ledger
         .refunds
         .get(&id)
@@ -218,11 +213,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
             && charge.is_none_or(|c| re.charge == c)
             && pi.is_none_or(|pi| re.payment_intent == pi)
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/refunds", &page, |re| r.refund(re))
 }
 
@@ -231,14 +222,12 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    let refund = ledger
-        .refunds
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("refund", id, "refund"))?;
-    let r = Renderer {
+    render_or_404(
+        app,
+        ctx,
         ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.refund(refund), false)
+        ledger.refunds.get(id),
+        || ApiError::no_such("refund", id, "refund"),
+        Renderer::refund,
+    )
 }
