@@ -394,9 +394,10 @@ impl CheckoutSession {
     }
 }
 
-/// Filters for [`Client::list_orders`].
+/// What [`Client::list_orders`] asks Stripe for (status and creation time, applied by
+/// Stripe). The console's own filter over the rows is [`crate::orders::OrderFilter`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrderFilter {
+pub struct OrderQuery {
     /// Only this status.
     pub status: Option<SessionStatus>,
     /// Creation time range (unix seconds).
@@ -410,14 +411,14 @@ impl Client {
     /// (so agent details and capture deadlines are at hand) and the line items (for SKUs). Resumable through the pager's
     /// checkpoint; walk newer with `Checkpoint::Before`.
     #[must_use]
-    pub fn list_orders(&self, filter: &OrderFilter) -> Pager<CheckoutSession> {
+    pub fn list_orders(&self, query: &OrderQuery) -> Pager<CheckoutSession> {
         let mut q = Form::new();
         q.push(
             "limit",
-            filter.limit.unwrap_or(100).clamp(1, 100).to_string(),
+            query.limit.unwrap_or(100).clamp(1, 100).to_string(),
         );
-        q.push_opt("status", filter.status.as_ref().map(SessionStatus::as_str));
-        q.push_range("created", &filter.created);
+        q.push_opt("status", query.status.as_ref().map(SessionStatus::as_str));
+        q.push_range("created", &query.created);
         q.push_list(
             "expand",
             ["data.payment_intent.latest_charge", "data.line_items"],
