@@ -497,7 +497,7 @@ impl OrdersWorker {
             Ok(p) => p,
             Err(message) => {
                 self.sink
-                    .error("Resuming refunds and captures", message, None);
+                    .error("Resuming refunds and captures", message.to_string(), None);
                 return;
             }
         };
@@ -528,9 +528,10 @@ impl OrdersWorker {
             ) {
                 Ok(Begin::Resume(attempt)) => self.send_attempt(Arc::clone(&client), attempt),
                 Ok(_) => {}
-                Err(message) => self
-                    .sink
-                    .error("Resuming refunds and captures", message, None),
+                Err(message) => {
+                    self.sink
+                        .error("Resuming refunds and captures", message.to_string(), None)
+                }
             }
         }
     }
@@ -715,7 +716,7 @@ fn done_message(attempt: &Attempt) -> String {
 fn settle(sink: &EventSink, journal: &PaymentJournal, attempt: &Attempt, state: State) {
     let now = chrono::Utc::now().timestamp();
     if let Err(message) = journal.settle(&attempt.key, state, now) {
-        sink.error("Payment journal", message, None);
+        sink.error("Payment journal", message.to_string(), None);
     }
 }
 
@@ -818,30 +819,38 @@ async fn capture_in_bulk(
     request: payment_journal::Request,
 ) -> Result<(), String> {
     let now = chrono::Utc::now().timestamp();
-    let mut begun = journal.begin(
-        request.clone(),
-        crate::stripe::model::Metadata::default(),
-        None,
-        true,
-        now,
-    )?;
+    let mut begun = journal
+        .begin(
+            request.clone(),
+            crate::stripe::model::Metadata::default(),
+            None,
+            true,
+            now,
+        )
+        .map_err(|e| e.to_string())?;
     if let Begin::Lapsed(old) = &begun {
         // A payment intent is captured once: its state says whether the old attempt was made.
         if let Some(object) = payment_journal::find_out(client, old)
             .await
             .map_err(|e| e.user_message())?
         {
-            journal.settle(&old.key, State::Done { object }, now)?;
+            journal
+                .settle(&old.key, State::Done { object }, now)
+                .map_err(|e| e.to_string())?;
             return Ok(());
         }
-        journal.settle(&old.key, State::Lapsed, now)?;
-        begun = journal.begin(
-            request,
-            crate::stripe::model::Metadata::default(),
-            None,
-            true,
-            now,
-        )?;
+        journal
+            .settle(&old.key, State::Lapsed, now)
+            .map_err(|e| e.to_string())?;
+        begun = journal
+            .begin(
+                request,
+                crate::stripe::model::Metadata::default(),
+                None,
+                true,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
     }
     let (Begin::New(attempt) | Begin::Resume(attempt)) = begun else {
         return Err("The capture was not sent; open the order to see why.".into());
@@ -852,16 +861,20 @@ async fn capture_in_bulk(
         .await;
     let now = chrono::Utc::now().timestamp();
     match result {
-        Ok(p) => journal.settle(&attempt.key, State::Done { object: p.id }, now),
+        Ok(p) => journal
+            .settle(&attempt.key, State::Done { object: p.id }, now)
+            .map_err(|e| e.to_string()),
         Err(e) => {
             if let Some(cause) = e.unknown_outcome_cause() {
-                journal.settle(
-                    &attempt.key,
-                    State::OutcomeUnknown {
-                        detail: cause.clone(),
-                    },
-                    now,
-                )?;
+                journal
+                    .settle(
+                        &attempt.key,
+                        State::OutcomeUnknown {
+                            detail: cause.clone(),
+                        },
+                        now,
+                    )
+                    .map_err(|e| e.to_string())?;
                 Err(payment_journal::outcome_unknown(
                     &attempt,
                     &cause,
@@ -869,13 +882,15 @@ async fn capture_in_bulk(
                 ))
             } else {
                 let message = e.user_message();
-                journal.settle(
-                    &attempt.key,
-                    State::Refused {
-                        message: message.clone(),
-                    },
-                    now,
-                )?;
+                journal
+                    .settle(
+                        &attempt.key,
+                        State::Refused {
+                            message: message.clone(),
+                        },
+                        now,
+                    )
+                    .map_err(|e| e.to_string())?;
                 Err(message)
             }
         }
