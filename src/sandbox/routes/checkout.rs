@@ -2,11 +2,19 @@
 
 use std::sync::Arc;
 
-use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::pagination::{v1_envelope, v1_page};
-use crate::sandbox::render::Renderer;
 use crate::sandbox::state::Shared;
+
+/// `checkout.session`, as a retrieve names it.
+const SESSION: Object = Object::expiring("checkout.session", "session");
+
+/// `product`, as a retrieve names it.
+const PRODUCT: Object = Object::new("product", "id");
+
+/// `price`, as a retrieve names it.
+const PRICE: Object = Object::new("price", "price");
 
 const LIST_PARAMS: &[&str] = &[
     "limit",
@@ -71,16 +79,13 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/checkout/sessions/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    ledger.expire_authorizations(ctx.now);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.sessions.get(id),
-        || ApiError::no_such("checkout.session", id, "session"),
-        Renderer::session,
+        id,
+        &SESSION,
+        |l| l.sessions.get(id),
+        |r, x| r.session(x),
     )
 }
 
@@ -135,29 +140,25 @@ pub(crate) fn line_items(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
 /// `GET /v1/products/:id`.
 pub(crate) fn product(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.products.get(id),
-        || ApiError::no_such("product", id, "id"),
-        Renderer::product,
+        id,
+        &PRODUCT,
+        |l| l.products.get(id),
+        |r, x| r.product(x),
     )
 }
 
 /// `GET /v1/prices/:id`.
 pub(crate) fn price(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.prices.get(id),
-        || ApiError::no_such("price", id, "price"),
-        Renderer::price,
+        id,
+        &PRICE,
+        |l| l.prices.get(id),
+        |r, x| r.price(x),
     )
 }

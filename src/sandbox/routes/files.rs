@@ -10,13 +10,15 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
-use super::request::{Ctx, Outcome, Reply, list_page, render_or_404, renderer};
+use super::request::{Ctx, Object, Outcome, Reply, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::params::Params;
-use crate::sandbox::render::Renderer;
 use crate::sandbox::state::{Blob, FileRec, Shared};
+
+/// `file`, as a retrieve names it.
+const FILE: Object = Object::new("file", "id");
 
 /// The largest file `POST /v1/files` accepts (Stripe's catalog upload limit).
 pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
@@ -274,16 +276,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/files/:id` (the api host).
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    render_or_404(
-        app,
-        ctx,
-        ledger,
-        ledger.files.get(id),
-        || ApiError::no_such("file", id, "id"),
-        Renderer::file,
-    )
+    render_or_404(app, ctx, id, &FILE, |l| l.files.get(id), |r, x| r.file(x))
 }
 
 /// `GET /v1/files/:id/contents` (the files host): the raw bytes, streamed.

@@ -5,13 +5,16 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::files::CATALOG_PURPOSE;
-use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::imports::{self, Target};
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::state::{ImportJob, ImportSet, Phase, Shared};
+
+/// `data_management.import_set`, as a retrieve names it.
+const IMPORT_SET: Object = Object::new("data_management.import_set", "id");
 
 /// The beta flag the Data Management API needs in `Stripe-Version`.
 pub(crate) const BETA_FLAG: &str = "udap_beta=v1";
@@ -142,14 +145,12 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     require_beta(ctx)?;
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.import_sets.get(id),
-        || ApiError::no_such("data_management.import_set", id, "id"),
+        id,
+        &IMPORT_SET,
+        |l| l.import_sets.get(id),
         |_, set| render(set, ctx.key.live),
     )
 }

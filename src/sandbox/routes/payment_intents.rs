@@ -3,13 +3,19 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::render::{Renderer, rfc3339};
+use crate::sandbox::render::rfc3339;
 use crate::sandbox::state::Shared;
+
+/// `payment_intent`, as a retrieve names it.
+const PAYMENT_INTENT: Object = Object::expiring("payment_intent", "intent");
+
+/// `charge`, as a retrieve names it.
+const CHARGE: Object = Object::new("charge", "charge");
 
 /// Statuses a `PaymentIntent` can be canceled from.
 const CANCELABLE: &[&str] = &[
@@ -65,31 +71,26 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/payment_intents/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand", "client_secret"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    ledger.expire_authorizations(ctx.now);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.payment_intents.get(id),
-        || ApiError::no_such("payment_intent", id, "intent"),
-        Renderer::payment_intent,
+        id,
+        &PAYMENT_INTENT,
+        |l| l.payment_intents.get(id),
+        |r, x| r.payment_intent(x),
     )
 }
 
 /// `GET /v1/charges/:id`.
 pub(crate) fn charge(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.charges.get(id),
-        || ApiError::no_such("charge", id, "charge"),
-        Renderer::charge,
+        id,
+        &CHARGE,
+        |l| l.charges.get(id),
+        |r, x| r.charge(x),
     )
 }
 

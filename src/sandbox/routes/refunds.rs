@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use super::request::{Ctx, Outcome, expanded, list_page, render_or_404, renderer};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::render::Renderer;
 use crate::sandbox::state::{Refund, Shared};
+
+/// `refund`, as a retrieve names it.
+const REFUND: Object = Object::new("refund", "refund");
 
 /// `POST /v1/refunds`.
 pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
@@ -220,14 +222,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/refunds/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
     render_or_404(
         app,
         ctx,
-        ledger,
-        ledger.refunds.get(id),
-        || ApiError::no_such("refund", id, "refund"),
-        Renderer::refund,
+        id,
+        &REFUND,
+        |l| l.refunds.get(id),
+        |r, x| r.refund(x),
     )
 }

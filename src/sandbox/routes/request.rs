@@ -101,19 +101,56 @@ pub(crate) fn renderer<'a>(app: &'a Shared, ctx: &Ctx, ledger: &'a Ledger) -> Re
     }
 }
 
-/// Answers a v1 retrieve: `found` (looked up in `ledger`) drawn by `render` and expanded as
-/// the request asks, or the 404 `missing` makes when there is no such object.
-pub(crate) fn render_or_404<'l, T>(
-    app: &'l Shared,
+/// What a v1 retrieve needs to know about its object besides where it is kept.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Object {
+    /// Stripe's name for it in a 404 (`No such checkout.session: 'cs_…'`).
+    pub name: &'static str,
+    /// The parameter the 404 blames (`id`, `session`, …).
+    pub param: &'static str,
+    /// Whether authorizations past their deadline are expired first (the object's status
+    /// depends on them).
+    pub expires_authorizations: bool,
+}
+
+impl Object {
+    /// An object whose status does not depend on the clock.
+    pub const fn new(name: &'static str, param: &'static str) -> Self {
+        Object {
+            name,
+            param,
+            expires_authorizations: false,
+        }
+    }
+
+    /// An object whose status changes when an authorization expires (sessions, intents).
+    pub const fn expiring(name: &'static str, param: &'static str) -> Self {
+        Object {
+            name,
+            param,
+            expires_authorizations: true,
+        }
+    }
+}
+
+/// Answers a v1 retrieve of `id`: the object `find` picks from the request's ledger, drawn
+/// by `render` and expanded as the request asks, or Stripe's 404 for `object`.
+pub(crate) fn render_or_404<T>(
+    app: &Shared,
     ctx: &Ctx,
-    ledger: &'l Ledger,
-    found: Option<&T>,
-    missing: impl FnOnce() -> ApiError,
-    render: impl FnOnce(&Renderer<'l>, &T) -> Value,
+    id: &str,
+    object: &Object,
+    find: impl FnOnce(&Ledger) -> Option<&T>,
+    render: impl FnOnce(&Renderer<'_>, &T) -> Value,
 ) -> Outcome {
-    let object = found.ok_or_else(missing)?;
+    let mut store = app.lock();
+    let ledger = store.ledger(&ctx.key);
+    if object.expires_authorizations {
+        ledger.expire_authorizations(ctx.now);
+    }
+    let found = find(ledger).ok_or_else(|| ApiError::no_such(object.name, id, object.param))?;
     let r = renderer(app, ctx, ledger);
-    let value = render(&r, object);
+    let value = render(&r, found);
     expanded(&r, ctx, value, false)
 }
 
