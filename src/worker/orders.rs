@@ -530,7 +530,7 @@ impl OrdersWorker {
                 Ok(_) => {}
                 Err(message) => {
                     self.sink
-                        .error("Resuming refunds and captures", message.to_string(), None)
+                        .error("Resuming refunds and captures", message.to_string(), None);
                 }
             }
         }

@@ -79,14 +79,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/checkout/sessions/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &SESSION,
-        |l| l.sessions.get(id),
-        |r, x| r.session(x),
-    )
+    render_or_404(app, ctx, id, &SESSION, |l| l.sessions.get(id))
 }
 
 /// `GET /v1/checkout/sessions/:id/line_items`.
@@ -140,25 +133,11 @@ pub(crate) fn line_items(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
 /// `GET /v1/products/:id`.
 pub(crate) fn product(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &PRODUCT,
-        |l| l.products.get(id),
-        |r, x| r.product(x),
-    )
+    render_or_404(app, ctx, id, &PRODUCT, |l| l.products.get(id))
 }
 
 /// `GET /v1/prices/:id`.
 pub(crate) fn price(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &PRICE,
-        |l| l.prices.get(id),
-        |r, x| r.price(x),
-    )
+    render_or_404(app, ctx, id, &PRICE, |l| l.prices.get(id))
 }

@@ -276,7 +276,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/files/:id` (the api host).
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(app, ctx, id, &FILE, |l| l.files.get(id), |r, x| r.file(x))
+    render_or_404(app, ctx, id, &FILE, |l| l.files.get(id))
 }
 
 /// `GET /v1/files/:id/contents` (the files host): the raw bytes, streamed.

@@ -11,6 +11,7 @@ use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::imports::{self, Target};
 use crate::sandbox::pagination::v1_page;
+use crate::sandbox::render::{Draw, Renderer};
 use crate::sandbox::state::{ImportJob, ImportSet, Phase, Shared};
 
 /// `data_management.import_set`, as a retrieve names it.
@@ -35,6 +36,12 @@ fn require_beta(ctx: &Ctx) -> Result<(), ApiError> {
                 .map(|v| format!(" (this request sent `{v}`)"))
                 .unwrap_or_default()
         )))
+    }
+}
+
+impl Draw for ImportSet {
+    fn draw(&self, r: &Renderer<'_>) -> Value {
+        render(self, r.live)
     }
 }
 
@@ -145,14 +152,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     require_beta(ctx)?;
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &IMPORT_SET,
-        |l| l.import_sets.get(id),
-        |_, set| render(set, ctx.key.live),
-    )
+    render_or_404(app, ctx, id, &IMPORT_SET, |l| l.import_sets.get(id))
 }
 
 /// `GET /v1/data_management/import_sets` (a sandbox convenience; not public at Stripe).

@@ -71,27 +71,13 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/payment_intents/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand", "client_secret"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &PAYMENT_INTENT,
-        |l| l.payment_intents.get(id),
-        |r, x| r.payment_intent(x),
-    )
+    render_or_404(app, ctx, id, &PAYMENT_INTENT, |l| l.payment_intents.get(id))
 }
 
 /// `GET /v1/charges/:id`.
 pub(crate) fn charge(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &CHARGE,
-        |l| l.charges.get(id),
-        |r, x| r.charge(x),
-    )
+    render_or_404(app, ctx, id, &CHARGE, |l| l.charges.get(id))
 }
 
 /// `POST /v1/payment_intents/:id/capture`: only from `requires_capture`, before

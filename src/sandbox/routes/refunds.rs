@@ -222,12 +222,5 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/refunds/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    render_or_404(
-        app,
-        ctx,
-        id,
-        &REFUND,
-        |l| l.refunds.get(id),
-        |r, x| r.refund(x),
-    )
+    render_or_404(app, ctx, id, &REFUND, |l| l.refunds.get(id))
 }

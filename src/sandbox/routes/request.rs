@@ -10,7 +10,7 @@ use crate::sandbox::errors::ApiError;
 use crate::sandbox::expand;
 use crate::sandbox::pagination::{Page, v1_envelope};
 use crate::sandbox::params::Params;
-use crate::sandbox::render::Renderer;
+use crate::sandbox::render::{Draw, Renderer};
 use crate::sandbox::state::{Ledger, LedgerKey, Shared};
 
 /// What a handler knows about its request.
@@ -134,14 +134,13 @@ impl Object {
 }
 
 /// Answers a v1 retrieve of `id`: the object `find` picks from the request's ledger, drawn
-/// by `render` and expanded as the request asks, or Stripe's 404 for `object`.
-pub(crate) fn render_or_404<T>(
+/// and expanded as the request asks, or Stripe's 404 for `object`.
+pub(crate) fn render_or_404<T: Draw>(
     app: &Shared,
     ctx: &Ctx,
     id: &str,
     object: &Object,
     find: impl FnOnce(&Ledger) -> Option<&T>,
-    render: impl FnOnce(&Renderer<'_>, &T) -> Value,
 ) -> Outcome {
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
@@ -150,7 +149,7 @@ pub(crate) fn render_or_404<T>(
     }
     let found = find(ledger).ok_or_else(|| ApiError::no_such(object.name, id, object.param))?;
     let r = renderer(app, ctx, ledger);
-    let value = render(&r, found);
+    let value = found.draw(&r);
     expanded(&r, ctx, value, false)
 }
 
