@@ -17,7 +17,7 @@ use axum::extract::Request;
 use futures_util::{StreamExt, TryStreamExt};
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::files::{FilePurpose, MAX_UPLOAD_BYTES};
-use seller_console::stripe::orders::OrderFilter;
+use seller_console::stripe::orders::OrderQuery;
 use seller_console::stripe::{ApiKey, Client, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -184,7 +184,7 @@ async fn bench_list() {
     let client = client(&sb.base_url());
     let start = Instant::now();
     let orders: Vec<_> = client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .into_stream()
         .try_collect()
         .await

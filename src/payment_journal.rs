@@ -12,6 +12,7 @@
 //! cannot be read is reported and never overwritten.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
@@ -318,6 +319,39 @@ struct OldPendingRefund {
     confirmed_at: i64,
 }
 
+/// Why the payment journal could not be used; `Display` is a sentence that says what to do.
+/// The command line answers a missing data folder as a setup problem (exit 2), the rest as a
+/// failed action (exit 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JournalError {
+    /// This system has no data folder for the journal.
+    NoDataFolder,
+    /// The journal, its folder or its lock could not be created, read or written; the
+    /// sentence names the file and the cause.
+    Storage(String),
+    /// The journal file is damaged; the sentence says what to check before moving it aside.
+    Damaged(String),
+    /// The idempotency key given belongs to another command; the sentence names it.
+    KeyOfAnotherCommand(String),
+}
+
+impl fmt::Display for JournalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JournalError::NoDataFolder => write!(
+                f,
+                "This system has no data folder for the payment journal, so nothing was sent. \
+                 Set {DATA_DIR_ENV} to a folder the console may write to."
+            ),
+            JournalError::Storage(sentence)
+            | JournalError::Damaged(sentence)
+            | JournalError::KeyOfAnotherCommand(sentence) => f.write_str(sentence),
+        }
+    }
+}
+
+impl std::error::Error for JournalError {}
+
 impl PaymentJournal {
     /// The journal in `dir` (created on the first write).
     #[must_use]
@@ -328,13 +362,10 @@ impl PaymentJournal {
     }
 
     /// The journal in the shared data folder ([`data_dir`]).
-    pub fn open_default() -> Result<Self, String> {
-        data_dir().map(|d| Self::in_dir(&d)).ok_or_else(|| {
-            format!(
-                "This system has no data folder for the payment journal, so nothing was sent. \
-                 Set {DATA_DIR_ENV} to a folder the console may write to."
-            )
-        })
+    pub fn open_default() -> Result<Self, JournalError> {
+        data_dir()
+            .map(|d| Self::in_dir(&d))
+            .ok_or(JournalError::NoDataFolder)
     }
 
     /// The journal file.
@@ -344,12 +375,12 @@ impl PaymentJournal {
     }
 
     /// Every attempt, oldest first.
-    pub fn attempts(&self) -> Result<Vec<Attempt>, String> {
+    pub fn attempts(&self) -> Result<Vec<Attempt>, JournalError> {
         self.update(|all| all.clone())
     }
 
     /// Every attempt whose answer is not known, on `account`.
-    pub fn unresolved(&self, account: &str) -> Result<Vec<Attempt>, String> {
+    pub fn unresolved(&self, account: &str) -> Result<Vec<Attempt>, JournalError> {
         self.update(|all| {
             all.iter()
                 .filter(|a| a.unresolved() && a.request.account == account)
@@ -360,7 +391,7 @@ impl PaymentJournal {
 
     /// The newest attempt of the same command whose answer is not known, if any (to skip the
     /// checks that only a fresh command needs).
-    pub fn open_attempt(&self, request: &Request) -> Result<Option<Attempt>, String> {
+    pub fn open_attempt(&self, request: &Request) -> Result<Option<Attempt>, JournalError> {
         self.update(|all| {
             all.iter()
                 .rev()
@@ -383,12 +414,12 @@ impl PaymentJournal {
         key: Option<&IdempotencyKey>,
         again: bool,
         now: i64,
-    ) -> Result<Begin, String> {
+    ) -> Result<Begin, JournalError> {
         self.update(|all| decide(all, request, metadata, key, again, now))?
     }
 
     /// Records the outcome of an attempt.
-    pub fn settle(&self, key: &str, state: State, now: i64) -> Result<(), String> {
+    pub fn settle(&self, key: &str, state: State, now: i64) -> Result<(), JournalError> {
         self.update(|all| {
             if let Some(a) = all.iter_mut().find(|a| a.key == key) {
                 a.state = state;
@@ -398,7 +429,7 @@ impl PaymentJournal {
     }
 
     /// Runs `change` on every attempt under the lock and writes the result when it changed.
-    fn update<R>(&self, change: impl FnOnce(&mut Vec<Attempt>) -> R) -> Result<R, String> {
+    fn update<R>(&self, change: impl FnOnce(&mut Vec<Attempt>) -> R) -> Result<R, JournalError> {
         let _lock = self.lock()?;
         let (mut all, migrated) = self.read()?;
         let before = all.clone();
@@ -411,25 +442,31 @@ impl PaymentJournal {
                 let old = self.dir.join(OLD_REFUND_JOURNAL);
                 std::fs::remove_file(&old)
                     .and_then(|()| durable::sync_dir(&self.dir))
-                    .map_err(|e| format!("Could not remove {}: {e}", old.display()))?;
+                    .map_err(|e| {
+                        JournalError::Storage(format!("Could not remove {}: {e}", old.display()))
+                    })?;
             }
         }
         Ok(out)
     }
 
-    fn lock(&self) -> Result<File, String> {
-        create_private_dir(&self.dir)
-            .map_err(|e| format!("Could not create {}: {e}", self.dir.display()))?;
+    fn lock(&self) -> Result<File, JournalError> {
+        create_private_dir(&self.dir).map_err(|e| {
+            JournalError::Storage(format!("Could not create {}: {e}", self.dir.display()))
+        })?;
         let path = self.dir.join(LOCK_NAME);
-        let file =
-            open_lock_file(&path).map_err(|e| format!("Could not open {}: {e}", path.display()))?;
+        let file = open_lock_file(&path).map_err(|e| {
+            JournalError::Storage(format!("Could not open {}: {e}", path.display()))
+        })?;
         // Held until the file is closed (dropped).
-        fs4::FileExt::lock(&file).map_err(|e| format!("Could not lock {}: {e}", path.display()))?;
+        fs4::FileExt::lock(&file).map_err(|e| {
+            JournalError::Storage(format!("Could not lock {}: {e}", path.display()))
+        })?;
         Ok(file)
     }
 
     /// The attempts on disk, and whether some came from the old refund journal.
-    fn read(&self) -> Result<(Vec<Attempt>, bool), String> {
+    fn read(&self) -> Result<(Vec<Attempt>, bool), JournalError> {
         let path = self.path();
         let mut all = match std::fs::read(&path) {
             Ok(bytes) => {
@@ -438,7 +475,12 @@ impl PaymentJournal {
                     .attempts
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(format!("Could not read {}: {e}", path.display())),
+            Err(e) => {
+                return Err(JournalError::Storage(format!(
+                    "Could not read {}: {e}",
+                    path.display()
+                )));
+            }
         };
         let old = self.dir.join(OLD_REFUND_JOURNAL);
         let migrated = match std::fs::read(&old) {
@@ -454,26 +496,32 @@ impl PaymentJournal {
                 true
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(e) => return Err(format!("Could not read {}: {e}", old.display())),
+            Err(e) => {
+                return Err(JournalError::Storage(format!(
+                    "Could not read {}: {e}",
+                    old.display()
+                )));
+            }
         };
         Ok((all, migrated))
     }
 
-    fn write(&self, all: &[Attempt]) -> Result<(), String> {
+    fn write(&self, all: &[Attempt]) -> Result<(), JournalError> {
         let body = FileBody {
             version: 1,
             attempts: all.to_vec(),
         };
-        let mut json = serde_json::to_vec_pretty(&body).map_err(|e| e.to_string())?;
+        let mut json =
+            serde_json::to_vec_pretty(&body).map_err(|e| JournalError::Storage(e.to_string()))?;
         json.push(b'\n');
         let path = self.path();
         // What a killed writer left behind (never a write that is still running).
         let _ = durable::sweep_leftovers(&self.dir);
         durable::write(&path, &json, Access::Private).map_err(|e| {
-            format!(
+            JournalError::Storage(format!(
                 "Could not write the payment journal {}: {e}",
                 path.display()
-            )
+            ))
         })
     }
 }
@@ -485,7 +533,7 @@ fn decide(
     key: Option<&IdempotencyKey>,
     again: bool,
     now: i64,
-) -> Result<Begin, String> {
+) -> Result<Begin, JournalError> {
     if let Some(key) = key
         && let Some(a) = all.iter_mut().find(|a| a.key == key.as_str())
     {
@@ -493,12 +541,12 @@ fn decide(
             || a.request.payment_intent != request.payment_intent
             || a.request.account != request.account
         {
-            return Err(format!(
+            return Err(JournalError::KeyOfAnotherCommand(format!(
                 "The idempotency key {key} belongs to {} started at {}, not to this command; \
                  nothing was sent. Leave --idempotency-key out to start a new attempt.",
                 a.request.describe(),
                 clock(a.started_at)
-            ));
+            )));
         }
         a.state = State::Sending;
         a.updated_at = now;
@@ -591,13 +639,13 @@ fn from_old(e: OldPendingRefund) -> Attempt {
     }
 }
 
-fn damaged(path: &Path, e: &serde_json::Error) -> String {
-    format!(
+fn damaged(path: &Path, e: &serde_json::Error) -> JournalError {
+    JournalError::Damaged(format!(
         "The payment journal {} is damaged ({e}), so nothing was sent: it may hold a refund or \
          capture whose outcome is unknown, which must not be repeated with a new key. Check \
          the payments it names in the Stripe Dashboard, then move the file aside.",
         path.display()
-    )
+    ))
 }
 
 #[cfg(unix)]
@@ -942,6 +990,8 @@ mod tests {
         let err = j
             .begin(other, BTreeMap::new(), Some(&key), false, now)
             .unwrap_err();
+        assert!(matches!(err, JournalError::KeyOfAnotherCommand(_)), "{err}");
+        let err = err.to_string();
         assert!(
             err.contains("belongs to the refund of 1.00 USD on pi_1"),
             "{err}"
@@ -956,6 +1006,8 @@ mod tests {
         let err = j
             .begin(request(Some(1)), BTreeMap::new(), None, false, 1)
             .unwrap_err();
+        assert!(matches!(err, JournalError::Damaged(_)), "{err}");
+        let err = err.to_string();
         assert!(
             err.contains("damaged") && err.contains("nothing was sent"),
             "{err}"

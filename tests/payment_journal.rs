@@ -14,7 +14,7 @@ use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::payment_journal::{self, Begin, Kind, PaymentJournal, State};
 use seller_console::sandbox::faults::{FaultRule, FaultSpec};
 use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig};
-use seller_console::stripe::orders::{OrderFilter, SessionStatus};
+use seller_console::stripe::orders::{OrderQuery, SessionStatus};
 use seller_console::stripe::payment_intents::PaymentIntentStatus;
 use seller_console::stripe::{ApiKey, Client, Config};
 
@@ -81,9 +81,9 @@ impl World {
     }
 
     fn rows(&self) -> Vec<OrderRow> {
-        let filter = OrderFilter {
+        let filter = OrderQuery {
             status: Some(SessionStatus::Complete),
-            ..OrderFilter::default()
+            ..OrderQuery::default()
         };
         let sessions = self
             .rt
@@ -92,7 +92,7 @@ impl World {
         sessions
             .iter()
             .filter(|s| s.is_agent_order())
-            .map(seller_console::worker::orders::row_from_session)
+            .map(OrderRow::from_session)
             .collect()
     }
 

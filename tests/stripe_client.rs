@@ -17,7 +17,7 @@ use seller_console::stripe::agreements::{Agreement, AgreementStatus};
 use seller_console::stripe::catalog_imports::{CatalogImport, CatalogImportStatus};
 use seller_console::stripe::files::{File, FilePurpose};
 use seller_console::stripe::import_sets::{ImportSet, ImportSetStatus, StandardDataFormat};
-use seller_console::stripe::orders::{CheckoutSession, LineItem, OrderFilter, Price, Product};
+use seller_console::stripe::orders::{CheckoutSession, LineItem, OrderQuery, Price, Product};
 use seller_console::stripe::payment_intents::{Charge, PaymentIntent};
 use seller_console::stripe::refunds::{Refund, RefundReason, RefundRequest};
 use seller_console::stripe::{
@@ -690,7 +690,7 @@ async fn v1_pagination_returns_each_order_once_and_resumes_from_a_checkpoint() {
     let server = Server::start(|s, _| v1_list(1_000, s)).await;
     let client = client_for(&server.base);
     let all: Vec<CheckoutSession> = client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .into_stream()
         .try_collect()
         .await
@@ -707,9 +707,9 @@ async fn v1_pagination_returns_each_order_once_and_resumes_from_a_checkpoint() {
     )));
 
     // Stop after two pages, keep the checkpoint, resume with a new pager.
-    let mut pager = client.list_orders(&OrderFilter {
+    let mut pager = client.list_orders(&OrderQuery {
         limit: Some(100),
-        ..OrderFilter::default()
+        ..OrderQuery::default()
     });
     let mut got = Vec::new();
     for _ in 0..2 {
@@ -724,7 +724,7 @@ async fn v1_pagination_returns_each_order_once_and_resumes_from_a_checkpoint() {
         }
     );
     let rest = client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .resume(checkpoint)
         .collect_all()
         .await
@@ -739,7 +739,7 @@ async fn v1_pagination_returns_each_order_once_and_resumes_from_a_checkpoint() {
 
     // Walking newer from an old order with ending_before reaches the newest one, once each.
     let newer = client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .resume(Checkpoint::Before {
             id: "cs_test_00250".into(),
         })

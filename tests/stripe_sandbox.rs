@@ -16,7 +16,7 @@ use seller_console::stripe::agreements::AgreementStatus;
 use seller_console::stripe::catalog_imports::{CatalogImport, FeedType, ImportMode};
 use seller_console::stripe::files::FilePurpose;
 use seller_console::stripe::import_sets::StandardDataFormat;
-use seller_console::stripe::orders::{CheckoutSession, OrderFilter};
+use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::payment_intents::PaymentIntentStatus;
 use seller_console::stripe::refunds::RefundRequest;
 use seller_console::stripe::{ApiKey, Client, Config, IdempotencyKey, RetryPolicy};
@@ -55,7 +55,7 @@ fn fired(sb: &Sandbox) -> bool {
 
 async fn all_orders(client: &Client) -> Vec<CheckoutSession> {
     client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .into_stream()
         .try_collect()
         .await
@@ -164,7 +164,7 @@ async fn a_429_storm_is_ridden_out() {
     let sb = sandbox(Seed::Demo).await;
     let client = client(&sb);
     sb.faults().add(FaultRule::rate_limited().next(6));
-    let mut pager = client.list_orders(&OrderFilter::default());
+    let mut pager = client.list_orders(&OrderQuery::default());
     let page = pager.next_page().await.unwrap().unwrap();
     assert!(!page.is_empty());
     assert!(fired(&sb), "all six 429s were served and ridden out");

@@ -6,114 +6,21 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::feed::sniff::{self, TextEncoding};
 use crate::feed::validate::{Options, validate_file};
 use crate::feed::{FeedKind, Severity};
 
 use super::ids;
-use super::server::Shared;
 use rand::rngs::StdRng;
 
-use super::state::{FileRec, Ledger, LedgerKey};
+use super::state::{Failure, FileRec, Ledger, LedgerKey, Outcome, PROCESSING_TIME, Sample, Shared};
 
-/// How long an import stays `pending` before counts start to grow.
-const PENDING_TIME: Duration = Duration::from_millis(300);
-/// How long an import takes from start to its terminal state (at least).
-pub(crate) const PROCESSING_TIME: Duration = Duration::from_millis(2500);
 /// How many rows with errors a v2 import quotes in `samples`.
 const MAX_SAMPLES: usize = 10;
 /// `purpose` of the error reports the sandbox writes.
 pub(crate) const ERROR_REPORT_PURPOSE: &str = "data_management_import_errors";
-
-/// Why a whole file failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Failure {
-    /// v2 `failed.code`: `invalid_file`, `file_not_found`, `internal_error`.
-    pub code: &'static str,
-    /// v2 `failed.type`: `cannot_proceed` or `transient_failure`.
-    pub kind: &'static str,
-    /// A sentence: what is wrong and what to do.
-    pub message: String,
-}
-
-/// One row-level error quoted in v2 `samples`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Sample {
-    pub id: String,
-    pub row: u64,
-    pub field: String,
-    pub message: String,
-}
-
-/// The result of an import.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Outcome {
-    pub rows: u64,
-    pub error_rows: u64,
-    /// `file_…` of the error report, when rows failed.
-    pub error_file: Option<String>,
-    pub samples: Vec<Sample>,
-    pub failure: Option<Failure>,
-}
-
-/// Where an import is, as a poller sees it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Phase<'a> {
-    Pending,
-    Processing { processed: u64, errors: u64 },
-    Done(&'a Outcome),
-}
-
-/// The processing state of one import.
-#[derive(Debug, Default)]
-pub(crate) struct ImportJob {
-    started: Option<Instant>,
-    outcome: Option<Outcome>,
-}
-
-impl ImportJob {
-    /// A job starting now.
-    pub fn running() -> Self {
-        ImportJob {
-            started: Some(Instant::now()),
-            outcome: None,
-        }
-    }
-
-    /// A job that finished long ago (seed data).
-    pub fn finished(outcome: Outcome) -> Self {
-        ImportJob {
-            started: None,
-            outcome: Some(outcome),
-        }
-    }
-
-    /// Where the job is now: results appear gradually over [`PROCESSING_TIME`].
-    pub fn phase(&self) -> Phase<'_> {
-        let elapsed = self.started.map_or(Duration::MAX, |s| s.elapsed());
-        if elapsed < PENDING_TIME {
-            return Phase::Pending;
-        }
-        match &self.outcome {
-            Some(outcome) if elapsed >= PROCESSING_TIME => Phase::Done(outcome),
-            Some(outcome) => {
-                let fraction = elapsed.saturating_sub(PENDING_TIME).as_secs_f64()
-                    / PROCESSING_TIME.saturating_sub(PENDING_TIME).as_secs_f64();
-                let fraction = fraction.clamp(0.0, 0.95);
-                Phase::Processing {
-                    processed: (outcome.rows as f64 * fraction) as u64,
-                    errors: (outcome.error_rows as f64 * fraction) as u64,
-                }
-            }
-            None => Phase::Processing {
-                processed: 0,
-                errors: 0,
-            },
-        }
-    }
-}
 
 /// Which import a finished analysis belongs to.
 #[derive(Debug, Clone)]
@@ -195,14 +102,14 @@ pub(crate) fn start(
             match &target {
                 Target::ImportSet(id) => {
                     if let Some(set) = ledger.import_sets.get_mut(id) {
-                        set.job.outcome = Some(outcome);
+                        set.job.finish(outcome);
                     }
                 }
                 Target::Catalog(id) => {
                     if let Some(import) = ledger.catalog_imports.get_mut(id)
                         && let Some(job) = &mut import.job
                     {
-                        job.outcome = Some(outcome);
+                        job.finish(outcome);
                     }
                 }
             }

@@ -24,7 +24,6 @@ mod errors;
 mod events;
 mod expand;
 pub mod faults;
-mod idempotency;
 mod ids;
 mod imports;
 mod pagination;
@@ -53,14 +52,14 @@ use tokio::task::JoinHandle;
 
 pub use faults::{FaultKind, FaultRule, FaultSpec, FaultSpecError, FaultsHandle, Trigger};
 
-use server::{Connection, CuttableListener, Shared};
-use state::{LedgerKey, Store};
+use server::{Connection, CuttableListener};
+
+use state::{LedgerKey, Shared, Store};
 
 /// A test secret key the demo uses. Any well-formed `sk_test_`/`rk_test_` key works.
 pub const DEMO_KEY: &str = "sk_test_SellerConsoleSandboxDemo4242";
 
-/// The largest file `POST /v1/files` accepts (Stripe's catalog upload limit).
-pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+pub use routes::files::MAX_UPLOAD_BYTES;
 
 /// What the sandbox starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -19,6 +19,33 @@ pub(crate) struct Renderer<'a> {
     pub base_url: &'a str,
 }
 
+/// An object that draws itself with a [`Renderer`]: what a v1 retrieve answers with.
+pub(crate) trait Draw {
+    /// The object's wire shape.
+    fn draw(&self, r: &Renderer<'_>) -> Value;
+}
+
+/// `Draw` for objects whose shape is one `Renderer` method.
+macro_rules! draw_with {
+    ($($object:ty => $method:ident),+ $(,)?) => {
+        $(impl Draw for $object {
+            fn draw(&self, r: &Renderer<'_>) -> Value {
+                r.$method(self)
+            }
+        })+
+    };
+}
+
+draw_with! {
+    FileRec => file,
+    Product => product,
+    Price => price,
+    Session => session,
+    PaymentIntent => payment_intent,
+    Charge => charge,
+    Refund => refund,
+}
+
 /// RFC 3339 (`2026-04-06T10:00:00Z`) for v2 timestamps.
 pub(crate) fn rfc3339(unix: i64) -> String {
     DateTime::from_timestamp(unix, 0)

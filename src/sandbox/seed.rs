@@ -3,7 +3,7 @@
 //! refunded fully or partly, some canceled), agreements in every status, and past imports,
 //! one with an error report. Deterministic apart from the dates, which follow "now".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
@@ -11,12 +11,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::ids;
-use super::imports::{ERROR_REPORT_PURPOSE, Failure, ImportJob, Outcome, Sample};
+use super::imports::ERROR_REPORT_PURPOSE;
 use super::routes::files::CATALOG_PURPOSE;
-use super::server::Shared;
 use super::state::{
-    Address, AgentRef, Agreement, Card, CatalogImport, Charge, FileRec, ImportSet, Ledger,
-    LineItem, Party, PaymentIntent, Person, Price, Product, Refund, Session, TaxRate,
+    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Failure, FileRec,
+    ImportJob, ImportSet, Ledger, LineItem, Outcome, Party, PaymentIntent, Person, Price, Product,
+    Refund, Sample, Session, Shared, TaxRate,
 };
 use crate::feed::FeedKind;
 
@@ -26,14 +26,6 @@ const HOUR: i64 = 3_600;
 const AUTH_WINDOW: i64 = 7 * DAY;
 /// Orders in the demo seed.
 pub(crate) const DEMO_ORDERS: usize = 320;
-
-/// The catalog and agents orders are generated from.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct DemoCatalog {
-    prices: Vec<String>,
-    tax_by_state: HashMap<String, String>,
-    agents: Vec<(AgentRef, u32)>,
-}
 
 /// sku, name, description, price in cents, mpn.
 const PRODUCTS: &[(&str, &str, &str, i64, &str)] = &[

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{ApiVersion, Call, Client, Progress};
 use super::error::Error;
-use super::files::{path_id, prepare_upload, read_capped, save_stream};
-use super::form::Form;
+use super::files::{prepare_upload, read_capped, save_stream};
+use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
 use super::model::{HasId, Metadata, opt_int64_string, stripe_enum};
 use super::pagination::Pager;

@@ -11,8 +11,7 @@ use serde_json::Value;
 
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
-use super::files::path_id;
-use super::form::Form;
+use super::form::{Form, path_id};
 use super::model::HasId;
 use super::pagination::{Checkpoint, Pager};
 

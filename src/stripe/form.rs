@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::error::Error;
+
 /// An ordered list of form fields, encoded as `application/x-www-form-urlencoded`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Form {
@@ -151,6 +153,17 @@ impl Form {
     }
 }
 
+/// Checks a path segment id so it cannot change the URL's shape.
+pub(crate) fn path_id(id: &str) -> Result<&str, Error> {
+    let id = id.trim();
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(Error::Invalid(format!(
+            "`{id}` is not a Stripe id; ids look like pi_3Mr…, cs_test_a1…, file_1Ab…"
+        )));
+    }
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +226,13 @@ mod tests {
         );
         assert_eq!(decoded(&form), "x[clear]=&x[note]=a&b=c d+é&x[on]=true");
         assert!(form.encode().contains("a%26b%3Dc+d%2B%C3%A9"));
+    }
+
+    #[test]
+    fn ids_cannot_reshape_the_url() {
+        assert!(path_id("file_1AbC").is_ok());
+        assert!(path_id("../v1/refunds").is_err());
+        assert!(path_id("pi_1?expand=x").is_err());
+        assert!(path_id("").is_err());
     }
 }

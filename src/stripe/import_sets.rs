@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
-use super::files::path_id;
-use super::form::Form;
+use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
 use super::model::{HasId, stripe_enum};
 use super::pagination::Pager;

@@ -1,9 +1,9 @@
 //! Building blocks shared by the resource models: tolerant enums, expandable fields, v1
-//! lists, and v2's string-encoded integers.
+//! lists, v2's string-encoded integers, and the postal address several resources carry.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Stripe `metadata`: string keys to string values.
 pub type Metadata = BTreeMap<String, String>;
@@ -163,6 +163,49 @@ pub fn opt_int64_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, 
     #[derive(Deserialize)]
     struct Wrap(#[serde(deserialize_with = "int64_string")] i64);
     Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+}
+
+/// A postal address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Two-letter country code.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Street line 1.
+    #[serde(default)]
+    pub line1: Option<String>,
+    /// Street line 2.
+    #[serde(default)]
+    pub line2: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// State or region.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+impl Address {
+    /// One line, parts that are set joined by commas.
+    #[must_use]
+    pub fn one_line(&self) -> String {
+        [
+            &self.line1,
+            &self.line2,
+            &self.city,
+            &self.state,
+            &self.postal_code,
+            &self.country,
+        ]
+        .iter()
+        .filter_map(|p| p.as_deref())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
 }
 
 #[cfg(test)]

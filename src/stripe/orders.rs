@@ -9,9 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
-use super::files::path_id;
-use super::form::{Form, Range};
-use super::model::{Expandable, HasId, List, Metadata, stripe_enum};
+use super::form::{Form, Range, path_id};
+use super::model::{Address, Expandable, HasId, List, Metadata, stripe_enum};
 use super::pagination::Pager;
 use super::payment_intents::{AgentDetails, PaymentIntent};
 
@@ -36,49 +35,6 @@ stripe_enum! {
         Unpaid = "unpaid",
         /// Nothing to pay.
         NoPaymentRequired = "no_payment_required",
-    }
-}
-
-/// A postal address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Address {
-    /// City.
-    #[serde(default)]
-    pub city: Option<String>,
-    /// Two-letter country code.
-    #[serde(default)]
-    pub country: Option<String>,
-    /// Street line 1.
-    #[serde(default)]
-    pub line1: Option<String>,
-    /// Street line 2.
-    #[serde(default)]
-    pub line2: Option<String>,
-    /// Postal code.
-    #[serde(default)]
-    pub postal_code: Option<String>,
-    /// State or region.
-    #[serde(default)]
-    pub state: Option<String>,
-}
-
-impl Address {
-    /// One line, parts that are set joined by commas.
-    #[must_use]
-    pub fn one_line(&self) -> String {
-        [
-            &self.line1,
-            &self.line2,
-            &self.city,
-            &self.state,
-            &self.postal_code,
-            &self.country,
-        ]
-        .iter()
-        .filter_map(|p| p.as_deref())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
     }
 }
 
@@ -438,9 +394,10 @@ impl CheckoutSession {
     }
 }
 
-/// Filters for [`Client::list_orders`].
+/// What [`Client::list_orders`] asks Stripe for (status and creation time, applied by
+/// Stripe). The console's own filter over the rows is [`crate::orders::OrderFilter`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrderFilter {
+pub struct OrderQuery {
     /// Only this status.
     pub status: Option<SessionStatus>,
     /// Creation time range (unix seconds).
@@ -454,14 +411,14 @@ impl Client {
     /// (so agent details and capture deadlines are at hand) and the line items (for SKUs). Resumable through the pager's
     /// checkpoint; walk newer with `Checkpoint::Before`.
     #[must_use]
-    pub fn list_orders(&self, filter: &OrderFilter) -> Pager<CheckoutSession> {
+    pub fn list_orders(&self, query: &OrderQuery) -> Pager<CheckoutSession> {
         let mut q = Form::new();
         q.push(
             "limit",
-            filter.limit.unwrap_or(100).clamp(1, 100).to_string(),
+            query.limit.unwrap_or(100).clamp(1, 100).to_string(),
         );
-        q.push_opt("status", filter.status.as_ref().map(SessionStatus::as_str));
-        q.push_range("created", &filter.created);
+        q.push_opt("status", query.status.as_ref().map(SessionStatus::as_str));
+        q.push_range("created", &query.created);
         q.push_list(
             "expand",
             ["data.payment_intent.latest_charge", "data.line_items"],

@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
-use super::files::path_id;
-use super::form::Form;
+use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
 use super::model::{Expandable, HasId, List, Metadata, stripe_enum};
 use super::refunds::Refund;
@@ -136,7 +135,7 @@ pub struct BillingDetails {
     pub phone: Option<String>,
     /// Billing address.
     #[serde(default)]
-    pub address: Option<super::orders::Address>,
+    pub address: Option<super::model::Address>,
 }
 
 /// A Charge (what the order view shows of it).

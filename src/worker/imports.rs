@@ -22,7 +22,7 @@ use super::session::{Connection, SharedConnection};
 /// The largest error report read into memory.
 const MAX_REPORT_BYTES: u64 = 20 * 1024 * 1024;
 /// Rows of an error report kept for the grid (the groups count every row).
-const MAX_REPORT_ROWS: usize = 5_000;
+pub const MAX_REPORT_ROWS: usize = 5_000;
 /// First and longest waits between polls.
 const POLL_FIRST: Duration = Duration::from_millis(400);
 const POLL_MAX: Duration = Duration::from_secs(8);

@@ -199,12 +199,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
-use crate::orders::{CardInfo, LineTax, OrderLine, PaymentState, PostalAddress, TimelineEntry};
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
-use crate::stripe::orders::{
-    Address, CheckoutSession, OrderFilter as ApiOrderFilter, SessionStatus,
-};
-use crate::stripe::payment_intents::{CancellationReason, PaymentIntent};
+use crate::stripe::orders::{CheckoutSession, OrderQuery, SessionStatus};
+use crate::stripe::payment_intents::CancellationReason;
 use crate::stripe::refunds::Refund;
 use crate::stripe::{Client, Error};
 
@@ -307,7 +304,7 @@ impl OrdersWorker {
                             let refunds = refunds_of(&client, &s).await;
                             send(
                                 &sink,
-                                Event::Detail(Box::new(detail_from_session(&s, refunds))),
+                                Event::Detail(Box::new(OrderDetail::from_session(&s, refunds))),
                             );
                         }
                         Err(e) => failed(&sink, &session, &e),
@@ -500,7 +497,7 @@ impl OrdersWorker {
             Ok(p) => p,
             Err(message) => {
                 self.sink
-                    .error("Resuming refunds and captures", message, None);
+                    .error("Resuming refunds and captures", message.to_string(), None);
                 return;
             }
         };
@@ -531,9 +528,10 @@ impl OrdersWorker {
             ) {
                 Ok(Begin::Resume(attempt)) => self.send_attempt(Arc::clone(&client), attempt),
                 Ok(_) => {}
-                Err(message) => self
-                    .sink
-                    .error("Resuming refunds and captures", message, None),
+                Err(message) => {
+                    self.sink
+                        .error("Resuming refunds and captures", message.to_string(), None);
+                }
             }
         }
     }
@@ -565,9 +563,9 @@ impl OrdersWorker {
 async fn load(client: Arc<Client>, sink: EventSink, generation: u64, current: Arc<AtomicU64>) {
     send(&sink, Event::Reset);
     sink.activity("orders", "Loading orders", None);
-    let filter = ApiOrderFilter {
+    let filter = OrderQuery {
         status: Some(SessionStatus::Complete),
-        ..ApiOrderFilter::default()
+        ..OrderQuery::default()
     };
     let mut pager = client.list_orders(&filter);
     let mut scanned = 0usize;
@@ -581,7 +579,7 @@ async fn load(client: Arc<Client>, sink: EventSink, generation: u64, current: Ar
                 let rows = page
                     .iter()
                     .filter(|s| s.is_agent_order())
-                    .map(row_from_session)
+                    .map(OrderRow::from_session)
                     .collect();
                 send(
                     &sink,
@@ -674,7 +672,7 @@ async fn execute(client: Arc<Client>, sink: EventSink, journal: PaymentJournal, 
                     &sink,
                     Event::Refunded {
                         session: session.clone(),
-                        refund: refund_info(&r),
+                        refund: RefundInfo::from_refund(&r),
                     },
                 );
                 refresh_row(&client, &sink, &session).await;
@@ -718,7 +716,7 @@ fn done_message(attempt: &Attempt) -> String {
 fn settle(sink: &EventSink, journal: &PaymentJournal, attempt: &Attempt, state: State) {
     let now = chrono::Utc::now().timestamp();
     if let Err(message) = journal.settle(&attempt.key, state, now) {
-        sink.error("Payment journal", message, None);
+        sink.error("Payment journal", message.to_string(), None);
     }
 }
 
@@ -821,30 +819,38 @@ async fn capture_in_bulk(
     request: payment_journal::Request,
 ) -> Result<(), String> {
     let now = chrono::Utc::now().timestamp();
-    let mut begun = journal.begin(
-        request.clone(),
-        crate::stripe::model::Metadata::default(),
-        None,
-        true,
-        now,
-    )?;
+    let mut begun = journal
+        .begin(
+            request.clone(),
+            crate::stripe::model::Metadata::default(),
+            None,
+            true,
+            now,
+        )
+        .map_err(|e| e.to_string())?;
     if let Begin::Lapsed(old) = &begun {
         // A payment intent is captured once: its state says whether the old attempt was made.
         if let Some(object) = payment_journal::find_out(client, old)
             .await
             .map_err(|e| e.user_message())?
         {
-            journal.settle(&old.key, State::Done { object }, now)?;
+            journal
+                .settle(&old.key, State::Done { object }, now)
+                .map_err(|e| e.to_string())?;
             return Ok(());
         }
-        journal.settle(&old.key, State::Lapsed, now)?;
-        begun = journal.begin(
-            request,
-            crate::stripe::model::Metadata::default(),
-            None,
-            true,
-            now,
-        )?;
+        journal
+            .settle(&old.key, State::Lapsed, now)
+            .map_err(|e| e.to_string())?;
+        begun = journal
+            .begin(
+                request,
+                crate::stripe::model::Metadata::default(),
+                None,
+                true,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
     }
     let (Begin::New(attempt) | Begin::Resume(attempt)) = begun else {
         return Err("The capture was not sent; open the order to see why.".into());
@@ -855,16 +861,20 @@ async fn capture_in_bulk(
         .await;
     let now = chrono::Utc::now().timestamp();
     match result {
-        Ok(p) => journal.settle(&attempt.key, State::Done { object: p.id }, now),
+        Ok(p) => journal
+            .settle(&attempt.key, State::Done { object: p.id }, now)
+            .map_err(|e| e.to_string()),
         Err(e) => {
             if let Some(cause) = e.unknown_outcome_cause() {
-                journal.settle(
-                    &attempt.key,
-                    State::OutcomeUnknown {
-                        detail: cause.clone(),
-                    },
-                    now,
-                )?;
+                journal
+                    .settle(
+                        &attempt.key,
+                        State::OutcomeUnknown {
+                            detail: cause.clone(),
+                        },
+                        now,
+                    )
+                    .map_err(|e| e.to_string())?;
                 Err(payment_journal::outcome_unknown(
                     &attempt,
                     &cause,
@@ -872,13 +882,15 @@ async fn capture_in_bulk(
                 ))
             } else {
                 let message = e.user_message();
-                journal.settle(
-                    &attempt.key,
-                    State::Refused {
-                        message: message.clone(),
-                    },
-                    now,
-                )?;
+                journal
+                    .settle(
+                        &attempt.key,
+                        State::Refused {
+                            message: message.clone(),
+                        },
+                        now,
+                    )
+                    .map_err(|e| e.to_string())?;
                 Err(message)
             }
         }
@@ -908,7 +920,7 @@ async fn quote(client: &Client, session: &str) -> Result<RefundQuote, crate::str
 async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
     if let Ok(s) = client.retrieve_order(session).await {
         let refunds = refunds_of(client, &s).await;
-        let detail = detail_from_session(&s, refunds);
+        let detail = OrderDetail::from_session(&s, refunds);
         send(sink, Event::RowUpdated(detail.row.clone()));
         send(sink, Event::Detail(Box::new(detail)));
     }
@@ -933,269 +945,4 @@ fn failed(sink: &EventSink, session: &str, e: &crate::stripe::Error) {
             request_id: e.request_id().map(str::to_owned),
         },
     );
-}
-
-fn refund_info(r: &Refund) -> RefundInfo {
-    RefundInfo {
-        id: r.id.clone(),
-        amount: r.amount,
-        status: r
-            .status
-            .as_ref()
-            .map_or("pending", |s| s.as_str())
-            .to_owned(),
-        reason: r
-            .reason
-            .as_ref()
-            .map(|x| x.as_str().to_owned())
-            .unwrap_or_default(),
-        failure: r.failure_reason.as_deref().map(refund_failure_words),
-        created: r.created,
-        note: r
-            .metadata
-            .as_ref()
-            .and_then(|m| m.get("note").cloned())
-            .unwrap_or_default(),
-    }
-}
-
-/// Stripe's refund `failure_reason` in words.
-fn refund_failure_words(code: &str) -> String {
-    match code {
-        "lost_or_stolen_card" => {
-            "The card was reported lost or stolen; the bank refused the refund.".into()
-        }
-        "expired_or_canceled_card" => {
-            "The card expired or was canceled; contact the buyer for another way to refund.".into()
-        }
-        "charge_for_pending_refund_disputed" => {
-            "The buyer disputed the charge while the refund was pending.".into()
-        }
-        "insufficient_funds" => "Your Stripe balance was too low to fund the refund.".into(),
-        "declined" => "The buyer's bank declined the refund.".into(),
-        "merchant_request" => "The refund was canceled at your request.".into(),
-        other => format!("Stripe says: {other}."),
-    }
-}
-
-fn address(name: Option<&str>, a: Option<&Address>) -> Option<PostalAddress> {
-    let a = a?;
-    let city_line = [
-        a.postal_code.as_deref(),
-        a.city.as_deref(),
-        a.state.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
-    let lines = [
-        a.line1.clone(),
-        a.line2.clone(),
-        Some(city_line),
-        a.country.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.trim().is_empty())
-    .collect();
-    Some(PostalAddress {
-        name: name.unwrap_or_default().to_owned(),
-        lines,
-    })
-}
-
-/// The list row of a Checkout Session.
-#[must_use]
-pub fn row_from_session(s: &CheckoutSession) -> OrderRow {
-    let pi: Option<&PaymentIntent> = s.payment();
-    let charge = pi.and_then(PaymentIntent::charge);
-    let captured = charge.map_or(0, |c| c.amount_captured);
-    let refunded = charge.map_or(0, |c| c.amount_refunded);
-    let state = pi.map_or(PaymentState::Pending, |p| {
-        PaymentState::derive(p.status.as_str(), captured, refunded)
-    });
-    let (items, skus) = match &s.line_items {
-        Some(list) => (
-            list.data
-                .iter()
-                .map(|l| {
-                    format!(
-                        "{} × {}",
-                        l.quantity.unwrap_or(1),
-                        l.description.as_deref().unwrap_or("item")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            list.data
-                .iter()
-                .filter_map(|l| l.sku().map(str::to_owned))
-                .collect(),
-        ),
-        None => (String::new(), Vec::new()),
-    };
-    let customer = s
-        .customer_details
-        .as_ref()
-        .and_then(|c| c.name.clone())
-        .or_else(|| s.shipping().and_then(|x| x.name.clone()))
-        .unwrap_or_default();
-    OrderRow {
-        id: s.id.clone(),
-        payment_intent: pi.map(|p| p.id.clone()),
-        created: s.created,
-        agent: s.agent_name().unwrap_or_default().to_owned(),
-        order_number: charge
-            .and_then(|c| c.receipt_number.clone())
-            .unwrap_or_default(),
-        customer,
-        email: s.email().unwrap_or_default().to_owned(),
-        items,
-        skus,
-        currency: s
-            .currency
-            .clone()
-            .or_else(|| pi.and_then(|p| p.currency.clone()))
-            .unwrap_or_else(|| "usd".into()),
-        total: s.amount_total.unwrap_or_default(),
-        captured,
-        refunded,
-        capturable: pi.map_or(0, |p| p.amount_capturable),
-        state,
-        capture_before: s.capture_before(),
-    }
-}
-
-/// Everything the order detail shows, from a retrieved Checkout Session and its refunds.
-#[must_use]
-pub fn detail_from_session(s: &CheckoutSession, mut refunds: Vec<Refund>) -> OrderDetail {
-    let row = row_from_session(s);
-    let pi = s.payment();
-    let charge = pi.and_then(PaymentIntent::charge);
-    let lines = s
-        .line_items
-        .as_ref()
-        .map(|list| {
-            list.data
-                .iter()
-                .map(|l| {
-                    let product = l.product();
-                    OrderLine {
-                        sku: l.sku().unwrap_or_default().to_owned(),
-                        name: product
-                            .and_then(|p| p.name.clone())
-                            .or_else(|| l.description.clone())
-                            .unwrap_or_default(),
-                        description: product
-                            .and_then(|p| p.description.clone())
-                            .unwrap_or_default(),
-                        quantity: l.quantity.unwrap_or(1).max(0) as u64,
-                        unit_amount: l
-                            .price
-                            .as_ref()
-                            .and_then(|p| p.unit_amount)
-                            .unwrap_or_default(),
-                        amount_total: l.amount_total,
-                        taxes: l
-                            .taxes
-                            .iter()
-                            .map(|t| LineTax {
-                                amount: t.amount,
-                                tax_type: t
-                                    .rate
-                                    .as_ref()
-                                    .and_then(|r| r.tax_type.clone())
-                                    .unwrap_or_default(),
-                                rate: t.rate.as_ref().and_then(|r| r.percentage),
-                                name: t
-                                    .rate
-                                    .as_ref()
-                                    .and_then(|r| r.display_name.clone())
-                                    .unwrap_or_default(),
-                            })
-                            .collect(),
-                        gtin: product.and_then(|p| p.gtin().map(str::to_owned)),
-                        mpn: product.and_then(|p| p.mpn().map(str::to_owned)),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let totals = s.total_details.clone().unwrap_or_default();
-    let shipping = s
-        .shipping()
-        .and_then(|sh| address(sh.name.as_deref(), sh.address.as_ref()));
-    let billing = charge.and_then(|c| {
-        c.billing_details
-            .as_ref()
-            .and_then(|b| address(b.name.as_deref(), b.address.as_ref()))
-    });
-    let card = charge
-        .and_then(|c| c.payment_method_details.as_ref())
-        .and_then(|d| d.card.as_ref())
-        .map(|c| CardInfo {
-            brand: c.brand.clone().unwrap_or_default(),
-            last4: c.last4.clone().unwrap_or_default(),
-            exp_month: c.exp_month.unwrap_or_default(),
-            exp_year: c.exp_year.unwrap_or_default(),
-        });
-    let mut timeline = Vec::new();
-    if let Some(p) = pi {
-        let cur = row.currency.clone();
-        let money = |a: i64| {
-            format!(
-                "{} {}",
-                crate::money::format_plain(a, &cur),
-                cur.to_uppercase()
-            )
-        };
-        timeline.push(TimelineEntry {
-            at: p.created,
-            what: format!("Authorized {}", money(p.amount)),
-        });
-        if let Some(c) = charge
-            && c.captured
-        {
-            timeline.push(TimelineEntry {
-                at: c.created,
-                what: format!("Captured {}", money(c.amount_captured)),
-            });
-        }
-        if let Some(at) = p.canceled_at {
-            timeline.push(TimelineEntry {
-                at,
-                what: "Authorization canceled".into(),
-            });
-        }
-        for r in &refunds {
-            timeline.push(TimelineEntry {
-                at: r.created,
-                what: format!(
-                    "Refund {} {} ({})",
-                    r.id,
-                    money(r.amount),
-                    r.status.as_ref().map_or("pending", |s| s.as_str())
-                ),
-            });
-        }
-        timeline.sort_by_key(|t| t.at);
-    }
-    refunds.sort_by_key(|r| std::cmp::Reverse(r.created));
-    OrderDetail {
-        lines,
-        subtotal: s.amount_subtotal.unwrap_or_default(),
-        tax: totals.amount_tax,
-        shipping_amount: totals.amount_shipping.unwrap_or_default(),
-        discount: totals.amount_discount,
-        shipping,
-        billing,
-        card,
-        agent_profile: s.agent().and_then(|a| a.profile_id().map(str::to_owned)),
-        charge: charge.map(|c| c.id.clone()),
-        timeline,
-        refunds: refunds.iter().map(refund_info).collect(),
-        row,
-    }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::payment_journal::JournalError;
 use crate::profiles::{Profile, ProfileBook};
 use crate::secrets::{OsKeyring, SecretStore};
 use crate::stripe::{ApiKey, Client, Config, Error};
@@ -56,6 +57,22 @@ impl Failure {
         Failure {
             exit: 3,
             ..Failure::usage(message)
+        }
+    }
+}
+
+impl From<JournalError> for Failure {
+    /// A missing data folder is a setup problem (exit 2); the journal failing is a failed
+    /// action (exit 1).
+    fn from(e: JournalError) -> Failure {
+        let exit = if e == JournalError::NoDataFolder {
+            2
+        } else {
+            1
+        };
+        Failure {
+            exit,
+            ..Failure::usage(e.to_string())
         }
     }
 }

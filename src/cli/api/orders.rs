@@ -1,12 +1,16 @@
-//! `seller-console orders list|show ID`.
+//! `seller-console orders list|show ID`: the same rows, filter and fields as the Orders view
+//! ([`crate::orders`]); `--json` prints the sessions as Stripe sent them.
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use super::common::{self, Common, Outcome};
 use crate::money;
+use crate::orders::{
+    AgentFilter, Field, OrderDetail, OrderFilter, OrderRow, PaymentState, countdown, format_time,
+};
 use crate::stripe::form::Range;
-use crate::stripe::orders::{CheckoutSession, OrderFilter, SessionStatus};
+use crate::stripe::orders::{CheckoutSession, OrderQuery, SessionStatus};
 use crate::stripe::refunds::Refund;
 
 /// `orders` subcommands.
@@ -51,35 +55,9 @@ impl Command {
     }
 }
 
-fn total(s: &CheckoutSession) -> String {
-    match (s.amount_total, s.currency.as_deref()) {
-        (Some(a), Some(c)) => money::format(a, c),
-        (Some(a), None) => a.to_string(),
-        _ => "-".into(),
-    }
-}
-
-fn payment_state(s: &CheckoutSession) -> String {
-    match s.payment() {
-        Some(pi) => {
-            let charge = pi.charge();
-            if charge.is_some_and(|c| c.refunded) {
-                "refunded".into()
-            } else if charge.is_some_and(|c| c.amount_refunded > 0) {
-                "partly refunded".into()
-            } else {
-                pi.status.to_string()
-            }
-        }
-        None => s
-            .payment_status
-            .as_ref()
-            .map_or_else(|| "-".into(), ToString::to_string),
-    }
-}
-
+/// What `orders show --json` prints: the session as Stripe sent it, and its refunds.
 #[derive(Serialize)]
-struct OrderDetail<'a> {
+struct ShownOrder<'a> {
     order: &'a CheckoutSession,
     agent_order: bool,
     refunds: &'a [Refund],
@@ -102,51 +80,59 @@ pub async fn run(command: Command) -> Outcome {
             if let Some(since) = since.as_deref() {
                 created.gte = Some(common::parse_since(since)?);
             }
-            let filter = OrderFilter {
+            let query = OrderQuery {
                 status: Some(SessionStatus::Complete),
                 created,
                 limit: Some(100),
             };
-            let agent = agent.map(|a| a.to_lowercase());
-            let mut stream = std::pin::pin!(client.list_orders(&filter).into_stream());
+            let filter = OrderFilter {
+                agent: agent.map(AgentFilter::NameContains),
+                states: if needs_capture {
+                    vec![PaymentState::AwaitingCapture]
+                } else {
+                    Vec::new()
+                },
+                ..OrderFilter::default()
+            };
+            let mut stream = std::pin::pin!(client.list_orders(&query).into_stream());
             let mut found = Vec::new();
             while found.len() < limit {
                 let Some(order) = stream.try_next().await? else {
                     break;
                 };
-                let keep = (all || order.is_agent_order())
-                    && (!needs_capture || order.needs_capture())
-                    && agent.as_deref().is_none_or(|want| {
-                        order
-                            .agent_name()
-                            .is_some_and(|n| n.to_lowercase().contains(want))
-                    });
-                if keep {
-                    found.push(order);
+                if !all && !order.is_agent_order() {
+                    continue;
+                }
+                let row = OrderRow::from_session(&order);
+                if filter.matches(&row) {
+                    found.push((order, row));
                 }
             }
             if json {
-                return common::print_json(&found);
+                let orders: Vec<&CheckoutSession> = found.iter().map(|(o, _)| o).collect();
+                return common::print_json(&orders);
             }
             if found.is_empty() {
                 println!("No orders match.");
             }
-            for o in &found {
-                let deadline = if o.needs_capture() {
-                    o.capture_before().map_or_else(
-                        || "capture (no deadline known)".into(),
-                        |d| format!("capture {}", common::relative(d)),
-                    )
-                } else {
-                    String::new()
+            let now = chrono::Utc::now().timestamp();
+            for (_, r) in &found {
+                let deadline = match r.capture_before {
+                    Some(d) if r.state == PaymentState::AwaitingCapture => {
+                        format!("capture before {} ({})", format_time(d), countdown(d, now))
+                    }
+                    None if r.state == PaymentState::AwaitingCapture => {
+                        "capture (no deadline known)".into()
+                    }
+                    _ => String::new(),
                 };
                 println!(
                     "{:<40} {}  {:<16} {:>14}  {:<18} {}",
-                    o.id,
-                    common::date(o.created),
-                    o.agent_name().unwrap_or("-"),
-                    total(o),
-                    payment_state(o),
+                    r.id,
+                    format_time(r.created),
+                    if r.agent.is_empty() { "-" } else { &r.agent },
+                    money::format_symbol(r.total, &r.currency),
+                    r.state.label(),
                     deadline
                 );
             }
@@ -161,118 +147,76 @@ pub async fn run(command: Command) -> Outcome {
                 _ => Vec::new(),
             };
             if json {
-                return common::print_json(&OrderDetail {
+                return common::print_json(&ShownOrder {
                     order: &order,
                     agent_order: order.is_agent_order(),
                     refunds: &refunds,
                 });
             }
-            print_order(&order, &refunds);
+            let now = chrono::Utc::now().timestamp();
+            print_order(
+                &OrderDetail::from_session(&order, refunds),
+                order.livemode,
+                now,
+            );
             Ok(())
         }
     }
 }
 
-fn print_order(o: &CheckoutSession, refunds: &[Refund]) {
-    let currency = o.currency.as_deref().unwrap_or("usd");
+/// Prints an order with the window's labels, sections and money formatting
+/// ([`crate::orders::fields`]).
+fn print_order(d: &OrderDetail, live: bool, now: i64) {
+    let currency = d.row.currency.as_str();
     println!(
         "Order {}  {}",
-        o.id,
-        if o.livemode { "LIVE" } else { "test" }
+        d.row.display_number(),
+        if live { "LIVE" } else { "test" }
     );
-    println!("  created   {}", common::date(o.created));
-    println!(
-        "  placed by {}",
-        if let Some(name) = o.agent_name() {
-            format!("agent {name}")
-        } else if o.is_agent_order() {
-            "an agent (catalog SKUs)".to_owned()
-        } else {
-            "direct checkout".to_owned()
+    print_fields(&d.fields(now), 2);
+    println!("Items");
+    for line in &d.lines {
+        println!("  {}", line.heading());
+        if !line.description.is_empty() {
+            println!("    {}", line.description);
         }
-    );
-    if let Some(c) = &o.customer_details {
-        println!(
-            "  buyer     {} <{}> {}",
-            c.name.as_deref().unwrap_or("-"),
-            o.email().unwrap_or("-"),
-            c.phone.as_deref().unwrap_or("")
-        );
+        print_fields(&line.fields(currency), 4);
     }
-    if let Some(s) = o.shipping() {
-        println!(
-            "  ship to   {}, {}",
-            s.name.as_deref().unwrap_or("-"),
-            s.address
-                .as_ref()
-                .map(crate::stripe::orders::Address::one_line)
-                .unwrap_or_default()
-        );
-    }
-    if let Some(lines) = &o.line_items {
-        for li in &lines.data {
-            println!(
-                "  {:>3} x {:<40} {:<18} {:>14}",
-                li.quantity.unwrap_or(1),
-                li.product()
-                    .and_then(|p| p.name.as_deref())
-                    .or(li.description.as_deref())
-                    .unwrap_or("-"),
-                li.sku().unwrap_or(""),
-                money::format(li.amount_total, currency)
-            );
+    for (title, address) in d.addresses() {
+        println!("{title}");
+        match address {
+            Some(a) => {
+                println!("  {}", a.name);
+                for l in &a.lines {
+                    println!("  {l}");
+                }
+            }
+            None => println!("  —"),
         }
     }
-    if let Some(t) = &o.total_details {
-        println!(
-            "  shipping {}  tax {}  discount {}",
-            money::format(t.amount_shipping.unwrap_or(0), currency),
-            money::format(t.amount_tax, currency),
-            money::format(t.amount_discount, currency)
-        );
+    println!("Payment timeline");
+    for t in &d.timeline {
+        println!("  {}", t.summary());
     }
-    println!("  total     {}", total(o));
-    if let Some(pi) = o.payment() {
-        println!("  payment   {} ({})", pi.id, payment_state(o));
-        if let Some(ch) = pi.charge() {
-            println!(
-                "  charge    {}: captured {}, refunded {}{}",
-                ch.id,
-                money::format(ch.amount_captured, currency),
-                money::format(ch.amount_refunded, currency),
-                ch.payment_method_details
-                    .as_ref()
-                    .and_then(|d| d.card.as_ref())
-                    .map(|c| format!(
-                        ", {} •••• {}",
-                        c.brand.as_deref().unwrap_or("card"),
-                        c.last4.as_deref().unwrap_or("????")
-                    ))
-                    .unwrap_or_default()
-            );
-        }
-        if pi.needs_capture() {
-            println!(
-                "  capture   {} by {}",
-                money::format(pi.amount_capturable, currency),
-                pi.capture_before().map_or_else(
-                    || "an unknown deadline".to_owned(),
-                    |d| format!("{} ({})", common::date(d), common::relative(d))
-                )
-            );
-        }
+    println!("Refunds");
+    if d.refunds.is_empty() {
+        println!("  No refunds.");
     }
-    for r in refunds {
-        println!(
-            "  refund    {} {} {} {}",
-            r.id,
-            money::format(r.amount, currency),
-            r.status
-                .as_ref()
-                .map_or("", crate::stripe::refunds::RefundStatus::as_str),
-            r.reason
-                .as_ref()
-                .map_or("", crate::stripe::refunds::RefundReason::as_str)
-        );
+    for r in &d.refunds {
+        println!("  {}", r.summary(currency));
+    }
+    println!("Ids");
+    print_fields(&d.ids(), 2);
+}
+
+/// Prints fields as an aligned list, `indent` spaces in.
+fn print_fields(fields: &[Field], indent: usize) {
+    let width = fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for f in fields {
+        println!("{:indent$}{:<width$}  {}", "", f.label, f.value);
     }
 }

@@ -138,14 +138,7 @@ fn now() -> i64 {
 
 /// The journal in the shared data folder.
 fn journal() -> Result<PaymentJournal, Failure> {
-    PaymentJournal::open_default().map_err(Failure::usage)
-}
-
-fn journal_failure(message: String) -> Failure {
-    Failure {
-        exit: 1,
-        ..Failure::usage(message)
-    }
+    PaymentJournal::open_default().map_err(Failure::from)
 }
 
 /// Whether the command continues an attempt already journalled (the same command, or the key
@@ -159,12 +152,12 @@ fn resumable(
     match key {
         Some(k) => Ok(journal
             .attempts()
-            .map_err(journal_failure)?
+            .map_err(Failure::from)?
             .iter()
             .any(|a| a.key == k.as_str())),
         None => Ok(journal
             .open_attempt(request)
-            .map_err(journal_failure)?
+            .map_err(Failure::from)?
             .is_some()),
     }
 }
@@ -190,7 +183,10 @@ async fn begin(
     let now = now();
     let begun = journal
         .begin(request.clone(), metadata, key, again, now)
-        .map_err(|m| journal_failure(format!("Nothing was sent: {m}")))?;
+        .map_err(|e| Failure {
+            message: format!("Nothing was sent: {e}"),
+            ..Failure::from(e)
+        })?;
     match begun {
         Begin::New(a) => {
             if !json {

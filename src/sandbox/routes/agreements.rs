@@ -5,15 +5,13 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::catalog_imports::{filters_query, v2_limit};
-use super::{Ctx, Outcome, Reply};
+use super::request::{Ctx, Outcome, Reply, filters_query, renderer, v2_limit};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::{v2_envelope, v2_page};
-use crate::sandbox::render::{Renderer, rfc3339};
-use crate::sandbox::server::Shared;
-use crate::sandbox::state::{Agreement, Party};
+use crate::sandbox::render::rfc3339;
+use crate::sandbox::state::{Agreement, Party, Shared};
 
 fn not_found(id: &str) -> ApiError {
     ApiError::no_such("v2.orchestrated_commerce.agreement", id, "id")
@@ -70,11 +68,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let id = agreement.id.clone();
     ledger.agreements.insert(agreement);
     let value = {
-        let r = Renderer {
-            ledger,
-            live: ctx.key.live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         ledger
             .agreements
             .get(&id)
@@ -120,11 +114,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let page = v2_page(&ledger.agreements, limit, p.str("page")?, |a| {
         profile.is_none_or(|want| a.orchestrator_profile == want)
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let data = page.items.iter().map(|a| r.agreement(a)).collect();
     Ok(Reply::ok(v2_envelope(
         "/v2/orchestrated_commerce/agreements",
@@ -140,11 +130,7 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
     let agreement = ledger.agreements.get(id).ok_or_else(|| not_found(id))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     Ok(Reply::ok(r.agreement(agreement)))
 }
 
@@ -200,11 +186,7 @@ fn change(
     let agreement = ledger.agreements.get_mut(id).ok_or_else(|| not_found(id))?;
     f(agreement, ctx.now)?;
     let value = {
-        let r = Renderer {
-            ledger,
-            live: ctx.key.live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         ledger
             .agreements
             .get(id)

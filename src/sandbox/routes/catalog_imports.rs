@@ -15,17 +15,17 @@ use rand::rngs::StdRng;
 use serde_json::{Map, Value, json};
 use tokio::io::AsyncWriteExt;
 
-use super::{Ctx, Outcome, Reply};
+use super::request::{Ctx, Outcome, Reply, filters_query, v2_limit};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
-use crate::sandbox::imports::{self, ImportJob, Phase, Target};
+use crate::sandbox::imports::{self, Target};
 use crate::sandbox::pagination::{v2_envelope, v2_page};
 use crate::sandbox::render::rfc3339;
-use crate::sandbox::server::Shared;
 use crate::sandbox::state::{
-    CatalogImport, DownloadSlot, FileRec, Ledger, LedgerKey, Store, UploadSlot,
+    CatalogImport, DownloadSlot, FileRec, ImportJob, Ledger, LedgerKey, Phase, Shared, Store,
+    UploadSlot,
 };
 
 /// How long the pre-signed upload URL stays valid.
@@ -345,30 +345,6 @@ fn status_of(imp: &CatalogImport, now: i64) -> &'static str {
             Phase::Done(_) => "succeeded",
         },
     }
-}
-
-/// v2 `limit`: 1 to 100, default 20.
-pub(crate) fn v2_limit(ctx: &Ctx) -> Result<usize, ApiError> {
-    match ctx.params.int("limit")? {
-        None => Ok(20),
-        Some(n) if (1..=100).contains(&n) => Ok(n as usize),
-        Some(n) => Err(ApiError::param(
-            "limit",
-            format!("Invalid limit: {n}. The limit must be between 1 and 100."),
-        )),
-    }
-}
-
-/// The query of the request minus `page` and `limit`, plus the limit in force.
-pub(crate) fn filters_query(ctx: &Ctx, limit: usize) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    out.append_pair("limit", &limit.to_string());
-    for (k, v) in url::form_urlencoded::parse(ctx.query.as_bytes()) {
-        if k != "page" && k != "limit" {
-            out.append_pair(&k, &v);
-        }
-    }
-    out.finish()
 }
 
 fn plain(status: StatusCode, message: String) -> Response {

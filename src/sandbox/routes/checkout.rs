@@ -2,11 +2,19 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::pagination::{v1_envelope, v1_page};
-use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
+use crate::sandbox::state::Shared;
+
+/// `checkout.session`, as a retrieve names it.
+const SESSION: Object = Object::expiring("checkout.session", "session");
+
+/// `product`, as a retrieve names it.
+const PRODUCT: Object = Object::new("product", "id");
+
+/// `price`, as a retrieve names it.
+const PRICE: Object = Object::new("price", "price");
 
 const LIST_PARAMS: &[&str] = &[
     "limit",
@@ -64,30 +72,14 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
                 .as_deref()
                 .is_none_or(|e| s.customer.email.eq_ignore_ascii_case(e))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/checkout/sessions", &page, |s| r.session(s))
 }
 
 /// `GET /v1/checkout/sessions/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    ledger.expire_authorizations(ctx.now);
-    let session = ledger
-        .sessions
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("checkout.session", id, "session"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.session(session), false)
+    render_or_404(app, ctx, id, &SESSION, |l| l.sessions.get(id))
 }
 
 /// `GET /v1/checkout/sessions/:id/line_items`.
@@ -129,11 +121,7 @@ pub(crate) fn line_items(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     } else {
         end < items.len()
     };
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let data = items[start..end]
         .iter()
         .map(|li| r.line_item(li, &session.currency))
@@ -145,33 +133,11 @@ pub(crate) fn line_items(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
 /// `GET /v1/products/:id`.
 pub(crate) fn product(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let product = ledger
-        .products
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("product", id, "id"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.product(product), false)
+    render_or_404(app, ctx, id, &PRODUCT, |l| l.products.get(id))
 }
 
 /// `GET /v1/prices/:id`.
 pub(crate) fn price(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let price = ledger
-        .prices
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("price", id, "price"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.price(price), false)
+    render_or_404(app, ctx, id, &PRICE, |l| l.prices.get(id))
 }

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, Reply};
+use super::request::{Ctx, Outcome, Reply};
 use crate::sandbox::events;
-use crate::sandbox::server::Shared;
+use crate::sandbox::state::Shared;
 
 /// `GET /v1/events`.
 pub(crate) fn list_v1(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {

@@ -10,15 +10,18 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
-use super::{Ctx, Outcome, Reply, expanded, list_page};
-use crate::sandbox::MAX_UPLOAD_BYTES;
+use super::request::{Ctx, Object, Outcome, Reply, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::params::Params;
-use crate::sandbox::render::Renderer;
-use crate::sandbox::server::{Blob, Shared};
-use crate::sandbox::state::FileRec;
+use crate::sandbox::state::{Blob, FileRec, Shared};
+
+/// `file`, as a retrieve names it.
+const FILE: Object = Object::new("file", "id");
+
+/// The largest file `POST /v1/files` accepts (Stripe's catalog upload limit).
+pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 
 /// The catalog upload purpose (not in Stripe's public enum).
 pub(crate) const CATALOG_PURPOSE: &str = "data_management_manual_upload";
@@ -187,11 +190,7 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
     };
     let id = rec.id.clone();
     ledger.files.insert(rec);
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     let value = ledger.files.get(&id).map(|f| r.file(f)).unwrap_or_default();
     let paths = params.expand()?;
     let mut value = value;
@@ -270,29 +269,14 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         purpose.is_none_or(|want| f.purpose == want)
             && created.is_none_or(|r| r.contains(f.created))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/files", &page, |f| r.file(f))
 }
 
 /// `GET /v1/files/:id` (the api host).
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let file = ledger
-        .files
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("file", id, "id"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.file(file), false)
+    render_or_404(app, ctx, id, &FILE, |l| l.files.get(id))
 }
 
 /// `GET /v1/files/:id/contents` (the files host): the raw bytes, streamed.

@@ -6,16 +6,18 @@ use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
 use super::files::CATALOG_PURPOSE;
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::feed::FeedKind;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
-use crate::sandbox::imports::{self, ImportJob, Phase, Target};
+use crate::sandbox::imports::{self, Target};
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
-use crate::sandbox::state::{ImportSet, Ledger, LedgerKey};
+use crate::sandbox::render::{Draw, Renderer};
+use crate::sandbox::state::{ImportJob, ImportSet, Ledger, LedgerKey, Phase, Shared};
+
+/// `data_management.import_set`, as a retrieve names it.
+const IMPORT_SET: Object = Object::new("data_management.import_set", "id");
 
 /// The beta flag the Data Management API needs in `Stripe-Version`.
 pub(crate) const BETA_FLAG: &str = "udap_beta=v1";
@@ -36,6 +38,12 @@ fn require_beta(ctx: &Ctx) -> Result<(), ApiError> {
                 .map(|v| format!(" (this request sent `{v}`)"))
                 .unwrap_or_default()
         )))
+    }
+}
+
+impl Draw for ImportSet {
+    fn draw(&self, r: &Renderer<'_>) -> Value {
+        render(self, r.live)
     }
 }
 
@@ -139,11 +147,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         finished,
     );
     let mut store = app.lock();
-    let r = Renderer {
-        ledger: store.ledger(&ctx.key),
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, store.ledger(&ctx.key));
     expanded(&r, ctx, value, true)
 }
 
@@ -151,19 +155,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     require_beta(ctx)?;
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let set = ledger
-        .import_sets
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("data_management.import_set", id, "id"))?;
-    let value = render(set, ctx.key.live);
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, value, false)
+    render_or_404(app, ctx, id, &IMPORT_SET, |l| l.import_sets.get(id))
 }
 
 /// `GET /v1/data_management/import_sets` (a sandbox convenience; not public at Stripe).
@@ -183,11 +175,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let page = v1_page(&ledger.import_sets, p, "data_management.import_set", |s| {
         created.is_none_or(|r| r.contains(s.created))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/data_management/import_sets", &page, |s| {
         render(s, ctx.key.live)
     })

@@ -8,100 +8,15 @@ pub(crate) mod files;
 pub(crate) mod import_sets;
 pub(crate) mod payment_intents;
 pub(crate) mod refunds;
+pub(crate) mod request;
 
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::{Method, StatusCode};
-use axum::response::Response;
-use serde_json::Value;
+use axum::http::Method;
 
-use super::errors::ApiError;
-use super::expand;
-use super::pagination::{Page, v1_envelope};
-use super::params::Params;
-use super::render::Renderer;
-use super::server::{Shared, unrecognized};
-use super::state::LedgerKey;
-
-/// What a handler knows about its request.
-#[derive(Debug)]
-pub(crate) struct Ctx {
-    /// Account and mode.
-    pub key: LedgerKey,
-    /// v1 parameters (query and form body merged).
-    pub params: Params,
-    /// v2 JSON body (`Null` when empty).
-    pub json: Value,
-    /// `Stripe-Version` as sent.
-    pub version: Option<String>,
-    /// Request path.
-    pub path: String,
-    /// Raw query string.
-    pub query: String,
-    /// Sandbox clock, unix seconds.
-    pub now: i64,
-}
-
-/// A handler's answer.
-#[derive(Debug)]
-pub(crate) enum Reply {
-    /// A JSON object; `committed` when the request changed state (for `drop-after-commit`).
-    Json {
-        status: StatusCode,
-        body: Value,
-        committed: bool,
-    },
-    /// Anything else (file contents); never stored for idempotent replay.
-    Raw(Response),
-}
-
-impl Reply {
-    /// 200 with a body, nothing changed.
-    pub fn ok(body: Value) -> Self {
-        Reply::Json {
-            status: StatusCode::OK,
-            body,
-            committed: false,
-        }
-    }
-
-    /// 200 with a body, after a write.
-    pub fn committed(body: Value) -> Self {
-        Reply::Json {
-            status: StatusCode::OK,
-            body,
-            committed: true,
-        }
-    }
-}
-
-/// A handler's result.
-pub(crate) type Outcome = Result<Reply, ApiError>;
-
-/// Expands `value` as the request asks, then answers with it.
-pub(crate) fn expanded(r: &Renderer<'_>, ctx: &Ctx, mut value: Value, committed: bool) -> Outcome {
-    let paths = ctx.params.expand()?;
-    expand::apply(r, &mut value, &paths)?;
-    Ok(if committed {
-        Reply::committed(value)
-    } else {
-        Reply::ok(value)
-    })
-}
-
-/// Answers with one v1 list page: every item rendered, wrapped in the list envelope for
-/// `url`, then expanded as the request asks. All v1 lists answer through here.
-pub(crate) fn list_page<T>(
-    r: &Renderer<'_>,
-    ctx: &Ctx,
-    url: &str,
-    page: &Page<'_, T>,
-    render: impl Fn(&T) -> Value,
-) -> Outcome {
-    let data = page.items.iter().map(|item| render(item)).collect();
-    expanded(r, ctx, v1_envelope(url, data, page.has_more), false)
-}
+use super::state::Shared;
+use request::{Ctx, Outcome, unrecognized};
 
 /// Routes one request.
 pub(crate) async fn dispatch(

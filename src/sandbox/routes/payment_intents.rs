@@ -3,14 +3,20 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::render::{Renderer, rfc3339};
-use crate::sandbox::server::Shared;
+use crate::sandbox::render::rfc3339;
+use crate::sandbox::state::Shared;
+
+/// `payment_intent`, as a retrieve names it.
+const PAYMENT_INTENT: Object = Object::expiring("payment_intent", "intent");
+
+/// `charge`, as a retrieve names it.
+const CHARGE: Object = Object::new("charge", "charge");
 
 /// Statuses a `PaymentIntent` can be canceled from.
 const CANCELABLE: &[&str] = &[
@@ -57,11 +63,7 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let page = v1_page(&ledger.payment_intents, p, "payment_intent", |pi| {
         !customer && created.is_none_or(|r| r.contains(pi.created))
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/payment_intents", &page, |pi| {
         r.payment_intent(pi)
     })
@@ -70,36 +72,13 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/payment_intents/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand", "client_secret"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    ledger.expire_authorizations(ctx.now);
-    let pi = ledger
-        .payment_intents
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.payment_intent(pi), false)
+    render_or_404(app, ctx, id, &PAYMENT_INTENT, |l| l.payment_intents.get(id))
 }
 
 /// `GET /v1/charges/:id`.
 pub(crate) fn charge(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let charge = ledger
-        .charges
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("charge", id, "charge"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.charge(charge), false)
+    render_or_404(app, ctx, id, &CHARGE, |l| l.charges.get(id))
 }
 
 /// `POST /v1/payment_intents/:id/capture`: only from `requires_capture`, before
@@ -132,17 +111,12 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let live = ctx.key.live;
     let pi = ledger
         .payment_intents
         .get(id)
         .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
     if pi.status != "requires_capture" {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);
         let error = if pi.cancellation_reason.as_deref() == Some("automatic") {
             ApiError::state(
@@ -206,11 +180,7 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         }
     }
     let (value, charge_value) = {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         (
             ledger
                 .payment_intents
@@ -235,11 +205,7 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         value.clone(),
         None,
     );
-    let r = Renderer {
-        ledger,
-        live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     expanded(&r, ctx, value, true)
 }
 
@@ -265,17 +231,12 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let live = ctx.key.live;
     let pi = ledger
         .payment_intents
         .get(id)
         .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
     if !CANCELABLE.contains(&pi.status) {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);
         let hint = if pi.status == "succeeded" {
             " To give the money back, refund it instead."
@@ -300,11 +261,7 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         pi.cancellation_reason = reason;
     }
     let value = {
-        let r = Renderer {
-            ledger,
-            live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         ledger
             .payment_intents
             .get(id)
@@ -320,10 +277,6 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         value.clone(),
         None,
     );
-    let r = Renderer {
-        ledger,
-        live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     expanded(&r, ctx, value, true)
 }

@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
-use super::{Ctx, Outcome, expanded, list_page};
+use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
 use crate::money;
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::render::Renderer;
-use crate::sandbox::server::Shared;
-use crate::sandbox::state::Refund;
+use crate::sandbox::state::{Refund, Shared};
+
+/// `refund`, as a retrieve names it.
+const REFUND: Object = Object::new("refund", "refund");
 
 /// `POST /v1/refunds`.
 pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
@@ -177,11 +178,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         charge.amount_refunded += amount;
     }
     let (value, charge_value) = {
-        let r = Renderer {
-            ledger,
-            live: ctx.key.live,
-            base_url: &app.base_url,
-        };
+        let r = renderer(app, ctx, ledger);
         (
             ledger
                 .refunds
@@ -207,11 +204,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         charge_value,
         Some(previous),
     );
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     expanded(&r, ctx, value, true)
 }
 
@@ -247,27 +240,12 @@ pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
             && charge.is_none_or(|c| re.charge == c)
             && pi.is_none_or(|pi| re.payment_intent == pi)
     })?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
+    let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/refunds", &page, |re| r.refund(re))
 }
 
 /// `GET /v1/refunds/:id`.
 pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     ctx.params.allow(&["expand"])?;
-    let mut store = app.lock();
-    let ledger = store.ledger(&ctx.key);
-    let refund = ledger
-        .refunds
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("refund", id, "refund"))?;
-    let r = Renderer {
-        ledger,
-        live: ctx.key.live,
-        base_url: &app.base_url,
-    };
-    expanded(&r, ctx, r.refund(refund), false)
+    render_or_404(app, ctx, id, &REFUND, |l| l.refunds.get(id))
 }

@@ -2,9 +2,9 @@
 
 use egui::{RichText, Ui};
 
-use super::{CancelDialog, CaptureDialog, OrdersView, RefundDialog, fmt_time, state_badge};
+use super::{CancelDialog, CaptureDialog, OrdersView, RefundDialog, state_badge};
 use crate::money;
-use crate::orders::{PaymentState, countdown};
+use crate::orders::{Field, PaymentState};
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::worker::Command;
@@ -77,72 +77,10 @@ impl OrdersView {
                     .num_columns(2)
                     .spacing([12.0, 4.0])
                     .show(ui, |ui| {
-                        let field = |ui: &mut Ui, k: &str, v: String| {
-                            ui.label(RichText::new(k).weak());
-                            ui.label(v);
+                        for f in d.fields(now) {
+                            ui.label(RichText::new(f.label).weak());
+                            ui.label(f.value);
                             ui.end_row();
-                        };
-                        field(ui, "Order date", fmt_time(r.created));
-                        field(ui, "Order number", r.order_number.clone());
-                        field(
-                            ui,
-                            "Agent",
-                            if r.agent.is_empty() {
-                                "—".into()
-                            } else {
-                                r.agent.clone()
-                            },
-                        );
-                        if let Some(p) = &d.agent_profile {
-                            field(ui, "Agent profile", p.clone());
-                        }
-                        field(ui, "Customer", r.customer.clone());
-                        field(ui, "Email", r.email.clone());
-                        field(
-                            ui,
-                            "Subtotal",
-                            money::format_symbol(d.subtotal, &r.currency),
-                        );
-                        field(ui, "Tax", money::format_symbol(d.tax, &r.currency));
-                        field(
-                            ui,
-                            "Shipping",
-                            money::format_symbol(d.shipping_amount, &r.currency),
-                        );
-                        if d.discount != 0 {
-                            field(
-                                ui,
-                                "Discount",
-                                money::format_symbol(-d.discount, &r.currency),
-                            );
-                        }
-                        field(
-                            ui,
-                            "Final amount",
-                            money::format_symbol(r.total, &r.currency),
-                        );
-                        field(
-                            ui,
-                            "Refunded",
-                            money::format_symbol(r.refunded, &r.currency),
-                        );
-                        if let Some(deadline) = r
-                            .capture_before
-                            .filter(|_| r.state == PaymentState::AwaitingCapture)
-                        {
-                            field(
-                                ui,
-                                "Capture before",
-                                format!("{} ({})", fmt_time(deadline), countdown(deadline, now)),
-                            );
-                        }
-                        if let Some(card) = &d.card {
-                            field(ui, "Card", format!("{} •••• {}", card.brand, card.last4));
-                            field(
-                                ui,
-                                "Expires",
-                                format!("{:02}/{}", card.exp_month, card.exp_year),
-                            );
                         }
                     });
                 ui.add_space(6.0);
@@ -150,55 +88,23 @@ impl OrdersView {
                 for line in &d.lines {
                     egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(
-                            RichText::new(format!("{} × {}", line.quantity, line.name)).strong(),
-                        );
+                        ui.label(RichText::new(line.heading()).strong());
                         if !line.description.is_empty() {
                             ui.label(RichText::new(&line.description).weak());
                         }
                         egui::Grid::new(("line", &line.sku, &line.name))
                             .num_columns(2)
                             .show(ui, |ui| {
-                                let mut kv = |k: &str, v: String| {
-                                    ui.label(RichText::new(k).weak());
-                                    ui.label(v);
+                                for f in line.fields(&r.currency) {
+                                    ui.label(RichText::new(f.label).weak());
+                                    ui.label(f.value);
                                     ui.end_row();
-                                };
-                                kv("SKU", line.sku.clone());
-                                kv(
-                                    "Unit price",
-                                    money::format_symbol(line.unit_amount, &r.currency),
-                                );
-                                kv("Quantity", line.quantity.to_string());
-                                kv(
-                                    "Line total",
-                                    money::format_symbol(line.amount_total, &r.currency),
-                                );
-                                for t in &line.taxes {
-                                    kv(
-                                        "Tax",
-                                        format!(
-                                            "{} ({}{})",
-                                            money::format_symbol(t.amount, &r.currency),
-                                            if t.tax_type.is_empty() {
-                                                "tax".into()
-                                            } else {
-                                                t.tax_type.clone()
-                                            },
-                                            t.rate.map(|p| format!(", {p}%")).unwrap_or_default()
-                                        ),
-                                    );
                                 }
-                                kv("GTIN", line.gtin.clone().unwrap_or_else(|| "—".into()));
-                                kv("MPN", line.mpn.clone().unwrap_or_else(|| "—".into()));
                             });
                     });
                 }
                 ui.add_space(6.0);
-                for (title, addr) in [
-                    ("Shipping address", &d.shipping),
-                    ("Billing address", &d.billing),
-                ] {
+                for (title, addr) in d.addresses() {
                     ui.label(RichText::new(title).strong());
                     match addr {
                         Some(a) => {
@@ -215,7 +121,7 @@ impl OrdersView {
                 ui.add_space(6.0);
                 ui.label(RichText::new("Payment timeline").strong());
                 for t in &d.timeline {
-                    ui.label(format!("{}  {}", fmt_time(t.at), t.what));
+                    ui.label(t.summary());
                 }
                 ui.add_space(6.0);
                 ui.label(RichText::new("Refunds").strong());
@@ -223,29 +129,13 @@ impl OrdersView {
                     ui.label("No refunds.");
                 }
                 for re in &d.refunds {
-                    ui.label(format!(
-                        "{}  {}  {}  {}{}",
-                        fmt_time(re.created),
-                        money::format_symbol(re.amount, &r.currency),
-                        re.status,
-                        re.reason,
-                        if re.note.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" — {}", re.note)
-                        }
-                    ));
+                    ui.label(re.summary(&r.currency));
                 }
                 ui.add_space(6.0);
                 ui.label(RichText::new("Ids").strong());
-                let ids = [
-                    Some(("Checkout Session", r.id.clone())),
-                    r.payment_intent.clone().map(|p| ("PaymentIntent", p)),
-                    d.charge.clone().map(|c| ("Charge", c)),
-                ];
-                for (what, id) in ids.into_iter().flatten() {
+                for Field { label, value: id } in d.ids() {
                     ui.horizontal(|ui| {
-                        ui.label(RichText::new(what).weak());
+                        ui.label(RichText::new(label).weak());
                         if ui.link(&id).on_hover_text("Copy").clicked() {
                             ui.ctx().copy_text(id.clone());
                             self.notice = Some((theme::INFO, format!("Copied {id}.")));

@@ -4,7 +4,7 @@ use egui::Ui;
 
 use super::OrdersView;
 use crate::money;
-use crate::orders::{self, OrderFilter, PaymentState};
+use crate::orders::{self, AgentFilter, OrderFilter, PaymentState};
 use crate::ui::theme;
 
 impl OrdersView {
@@ -13,11 +13,10 @@ impl OrdersView {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             let agent_label = ui.label("Agent");
-            let current = self
-                .filter
-                .agent
-                .clone()
-                .unwrap_or_else(|| "All agents".into());
+            let current = match &self.filter.agent {
+                Some(AgentFilter::Named(name) | AgentFilter::NameContains(name)) => name.clone(),
+                None => "All agents".into(),
+            };
             let combo = egui::ComboBox::from_id_salt("agent_filter")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
@@ -27,7 +26,11 @@ impl OrdersView {
                     for a in &agents {
                         let label = if a.is_empty() { "(no agent name)" } else { a };
                         changed |= ui
-                            .selectable_value(&mut self.filter.agent, Some(a.clone()), label)
+                            .selectable_value(
+                                &mut self.filter.agent,
+                                Some(AgentFilter::Named(a.clone())),
+                                label,
+                            )
                             .changed();
                     }
                 });

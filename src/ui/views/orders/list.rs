@@ -3,9 +3,9 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{OrdersView, ROW_HEIGHT, fmt_time, state_badge};
+use super::{OrdersView, ROW_HEIGHT, state_badge};
 use crate::money;
-use crate::orders::{SortKey, countdown, is_urgent};
+use crate::orders::{SortKey, countdown, format_time, is_urgent};
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -88,7 +88,7 @@ impl OrdersView {
                     };
                     row.set_selected(self.selected.as_deref() == Some(r.id.as_str()));
                     row.col(|ui| {
-                        ui.label(fmt_time(r.created));
+                        ui.label(format_time(r.created));
                     });
                     row.col(|ui| {
                         ui.label(if r.agent.is_empty() { "—" } else { &r.agent });

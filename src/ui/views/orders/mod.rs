@@ -17,7 +17,9 @@ use std::fmt::Write as _;
 use egui::{Color32, RichText, Ui};
 
 use crate::money;
-use crate::orders::{self, OrderDetail, OrderFilter, OrderRow, PaymentState, SortKey, is_urgent};
+use crate::orders::{
+    self, AgentFilter, OrderDetail, OrderFilter, OrderRow, PaymentState, SortKey, is_urgent,
+};
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -83,7 +85,7 @@ pub struct OrdersView {
 impl OrdersView {
     /// Shows only the orders of `agent` (from the Agreements view).
     pub fn filter_agent(&mut self, agent: &str) {
-        self.filter.agent = Some(agent.to_owned());
+        self.filter.agent = Some(AgentFilter::Named(agent.to_owned()));
         self.view_dirty = true;
     }
 
@@ -399,11 +401,4 @@ pub(super) fn state_badge(ui: &mut Ui, r: &OrderRow, now: i64) {
         PaymentState::Refunded | PaymentState::Canceled | PaymentState::Pending => theme::NEUTRAL,
     };
     widgets::badge(ui, r.state.label(), color);
-}
-
-/// A unix time as local-agnostic UTC text.
-pub(super) fn fmt_time(t: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
 }

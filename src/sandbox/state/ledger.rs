@@ -1,15 +1,11 @@
-//! The sandbox's data: one [`Ledger`] per account and mode, each holding Stripe objects in
-//! tables ordered newest first.
+//! One account's data in one mode: a [`Ledger`] holding Stripe objects in tables ordered
+//! newest first, and the [`LedgerKey`] that picks it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::PathBuf;
 
-use rand::rngs::StdRng;
-
-use super::idempotency::IdempotencyStore;
-use super::ids;
-use super::imports::ImportJob;
+use super::import_job::ImportJob;
 use crate::feed::FeedKind;
 
 /// Which data a request sees: the connected account (`Stripe-Account`) and the key's mode.
@@ -431,6 +427,17 @@ impl Agreement {
     }
 }
 
+/// The catalog and agents orders are generated from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DemoCatalog {
+    /// `price_…` ids of the catalog's products.
+    pub prices: Vec<String>,
+    /// US state → `txr_…` of its sales tax.
+    pub tax_by_state: HashMap<String, String>,
+    /// The agents that place orders, with their weight among the orders.
+    pub agents: Vec<(AgentRef, u32)>,
+}
+
 /// Everything one account sees in one mode.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
@@ -449,9 +456,9 @@ pub(crate) struct Ledger {
     pub catalog_imports: Table<CatalogImport>,
     pub agreements: Table<Agreement>,
     /// Every state change as a Stripe event, v1 snapshot and v2 thin (30 days).
-    pub events: Table<super::events::EventRec>,
+    pub events: Table<crate::sandbox::events::EventRec>,
     /// Products, prices, tax rates and agents that generated orders are drawn from.
-    pub demo_catalog: Option<super::seed::DemoCatalog>,
+    pub demo_catalog: Option<DemoCatalog>,
     /// Line item id → (session id, index in its `line_items`).
     pub line_item_index: HashMap<String, (String, usize)>,
 }
@@ -519,76 +526,5 @@ impl Ledger {
                 pi.cancellation_reason = Some("automatic".into());
             }
         }
-    }
-}
-
-/// A pre-signed upload URL of a v2 import.
-#[derive(Debug, Clone)]
-pub(crate) struct UploadSlot {
-    pub key: LedgerKey,
-    pub import_id: String,
-    pub expires_at: i64,
-}
-
-/// A pre-signed, expiring download URL of an error report.
-#[derive(Debug, Clone)]
-pub(crate) struct DownloadSlot {
-    pub key: LedgerKey,
-    pub file_id: String,
-    pub expires_at: i64,
-}
-
-/// The most accounts (with their mode) the sandbox keeps data for; a write for one more is
-/// refused.
-pub(crate) const MAX_LEDGERS: usize = 2_000;
-
-/// All sandbox state behind one lock.
-#[derive(Debug)]
-pub(crate) struct Store {
-    pub ledgers: HashMap<LedgerKey, Ledger>,
-    pub idempotency: IdempotencyStore,
-    pub rng: StdRng,
-    pub uploads: HashMap<String, UploadSlot>,
-    pub downloads: HashMap<String, DownloadSlot>,
-}
-
-impl Store {
-    /// An empty store.
-    pub fn new(rng: StdRng) -> Self {
-        Store {
-            ledgers: HashMap::new(),
-            idempotency: IdempotencyStore::default(),
-            rng,
-            uploads: HashMap::new(),
-            downloads: HashMap::new(),
-        }
-    }
-
-    /// True when a write for `key` may start: its ledger exists, or there is room for one
-    /// more (at most [`MAX_LEDGERS`]).
-    pub fn has_room_for(&self, key: &LedgerKey) -> bool {
-        self.ledgers.contains_key(key) || self.ledgers.len() < MAX_LEDGERS
-    }
-
-    /// Drops the ledger for `key` if nothing was stored in it, so reads of many accounts
-    /// (any `Stripe-Account` header) cost no memory.
-    pub fn forget_if_empty(&mut self, key: &LedgerKey) {
-        if self.ledgers.get(key).is_some_and(Ledger::is_empty) {
-            self.ledgers.remove(key);
-        }
-    }
-
-    /// The ledger for `key`, created empty on first use.
-    pub fn ledger(&mut self, key: &LedgerKey) -> &mut Ledger {
-        self.ledger_and_rng(key).0
-    }
-
-    /// The ledger and the id generator, borrowed together.
-    pub fn ledger_and_rng(&mut self, key: &LedgerKey) -> (&mut Ledger, &mut StdRng) {
-        let Store { ledgers, rng, .. } = self;
-        let ledger = ledgers
-            .entry(key.clone())
-            .or_insert_with(|| Ledger::new(ids::moded(rng, "profile", key.live)));
-        (ledger, rng)
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use serde_json::Value;
 
-use super::state::LedgerKey;
+use super::ledger::LedgerKey;
 
 /// What identifies "the same request": method, path and decoded parameters.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,101 @@
+//! The processing state of one feed import as a poller sees it: pending, then counts that grow
+//! over a few seconds, then the outcome (rows, error report, samples, or why the file failed).
+
+use std::time::{Duration, Instant};
+
+/// How long an import stays `pending` before counts start to grow.
+const PENDING_TIME: Duration = Duration::from_millis(300);
+/// How long an import takes from start to its terminal state (at least).
+pub(crate) const PROCESSING_TIME: Duration = Duration::from_millis(2500);
+/// Why a whole file failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// v2 `failed.code`: `invalid_file`, `file_not_found`, `internal_error`.
+    pub code: &'static str,
+    /// v2 `failed.type`: `cannot_proceed` or `transient_failure`.
+    pub kind: &'static str,
+    /// A sentence: what is wrong and what to do.
+    pub message: String,
+}
+
+/// One row-level error quoted in v2 `samples`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sample {
+    pub id: String,
+    pub row: u64,
+    pub field: String,
+    pub message: String,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outcome {
+    pub rows: u64,
+    pub error_rows: u64,
+    /// `file_…` of the error report, when rows failed.
+    pub error_file: Option<String>,
+    pub samples: Vec<Sample>,
+    pub failure: Option<Failure>,
+}
+
+/// Where an import is, as a poller sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Phase<'a> {
+    Pending,
+    Processing { processed: u64, errors: u64 },
+    Done(&'a Outcome),
+}
+
+/// The processing state of one import.
+#[derive(Debug, Default)]
+pub(crate) struct ImportJob {
+    started: Option<Instant>,
+    outcome: Option<Outcome>,
+}
+
+impl ImportJob {
+    /// A job starting now.
+    pub fn running() -> Self {
+        ImportJob {
+            started: Some(Instant::now()),
+            outcome: None,
+        }
+    }
+
+    /// A job that finished long ago (seed data).
+    pub fn finished(outcome: Outcome) -> Self {
+        ImportJob {
+            started: None,
+            outcome: Some(outcome),
+        }
+    }
+
+    /// Records the outcome of the analysis; pollers see it once [`PROCESSING_TIME`] has passed.
+    pub fn finish(&mut self, outcome: Outcome) {
+        self.outcome = Some(outcome);
+    }
+
+    /// Where the job is now: results appear gradually over [`PROCESSING_TIME`].
+    pub fn phase(&self) -> Phase<'_> {
+        let elapsed = self.started.map_or(Duration::MAX, |s| s.elapsed());
+        if elapsed < PENDING_TIME {
+            return Phase::Pending;
+        }
+        match &self.outcome {
+            Some(outcome) if elapsed >= PROCESSING_TIME => Phase::Done(outcome),
+            Some(outcome) => {
+                let fraction = elapsed.saturating_sub(PENDING_TIME).as_secs_f64()
+                    / PROCESSING_TIME.saturating_sub(PENDING_TIME).as_secs_f64();
+                let fraction = fraction.clamp(0.0, 0.95);
+                Phase::Processing {
+                    processed: (outcome.rows as f64 * fraction) as u64,
+                    errors: (outcome.error_rows as f64 * fraction) as u64,
+                }
+            }
+            None => Phase::Processing {
+                processed: 0,
+                errors: 0,
+            },
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The sandbox's state: one [`Ledger`] per account and mode inside the [`Store`], the
+//! [`Shared`] handle every request holds (store, faults, clock, data folder), the idempotency
+//! keys, and the progress of feed imports.
+//!
+//! The files import each other directly, never through this face, so the folder has no
+//! circle: `shared -> store -> ledger, idempotency`; `ledger -> import_job`.
+
+pub(crate) mod idempotency;
+mod import_job;
+mod ledger;
+mod shared;
+mod store;
+
+pub(crate) use import_job::{Failure, ImportJob, Outcome, PROCESSING_TIME, Phase, Sample};
+pub(crate) use ledger::{
+    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, FileRec, ImportSet,
+    Ledger, LedgerKey, LineItem, Party, PaymentIntent, Person, Price, Product, Record, Refund,
+    Session, Table, TaxRate,
+};
+pub(crate) use shared::{Blob, Shared};
+pub(crate) use store::{DownloadSlot, MAX_LEDGERS, Store, UploadSlot};
