@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use seller_console::hooks::sign::verify_header;
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
-use seller_console::stripe::orders::{CheckoutSession, OrderFilter};
+use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::{ApiKey, Client, Config};
 use serde_json::Value;
 
@@ -51,7 +51,7 @@ fn binary(base: &str, args: &[&str]) -> Command {
 /// Captures the first authorization the demo holds, once `ready` says the follower is up.
 async fn capture_one(client: &Client) -> String {
     let orders: Vec<CheckoutSession> = client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .collect_all()
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use futures_util::TryStreamExt;
 use seller_console::live::{Cursor, Resume};
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::events::EventFilter;
-use seller_console::stripe::orders::{CheckoutSession, OrderFilter};
+use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::refunds::RefundRequest;
 use seller_console::stripe::{ApiKey, Client, Config, RetryPolicy};
 
@@ -38,7 +38,7 @@ fn client(sb: &Sandbox) -> Client {
 
 async fn orders(client: &Client) -> Vec<CheckoutSession> {
     client
-        .list_orders(&OrderFilter::default())
+        .list_orders(&OrderQuery::default())
         .into_stream()
         .try_collect()
         .await

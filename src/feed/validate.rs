@@ -7,7 +7,7 @@
 //! (cells kept as ranges of the block, see `records`), and hands each batch to a checker
 //! thread over a small bounded channel. When the checker falls behind, the reader checks the
 //! batch itself, so both cores stay busy whichever side is slower. Each cell is checked on
-//! its own unless it equals the clean cell above it (see [`rules::CleanCells`]). Each thread
+//! its own unless it equals the clean cell above it (see `rules::CleanCells`). Each thread
 //! gathers its rows' ids and variant groups (see `row_keys`) and sorts them; the rows whose
 //! keys repeat go into a [`CrossRow`] at the end. Memory stays flat: a few blocks in flight,
 //! the findings, and the row keys.

@@ -9,7 +9,7 @@ use crate::feed::{Diagnostic, Fix, Severity};
 /// Longest value shown in a finding, in characters.
 const SHOWN_VALUE_CHARS: usize = 80;
 
-/// Shortens `value` for display (at most [`SHOWN_VALUE_CHARS`] characters, then `…`).
+/// Shortens `value` for display (at most `SHOWN_VALUE_CHARS` characters, then `…`).
 #[must_use]
 pub fn shorten(value: &str) -> String {
     match value.char_indices().nth(SHOWN_VALUE_CHARS) {

@@ -5,7 +5,7 @@
 //! Every finding carries a stable `snake_case` rule id (the cross-field ones start with their
 //! spec number, e.g. `X3_preorder_date`); see [`RULES`] for the full list.
 //!
-//! This file holds the entry points: [`check_row_cells`] checks a row, [`check_cell`] one
+//! This file holds the entry points: `check_row_cells` checks a row, `check_cell` one
 //! cell, and each cell goes to its format's check. The checks live by family:
 //!
 //! | File | Family |
