@@ -189,3 +189,37 @@ async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched
     assert_eq!(object["status"], status.as_str());
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_shopper_places_orders_that_arrive_as_events() {
+    let mut sb = sandbox().await;
+    let client = client(&sb);
+    let before = orders(&client).await.len();
+    sb.start_live_shopper(1_200);
+    let watched = types(&["checkout.session.completed"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let completed = loop {
+        let events = client
+            .list_events(&watched, 100)
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap();
+        if events.len() >= 2 {
+            break events;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no live order arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let session = &completed[0].data.object;
+    assert_eq!(session["object"], "checkout.session");
+    assert_eq!(session["status"], "complete");
+    let id = session["id"].as_str().unwrap();
+    let after = orders(&client).await;
+    assert!(after.len() > before, "the new orders are listed too");
+    assert!(after.iter().any(|o| o.id == id), "{id} is not listed");
+    sb.shutdown().await;
+}

@@ -19,6 +19,9 @@ pub struct Args {
     /// Extra generated orders on top of the seed (for big lists and benchmarks).
     #[arg(long, default_value_t = 0)]
     pub orders: usize,
+    /// A live demo shopper: about this many new agent orders a minute, each with its events.
+    #[arg(long, default_value_t = 0, value_name = "PER_MINUTE")]
+    pub live_orders: u32,
 }
 
 /// Runs the command.
@@ -39,7 +42,7 @@ pub fn run(args: Args) -> ExitCode {
 async fn serve(args: Args) -> Result<(), String> {
     let port = args.port;
     let faults_text = args.faults.to_string();
-    let sandbox = Sandbox::start(SandboxConfig {
+    let mut sandbox = Sandbox::start(SandboxConfig {
         port,
         seed: args.seed,
         faults: args.faults,
@@ -54,6 +57,13 @@ async fn serve(args: Args) -> Result<(), String> {
     if args.orders > 0 {
         let added = sandbox.add_orders(args.orders);
         println!("Added {added} extra orders.");
+    }
+    if args.live_orders > 0 {
+        sandbox.start_live_shopper(args.live_orders);
+        println!(
+            "A live shopper places about {} orders a minute.",
+            args.live_orders
+        );
     }
     let base = sandbox.base_url();
     println!(

@@ -127,6 +127,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    shopper: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -173,6 +174,7 @@ impl Sandbox {
             addr,
             stop: Some(stop),
             task: Some(task),
+            shopper: None,
         })
     }
 
@@ -238,8 +240,33 @@ impl Sandbox {
         ledger.sessions.len()
     }
 
+    /// Starts a live demo shopper: agents place about `per_minute` orders a minute on the
+    /// test-mode platform account (some waiting for a manual capture), each with its
+    /// `checkout.session.completed` event, so the demo moves. Replaces a shopper already running.
+    pub fn start_live_shopper(&mut self, per_minute: u32) {
+        if let Some(old) = self.shopper.take() {
+            old.abort();
+        }
+        if per_minute == 0 {
+            return;
+        }
+        let shared = self.shared.clone();
+        let every = Duration::from_secs_f64(60.0 / f64::from(per_minute));
+        self.shopper = Some(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                place_live_order(&shared);
+            }
+        }));
+    }
+
     /// Stops accepting requests and waits (at most 5 s) for open ones to finish.
     pub async fn shutdown(mut self) {
+        if let Some(shopper) = self.shopper.take() {
+            shopper.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -255,8 +282,57 @@ impl Sandbox {
     }
 }
 
+/// Places one live order and records its events.
+fn place_live_order(shared: &Shared) {
+    let now = shared.now();
+    let key = LedgerKey {
+        account: None,
+        live: false,
+    };
+    let mut store = shared.lock();
+    let (ledger, rng) = store.ledger_and_rng(&key);
+    let id = seed::live_order(ledger, rng, now);
+    let (session, payment) = {
+        let r = render::Renderer {
+            ledger,
+            live: false,
+            base_url: &shared.base_url,
+        };
+        let session = ledger.sessions.get(&id);
+        let payment = session
+            .and_then(|s| s.payment_intent.as_deref())
+            .and_then(|pi| ledger.payment_intents.get(pi));
+        (
+            session.map(|s| r.session(s)),
+            payment.map(|p| (p.status, r.payment_intent(p))),
+        )
+    };
+    if let Some((status, pi)) = payment {
+        let kind = if status == "requires_capture" {
+            "payment_intent.amount_capturable_updated"
+        } else {
+            "payment_intent.succeeded"
+        };
+        events::emit(ledger, rng, &key, now, kind, pi, None);
+    }
+    if let Some(session) = session {
+        events::emit(
+            ledger,
+            rng,
+            &key,
+            now,
+            "checkout.session.completed",
+            session,
+            None,
+        );
+    }
+}
+
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if let Some(shopper) = self.shopper.take() {
+            shopper.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

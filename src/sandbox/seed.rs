@@ -434,6 +434,18 @@ pub(crate) fn orders(
     }
 }
 
+/// One agent order placed now, as a live shopper would: paid (captured at once) or, for about
+/// two in five, authorized for a manual capture. Returns its Checkout Session id.
+pub(crate) fn live_order(ledger: &mut Ledger, rng: &mut StdRng, now: i64) -> String {
+    let catalog = ensure_catalog(ledger, rng, now);
+    let fate = if rng.random_range(0..100) < 40 {
+        Fate::AwaitingCapture
+    } else {
+        Fate::Captured
+    };
+    order(ledger, rng, &catalog, now, now, fate)
+}
+
 fn order(
     ledger: &mut Ledger,
     rng: &mut StdRng,
@@ -441,7 +453,7 @@ fn order(
     now: i64,
     created: i64,
     fate: Fate,
-) {
+) -> String {
     let buyer = person(rng);
     let tax_rate = catalog.tax_by_state.get(&buyer.address.state).cloned();
     let pct = tax_rate
@@ -662,7 +674,7 @@ fn order(
     let shipping_name = buyer.name.clone();
     let shipping_address = buyer.address.clone();
     ledger.insert_session(Session {
-        id: session_id,
+        id: session_id.clone(),
         seq,
         created,
         expires_at: created + DAY,
@@ -681,6 +693,7 @@ fn order(
         client_reference_id: None,
         metadata,
     });
+    session_id
 }
 
 /// Agreements in every status: the four order agents confirmed, others pending or ended.
