@@ -42,6 +42,9 @@ pub fn run(args: Args) -> ExitCode {
 async fn serve(args: Args) -> Result<(), String> {
     let port = args.port;
     let faults_text = args.faults.to_string();
+    // Before anything is announced, so a stop request right after "listening" still cleans up.
+    let mut stop = crate::sandbox::StopSignal::install()
+        .map_err(|e| format!("Could not watch for Ctrl+C ({e})."))?;
     let mut sandbox = Sandbox::start(SandboxConfig {
         port,
         seed: args.seed,
@@ -83,9 +86,7 @@ async fn serve(args: Args) -> Result<(), String> {
     );
     println!();
     println!("Point the console at it with --api-base {base}. Press Ctrl+C to stop.");
-    crate::sandbox::stop_signal()
-        .await
-        .map_err(|e| format!("Could not wait for Ctrl+C ({e})."))?;
+    stop.wait().await;
     println!("Stopping the sandbox…");
     sandbox.shutdown().await;
     Ok(())

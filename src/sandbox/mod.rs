@@ -104,19 +104,51 @@ pub struct SandboxConfig {
     pub faults: FaultSpec,
 }
 
-/// Waits until the process is asked to stop: Ctrl+C, or SIGTERM on Unix.
-pub async fn stop_signal() -> std::io::Result<()> {
+/// The process's stop request (Ctrl+C, or SIGTERM on Unix), with its handlers installed
+/// the moment this is made: a signal that arrives before [`StopSignal::wait`] is polled is
+/// kept, not left to the default action that would end the process without cleaning up.
+#[derive(Debug)]
+pub struct StopSignal {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r,
-            _ = term.recv() => Ok(()),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl StopSignal {
+    /// Installs the handlers now. Needs a tokio runtime.
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(windows)]
+        {
+            Ok(Self {
+                ctrl_c: tokio::signal::windows::ctrl_c()?,
+            })
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
+
+    /// Waits until the process is asked to stop.
+    pub async fn wait(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {},
+                _ = self.terminate.recv() => {},
+            }
+        }
+        #[cfg(windows)]
+        {
+            self.ctrl_c.recv().await;
+        }
     }
 }
 
@@ -207,11 +239,13 @@ impl Sandbox {
     /// Ctrl+C), for a process whose sandbox would otherwise never be dropped (the app).
     pub fn clean_up_on_stop_signal(&self) {
         let dir = self.data_dir().to_path_buf();
+        let Ok(mut stop) = StopSignal::install() else {
+            return;
+        };
         tokio::spawn(async move {
-            if stop_signal().await.is_ok() {
-                let _ = std::fs::remove_dir_all(&dir);
-                std::process::exit(130);
-            }
+            stop.wait().await;
+            let _ = std::fs::remove_dir_all(&dir);
+            std::process::exit(130);
         });
     }
 

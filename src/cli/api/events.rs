@@ -237,8 +237,8 @@ where
 {
     let mut cursor = Cursor::default();
     let mut handled = 0usize;
-    let stop = crate::sandbox::stop_signal();
-    tokio::pin!(stop);
+    let mut stop = crate::sandbox::StopSignal::install()
+        .map_err(|e| Failure::usage(format!("Could not watch for Ctrl+C ({e}).")))?;
     // The first look fixes "now" by the account's clock: the newest event, if any.
     let start = chrono::Utc::now().timestamp();
     loop {
@@ -257,7 +257,7 @@ where
             }
         }
         tokio::select! {
-            _ = &mut stop => return Ok(()),
+            () = stop.wait() => return Ok(()),
             () = tokio::time::sleep(Duration::from_secs(interval.max(1))) => {}
         }
     }
