@@ -33,6 +33,21 @@ fn options(data: &Path) -> AppOptions {
     options
 }
 
+/// Boots the app and opens the Catalog view (the app starts on the Overview), as a user would.
+fn boot_options_on_catalog(
+    options: AppOptions,
+) -> (
+    tokio::runtime::Runtime,
+    egui_kittest::Harness<'static, seller_console::ui::SellerApp>,
+) {
+    let (rt, mut h) = boot_options(options);
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Catalog")
+        .click();
+    h.run_steps(1);
+    (rt, h)
+}
+
 fn has(h: &egui_kittest::Harness<'static, seller_console::ui::SellerApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
@@ -41,7 +56,7 @@ fn has(h: &egui_kittest::Harness<'static, seller_console::ui::SellerApp>, text: 
 fn open_fix_undo_save_and_push_a_catalog() {
     let (data, _files, path) = setup();
     let original = std::fs::read(&path).unwrap();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the sandbox and the recent file", |h| {
         h.state().session().ready && has(h, "Open shop.csv")
     });
@@ -117,7 +132,7 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
     }];
     seller_console::worker::catalog::journal::write(data.path(), &path, &edits).unwrap();
 
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the journal offer", |h| {
         has(h, "Unsaved edits from last time")
     });
@@ -136,7 +151,7 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
 #[test]
 fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
     let (data, _files, _path) = setup();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
     h.get_by_label("Open shop.csv").click();
     step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
@@ -180,7 +195,7 @@ fn edit_a_cell_from_the_keyboard_then_find_and_replace() {
 #[test]
 fn replace_mode_asks_for_the_typed_word_and_shows_the_row_count() {
     let (data, _files, _path) = setup();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
     h.get_by_label("Open shop.csv").click();
     step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
@@ -231,8 +246,10 @@ impl egui::DroppedFile for Dropped {
 fn a_file_dropped_on_the_window_opens() {
     let (data, _files, path) = setup();
     std::fs::write(data.path().join("recent.json"), b"[]").unwrap();
+    // Dropped while the Overview (the first screen) is shown: the Catalog opens with it.
     let (_rt, mut h) = boot_options(options(data.path()));
     step_until(&mut h, "the sandbox", |h| h.state().session().ready);
+    assert_eq!(h.state().current_view(), ViewId::Overview);
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path)));
@@ -240,6 +257,7 @@ fn a_file_dropped_on_the_window_opens() {
         has(h, "Issues: 2 errors")
     });
     assert!(has(&h, "shop.csv"));
+    assert_eq!(h.state().current_view(), ViewId::Catalog);
 }
 
 #[test]
@@ -250,7 +268,7 @@ fn a_feed_in_another_single_byte_encoding_can_be_read_as_it() {
     std::fs::write(&path, b"id,title,description\nA1,Caf\xe9 mug \xa4,Mug\n").unwrap();
     let mut opts = options(data.path());
     opts.open_feed = Some(path);
-    let (_rt, mut h) = boot_options(opts);
+    let (_rt, mut h) = boot_options_on_catalog(opts);
     step_until(
         &mut h,
         "the feed read as Windows-1252, with other encodings offered",
@@ -268,7 +286,7 @@ fn a_feed_in_another_single_byte_encoding_can_be_read_as_it() {
 #[test]
 fn find_next_selects_the_next_match_or_says_there_is_none() {
     let (data, _files, _path) = setup();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
     h.get_by_label("Open shop.csv").click();
     step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
@@ -304,7 +322,7 @@ fn find_next_selects_the_next_match_or_says_there_is_none() {
 #[test]
 fn several_rows_are_selected_with_shift_and_deleted_at_once() {
     let (data, _files, _path) = setup();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
     h.get_by_label("Open shop.csv").click();
     step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
@@ -364,7 +382,7 @@ fn hook_products(h: &egui_kittest::Harness<'static, seller_console::ui::SellerAp
 #[test]
 fn the_hooks_view_follows_the_open_catalog() {
     let (data, _files, _path) = setup();
-    let (_rt, mut h) = boot_options(options(data.path()));
+    let (_rt, mut h) = boot_options_on_catalog(options(data.path()));
     step_until(&mut h, "the recent file", |h| has(h, "Open shop.csv"));
     h.get_by_label("Open shop.csv").click();
     step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
@@ -399,7 +417,7 @@ fn open_asks_the_file_dialog_and_opens_the_answer() {
     ));
     let mut options = options(data.path());
     options.worker.picker = picker.clone();
-    let (_rt, mut h) = boot_options(options);
+    let (_rt, mut h) = boot_options_on_catalog(options);
     step_until(&mut h, "the sandbox", |h| h.state().session().ready);
     h.get_by_role_and_label(egui::Role::Button, "Open…").click();
     step_until(&mut h, "the picked catalog to load", |h| has(h, "Issues: "));

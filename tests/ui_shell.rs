@@ -30,10 +30,10 @@ fn demo_mode_says_so_and_every_view_is_reachable() {
 fn keyboard_shortcuts_switch_views() {
     let (_rt, mut h) = boot();
     h.run_steps(2);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num4);
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Orders);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num6);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Settings);
 }

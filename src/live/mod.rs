@@ -1,7 +1,10 @@
-//! Following the account live through Stripe's events (no egui, no tokio): which events are
-//! new, where to resume after a restart. The worker schedules the polling; this is the logic
-//! that decides, so it can be tested without a network.
+//! Following the account live through Stripe's events (no egui): which events are new, where
+//! to resume after a restart, and the one read that both the command line and the app's
+//! follower use. The worker schedules the polling; the logic that decides lives here, so it
+//! can be tested without a window.
 
 pub mod cursor;
+pub mod read;
 
 pub use cursor::{Cursor, Resume};
+pub use read::{Fresh, ThinCursor, read_new, read_new_thin};

@@ -1,7 +1,7 @@
 //! Agent orders as the console shows them, in the window and on the command line alike: one
 //! row per order with its payment state ([`row`]), the order in full ([`detail`]) and the
 //! labelled fields both print ([`fields`]), and the list operations (filter and sort,
-//! CSV export, per-agent daily totals, the capture queue). No egui, no network.
+//! CSV export, per-agent daily totals, today against the last week, the capture queue). No egui, no network.
 //!
 //! The files import each other directly, never through this face: `row` is the ground,
 //! everything else stands on it.
@@ -13,6 +13,7 @@ pub mod export;
 pub mod fields;
 pub mod filter;
 pub mod row;
+pub mod today;
 
 pub use capture::{capture_queue, countdown, is_urgent};
 pub use chart::{DayTotal, daily_by_agent, main_currency};
@@ -25,6 +26,7 @@ pub use filter::{
     AgentFilter, OrderFilter, SearchIndex, SortKey, contains_ignore_case, view, view_indexed,
 };
 pub use row::{OrderRow, PaymentState};
+pub use today::{AgentToday, TodaySummary, today_by_agent};
 
 #[cfg(test)]
 mod tests;

@@ -404,6 +404,8 @@ pub struct OrderQuery {
     pub created: Range,
     /// Page size, 1 to 100 (default 100).
     pub limit: Option<u8>,
+    /// Only the session of this `PaymentIntent` (`pi_…`).
+    pub payment_intent: Option<String>,
 }
 
 impl Client {
@@ -419,6 +421,7 @@ impl Client {
         );
         q.push_opt("status", query.status.as_ref().map(SessionStatus::as_str));
         q.push_range("created", &query.created);
+        q.push_opt("payment_intent", query.payment_intent.as_deref());
         q.push_list(
             "expand",
             ["data.payment_intent.latest_charge", "data.line_items"],

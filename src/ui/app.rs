@@ -8,10 +8,19 @@ use serde::{Deserialize, Serialize};
 
 use super::theme;
 use super::views::{
-    Intent, ViewCtx, ViewId, agreements::AgreementsView, catalog::CatalogView, hooks::HooksView,
-    imports::ImportsView, orders::OrdersView, settings::SettingsView,
+    Intent, ViewCtx, ViewId,
+    activity::ActivityLog,
+    agreements::AgreementsView,
+    catalog::CatalogView,
+    hooks::HooksView,
+    imports::ImportsView,
+    orders::OrdersView,
+    overview::{OverviewData, OverviewView},
+    settings::SettingsView,
 };
 use crate::profiles::Mode;
+use crate::worker::imports::Status as ImportStatus;
+use crate::worker::live::Link;
 use crate::worker::session::{self, SessionInfo, StoreStatus};
 use crate::worker::{self, Activity, Event, UserError, WorkerConfig, WorkerHandle};
 
@@ -66,6 +75,12 @@ pub struct SellerApp {
     activities: Vec<Activity>,
     errors: Vec<UserError>,
     title: String,
+    /// The view shown last frame (opening Imports lists them again).
+    last_view: ViewId,
+    /// Whether the window had focus last frame (the follower looks less often without).
+    focused: Option<bool>,
+    activity: ActivityLog,
+    overview: OverviewView,
     catalog: CatalogView,
     imports: ImportsView,
     orders: OrdersView,
@@ -120,6 +135,10 @@ impl SellerApp {
             activities: Vec::new(),
             errors: Vec::new(),
             title: String::new(),
+            focused: None,
+            last_view: view,
+            activity: ActivityLog::default(),
+            overview: OverviewView::default(),
             catalog,
             imports: ImportsView::default(),
             orders: OrdersView::default(),
@@ -149,6 +168,18 @@ impl SellerApp {
     /// The Orders view, to change (benchmarks set its search).
     pub fn orders_view_mut(&mut self) -> &mut OrdersView {
         &mut self.orders
+    }
+
+    /// The Activity log (tests read its entries).
+    #[must_use]
+    pub fn activity(&self) -> &ActivityLog {
+        &self.activity
+    }
+
+    /// The Overview's state (tests read its figures).
+    #[must_use]
+    pub fn overview(&self) -> &OverviewView {
+        &self.overview
     }
 
     /// The Agreements view's state (tests read what it lists).
@@ -181,6 +212,7 @@ impl SellerApp {
                             if changed {
                                 self.orders.reset();
                                 self.agreements.reset();
+                                self.activity.reset();
                             }
                         }
                         _ => {}
@@ -192,6 +224,7 @@ impl SellerApp {
                 Event::Agreements(e) => self.agreements.on_event(e),
                 Event::Hooks(e) => self.hooks.on_event(e),
                 Event::Imports(e) => self.imports.on_event(e),
+                Event::Live(e) => self.activity.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {
@@ -220,6 +253,20 @@ impl SellerApp {
                     self.orders.filter_agent(&agent);
                     self.view = ViewId::Orders;
                 }
+                Intent::OpenOrder(session) => {
+                    self.orders.open_order(&session);
+                    self.view = ViewId::Orders;
+                }
+                Intent::CaptureQueue => {
+                    self.orders.show_capture_queue();
+                    self.view = ViewId::Orders;
+                }
+                Intent::AgreementsWaiting => {
+                    self.agreements.show_waiting();
+                    self.view = ViewId::Agreements;
+                }
+                Intent::ShowActivity => self.activity.open = true,
+                Intent::Follow(link) => self.follow(&link),
                 Intent::WatchImport(id) => {
                     self.imports.watch(&id);
                     self.view = ViewId::Imports;
@@ -229,6 +276,38 @@ impl SellerApp {
                     self.view = ViewId::Catalog;
                 }
             }
+        }
+    }
+
+    /// Opens what an Activity entry is about.
+    fn follow(&mut self, link: &Link) {
+        match link {
+            Link::Order(session) => {
+                self.orders.open_order(session);
+                self.view = ViewId::Orders;
+            }
+            Link::Payment(pi) => {
+                match self.orders.session_of_payment(pi).map(str::to_owned) {
+                    Some(session) => self.orders.open_order(&session),
+                    None => self.orders.set_search(pi),
+                }
+                self.view = ViewId::Orders;
+            }
+            Link::Import(id) => {
+                self.imports.watch(id);
+                self.view = ViewId::Imports;
+            }
+            Link::Agreement(_) => self.view = ViewId::Agreements,
+        }
+    }
+
+    /// Tells the follower when the window gains or loses focus.
+    fn report_focus(&mut self, ui: &Ui) {
+        let focused = ui.input(|i| i.focused);
+        if self.focused != Some(focused) {
+            self.focused = Some(focused);
+            self.worker
+                .send(worker::Command::Live(worker::live::Command::Focus(focused)));
         }
     }
 
@@ -246,6 +325,10 @@ impl SellerApp {
                 }
                 self.catalog_items_key = key;
             }
+        }
+        // A file dropped on the window opens in the Catalog, wherever the user was.
+        if ui.input(|i| !i.raw.dropped_files.is_empty()) {
+            self.view = ViewId::Catalog;
         }
         if ui.input(|i| i.viewport().close_requested()) && self.catalog.has_unsaved_edits() {
             self.view = ViewId::Catalog;
@@ -321,6 +404,7 @@ impl SellerApp {
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    self.activity.button(ui);
                     let dark = ui.visuals().dark_mode;
                     let (text, next) = if dark {
                         ("Light theme", egui::ThemePreference::Light)
@@ -446,6 +530,7 @@ impl eframe::App for SellerApp {
             );
         }
         self.drain_events();
+        self.report_focus(ui);
         self.shortcuts(ui);
         self.update_title(ui);
         let mut intents = Vec::new();
@@ -463,7 +548,34 @@ impl eframe::App for SellerApp {
                 &self.worker,
                 &mut intents,
             );
+            // The Overview reads what these load, wherever the user is.
+            self.orders.ensure_loaded(&ctx);
+            self.imports.ensure_loaded(&ctx);
+            self.agreements.ensure_loaded(&ctx);
+            self.activity.panel(ui, &mut ctx);
             match self.view {
+                ViewId::Overview => {
+                    let data = OverviewData {
+                        orders: self.orders.all_rows(),
+                        orders_revision: self.orders.revision(),
+                        orders_loading: self.orders.is_loading(),
+                        imports: self.imports.imports(),
+                        imports_unseen: self
+                            .imports
+                            .imports()
+                            .iter()
+                            .filter(|s| {
+                                (s.status == ImportStatus::Failed
+                                    || s.status == ImportStatus::SucceededWithErrors)
+                                    && !self.imports.looked_at(&s.id)
+                            })
+                            .collect(),
+                        agreements: self.agreements.list(),
+                        agreements_loaded: self.agreements.is_loaded(),
+                        activity: self.activity.entries(),
+                    };
+                    self.overview.ui(ui, &mut ctx, &data);
+                }
                 ViewId::Catalog => self.catalog.ui(ui, &mut ctx),
                 ViewId::Imports => self.imports.ui(ui, &mut ctx),
                 ViewId::Orders => self.orders.ui(ui, &mut ctx),
@@ -473,6 +585,12 @@ impl eframe::App for SellerApp {
             }
         });
         self.apply_intents(intents);
+        if self.view != self.last_view {
+            if self.view == ViewId::Imports {
+                self.imports.list_again();
+            }
+            self.last_view = self.view;
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod dialogs;
 pub mod hooks;
 pub mod imports;
+pub mod live;
 pub mod orders;
 pub mod session;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Hooks(hooks::Command),
     /// Feed imports and their error reports.
     Imports(imports::Command),
+    /// The event follower (window focus).
+    Live(live::Command),
 }
 
 /// Something the worker tells the UI.
@@ -53,6 +56,8 @@ pub enum Event {
     Hooks(hooks::Event),
     /// Feed imports and their error reports.
     Imports(imports::Event),
+    /// What happened on the account (the Activity panel).
+    Live(live::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -105,6 +110,9 @@ pub struct WorkerConfig {
     pub data_dir: Option<PathBuf>,
     /// Shows file dialogs (the system's; tests script the answers).
     pub picker: Arc<dyn dialogs::FilePicker>,
+    /// In demo mode, a live shopper places about this many agent orders a minute on the
+    /// embedded sandbox, so the demo moves (0: none, the tests' default).
+    pub demo_orders_per_minute: u32,
 }
 
 impl WorkerConfig {
@@ -117,6 +125,7 @@ impl WorkerConfig {
             // The same folder the command line uses, so both share the payment journal.
             data_dir: crate::payment_journal::data_dir(),
             picker: Arc::new(dialogs::SystemDialogs),
+            demo_orders_per_minute: 2,
         }
     }
 
@@ -129,6 +138,7 @@ impl WorkerConfig {
             data_dir: None,
             // Every dialog is cancelled unless a test scripts an answer.
             picker: Arc::new(dialogs::ScriptedPicker::default()),
+            demo_orders_per_minute: 0,
         }
     }
 }
@@ -213,6 +223,7 @@ pub fn spawn(
     let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
     let (ev_tx, ev_rx) = std_mpsc::channel::<Event>();
     let sink = EventSink { tx: ev_tx, repaint };
+    let own_commands = cmd_tx.clone();
     runtime.spawn(async move {
         // Without a configured data folder (tests), local state lives in a temporary one that
         // is removed when the worker stops.
@@ -235,13 +246,17 @@ pub fn spawn(
         let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store()).with_picker(picker);
         let mut imports =
             imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
+        let mut live = live::LiveWorker::new(sink.clone(), own_commands, &data_dir);
         orders.resume_pending();
+        live.follow(&session.connection());
         while let Some(command) = cmd_rx.recv().await {
             match command {
                 Command::Session(c) => {
                     session.handle(c).await;
                     orders.resume_pending();
+                    live.follow(&session.connection());
                 }
+                Command::Live(c) => live.handle(c),
                 Command::Catalog(c) => catalog.handle(c),
                 Command::Orders(c) => orders.handle(c),
                 Command::Hooks(c) => hooks.handle(c).await,
@@ -259,6 +274,7 @@ pub fn spawn(
                 },
             }
         }
+        live.shutdown();
         hooks.shutdown();
         imports.shutdown();
         session.shutdown().await;

@@ -11,6 +11,22 @@ use crate::orders::{OrderDetail, OrderRow, RefundInfo};
 pub enum Command {
     /// (Re)load the agent orders, newest first, page by page.
     Load,
+    /// Read only the orders created at or after `since` (unix seconds) and merge them into the
+    /// list: what *Refresh* does once the list is loaded.
+    LoadNewer {
+        /// The newest order's `created` in the list (a watermark; repeats are merged by id).
+        since: i64,
+    },
+    /// Fetch one order again and update its row (an event said it changed).
+    Sync {
+        /// Checkout Session id.
+        session: String,
+    },
+    /// Find the order of a payment and update its row (a payment, charge or refund event).
+    SyncPayment {
+        /// PaymentIntent id.
+        payment_intent: String,
+    },
     /// Fetch one order in full.
     Detail {
         /// Checkout Session id.
@@ -126,8 +142,11 @@ pub enum Event {
     Detail(Box<OrderDetail>),
     /// Fresh amounts for the refund dialog.
     Quote(RefundQuote),
-    /// A row changed after an action (capture, refund, cancel).
+    /// A row changed after an action (capture, refund, cancel) or an event, or a new order
+    /// arrived: the view updates the row with this id, or adds it.
     RowUpdated(OrderRow),
+    /// An incremental refresh ([`Command::LoadNewer`]) ended.
+    Refreshed,
     /// A refund was created (its status may still be pending).
     Refunded {
         /// Checkout Session id.
@@ -296,6 +315,26 @@ impl OrdersWorker {
                 let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
                 let current = Arc::clone(&self.generation);
                 tokio::spawn(load(client, sink, generation, current));
+            }
+            Command::LoadNewer { since } => {
+                tokio::spawn(load_newer(client, sink, since));
+            }
+            Command::Sync { session } => {
+                tokio::spawn(async move { refresh_row(&client, &sink, &session).await });
+            }
+            Command::SyncPayment { payment_intent } => {
+                tokio::spawn(async move {
+                    let query = OrderQuery {
+                        payment_intent: Some(payment_intent),
+                        limit: Some(1),
+                        ..OrderQuery::default()
+                    };
+                    if let Ok(Some(page)) = client.list_orders(&query).next_page().await
+                        && let Some(s) = page.first()
+                    {
+                        refresh_row(&client, &sink, &s.id).await;
+                    }
+                });
             }
             Command::Detail { session } => {
                 tokio::spawn(async move {
@@ -558,6 +597,41 @@ impl OrdersWorker {
             }
         });
     }
+}
+
+/// Reads the complete orders created at or after `since` and merges each agent order into
+/// the list ([`Event::RowUpdated`]), with no reset: the incremental refresh.
+async fn load_newer(client: Arc<Client>, sink: EventSink, since: i64) {
+    sink.activity("orders", "Reading new orders", None);
+    let query = OrderQuery {
+        status: Some(SessionStatus::Complete),
+        created: crate::stripe::form::Range {
+            gte: Some(since),
+            ..Default::default()
+        },
+        ..OrderQuery::default()
+    };
+    let mut pager = client.list_orders(&query);
+    loop {
+        match pager.next_page().await {
+            Ok(Some(page)) => {
+                for s in page.iter().filter(|s| s.is_agent_order()) {
+                    send(&sink, Event::RowUpdated(OrderRow::from_session(s)));
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                sink.error(
+                    "Reading new orders",
+                    e.user_message(),
+                    e.request_id().map(str::to_owned),
+                );
+                break;
+            }
+        }
+    }
+    sink.done("orders");
+    send(&sink, Event::Refreshed);
 }
 
 async fn load(client: Arc<Client>, sink: EventSink, generation: u64, current: Arc<AtomicU64>) {

@@ -468,8 +468,11 @@ impl SessionWorker {
             self.sink
                 .activity("session", "Starting the demo sandbox", None);
             match crate::sandbox::Sandbox::start(crate::sandbox::SandboxConfig::default()).await {
-                Ok(sandbox) => {
+                Ok(mut sandbox) => {
                     sandbox.clean_up_on_stop_signal();
+                    if self.config.demo_orders_per_minute > 0 {
+                        sandbox.start_live_shopper(self.config.demo_orders_per_minute);
+                    }
                     self.sandbox = Some(sandbox);
                 }
                 Err(e) => {

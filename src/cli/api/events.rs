@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use super::common::{self, Common, Failure, Outcome};
 use crate::hooks::sign::{SIGNATURE_HEADER, signature_header};
-use crate::live::{Cursor, Resume};
+use crate::live::{Cursor, read_new};
+use crate::stripe::Client;
 use crate::stripe::events::{Event, EventFilter};
-use crate::stripe::{Client, Error};
 
 /// Event commands.
 #[derive(Debug, clap::Subcommand)]
@@ -243,7 +243,15 @@ where
     let start = chrono::Utc::now().timestamp();
     loop {
         let fresh = match read_new(client, filter, &mut cursor, start).await {
-            Ok(fresh) => fresh,
+            Ok(fresh) => {
+                if fresh.gap {
+                    eprintln!(
+                        "More than 30 days passed since the last event read; Stripe no \
+                         longer keeps what happened in between."
+                    );
+                }
+                fresh.events
+            }
             Err(e) => {
                 eprintln!("{e}");
                 Vec::new()
@@ -259,63 +267,6 @@ where
         tokio::select! {
             () = stop.wait() => return Ok(()),
             () = tokio::time::sleep(Duration::from_secs(interval.max(1))) => {}
-        }
-    }
-}
-
-/// The events not seen yet, oldest first.
-async fn read_new(
-    client: &Client,
-    filter: &EventFilter,
-    cursor: &mut Cursor,
-    start: i64,
-) -> Result<Vec<Event>, Error> {
-    let now = chrono::Utc::now().timestamp();
-    match cursor.resume(now) {
-        Resume::After { id } => {
-            let mut pager = client.list_events_after(filter, &id, 100)?;
-            let mut fresh = Vec::new();
-            loop {
-                match pager.next_page().await {
-                    // Walking toward newer events: each page is newer than the last.
-                    Ok(Some(page)) => fresh.extend(cursor.take_page(page)),
-                    Ok(None) => return Ok(fresh),
-                    Err(Error::Api(e)) if e.status == 404 || e.param.is_some() => {
-                        cursor.cursor_refused();
-                        return Ok(fresh);
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Resume::Start { .. } | Resume::Since { .. } => {
-            let since = match cursor.resume(now) {
-                Resume::Since {
-                    created_gte,
-                    expired,
-                } => {
-                    if expired {
-                        eprintln!(
-                            "More than 30 days passed since the last event read; Stripe no \
-                             longer keeps what happened in between."
-                        );
-                    }
-                    created_gte
-                }
-                _ => start,
-            };
-            let all = client
-                .list_events(
-                    &EventFilter {
-                        types: filter.types.clone(),
-                        created_gte: Some(since),
-                    },
-                    100,
-                )?
-                .collect_all()
-                .await?;
-            // Walking toward older events: the whole walk is newest first.
-            Ok(cursor.take_page(all))
         }
     }
 }

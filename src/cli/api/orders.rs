@@ -84,6 +84,7 @@ pub async fn run(command: Command) -> Outcome {
                 status: Some(SessionStatus::Complete),
                 created,
                 limit: Some(100),
+                payment_intent: None,
             };
             let filter = OrderFilter {
                 agent: agent.map(AgentFilter::NameContains),

@@ -61,7 +61,9 @@ impl AgreementsView {
         *self = AgreementsView::default();
     }
 
-    fn visible(&self) -> Vec<&Agreement> {
+    /// The agreements listed, after the status and agent filters.
+    #[must_use]
+    pub fn visible(&self) -> Vec<&Agreement> {
         self.list
             .iter()
             .filter(|a| self.statuses.is_empty() || self.statuses.contains(&a.status))
@@ -69,13 +71,33 @@ impl AgreementsView {
             .collect()
     }
 
-    /// Draws the view.
-    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+    /// Loads the agreements if that has not been asked yet (the Overview needs them).
+    pub fn ensure_loaded(&mut self, ctx: &ViewCtx<'_>) {
         if !self.requested && ctx.session.ready {
             self.requested = true;
             self.busy = true;
             ctx.send(Command::Agreements(AgreementsCommand::Load));
         }
+    }
+
+    /// True once the first list has arrived.
+    #[must_use]
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    /// Lists only the agreements waiting for the seller (initiated or partially confirmed).
+    pub fn show_waiting(&mut self) {
+        self.statuses = vec![
+            AgreementStatus::Initiated,
+            AgreementStatus::PartiallyConfirmed,
+        ];
+        self.agent = None;
+    }
+
+    /// Draws the view.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        self.ensure_loaded(ctx);
         ui.horizontal(|ui| {
             ui.heading("Agreements");
             ui.label("Agents that may sell your products, and on whose confirmation.");

@@ -1,11 +1,13 @@
 //! One module per screen. A view draws from its own state, sends [`Command`]s to the worker
 //! and [`Intent`]s to the shell; it never touches another view.
 
+pub mod activity;
 pub mod agreements;
 pub mod catalog;
 pub mod hooks;
 pub mod imports;
 pub mod orders;
+pub mod overview;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};
@@ -16,8 +18,10 @@ use crate::worker::{Command, WorkerHandle};
 /// The screens of the app, in navigation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum ViewId {
-    /// Edit and validate catalog feeds, push them.
+    /// What needs the seller now: the first screen.
     #[default]
+    Overview,
+    /// Edit and validate catalog feeds, push them.
     Catalog,
     /// Feed imports and their error reports.
     Imports,
@@ -33,7 +37,8 @@ pub enum ViewId {
 
 impl ViewId {
     /// Every view in navigation order.
-    pub const ALL: [ViewId; 6] = [
+    pub const ALL: [ViewId; 7] = [
+        ViewId::Overview,
         ViewId::Catalog,
         ViewId::Imports,
         ViewId::Orders,
@@ -46,6 +51,7 @@ impl ViewId {
     #[must_use]
     pub fn title(self) -> &'static str {
         match self {
+            ViewId::Overview => "Overview",
             ViewId::Catalog => "Catalog",
             ViewId::Imports => "Imports",
             ViewId::Orders => "Orders",
@@ -59,12 +65,13 @@ impl ViewId {
     #[must_use]
     pub fn shortcut_key(self) -> egui::Key {
         match self {
-            ViewId::Catalog => egui::Key::Num1,
-            ViewId::Imports => egui::Key::Num2,
-            ViewId::Orders => egui::Key::Num3,
-            ViewId::Agreements => egui::Key::Num4,
-            ViewId::Hooks => egui::Key::Num5,
-            ViewId::Settings => egui::Key::Num6,
+            ViewId::Overview => egui::Key::Num1,
+            ViewId::Catalog => egui::Key::Num2,
+            ViewId::Imports => egui::Key::Num3,
+            ViewId::Orders => egui::Key::Num4,
+            ViewId::Agreements => egui::Key::Num5,
+            ViewId::Hooks => egui::Key::Num6,
+            ViewId::Settings => egui::Key::Num7,
         }
     }
 }
@@ -78,6 +85,16 @@ pub enum Intent {
     AddProfile,
     /// Show the Orders view filtered to one agent.
     OrdersForAgent(String),
+    /// Show one order (by Checkout Session id) with its detail open.
+    OpenOrder(String),
+    /// Show the orders awaiting capture.
+    CaptureQueue,
+    /// Show the agreements waiting for the seller.
+    AgreementsWaiting,
+    /// Open the Activity panel.
+    ShowActivity,
+    /// Open what an Activity entry is about.
+    Follow(crate::worker::live::Link),
     /// Show the Imports view with this import selected (after a push).
     WatchImport(String),
     /// Open a local feed in the Catalog view with an import's errors pinned to its rows.

@@ -41,6 +41,8 @@ pub struct ImportsView {
     session_key: String,
     /// Why "Open in Catalog" could not run, shown under the button.
     open_note: Option<String>,
+    /// Imports the user has opened here (the Overview lists failed ones not looked at yet).
+    looked_at: std::collections::HashSet<String>,
 }
 
 /// Colour of a status badge.
@@ -87,6 +89,7 @@ fn counts_text(s: &ImportSummary) -> String {
 impl ImportsView {
     /// Selects the import with this id (it is polled until it ends).
     pub fn watch(&mut self, id: &str) {
+        self.looked_at.insert(id.to_owned());
         self.selected = Some(id.to_owned());
         self.pending_watch = Some(id.to_owned());
         self.reports.remove(id);
@@ -138,7 +141,28 @@ impl ImportsView {
         }
     }
 
+    /// Lists the imports again at the next frame (the view was opened: imports started
+    /// elsewhere since the last list show up).
+    pub fn list_again(&mut self) {
+        if self.loaded && !self.listing {
+            self.loaded = false;
+        }
+    }
+
+    /// Every import known, newest first.
+    #[must_use]
+    pub fn imports(&self) -> &[ImportSummary] {
+        &self.imports
+    }
+
+    /// True when the user has opened this import in the view.
+    #[must_use]
+    pub fn looked_at(&self, id: &str) -> bool {
+        self.looked_at.contains(id)
+    }
+
     fn select(&mut self, id: &str, ctx: &ViewCtx<'_>) {
+        self.looked_at.insert(id.to_owned());
         self.selected = Some(id.to_owned());
         self.open_note = None;
         self.problems.remove(id);
@@ -147,8 +171,9 @@ impl ImportsView {
         }
     }
 
-    /// Draws the view.
-    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+    /// Lists the account's imports when the session is new (the Overview needs them before
+    /// the view is opened), and starts a watch asked for before the session was ready.
+    pub fn ensure_loaded(&mut self, ctx: &ViewCtx<'_>) {
         let key = format!(
             "{}|{}|{:?}|{}",
             ctx.session.api_base, ctx.session.key_hint, ctx.session.profile, ctx.session.ready
@@ -173,6 +198,11 @@ impl ImportsView {
         {
             ctx.send(Command::Imports(work::Command::Watch(id)));
         }
+    }
+
+    /// Draws the view.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        self.ensure_loaded(ctx);
         ui.horizontal(|ui| {
             ui.heading("Imports");
             ui.label(

@@ -56,6 +56,11 @@ pub struct OrdersView {
     derived: Derived,
     search: orders::SearchIndex,
     rows: Vec<OrderRow>,
+    /// Where each order's row is in `rows`, by Checkout Session id: events and refreshes
+    /// update a row in place, and a page never adds an order twice.
+    index: std::collections::HashMap<String, usize>,
+    /// Counts every change to `rows`, so what others derive from them is redone only then.
+    revision: u64,
     scanned: usize,
     loading: bool,
     requested: bool,
@@ -80,6 +85,8 @@ pub struct OrdersView {
     notice: Option<(Color32, String)>,
     /// An export was asked for and has not ended yet (one dialog at a time).
     exporting: bool,
+    /// An order to open as soon as the view draws (from the Overview or Activity).
+    pending_open: Option<String>,
 }
 
 impl OrdersView {
@@ -91,7 +98,9 @@ impl OrdersView {
 
     /// Forgets everything loaded (the account changed).
     pub fn reset(&mut self) {
+        let revision = self.revision + 1;
         *self = OrdersView::default();
+        self.revision = revision;
     }
 
     /// Sets the free-text search (email, SKU, order number or id), as if typed.
@@ -104,6 +113,12 @@ impl OrdersView {
     #[must_use]
     pub fn is_loading(&self) -> bool {
         self.loading || !self.requested
+    }
+
+    /// Changes whenever the rows change.
+    #[must_use]
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Every agent order loaded so far, before filters.
@@ -129,9 +144,16 @@ impl OrdersView {
 
     /// Takes the worker's order events.
     pub fn on_event(&mut self, event: Event) {
+        if matches!(
+            event,
+            Event::Reset | Event::Page { .. } | Event::RowUpdated(_) | Event::Detail(_)
+        ) {
+            self.revision += 1;
+        }
         match event {
             Event::Reset => {
                 self.rows.clear();
+                self.index.clear();
                 self.search = orders::SearchIndex::default();
                 self.scanned = 0;
                 self.loading = true;
@@ -142,10 +164,16 @@ impl OrdersView {
                 scanned,
                 done,
             } => {
-                for row in &rows {
-                    self.search.push(row);
+                for row in rows {
+                    // An order an event already added arrives again in its page.
+                    if self.index.contains_key(&row.id) {
+                        self.upsert_row(row);
+                        continue;
+                    }
+                    self.search.push(&row);
+                    self.index.insert(row.id.clone(), self.rows.len());
+                    self.rows.push(row);
                 }
-                self.rows.extend(rows);
                 self.scanned = scanned;
                 self.loading = !done;
                 self.view_dirty = true;
@@ -180,6 +208,7 @@ impl OrdersView {
                 };
             }
             Event::RowUpdated(row) => self.upsert_row(row),
+            Event::Refreshed => self.loading = false,
             Event::Refunded { session, refund } => {
                 if let Some(d) = &mut self.refund
                     && d.session == session
@@ -286,15 +315,55 @@ impl OrdersView {
         }
     }
 
+    /// Updates the row of this order, or adds it (the list is sorted when drawn, so a new
+    /// order goes at the end of `rows`).
     fn upsert_row(&mut self, row: OrderRow) {
-        if let Some(i) = self.rows.iter().position(|r| r.id == row.id) {
+        if let Some(&i) = self.index.get(&row.id) {
             self.search.set(i, &row);
             self.rows[i] = row;
         } else {
-            self.rows.insert(0, row);
-            self.search = orders::SearchIndex::of(&self.rows);
+            self.search.push(&row);
+            self.index.insert(row.id.clone(), self.rows.len());
+            self.rows.push(row);
         }
         self.view_dirty = true;
+    }
+
+    /// Loads the orders if that has not been asked yet (the Overview needs them before the
+    /// Orders view is ever opened).
+    pub fn ensure_loaded(&mut self, ctx: &ViewCtx<'_>) {
+        if !self.requested && ctx.session.ready {
+            self.requested = true;
+            self.loading = true;
+            ctx.send(Command::Orders(OrdersCommand::Load));
+        }
+    }
+
+    /// Shows one order: lists it alone (search by its id) and opens its detail.
+    pub fn open_order(&mut self, session: &str) {
+        self.set_search(session);
+        self.tab = Tab::All;
+        self.pending_open = Some(session.to_owned());
+    }
+
+    /// The Checkout Session of a payment, when that order is loaded.
+    #[must_use]
+    pub fn session_of_payment(&self, payment_intent: &str) -> Option<&str> {
+        self.rows
+            .iter()
+            .find(|r| r.payment_intent.as_deref() == Some(payment_intent))
+            .map(|r| r.id.as_str())
+    }
+
+    /// Shows the orders awaiting capture, soonest deadline first.
+    pub fn show_capture_queue(&mut self) {
+        self.tab = Tab::Capture;
+    }
+
+    /// True while the capture queue is shown instead of every order.
+    #[must_use]
+    pub fn showing_capture_queue(&self) -> bool {
+        self.tab == Tab::Capture
     }
 
     fn rebuild_view(&mut self) {
@@ -314,10 +383,11 @@ impl OrdersView {
 
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
-        if !self.requested && ctx.session.ready {
-            self.requested = true;
-            self.loading = true;
-            ctx.send(Command::Orders(OrdersCommand::Load));
+        self.ensure_loaded(ctx);
+        if ctx.session.ready
+            && let Some(id) = self.pending_open.take()
+        {
+            self.open_detail(id, ctx);
         }
         if self.view_dirty {
             self.rebuild_view();
@@ -370,9 +440,21 @@ impl OrdersView {
                 .clicked()
             {
                 self.loading = true;
-                self.detail = None;
-                self.selected = None;
-                ctx.send(Command::Orders(OrdersCommand::Load));
+                // Once the list is whole, only what is newer is read (a minute of overlap
+                // for orders completed late; repeats update their row).
+                let newest = self.rows.iter().map(|r| r.created).max();
+                match newest {
+                    Some(newest) if self.requested => {
+                        ctx.send(Command::Orders(OrdersCommand::LoadNewer {
+                            since: newest - 60,
+                        }));
+                    }
+                    _ => {
+                        self.detail = None;
+                        self.selected = None;
+                        ctx.send(Command::Orders(OrdersCommand::Load));
+                    }
+                }
             }
             if ui
                 .add_enabled(!self.exporting, egui::Button::new("Export CSV"))
