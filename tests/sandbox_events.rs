@@ -8,10 +8,10 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use seller_console::live::{Cursor, Resume};
 use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
-use seller_console::stripe::events::EventFilter;
+use seller_console::stripe::events::{EventFilter, EventRequest};
 use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::refunds::RefundRequest;
-use seller_console::stripe::{ApiKey, Client, Config, RetryPolicy};
+use seller_console::stripe::{ApiKey, Client, Config, IdempotencyKey, RetryPolicy};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -108,7 +108,7 @@ async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cur
                 reason: None,
                 metadata: std::collections::BTreeMap::default(),
             },
-            None,
+            Some(IdempotencyKey::parse("refund-key-1").unwrap()),
         )
         .await
         .unwrap();
@@ -129,6 +129,18 @@ async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cur
         ["refund.created", "charge.refunded"],
         "only what is new"
     );
+    // Each names the request that made it, with the key it carried, as Stripe's do.
+    for e in &fresh {
+        let Some(EventRequest::Request {
+            id: Some(id),
+            idempotency_key,
+        }) = &e.request
+        else {
+            panic!("{} names no request: {:?}", e.kind, e.request);
+        };
+        assert!(id.starts_with("req_"), "{id}");
+        assert_eq!(idempotency_key.as_deref(), Some("refund-key-1"));
+    }
     let refunded = &fresh[1];
     assert_eq!(refunded.data.object["amount_refunded"], 100);
     assert_eq!(

@@ -146,6 +146,26 @@ impl EventRec {
     }
 }
 
+tokio::task_local! {
+    /// The API request being served (its `Request-Id` and idempotency key), for the events
+    /// it causes. Events made outside a request (the live shopper, an import finishing) have
+    /// none, as on Stripe.
+    static REQUEST: (String, Option<String>);
+}
+
+/// Serves `f` as the request `id` (with `idempotency_key`): every event it records names it.
+pub(crate) async fn in_request<F: std::future::Future>(
+    id: String,
+    idempotency_key: Option<String>,
+    f: F,
+) -> F::Output {
+    REQUEST.scope((id, idempotency_key), f).await
+}
+
+fn current_request() -> Option<(String, Option<String>)> {
+    REQUEST.try_with(Clone::clone).ok()
+}
+
 /// Records a v1 snapshot event of `kind` about `object` (rendered as the API shows it) in the
 /// ledger of `key`.
 pub(crate) fn emit(
@@ -163,7 +183,7 @@ pub(crate) fn emit(
         created: now,
         kind: kind.to_owned(),
         account: key.account.clone(),
-        request: None,
+        request: current_request(),
         payload: Payload::Snapshot {
             object,
             previous_attributes,
@@ -192,7 +212,7 @@ pub(crate) fn emit_thin(
         created: now,
         kind: kind.to_owned(),
         account: key.account.clone(),
-        request: None,
+        request: current_request(),
         payload: Payload::Thin {
             related_id: related_id.to_owned(),
             related_type: related_type.to_owned(),

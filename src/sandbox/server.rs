@@ -143,7 +143,11 @@ pub(crate) async fn handle(
         format!("req_{}", ids::token(&mut store.rng, 14))
     };
     let idempotency_key = req.headers().get("idempotency-key").cloned();
-    let mut response = process(&app, &conn, req).await;
+    let key_text = (req.method() == Method::POST)
+        .then(|| idempotency_key.as_ref()?.to_str().ok().map(str::to_owned))
+        .flatten();
+    let mut response =
+        super::events::in_request(request_id.clone(), key_text, process(&app, &conn, req)).await;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         headers.insert("request-id", value);
