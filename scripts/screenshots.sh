@@ -70,7 +70,7 @@ click() { # x y (window coordinates of a 1280x800 window): hover first, as a han
 
 mkdir -p screenshots
 # The seller's loop on the demo catalog: open it, fix it, push it, read the import, fix the rest.
-xdotool key --window "$win" ctrl+1; sleep 1
+xdotool key --window "$win" ctrl+2; sleep 1
 click 185 103 3                       # Try the demo catalog
 shoot catalog
 click 1008 148 2                      # Apply all safe fixes
@@ -89,18 +89,24 @@ shoot catalog-fixed
 click 280 113                         # Show all rows
 shoot catalog-rows shift+Up shift+Up  # select a range of rows upwards from the edited one
 xdotool key --window "$win" Escape; sleep 0.5
-shoot orders ctrl+3
+shoot orders ctrl+4
 click 292 375 2                       # the fourth order's number
 click 718 325 2                       # Refund…
 shoot orders-refund
 click 558 517                         # Cancel
 click 155 244                         # Awaiting capture tab
 shoot orders-capture-queue
-xdotool key --window "$win" ctrl+4; sleep 2
+xdotool key --window "$win" ctrl+5; sleep 2
 click 54 139                          # the agreement waiting for the seller
 shoot agreements
-xdotool key --window "$win" ctrl+5; sleep 1
+xdotool key --window "$win" ctrl+6; sleep 1
 click 290 130 2                       # Start example seller
 click 61 540 3                        # Send request
 shoot hooks
-shoot settings ctrl+6
+shoot settings ctrl+7
+# Last, the first screen: by now the live demo shopper has placed orders and the push above
+# has finished, so the Overview and the Activity panel have something to say.
+sleep 20
+shoot overview ctrl+1
+click 1232 12 2                       # Activity (n)
+shoot activity

@@ -189,6 +189,10 @@ struct Store {
     seen: HashMap<String, u32>,
     checkouts: HashMap<String, Checkout>,
     next_id: u64,
+    /// Webhook events handled, by id: a repeat delivery is answered 2xx and skipped.
+    events_handled: std::collections::HashSet<String>,
+    /// Orders fulfilled from `checkout.session.completed`, once each.
+    fulfilled: Vec<String>,
 }
 
 struct Seller {
@@ -213,6 +217,7 @@ pub fn router(config: SellerConfig) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/hooks", post(hook))
+        .route("/webhooks", post(webhook))
         .route("/agentic/checkouts", post(create_checkout))
         .route(
             "/agentic/checkouts/{id}",
@@ -245,13 +250,56 @@ pub async fn spawn(
 async fn index(State(seller): State<Shared>) -> String {
     format!(
         "Seller Console example seller (mode: {}).\nPOST /hooks for order approval and checkout \
-         customization; /agentic/checkouts for the custom integration.\n",
+         customization; POST /webhooks for Stripe's events; /agentic/checkouts for the custom \
+         integration.\n",
         seller.config.mode
     )
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({"error": {"message": message}}))).into_response()
+}
+
+/// Stripe's events, as a careful seller handles them: the signature is checked on the raw
+/// body, a repeat of an event already handled is answered 2xx and skipped (the answer says
+/// `"duplicate": true`), and a completed checkout is fulfilled once.
+async fn webhook(State(seller): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mode = seller.config.mode;
+    if mode != SellerMode::IgnoresSignature {
+        let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+        let now = chrono::Utc::now().timestamp();
+        if let Err(e) = verify_header(
+            header,
+            &body,
+            &seller.config.secret,
+            now,
+            DEFAULT_TOLERANCE_SECS,
+        ) {
+            return error(StatusCode::BAD_REQUEST, &format!("Webhook Error: {e}"));
+        }
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "The body is not JSON.");
+    };
+    if mode == SellerMode::Slow {
+        tokio::time::sleep(seller.config.slow_delay).await;
+    }
+    let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
+    let kind = event
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut store = seller.store();
+    let duplicate = !store.events_handled.insert(id.to_owned());
+    // The non-idempotent seller forgets what it handled.
+    let duplicate = duplicate && mode != SellerMode::NonIdempotent;
+    if !duplicate && kind == "checkout.session.completed" {
+        let order = event["data"]["object"]["id"].as_str().unwrap_or_default();
+        store.fulfilled.push(order.to_owned());
+    }
+    let fulfilled = store.fulfilled.len();
+    axum::Json(json!({"received": true, "duplicate": duplicate, "orders_fulfilled": fulfilled}))
+        .into_response()
 }
 
 async fn hook(State(seller): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {

@@ -9,6 +9,7 @@
 //! - [`run`]: [`run_hook`] sends one request (plus a retry and a badly signed copy).
 //! - [`scenarios`]: the scenario set and its report (Markdown and JSON).
 //! - [`checkout_run`]: the guided run over a custom integration's checkout endpoints.
+//! - [`webhooks`]: events built from a real order, delivered signed, and the answers checked.
 //! - [`example_seller`]: a local seller, good or broken on purpose, for demos and tests.
 
 pub mod checkout_run;
@@ -18,6 +19,7 @@ pub mod run;
 pub mod scenarios;
 pub mod sign;
 pub mod templates;
+pub mod webhooks;
 
 use std::fmt;
 

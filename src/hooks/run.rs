@@ -67,22 +67,24 @@ impl HookRun {
 }
 
 /// A wrong secret for the bad-signature probe: the real one with its tail changed.
-fn wrong_secret(secret: &str) -> String {
+pub(crate) fn wrong_secret(secret: &str) -> String {
     format!("{secret}_not_the_endpoint_secret")
 }
 
-struct Answer {
-    status: u16,
-    body: String,
-    elapsed: Duration,
+/// A seller's answer to one signed POST.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) elapsed: Duration,
 }
 
-enum SendError {
+/// Why a signed POST got no answer.
+pub(crate) enum SendError {
     TimedOut,
     Other(String),
 }
 
-fn http_client(limits: Limits) -> Result<reqwest::Client, String> {
+pub(crate) fn http_client(limits: Limits) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .timeout(limits.deadline)
         .user_agent("Stripe/1.0 (+https://stripe.com/docs/webhooks) seller-console")
@@ -90,7 +92,8 @@ fn http_client(limits: Limits) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("Could not set up the HTTP client: {e}."))
 }
 
-async fn send(
+/// POSTs `body` to `url` signed with `secret`, timing the answer.
+pub(crate) async fn send(
     client: &reqwest::Client,
     url: &str,
     body: &str,

@@ -49,13 +49,14 @@ pub const V1_TYPES: [&str; 13] = [
 ];
 
 /// The thin (v2) event types the views follow.
-pub const THIN_TYPES: [&str; 7] = [
+pub const THIN_TYPES: [&str; 8] = [
     "v2.orchestrated_commerce.agreement.created",
     "v2.orchestrated_commerce.agreement.partially_confirmed",
     "v2.orchestrated_commerce.agreement.confirmed",
     "v2.orchestrated_commerce.agreement.terminated",
     "v2.commerce.product_catalog.imports.processing",
     "v2.commerce.product_catalog.imports.succeeded",
+    "v2.commerce.product_catalog.imports.succeeded_with_errors",
     "v2.commerce.product_catalog.imports.failed",
 ];
 
