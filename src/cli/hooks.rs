@@ -37,6 +37,43 @@ enum HooksCommand {
     Checkout(CheckoutArgs),
     /// Print a request template to edit and send with `--request FILE`.
     Template(TemplateArgs),
+    /// Deliver signed events built from a real order to the seller's webhook endpoint and
+    /// check the answers: 2xx in time, a repeat handled once, a bad signature refused.
+    Webhooks(WebhookArgs),
+    /// Run the example seller (order approval at /hooks, Stripe's events at /webhooks, a
+    /// custom checkout at /agentic/checkouts), verifying signatures with the endpoint secret.
+    ExampleSeller(ExampleSellerArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+struct ExampleSellerArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 4242)]
+    port: u16,
+    /// How it behaves: good, or broken on purpose (slow, wrong-shape, ignores-signature,
+    /// decline-no-reason, bad-totals, non-idempotent, stuck-status).
+    #[arg(long, default_value = "good")]
+    mode: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+}
+
+#[derive(Debug, ClapArgs)]
+struct WebhookArgs {
+    /// The webhook endpoint, e.g. <http://localhost:4242/webhooks>.
+    #[arg(long)]
+    url: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// The order (Checkout Session `cs_…`) the events are built from; the newest agent order
+    /// when not given.
+    #[arg(long, value_name = "cs_…")]
+    order: Option<String>,
+    /// Only this event type (repeat for several); all of them by default.
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
+    #[command(flatten)]
+    api: super::api::common::Common,
 }
 
 /// Where the secret comes from.
@@ -246,6 +283,8 @@ pub fn run(args: Args) -> ExitCode {
         HooksCommand::Scenarios(a) => run_scenario_set(a),
         HooksCommand::Checkout(a) => run_checkout(a),
         HooksCommand::Template(a) => print_template(&a),
+        HooksCommand::Webhooks(a) => run_webhooks(a),
+        HooksCommand::ExampleSeller(a) => run_example_seller(&a),
     };
     result.unwrap_or_else(|message| usage_error(&message))
 }
@@ -303,6 +342,113 @@ fn run_single(kind: HookKind, a: HookArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(exit_for(run.outcome()))
+}
+
+fn run_example_seller(a: &ExampleSellerArgs) -> Result<ExitCode, String> {
+    use crate::hooks::example_seller::{self, SellerConfig, SellerMode};
+    let mode = SellerMode::parse(&a.mode)?;
+    let secret = secret_from(&a.secret)?;
+    block_on(async {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", a.port))
+            .await
+            .map_err(|e| {
+                format!(
+                    "Could not listen on 127.0.0.1:{} ({e}). Pick another port with --port.",
+                    a.port
+                )
+            })?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("Example seller ({mode}) listening on http://{addr}");
+        println!("  hooks:    http://{addr}/hooks");
+        println!("  webhooks: http://{addr}/webhooks");
+        println!("  checkout: http://{addr}/agentic/checkouts");
+        println!("Press Ctrl+C to stop.");
+        let mut stop = crate::sandbox::StopSignal::install()
+            .map_err(|e| format!("Could not watch for Ctrl+C ({e})."))?;
+        tokio::select! {
+            served = example_seller::serve(listener, SellerConfig::new(&secret, mode)) => {
+                served.map_err(|e| format!("The example seller stopped: {e}"))
+            }
+            () = stop.wait() => Ok(()),
+        }
+    })??;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_webhooks(a: WebhookArgs) -> Result<ExitCode, String> {
+    use crate::hooks::webhooks::{EVENT_TYPES, build_event, run_webhook_test, test_event_id};
+    let target = HookTarget::new(&a.url, &secret_from(&a.secret)?)?;
+    for t in &a.types {
+        if !EVENT_TYPES.contains(&t.as_str()) {
+            return Err(format!(
+                "Unknown event type \"{t}\". Use one of: {}.",
+                EVENT_TYPES.join(", ")
+            ));
+        }
+    }
+    let client = super::api::common::client(&a.api).map_err(|f| f.message)?;
+    let runs = block_on(async {
+        let order = match &a.order {
+            Some(id) => client.retrieve_order(id).await,
+            None => newest_agent_order(&client).await,
+        }
+        .map_err(|e| e.user_message())?;
+        let order_id = order.id.clone();
+        let order = serde_json::to_value(order).map_err(|e| e.to_string())?;
+        let now = chrono::Utc::now().timestamp();
+        let mut runs = Vec::new();
+        for kind in EVENT_TYPES {
+            if !a.types.is_empty() && !a.types.iter().any(|t| t == kind) {
+                continue;
+            }
+            match build_event(kind, &order, &test_event_id(), now) {
+                Some(event) => runs.push(run_webhook_test(&target, &event).await),
+                None => {
+                    println!("{kind}: skipped, order {order_id} has no payment or charge for it.")
+                }
+            }
+        }
+        Ok::<_, String>(runs)
+    })??;
+    if a.api.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&runs).map_err(|e| e.to_string())?
+        );
+    } else {
+        for run in &runs {
+            println!(
+                "{} ({}) to {}, secret {}",
+                run.kind,
+                run.event_id,
+                run.url,
+                target.redacted_secret()
+            );
+            print_checks(&run.checks);
+            println!();
+        }
+    }
+    let worst = runs
+        .iter()
+        .map(crate::hooks::webhooks::WebhookRun::outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
+    Ok(exit_for(worst))
+}
+
+/// The newest agent order of the account, with everything an event carries.
+async fn newest_agent_order(
+    client: &crate::stripe::Client,
+) -> Result<crate::stripe::orders::CheckoutSession, crate::stripe::Error> {
+    let mut pager = client.list_orders(&crate::stripe::orders::OrderQuery::default());
+    while let Some(page) = pager.next_page().await? {
+        if let Some(s) = page.iter().find(|s| s.is_agent_order()) {
+            return client.retrieve_order(&s.id).await;
+        }
+    }
+    Err(crate::stripe::Error::Invalid(
+        "The account has no agent order to build events from; pass --order cs_….".into(),
+    ))
 }
 
 fn template_request(kind: HookKind, items: &[CatalogItem], currency: &str) -> HookRequest {
