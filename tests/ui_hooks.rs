@@ -145,3 +145,25 @@ fn the_checkout_flow_shows_each_step_and_the_statuses() {
     h.get_by_label_contains("4. Retrieve checkout");
     h.get_by_label_contains("checks failed: Totals add up");
 }
+
+#[test]
+fn webhook_events_from_a_real_order_are_delivered_and_checked() {
+    let (rt, mut h) = boot();
+    let (base, _task) = start_seller(&rt, SellerMode::IgnoresSignature);
+    open_hooks(&mut h);
+    point_at(&mut h, &base);
+    h.get_by_label("Webhooks").click();
+    h.run_steps(2);
+    type_into(&mut h, "Webhook endpoint URL", &format!("{base}/webhooks"));
+    h.get_by_label("Send webhook events").click();
+    step_until(&mut h, "the webhook results", |h| {
+        h.query_by_label("checkout.session.completed").is_some()
+    });
+    // A seller that skips the signature check is caught; the rest of what it does is right.
+    h.get_all_by_label_contains("signed with the wrong secret got 200")
+        .next()
+        .expect("the bad-signature check failed");
+    h.get_all_by_label_contains("said it had handled this event already")
+        .next()
+        .expect("the repeat was handled once");
+}

@@ -390,7 +390,7 @@ fn run_webhooks(a: WebhookArgs) -> Result<ExitCode, String> {
     let runs = block_on(async {
         let order = match &a.order {
             Some(id) => client.retrieve_order(id).await,
-            None => newest_agent_order(&client).await,
+            None => client.newest_agent_order().await,
         }
         .map_err(|e| e.user_message())?;
         let order_id = order.id.clone();
@@ -404,7 +404,7 @@ fn run_webhooks(a: WebhookArgs) -> Result<ExitCode, String> {
             match build_event(kind, &order, &test_event_id(), now) {
                 Some(event) => runs.push(run_webhook_test(&target, &event).await),
                 None => {
-                    println!("{kind}: skipped, order {order_id} has no payment or charge for it.")
+                    println!("{kind}: skipped, order {order_id} has no payment or charge for it.");
                 }
             }
         }
@@ -434,21 +434,6 @@ fn run_webhooks(a: WebhookArgs) -> Result<ExitCode, String> {
         .max()
         .unwrap_or(Outcome::Pass);
     Ok(exit_for(worst))
-}
-
-/// The newest agent order of the account, with everything an event carries.
-async fn newest_agent_order(
-    client: &crate::stripe::Client,
-) -> Result<crate::stripe::orders::CheckoutSession, crate::stripe::Error> {
-    let mut pager = client.list_orders(&crate::stripe::orders::OrderQuery::default());
-    while let Some(page) = pager.next_page().await? {
-        if let Some(s) = page.iter().find(|s| s.is_agent_order()) {
-            return client.retrieve_order(&s.id).await;
-        }
-    }
-    Err(crate::stripe::Error::Invalid(
-        "The account has no agent order to build events from; pass --order cs_….".into(),
-    ))
 }
 
 fn template_request(kind: HookKind, items: &[CatalogItem], currency: &str) -> HookRequest {

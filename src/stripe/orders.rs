@@ -434,6 +434,20 @@ impl Client {
         )
     }
 
+    /// The account's newest agent order, retrieved in full (what webhook tests build their
+    /// events from). An account with no agent order gets a sentence saying so.
+    pub async fn newest_agent_order(&self) -> Result<CheckoutSession, Error> {
+        let mut pager = self.list_orders(&OrderQuery::default());
+        while let Some(page) = pager.next_page().await? {
+            if let Some(s) = page.iter().find(|s| s.is_agent_order()) {
+                return self.retrieve_order(&s.id).await;
+            }
+        }
+        Err(Error::Invalid(
+            "The account has no agent order to build events from yet.".into(),
+        ))
+    }
+
     /// Retrieves one order with everything the detail view shows: line items with price and
     /// product, `PaymentIntent` with its latest charge. Line items beyond the first page are
     /// fetched too.

@@ -61,6 +61,12 @@ pub enum Command {
     },
     /// Ask where to save a scenario report (Markdown or JSON) and write it.
     SaveReport(Box<ScenarioReport>),
+    /// Deliver signed events built from the account's newest agent order to the webhook
+    /// endpoint `url` and check the answers.
+    RunWebhooks {
+        /// The webhook endpoint.
+        url: String,
+    },
     /// Start the example seller on a local port, in this mode.
     StartExample(SellerMode),
     /// Stop the example seller.
@@ -87,6 +93,8 @@ pub enum Event {
     Scenarios(Box<ScenarioReport>),
     /// The checkout flow finished.
     Checkout(Box<CheckoutRun>),
+    /// The webhook tests finished, one run per event type.
+    Webhooks(Vec<crate::hooks::webhooks::WebhookRun>),
     /// A report was written to this file.
     ReportSaved(PathBuf),
     /// The example seller is listening.
@@ -109,6 +117,8 @@ pub struct HooksWorker {
     example: Option<tokio::task::JoinHandle<()>>,
     /// Shows the dialog that saves a scenario report.
     picker: Arc<dyn FilePicker>,
+    /// The account webhook tests take their order from.
+    connection: Option<super::session::SharedConnection>,
 }
 
 fn send(sink: &EventSink, event: Event) {
@@ -129,7 +139,15 @@ impl HooksWorker {
             store,
             example: None,
             picker: Arc::new(SystemDialogs),
+            connection: None,
         }
+    }
+
+    /// Takes the orders webhook tests are built from from this connection's account.
+    #[must_use]
+    pub fn with_connection(mut self, connection: super::session::SharedConnection) -> Self {
+        self.connection = Some(connection);
+        self
     }
 
     /// Uses `picker` for the dialog that saves a scenario report.
@@ -174,6 +192,7 @@ impl HooksWorker {
                 sign,
             } => self.spawn_checkout(base_url, sku, quantity, sign),
             Command::SaveReport(report) => self.spawn_save_report(*report),
+            Command::RunWebhooks { url } => self.spawn_webhooks(url),
             Command::StartExample(mode) => self.start_example(mode).await,
             Command::StopExample => {
                 if let Some(task) = self.example.take() {
@@ -213,6 +232,50 @@ impl HooksWorker {
             Ok(Err(e)) => send(&self.sink, Event::Failed(e.to_string())),
             Err(e) => send(&self.sink, Event::Failed(e.to_string())),
         }
+    }
+
+    fn spawn_webhooks(&self, url: String) {
+        use crate::hooks::webhooks::{EVENT_TYPES, build_event, run_webhook_test, test_event_id};
+        let sink = self.sink.clone();
+        let store = Arc::clone(&self.store);
+        let client = self
+            .connection
+            .as_ref()
+            .and_then(super::session::active)
+            .map(|c| Arc::clone(&c.client));
+        tokio::spawn(async move {
+            let target = match target(&store, &url).await {
+                Ok(t) => t,
+                Err(message) => return send(&sink, Event::Failed(message)),
+            };
+            let Some(client) = client else {
+                return send(
+                    &sink,
+                    Event::Failed("Not connected yet; try again in a moment.".to_owned()),
+                );
+            };
+            sink.activity("hooks", "Sending webhook events", None);
+            let order = match client.newest_agent_order().await {
+                Ok(order) => order,
+                Err(e) => {
+                    sink.done("hooks");
+                    return send(&sink, Event::Failed(e.user_message()));
+                }
+            };
+            let Ok(order) = serde_json::to_value(order) else {
+                sink.done("hooks");
+                return send(&sink, Event::Failed("The order could not be read.".into()));
+            };
+            let now = chrono::Utc::now().timestamp();
+            let mut runs = Vec::new();
+            for kind in EVENT_TYPES {
+                if let Some(event) = build_event(kind, &order, &test_event_id(), now) {
+                    runs.push(run_webhook_test(&target, &event).await);
+                }
+            }
+            sink.done("hooks");
+            send(&sink, Event::Webhooks(runs));
+        });
     }
 
     fn spawn_send(&self, url: String, request: HookRequest) {

@@ -243,7 +243,9 @@ pub fn spawn(
         .with_picker(Arc::clone(&picker));
         let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir)
             .with_picker(Arc::clone(&picker));
-        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store()).with_picker(picker);
+        let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store())
+            .with_picker(picker)
+            .with_connection(session.connection());
         let mut imports =
             imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
         let mut live = live::LiveWorker::new(sink.clone(), own_commands, &data_dir);

@@ -1,12 +1,13 @@
 //! The Hooks view: a workbench for the seller's own order-approval, checkout-customization
 //! and checkout endpoints. Pick a target and its secret (kept in the credential store), build
 //! a request from a template (form or JSON), send it signed as Stripe signs, and read each
-//! check; or run the scenario set, or walk the checkout endpoints.
+//! check; or run the scenario set, walk the checkout endpoints, or send webhook events.
 //!
 //! All network work runs in the worker ([`crate::worker::hooks`]); this view only draws.
 
 mod request;
 mod results;
+mod webhooks;
 
 use egui::{RichText, Ui};
 
@@ -26,6 +27,7 @@ enum Tab {
     Request,
     Scenarios,
     Checkout,
+    Webhooks,
 }
 
 /// How the request is edited.
@@ -62,6 +64,10 @@ pub struct HooksView {
     last_run: Option<HookRun>,
     report: Option<ScenarioReport>,
     checkout: Option<CheckoutRun>,
+    /// The seller's webhook endpoint (the example seller's `/webhooks` once it runs).
+    webhook_url: String,
+    running_webhooks: bool,
+    webhook_runs: Vec<crate::hooks::webhooks::WebhookRun>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -93,6 +99,9 @@ impl Default for HooksView {
             last_run: None,
             report: None,
             checkout: None,
+            webhook_url: String::new(),
+            running_webhooks: false,
+            webhook_runs: Vec::new(),
             notice: None,
             error: None,
         }
@@ -142,11 +151,17 @@ impl HooksView {
                 self.error = None;
                 self.checkout = Some(*run);
             }
+            work::Event::Webhooks(runs) => {
+                self.running_webhooks = false;
+                self.error = None;
+                self.webhook_runs = runs;
+            }
             work::Event::ReportSaved(path) => {
                 self.notice = Some(format!("Report saved to {}.", path.display()));
             }
             work::Event::ExampleStarted { base_url, mode } => {
                 self.url = format!("{base_url}/hooks");
+                self.webhook_url = format!("{base_url}/webhooks");
                 self.checkout_base.clone_from(&base_url);
                 self.checkout_sign = true;
                 // The example seller stocks the demo products only.
@@ -165,6 +180,7 @@ impl HooksView {
                 self.sending = false;
                 self.running_scenarios = false;
                 self.running_checkout = false;
+                self.running_webhooks = false;
                 self.error = Some(message);
             }
         }
@@ -199,12 +215,14 @@ impl HooksView {
             ui.selectable_value(&mut self.tab, Tab::Request, "Single request");
             ui.selectable_value(&mut self.tab, Tab::Scenarios, "Scenarios");
             ui.selectable_value(&mut self.tab, Tab::Checkout, "Checkout flow");
+            ui.selectable_value(&mut self.tab, Tab::Webhooks, "Webhooks");
         });
         ui.separator();
         match self.tab {
             Tab::Request => self.request_tab(ui, ctx),
             Tab::Scenarios => self.scenarios_tab(ui, ctx),
             Tab::Checkout => self.checkout_tab(ui, ctx),
+            Tab::Webhooks => self.webhooks_tab(ui, ctx),
         }
     }
 
