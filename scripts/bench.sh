@@ -8,7 +8,8 @@
 # SIZE_MB sets the generated catalogs of feed_bench, table_bench and catalog_view_bench, the
 # upload of client_bench (at most the 200 MB upload limit), and the order counts: SIZE_MB x 50
 # orders listed by client_bench (10,000 at 200) and SIZE_MB x 500 orders in the Orders view of
-# ui_frame_bench (100,000 at 200). CLIENT_BENCH_ORDERS and UI_BENCH_ORDERS override them.
+# ui_frame_bench (100,000 at 200), and as many in the account live_bench follows. CLIENT_BENCH_ORDERS
+# and UI_BENCH_ORDERS override them.
 # Builds once (CARGO_TARGET_DIR as given, else ./target), runs every bench binary itself, keeps
 # each one's whole output in a log folder it names, and prints figures only: nothing is asserted.
 set -euo pipefail
@@ -30,6 +31,8 @@ case "$profile" in
 esac
 export CLIENT_BENCH_ORDERS=${CLIENT_BENCH_ORDERS:-$((size * 50))}
 export UI_BENCH_ORDERS=${UI_BENCH_ORDERS:-$((size * 500))}
+# The event stream runs a minute at full size, a few seconds on a quick run.
+live_secs=$(( size >= 100 ? 60 : 5 ))
 
 command -v jq >/dev/null 2>&1 || { echo "scripts/bench.sh needs jq (apt-get install jq)" >&2; exit 2; }
 logs=$(mktemp -d "${TMPDIR:-/tmp}/seller-console-bench.XXXXXX")
@@ -43,7 +46,7 @@ while read -r name path; do
 done < <(jq -r 'select(.reason == "compiler-artifact" and .executable != null
                        and (.target.kind[0] == "bench" or .target.name == "gen_catalog"))
                 | "\(.target.name) \(.executable)"' "$logs/build.json")
-benches=(feed_bench table_bench catalog_view_bench client_bench ui_frame_bench)
+benches=(feed_bench table_bench catalog_view_bench client_bench ui_frame_bench live_bench)
 for b in "${benches[@]}" gen_catalog; do
   [[ -n "${exe[$b]:-}" ]] || { echo "the build made no $b" >&2; exit 1; }
 done
@@ -58,7 +61,7 @@ for b in "${benches[@]}"; do
   echo "running $b ..." >&2
   b0=$SECONDS
   if ! FEED_BENCH_FILE="$feed" TABLE_BENCH_MB="$size" CATALOG_BENCH_MB="$size" \
-    CLIENT_BENCH_MB="$size" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
+    CLIENT_BENCH_MB="$size" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
     echo "$b failed; the end of its output ($logs/$b.log):" >&2
     tail -n 20 "$logs/$b.log" >&2
     exit 1

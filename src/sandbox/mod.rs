@@ -274,6 +274,14 @@ impl Sandbox {
         ledger.sessions.len()
     }
 
+    /// Places `count` agent orders now, as the live shopper would (each with its
+    /// `checkout.session.completed` and payment events), for tests and benchmarks.
+    pub fn place_orders_now(&self, count: usize) {
+        for _ in 0..count {
+            place_live_order(&self.shared);
+        }
+    }
+
     /// Starts a live demo shopper: agents place about `per_minute` orders a minute on the
     /// test-mode platform account (some waiting for a manual capture), each with its
     /// `checkout.session.completed` event, so the demo moves. Replaces a shopper already running.

@@ -993,7 +993,16 @@ async fn quote(client: &Client, session: &str) -> Result<RefundQuote, crate::str
 
 async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
     if let Ok(s) = client.retrieve_order(session).await {
-        let refunds = refunds_of(client, &s).await;
+        // Nothing refunded, nothing to list: a new order costs one request.
+        let refunded = s
+            .payment()
+            .and_then(|p| p.charge())
+            .is_some_and(|c| c.amount_refunded > 0);
+        let refunds = if refunded {
+            refunds_of(client, &s).await
+        } else {
+            Vec::new()
+        };
         let detail = OrderDetail::from_session(&s, refunds);
         send(sink, Event::RowUpdated(detail.row.clone()));
         send(sink, Event::Detail(Box::new(detail)));
