@@ -260,30 +260,47 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({"error": {"message": message}}))).into_response()
 }
 
+/// What every signed endpoint does first: check `Stripe-Signature` on the raw body (unless
+/// the seller ignores it on purpose), read the JSON, and take its time when it is slow.
+async fn signed_json(
+    seller: &Seller,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Value, Response> {
+    if seller.config.mode != SellerMode::IgnoresSignature {
+        let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+        let now = chrono::Utc::now().timestamp();
+        if let Err(e) = verify_header(
+            header,
+            body,
+            &seller.config.secret,
+            now,
+            DEFAULT_TOLERANCE_SECS,
+        ) {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                &format!("Webhook Error: {e}"),
+            ));
+        }
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(body) else {
+        return Err(error(StatusCode::BAD_REQUEST, "The body is not JSON."));
+    };
+    if seller.config.mode == SellerMode::Slow {
+        tokio::time::sleep(seller.config.slow_delay).await;
+    }
+    Ok(event)
+}
+
 /// Stripe's events, as a careful seller handles them: the signature is checked on the raw
 /// body, a repeat of an event already handled is answered 2xx and skipped (the answer says
 /// `"duplicate": true`), and a completed checkout is fulfilled once.
 async fn webhook(State(seller): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let mode = seller.config.mode;
-    if mode != SellerMode::IgnoresSignature {
-        let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
-        let now = chrono::Utc::now().timestamp();
-        if let Err(e) = verify_header(
-            header,
-            &body,
-            &seller.config.secret,
-            now,
-            DEFAULT_TOLERANCE_SECS,
-        ) {
-            return error(StatusCode::BAD_REQUEST, &format!("Webhook Error: {e}"));
-        }
-    }
-    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "The body is not JSON.");
+    let event = match signed_json(&seller, &headers, &body).await {
+        Ok(event) => event,
+        Err(refused) => return refused,
     };
-    if mode == SellerMode::Slow {
-        tokio::time::sleep(seller.config.slow_delay).await;
-    }
     let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
     let kind = event
         .get("type")
@@ -304,25 +321,10 @@ async fn webhook(State(seller): State<Shared>, headers: HeaderMap, body: Bytes) 
 
 async fn hook(State(seller): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let mode = seller.config.mode;
-    if mode != SellerMode::IgnoresSignature {
-        let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
-        let now = chrono::Utc::now().timestamp();
-        if let Err(e) = verify_header(
-            header,
-            &body,
-            &seller.config.secret,
-            now,
-            DEFAULT_TOLERANCE_SECS,
-        ) {
-            return error(StatusCode::BAD_REQUEST, &format!("Webhook Error: {e}"));
-        }
-    }
-    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "The body is not JSON.");
+    let event = match signed_json(&seller, &headers, &body).await {
+        Ok(event) => event,
+        Err(refused) => return refused,
     };
-    if mode == SellerMode::Slow {
-        tokio::time::sleep(seller.config.slow_delay).await;
-    }
     let id = event
         .get("id")
         .and_then(Value::as_str)

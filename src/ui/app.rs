@@ -62,6 +62,9 @@ impl AppOptions {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Remembered {
     view: ViewId,
+    /// Desktop notifications on (off by default).
+    #[serde(default)]
+    notifications: bool,
 }
 
 const STORAGE_KEY: &str = "seller-console/ui";
@@ -77,6 +80,8 @@ pub struct SellerApp {
     title: String,
     /// The view shown last frame (opening Imports lists them again).
     last_view: ViewId,
+    /// The notification choice last sent to the worker.
+    notifications_sent: Option<bool>,
     /// Whether the window had focus last frame (the follower looks less often without).
     focused: Option<bool>,
     activity: ActivityLog,
@@ -136,6 +141,7 @@ impl SellerApp {
             errors: Vec::new(),
             title: String::new(),
             focused: None,
+            notifications_sent: None,
             last_view: view,
             activity: ActivityLog::default(),
             overview: OverviewView::default(),
@@ -144,7 +150,11 @@ impl SellerApp {
             orders: OrdersView::default(),
             agreements: AgreementsView::default(),
             hooks: HooksView::default(),
-            settings: SettingsView::default(),
+            settings: {
+                let mut settings = SettingsView::default();
+                settings.notifications = remembered.notifications;
+                settings
+            },
             catalog_items_sent: Vec::new(),
             catalog_items_key: None,
             started: options
@@ -301,8 +311,16 @@ impl SellerApp {
         }
     }
 
-    /// Tells the follower when the window gains or loses focus.
+    /// Tells the follower when the window gains or loses focus, and whether to notify.
     fn report_focus(&mut self, ui: &Ui) {
+        let notifications = self.settings.notifications;
+        if self.notifications_sent != Some(notifications) {
+            self.notifications_sent = Some(notifications);
+            self.worker
+                .send(worker::Command::Live(worker::live::Command::Notifications(
+                    notifications,
+                )));
+        }
         let focused = ui.input(|i| i.focused);
         if self.focused != Some(focused) {
             self.focused = Some(focused);
@@ -594,6 +612,13 @@ impl eframe::App for SellerApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, STORAGE_KEY, &Remembered { view: self.view });
+        eframe::set_value(
+            storage,
+            STORAGE_KEY,
+            &Remembered {
+                view: self.view,
+                notifications: self.settings.notifications,
+            },
+        );
     }
 }

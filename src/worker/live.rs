@@ -65,6 +65,8 @@ pub const THIN_TYPES: [&str; 8] = [
 pub enum Command {
     /// The window gained (`true`) or lost focus: look often, or rarely.
     Focus(bool),
+    /// Show a desktop notification for what needs the seller (off by default).
+    Notifications(bool),
 }
 
 /// What the follower tells the shell.
@@ -114,6 +116,7 @@ pub struct LiveWorker {
     commands: mpsc::UnboundedSender<super::Command>,
     data_dir: PathBuf,
     focused: Arc<AtomicBool>,
+    notify: Arc<AtomicBool>,
     wake: Arc<Notify>,
     following: Option<(String, JoinHandle<()>)>,
 }
@@ -132,6 +135,7 @@ impl LiveWorker {
             commands,
             data_dir: data_dir.to_path_buf(),
             focused: Arc::new(AtomicBool::new(true)),
+            notify: Arc::new(AtomicBool::new(false)),
             wake: Arc::new(Notify::new()),
             following: None,
         }
@@ -156,6 +160,7 @@ impl LiveWorker {
             commands: self.commands.clone(),
             paths: CursorPaths::of(&self.data_dir, &conn),
             focused: Arc::clone(&self.focused),
+            notify: Arc::clone(&self.notify),
             wake: Arc::clone(&self.wake),
         };
         let key = conn.account_key();
@@ -172,6 +177,7 @@ impl LiveWorker {
                     self.wake.notify_one();
                 }
             }
+            Command::Notifications(on) => self.notify.store(on, Ordering::SeqCst),
         }
     }
 
@@ -205,6 +211,7 @@ struct Follower {
     commands: mpsc::UnboundedSender<super::Command>,
     paths: CursorPaths,
     focused: Arc<AtomicBool>,
+    notify: Arc<AtomicBool>,
     wake: Arc<Notify>,
 }
 
@@ -264,6 +271,15 @@ impl Follower {
                     }
                 }
                 Err(e) => problem = problem.or(Some(e.user_message())),
+            }
+            let notify = self.notify.load(Ordering::SeqCst);
+            let focused = self.focused.load(Ordering::SeqCst);
+            let worth: Vec<&Entry> = entries
+                .iter()
+                .filter(|e| should_notify(e, notify, focused))
+                .collect();
+            if let Some(text) = notification_text(&worth) {
+                show_notification(text, &self.sink);
             }
             if !entries.is_empty() {
                 self.sink.send(super::Event::Live(Event::Entries(entries)));
@@ -551,6 +567,54 @@ pub fn entry_of(event: &StripeEvent) -> Entry {
     }
 }
 
+/// True when `entry` deserves a desktop notification: notifications are on, the window is
+/// not in front (the Activity count says it already), and the entry needs the seller.
+#[must_use]
+pub fn should_notify(entry: &Entry, enabled: bool, focused: bool) -> bool {
+    enabled && !focused && entry.needs_you
+}
+
+/// One notification for a look's worth of entries: the title and body, or `None`.
+#[must_use]
+pub fn notification_text(entries: &[&Entry]) -> Option<(String, String)> {
+    match entries {
+        [] => None,
+        [one] => Some(("Seller Console".to_owned(), one.title.clone())),
+        many => Some((
+            format!("Seller Console: {} things need you", many.len()),
+            many.iter()
+                .take(3)
+                .map(|e| e.title.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+    }
+}
+
+/// Shows a desktop notification (D-Bus on Linux, the notification centre on macOS and
+/// Windows) off the async threads. A desktop without a notification service says so in the
+/// status bar instead.
+fn show_notification((title, body): (String, String), sink: &EventSink) {
+    let sink = sink.clone();
+    tokio::task::spawn_blocking(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("Seller Console")
+            .summary(&title)
+            .body(&body)
+            .show();
+        if let Err(e) = shown {
+            sink.error(
+                "Desktop notifications",
+                format!(
+                    "This desktop shows no notifications ({e}). Turn them off in Settings, or \
+                     start a notification service."
+                ),
+                None,
+            );
+        }
+    });
+}
+
 fn load_thin(path: &Path) -> ThinCursor {
     std::fs::read(path)
         .ok()
@@ -628,6 +692,29 @@ mod tests {
             "pi_1 rides on its order's fetch; pi_9's two events cost one fetch"
         );
         assert_eq!(plan.imports, BTreeSet::from(["impset_1".to_owned()]));
+    }
+
+    #[test]
+    fn notifications_only_for_what_needs_you_while_the_window_is_away() {
+        let e = |needs_you: bool| Entry {
+            id: "evt".into(),
+            created: 0,
+            kind: "k".into(),
+            title: format!("t{needs_you}"),
+            link: Link::Import("i".into()),
+            needs_you,
+        };
+        assert!(should_notify(&e(true), true, false));
+        assert!(!should_notify(&e(true), false, false), "off by default");
+        assert!(
+            !should_notify(&e(true), true, true),
+            "the window is in front"
+        );
+        assert!(!should_notify(&e(false), true, false));
+        let (a, b) = (e(true), e(true));
+        assert_eq!(notification_text(&[]), None);
+        assert_eq!(notification_text(&[&a]).unwrap().1, "ttrue");
+        assert!(notification_text(&[&a, &b]).unwrap().0.contains("2 things"));
     }
 
     #[test]

@@ -27,6 +27,9 @@ struct ProfileForm {
 /// State of the Settings view.
 #[derive(Default)]
 pub struct SettingsView {
+    /// Desktop notifications for what needs the seller (off by default; the shell keeps the
+    /// choice between runs and tells the worker).
+    pub notifications: bool,
     book: ProfileBook,
     form: Option<ProfileForm>,
     confirm_delete: Option<(String, String)>,
@@ -77,6 +80,16 @@ impl SettingsView {
             self.profiles_ui(ui, ctx);
             ui.add_space(8.0);
             Self::appearance_ui(ui);
+            ui.add_space(8.0);
+            ui.label(RichText::new("Notifications").strong().size(16.0));
+            ui.checkbox(
+                &mut self.notifications,
+                "Desktop notifications when something needs you and the window is not in front",
+            )
+            .on_hover_text(
+                "A new authorization to capture, a failed import, an agreement waiting for you, \
+                 a dispute",
+            );
         });
         self.delete_modal(ui, ctx);
     }
