@@ -235,3 +235,51 @@ async fn the_live_shopper_places_orders_that_arrive_as_events() {
     assert!(after.iter().any(|o| o.id == id), "{id} is not listed");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_events_have_the_canonical_event_shape() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stripe/event.json");
+    let canonical: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // The client reads Stripe's own event.
+    let parsed: seller_console::stripe::events::Event =
+        serde_json::from_value(canonical.clone()).unwrap();
+    assert_eq!(parsed.kind, "plan.created");
+
+    let sb = sandbox().await;
+    let client = client(&sb);
+    let waiting = orders(&client)
+        .await
+        .into_iter()
+        .find(CheckoutSession::needs_capture)
+        .unwrap();
+    client
+        .capture_payment_intent(&waiting.payment().unwrap().id, None, None)
+        .await
+        .unwrap();
+    let raw: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/v1/events?limit=1", sb.base_url()))
+        .basic_auth(DEMO_KEY, Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ours = &raw["data"][0];
+    assert_eq!(raw["object"], "list");
+    for (key, value) in canonical.as_object().unwrap() {
+        let mine = ours
+            .get(key)
+            .unwrap_or_else(|| panic!("no `{key}` in {ours}"));
+        let same_kind = std::mem::discriminant(mine) == std::mem::discriminant(value)
+            || value.is_null()
+            || mine.is_null();
+        assert!(same_kind, "`{key}`: {mine} where Stripe has {value}");
+    }
+    assert_eq!(ours["object"], "event");
+    assert!(ours["id"].as_str().unwrap().starts_with("evt_"));
+    assert!(ours["data"]["object"].is_object());
+    sb.shutdown().await;
+}
