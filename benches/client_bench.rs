@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::Request;
 use futures_util::{StreamExt, TryStreamExt};
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::files::{FilePurpose, MAX_UPLOAD_BYTES};
 use seller_console::stripe::orders::OrderQuery;
 use seller_console::stripe::{ApiKey, Client, Config};
@@ -173,13 +173,9 @@ async fn bench_upload() {
 }
 
 async fn bench_list() {
-    let sb = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Empty,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .expect("sandbox");
+    let sb = Sandbox::start(SandboxConfig::seeded(Seed::Empty))
+        .await
+        .expect("sandbox");
     let total = sb.add_orders(common::env_num("CLIENT_BENCH_ORDERS", 10_000));
     let client = client(&sb.base_url());
     let start = Instant::now();

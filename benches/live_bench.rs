@@ -12,9 +12,10 @@
 use std::time::{Duration, Instant};
 
 use seller_console::live::{Cursor, read_new};
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::Client;
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::events::EventFilter;
-use seller_console::stripe::{ApiKey, Client, Config};
 use seller_console::worker::live::{V1_TYPES, plan};
 
 mod common;
@@ -145,17 +146,10 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let mut sb = Sandbox::start(SandboxConfig {
-            port: 0,
-            seed: Seed::Demo,
-            faults: FaultSpec::none(),
-        })
-        .await
-        .expect("sandbox");
-        let config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-            .with_base_url(&sb.base_url())
-            .unwrap();
-        let client = Client::new(config).unwrap();
+        let mut sb = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+            .await
+            .expect("sandbox");
+        let client = sb.client(RetryPolicy::default());
         pick_up_new_orders(&sb, &client).await;
         stream_of_events(&mut sb, &client).await;
         sb.shutdown().await;

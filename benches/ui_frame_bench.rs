@@ -21,7 +21,7 @@ use egui_extras::{Column, TableBuilder};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use seller_console::ui::views::ViewId;
 use seller_console::ui::{AppOptions, SellerApp};
 
@@ -249,11 +249,7 @@ fn main() {
 
     // 10,000 orders from a sandbox of their own.
     let mut sandbox = rt
-        .block_on(Sandbox::start(SandboxConfig {
-            port: 0,
-            seed: Seed::Demo,
-            faults: FaultSpec::none(),
-        }))
+        .block_on(Sandbox::start(SandboxConfig::seeded(Seed::Demo)))
         .expect("sandbox");
     // The demo seed holds 320 orders of its own.
     let orders: usize = common::env_num("UI_BENCH_ORDERS", 10_000);

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use serde_json::Value;
 
 /// What one run of the binary gave.
@@ -76,13 +76,9 @@ fn expandable_id(v: &Value) -> Option<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seller_scripts_the_whole_flow_against_the_sandbox() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .expect("sandbox starts");
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
     let base = sandbox.base_url();
 
     // The commands block; run them off the runtime so the sandbox keeps answering.

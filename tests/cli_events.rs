@@ -9,28 +9,18 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use seller_console::hooks::sign::verify_header;
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::Client;
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
-use seller_console::stripe::{ApiKey, Client, Config};
 use serde_json::Value;
 
 const SECRET: &str = "whsec_test_cli_events_secret";
 
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sb: &Sandbox) -> Client {
-    let config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-        .with_base_url(&sb.base_url())
-        .unwrap();
-    Client::new(config).unwrap()
+    Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .unwrap()
 }
 
 /// The binary with the sandbox's key and base, its output captured.
@@ -111,7 +101,7 @@ async fn events_tail_prints_new_events_as_json_lines() {
     .unwrap();
     // Give the follower its first look before anything happens.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let pi = capture_one(&client(&sb)).await;
+    let pi = capture_one(&sb.client(RetryPolicy::local())).await;
     let (code, stdout, stderr) = finish(child).await;
     assert_eq!(code, 0, "{stderr}");
     let line = stdout.lines().next().expect("one event printed");
@@ -180,7 +170,7 @@ async fn listen_delivers_signed_events_to_the_sellers_endpoint_and_retries_a_fai
     .spawn()
     .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let pi = capture_one(&client(&sb)).await;
+    let pi = capture_one(&sb.client(RetryPolicy::local())).await;
     let (code, stdout, stderr) = finish(child).await;
     assert_eq!(code, 0, "{stderr}");
 

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use seller_console::feed::table::{Edit, Table};
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::files::FilePurpose;
 use seller_console::stripe::import_sets::StandardDataFormat;
-use seller_console::stripe::{ApiKey, Client, Config};
 use seller_console::worker::catalog::journal;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -240,12 +240,7 @@ async fn stalling_proxy(upstream: String) -> String {
 
 /// An `ImportSet` whose error report has rows, made through the library.
 async fn import_set_with_errors(sandbox: &Sandbox, dir: &Path) -> String {
-    let client = Client::new(
-        Config::new(ApiKey::new(DEMO_KEY).unwrap())
-            .with_base_url(&sandbox.base_url())
-            .unwrap(),
-    )
-    .unwrap();
+    let client = sandbox.client(RetryPolicy::default());
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
     let mut reader = csv::Reader::from_path(&src).unwrap();
     let headers = reader.headers().unwrap().clone();
@@ -291,13 +286,9 @@ fn imports_errors(home: &Path, id: &str, out: &Path, base: &str) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_download_killed_midway_leaves_no_temporary_file_after_the_next_run() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Empty,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Empty))
+        .await
+        .unwrap();
     let work = tempfile::tempdir().unwrap();
     let id = import_set_with_errors(&sandbox, work.path()).await;
     let direct = sandbox.base_url();
@@ -653,13 +644,9 @@ async fn a_profile_with_a_plain_http_address_elsewhere_is_refused() {
         .unwrap_err();
     assert!(err.contains("plain http"), "{err}");
     // This machine is fine: the sandbox answers there.
-    let sandbox = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .unwrap();
     let base = sandbox.base_url().replace("127.0.0.1", "localhost");
     assert!(
         seller_console::worker::session::check_key(&base, DEMO_KEY, None)

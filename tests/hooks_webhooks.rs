@@ -9,24 +9,17 @@ use seller_console::hooks::example_seller::{self, SellerConfig, SellerMode};
 use seller_console::hooks::webhooks::{
     self, EVENT_TYPES, build_event, names, run_webhook_test, test_event_id,
 };
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::OrderQuery;
-use seller_console::stripe::{ApiKey, Client, Config};
 
 const SECRET: &str = "whsec_test_webhooks_secret";
 
 async fn a_real_order() -> (Sandbox, serde_json::Value) {
-    let sb = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap();
-    let config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-        .with_base_url(&sb.base_url())
+    let sb = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
         .unwrap();
-    let client = Client::new(config).unwrap();
+    let client = sb.client(RetryPolicy::local());
     let page = client
         .list_orders(&OrderQuery::default())
         .next_page()

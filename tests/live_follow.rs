@@ -6,35 +6,21 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use seller_console::live::{Cursor, read_new};
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::events::EventFilter;
-use seller_console::stripe::{ApiKey, Client, Config, RetryPolicy};
-
-fn client(sb: &Sandbox) -> Client {
-    let mut config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-        .with_base_url(&sb.base_url())
-        .unwrap();
-    // Few retries, so some looks fail outright and the follower must simply look again.
-    config.retry = RetryPolicy {
-        max_retries: 0,
-        max_rate_limited_retries: 0,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(10),
-    };
-    Client::new(config).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_event_is_missed_or_applied_twice_across_faults_and_restarts() {
     let faults: FaultSpec = "500:0.25@/v1/events,429:0.15@/v1/events".parse().unwrap();
     let mut sb = Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
         faults,
+        ..SandboxConfig::seeded(Seed::Demo)
     })
     .await
     .unwrap();
-    let client = client(&sb);
+    // No retries, so some looks fail outright and the follower must simply look again.
+    let client = sb.client(RetryPolicy::none());
     let filter = EventFilter {
         types: vec![
             "checkout.session.completed".into(),

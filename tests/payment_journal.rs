@@ -14,9 +14,10 @@ use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::payment_journal::{self, Begin, Kind, PaymentJournal, State};
 use seller_console::sandbox::faults::{FaultRule, FaultSpec};
 use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig};
+use seller_console::stripe::Client;
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::{OrderQuery, SessionStatus};
 use seller_console::stripe::payment_intents::PaymentIntentStatus;
-use seller_console::stripe::{ApiKey, Client, Config};
 
 /// A sandbox on its own runtime, a data folder, and a client to look at what Stripe holds.
 struct World {
@@ -39,15 +40,13 @@ impl World {
             .block_on(Sandbox::start(SandboxConfig::default()))
             .expect("sandbox");
         let base = sandbox.base_url();
-        let config = Config::new(ApiKey::new(DEMO_KEY).expect("demo key"))
-            .with_base_url(&base)
-            .expect("base url");
+        let client = sandbox.client(RetryPolicy::default());
         World {
             sandbox,
             rt,
             base,
             data: tempfile::tempdir().expect("temp dir"),
-            client: Client::new(config).expect("client"),
+            client,
         }
     }
 

@@ -170,13 +170,7 @@ impl Api {
 }
 
 async fn start(seed: Seed) -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        port: 0,
-        seed,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap()
+    Sandbox::start(SandboxConfig::seeded(seed)).await.unwrap()
 }
 
 async fn demo() -> (Sandbox, Api) {

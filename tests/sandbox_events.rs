@@ -7,33 +7,16 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use seller_console::live::{Cursor, Resume};
-use seller_console::sandbox::{DEMO_KEY, FaultSpec, Sandbox, SandboxConfig, Seed};
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::events::{EventFilter, EventRequest};
 use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::refunds::RefundRequest;
-use seller_console::stripe::{ApiKey, Client, Config, IdempotencyKey, RetryPolicy};
+use seller_console::stripe::{Client, IdempotencyKey, RetryPolicy};
 
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sb: &Sandbox) -> Client {
-    let mut config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-        .with_base_url(&sb.base_url())
-        .unwrap();
-    config.retry = RetryPolicy {
-        max_retries: 2,
-        max_rate_limited_retries: 4,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(100),
-    };
-    Client::new(config).unwrap()
+    Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .unwrap()
 }
 
 async fn orders(client: &Client) -> Vec<CheckoutSession> {
@@ -55,7 +38,7 @@ fn types(names: &[&str]) -> EventFilter {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cursor() {
     let sb = sandbox().await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let all = orders(&client).await;
     let waiting = all
         .iter()
@@ -165,7 +148,7 @@ async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cur
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched() {
     let sb = sandbox().await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let agreements = client.list_agreements(100).collect_all().await.unwrap();
     let waiting = agreements
         .iter()
@@ -205,7 +188,7 @@ async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_shopper_places_orders_that_arrive_as_events() {
     let mut sb = sandbox().await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let before = orders(&client).await.len();
     sb.start_live_shopper(1_200);
     let watched = types(&["checkout.session.completed"]);
@@ -248,7 +231,7 @@ async fn sandbox_events_have_the_canonical_event_shape() {
     assert_eq!(parsed.kind, "plan.created");
 
     let sb = sandbox().await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let waiting = orders(&client)
         .await
         .into_iter()

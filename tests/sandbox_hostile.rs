@@ -11,13 +11,9 @@ use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use serde_json::Value;
 
 async fn start() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        port: 0,
-        seed: Seed::Demo,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .unwrap()
 }
 
 async fn get(client: &Client, url: &str) -> (StatusCode, Value) {

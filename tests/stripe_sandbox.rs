@@ -9,9 +9,7 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use seller_console::feed::validate::{Options, validate_bytes};
 use seller_console::feed::{FeedKind, Severity};
-use seller_console::sandbox::{
-    DEMO_KEY, FaultRule, FaultSpec, Sandbox, SandboxConfig, Seed, Trigger,
-};
+use seller_console::sandbox::{DEMO_KEY, FaultRule, Sandbox, SandboxConfig, Seed, Trigger};
 use seller_console::stripe::agreements::AgreementStatus;
 use seller_console::stripe::catalog_imports::{CatalogImport, FeedType, ImportMode};
 use seller_console::stripe::files::FilePurpose;
@@ -19,29 +17,10 @@ use seller_console::stripe::import_sets::StandardDataFormat;
 use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
 use seller_console::stripe::payment_intents::PaymentIntentStatus;
 use seller_console::stripe::refunds::RefundRequest;
-use seller_console::stripe::{ApiKey, Client, Config, IdempotencyKey, RetryPolicy};
+use seller_console::stripe::{Client, IdempotencyKey, RetryPolicy};
 
 async fn sandbox(seed: Seed) -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        port: 0,
-        seed,
-        faults: FaultSpec::none(),
-    })
-    .await
-    .unwrap()
-}
-
-fn client(sb: &Sandbox) -> Client {
-    let mut config = Config::new(ApiKey::new(DEMO_KEY).unwrap())
-        .with_base_url(&sb.base_url())
-        .unwrap();
-    config.retry = RetryPolicy {
-        max_retries: 3,
-        max_rate_limited_retries: 10,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(200),
-    };
-    Client::new(config).unwrap()
+    Sandbox::start(SandboxConfig::seeded(seed)).await.unwrap()
 }
 
 /// True once every `Next(n)` fault has been used up.
@@ -81,7 +60,7 @@ async fn refundable_order(client: &Client) -> (String, i64) {
 #[tokio::test]
 async fn a_refund_retried_after_a_post_commit_drop_happens_exactly_once() {
     let sb = sandbox(Seed::Demo).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let (pi, received) = refundable_order(&client).await;
     sb.faults().add(
         FaultRule::drop_after_commit()
@@ -162,7 +141,7 @@ async fn a_refund_retried_after_a_post_commit_drop_happens_exactly_once() {
 #[tokio::test]
 async fn a_429_storm_is_ridden_out() {
     let sb = sandbox(Seed::Demo).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     sb.faults().add(FaultRule::rate_limited().next(6));
     let mut pager = client.list_orders(&OrderQuery::default());
     let page = pager.next_page().await.unwrap().unwrap();
@@ -176,7 +155,7 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
     let sb = sandbox(Seed::Empty).await;
     let total = sb.add_orders(1_000);
     assert!(total >= 1_000);
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let orders = all_orders(&client).await;
     let ids: HashSet<_> = orders.iter().map(|o| o.id.clone()).collect();
     assert_eq!(orders.len(), total);
@@ -191,7 +170,7 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
 #[tokio::test]
 async fn demo_orders_capture_cancel_and_details() {
     let sb = sandbox(Seed::Demo).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let orders = all_orders(&client).await;
     assert!(orders.iter().filter(|o| o.is_agent_order()).count() >= 100);
     let waiting: Vec<_> = orders.iter().filter(|o| o.needs_capture()).collect();
@@ -235,7 +214,7 @@ async fn demo_orders_capture_cancel_and_details() {
 #[tokio::test]
 async fn agreements_list_confirm_and_terminate() {
     let sb = sandbox(Seed::Demo).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let all = client.list_agreements(2).collect_all().await.unwrap();
     let statuses: HashSet<_> = all.iter().map(|a| a.status.clone()).collect();
     for s in [
@@ -304,7 +283,7 @@ async fn finish(client: &Client, id: &str) -> CatalogImport {
 #[tokio::test]
 async fn a_v2_import_with_errors_yields_a_report_matching_the_validator() {
     let sb = sandbox(Seed::Empty).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let dir = tempfile::tempdir().unwrap();
     let path = broken_feed(dir.path());
     let bytes = std::fs::read(&path).unwrap();
@@ -369,7 +348,7 @@ async fn a_v2_import_with_errors_yields_a_report_matching_the_validator() {
 #[tokio::test]
 async fn a_v1_import_set_goes_through_the_files_host_with_the_beta_version() {
     let sb = sandbox(Seed::Empty).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let dir = tempfile::tempdir().unwrap();
     let path = broken_feed(dir.path());
     let file = client
@@ -403,7 +382,7 @@ async fn a_v1_import_set_goes_through_the_files_host_with_the_beta_version() {
 #[tokio::test]
 async fn secrets_never_appear_in_errors() {
     let sb = sandbox(Seed::Demo).await;
-    let client = client(&sb);
+    let client = sb.client(RetryPolicy::local());
     let body = &DEMO_KEY["sk_test_".len()..DEMO_KEY.len() - 4];
     let errors = vec![
         client

@@ -9,7 +9,7 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use seller_console::sandbox::{Sandbox, SandboxConfig, Seed, FaultSpec, DEMO_KEY};
-//! let sandbox = Sandbox::start(SandboxConfig { port: 0, seed: Seed::Demo, faults: FaultSpec::none() }).await?;
+//! let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo)).await?;
 //! println!("{} with key {DEMO_KEY}", sandbox.base_url());
 //! sandbox.shutdown().await;
 //! # Ok(()) }
@@ -102,6 +102,18 @@ pub struct SandboxConfig {
     pub seed: Seed,
     /// Faults in force from the start (change them later with [`Sandbox::faults`]).
     pub faults: FaultSpec,
+}
+
+impl SandboxConfig {
+    /// A sandbox on a free port with `seed`'s data and no faults.
+    #[must_use]
+    pub fn seeded(seed: Seed) -> SandboxConfig {
+        SandboxConfig {
+            port: 0,
+            seed,
+            faults: FaultSpec::none(),
+        }
+    }
 }
 
 /// The process's stop request (Ctrl+C, or SIGTERM on Unix), with its handlers installed
@@ -208,6 +220,21 @@ impl Sandbox {
             task: Some(task),
             shopper: None,
         })
+    }
+
+    /// A client that talks to this sandbox with the demo key and `retry`.
+    ///
+    /// # Panics
+    /// Never in practice: the demo key and the sandbox's own address are always valid.
+    #[must_use]
+    pub fn client(&self, retry: crate::stripe::RetryPolicy) -> crate::stripe::Client {
+        let mut config = crate::stripe::Config::new(
+            crate::stripe::ApiKey::new(DEMO_KEY).expect("the demo key is a valid test key"),
+        )
+        .with_base_url(&self.base_url())
+        .expect("the sandbox's address is a valid base URL");
+        config.retry = retry;
+        crate::stripe::Client::new(config).expect("a client for the sandbox")
     }
 
     /// `http://127.0.0.1:PORT`: the base of both the api and the files host.

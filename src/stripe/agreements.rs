@@ -8,7 +8,7 @@ use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
-use super::model::{HasId, stripe_enum};
+use super::model::{has_id, stripe_enum};
 use super::pagination::Pager;
 
 const PATH: &str = "/v2/orchestrated_commerce/agreements";
@@ -100,12 +100,6 @@ pub struct Agreement {
     pub terminated_by: Option<Party>,
 }
 
-impl HasId for Agreement {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 impl Agreement {
     /// The agent's name, or its profile id when the name is missing.
     #[must_use]
@@ -179,6 +173,8 @@ impl Client {
         .await
     }
 }
+
+has_id!(Agreement);
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use super::error::Error;
 use super::files::{prepare_upload, read_capped, save_stream};
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
-use super::model::{HasId, Metadata, opt_int64_string, stripe_enum};
+use super::model::{Metadata, has_id, opt_int64_string, stripe_enum};
 use super::pagination::Pager;
 use crate::feed::FeedKind;
 
@@ -213,12 +213,6 @@ pub struct CatalogImport {
     pub status_details: Option<StatusDetails>,
 }
 
-impl HasId for CatalogImport {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 impl CatalogImport {
     /// The pre-signed upload URL while the import awaits its file.
     #[must_use]
@@ -411,6 +405,8 @@ impl Client {
         }
     }
 }
+
+has_id!(CatalogImport);
 
 #[cfg(test)]
 mod tests {

@@ -92,6 +92,29 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Short waits with the default number of retries, for a server on this machine (the
+    /// embedded sandbox in tests and benches), where a second-long backoff only slows a run.
+    #[must_use]
+    pub fn local() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: 3,
+            max_rate_limited_retries: 10,
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(200),
+        }
+    }
+
+    /// No retries at all: every fault reaches the caller at once.
+    #[must_use]
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: 0,
+            max_rate_limited_retries: 0,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+        }
+    }
+
     /// The pause before retry number `attempt` (1-based): exponential, capped, jittered.
     #[must_use]
     pub fn backoff(&self, attempt: u32) -> Duration {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, path_id};
-use super::model::HasId;
+use super::model::has_id;
 use super::pagination::{Checkpoint, Pager};
 
 /// How long Stripe keeps events, in seconds (30 days).
@@ -84,12 +84,6 @@ pub struct Event {
     pub extra: serde_json::Map<String, Value>,
 }
 
-impl HasId for Event {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 impl Event {
     /// The id of the object the event is about (`data.object.id`).
     #[must_use]
@@ -139,12 +133,6 @@ pub struct ThinEvent {
     /// Per-type data, present only when the event is fetched by id.
     #[serde(default)]
     pub data: Option<Value>,
-}
-
-impl HasId for ThinEvent {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// Which v1 events to list.
@@ -272,6 +260,8 @@ fn push_types(q: &mut Form, types: &[String], key: impl Fn(usize) -> String) -> 
     }
     Ok(())
 }
+
+has_id!(Event, ThinEvent);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 use super::client::{ApiVersion, Call, Client, Progress, Upload};
 use super::error::Error;
 use super::form::path_id;
-use super::model::{HasId, List, stripe_enum};
+use super::model::{List, has_id, stripe_enum};
 
 /// Stripe's upload limit for catalog files (200 MB), checked before anything is sent.
 pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
@@ -61,12 +61,6 @@ pub struct File {
     /// Where the contents can be downloaded (with the secret key).
     #[serde(default)]
     pub url: Option<String>,
-}
-
-impl HasId for File {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// The MIME type Stripe expects for a feed file, from its extension.
@@ -265,6 +259,8 @@ pub(crate) async fn read_capped(
     }
     Ok(out)
 }
+
+has_id!(File);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
-use super::model::{HasId, stripe_enum};
+use super::model::{has_id, stripe_enum};
 use super::pagination::Pager;
 
 stripe_enum! {
@@ -120,12 +120,6 @@ pub struct ImportSet {
     pub result: Option<ImportSetResult>,
 }
 
-impl HasId for ImportSet {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 impl ImportSet {
     /// The error report's `file_…`, when some rows failed.
     #[must_use]
@@ -191,3 +185,5 @@ impl Client {
         )
     }
 }
+
+has_id!(ImportSet);

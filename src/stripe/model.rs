@@ -113,6 +113,18 @@ pub trait HasId {
     fn id(&self) -> &str;
 }
 
+/// `impl HasId` for structs whose `id: String` field is the id.
+macro_rules! has_id {
+    ($($object:ty),+ $(,)?) => {
+        $(impl $crate::stripe::model::HasId for $object {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        })+
+    };
+}
+pub(crate) use has_id;
+
 /// A v1 list envelope: `{"object":"list","data":[…],"has_more":…,"url":…}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 pub struct List<T> {

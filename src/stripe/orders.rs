@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, Range, path_id};
-use super::model::{Address, Expandable, HasId, List, Metadata, stripe_enum};
+use super::model::{Address, Expandable, List, Metadata, has_id, stripe_enum};
 use super::pagination::Pager;
 use super::payment_intents::{AgentDetails, PaymentIntent};
 
@@ -181,12 +181,6 @@ pub struct LineItemTax {
     pub taxable_amount: Option<i64>,
 }
 
-impl HasId for Product {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 /// A Price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
@@ -204,12 +198,6 @@ pub struct Price {
     /// The product, an id unless expanded.
     #[serde(default)]
     pub product: Option<Expandable<Product>>,
-}
-
-impl HasId for Price {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// One line of an order.
@@ -244,12 +232,6 @@ pub struct LineItem {
     /// Taxes, only when expanded.
     #[serde(default)]
     pub taxes: Vec<LineItemTax>,
-}
-
-impl HasId for LineItem {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 impl LineItem {
@@ -325,12 +307,6 @@ pub struct CheckoutSession {
     /// The `PaymentIntent`, an id unless expanded.
     #[serde(default)]
     pub payment_intent: Option<Expandable<PaymentIntent>>,
-}
-
-impl HasId for CheckoutSession {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 impl CheckoutSession {
@@ -495,3 +471,5 @@ impl Client {
         Ok(session)
     }
 }
+
+has_id!(Product, Price, LineItem, CheckoutSession);

@@ -7,7 +7,7 @@ use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
-use super::model::{Expandable, HasId, List, Metadata, stripe_enum};
+use super::model::{Expandable, List, Metadata, has_id, stripe_enum};
 use super::refunds::Refund;
 
 stripe_enum! {
@@ -196,12 +196,6 @@ pub struct Charge {
     pub refunds: Option<List<Refund>>,
 }
 
-impl HasId for Charge {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 impl Charge {
     /// The capture deadline (unix seconds), for authorized card charges.
     #[must_use]
@@ -268,12 +262,6 @@ pub struct PaymentIntent {
     /// The agent that created it (preview).
     #[serde(default)]
     pub agent_details: Option<AgentDetails>,
-}
-
-impl HasId for PaymentIntent {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 impl PaymentIntent {
@@ -362,3 +350,5 @@ impl Client {
         .await
     }
 }
+
+has_id!(Charge, PaymentIntent);

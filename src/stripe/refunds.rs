@@ -6,7 +6,7 @@ use super::client::{ApiVersion, Call, Client};
 use super::error::Error;
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
-use super::model::{HasId, Metadata, stripe_enum};
+use super::model::{Metadata, has_id, stripe_enum};
 use super::pagination::Pager;
 
 stripe_enum! {
@@ -74,12 +74,6 @@ pub struct Refund {
     /// Receipt number.
     #[serde(default)]
     pub receipt_number: Option<String>,
-}
-
-impl HasId for Refund {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// What to refund.
@@ -151,3 +145,5 @@ impl Client {
         ))
     }
 }
+
+has_id!(Refund);
