@@ -12,10 +12,9 @@
 use std::time::{Duration, Instant};
 
 use seller_console::live::{Cursor, read_new};
-use seller_console::sandbox::{Sandbox, SandboxConfig, Seed};
-use seller_console::stripe::Client;
-use seller_console::stripe::RetryPolicy;
+use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::events::EventFilter;
+use seller_console::stripe::{ApiKey, Client, Config};
 use seller_console::worker::live::{V1_TYPES, plan};
 
 mod common;
@@ -149,7 +148,10 @@ fn main() {
         let mut sb = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
             .await
             .expect("sandbox");
-        let client = sb.client(RetryPolicy::default());
+        let config = Config::new(ApiKey::new(DEMO_KEY).expect("demo key"))
+            .with_base_url(&sb.base_url())
+            .expect("base url");
+        let client = Client::new(config).expect("client");
         pick_up_new_orders(&sb, &client).await;
         stream_of_events(&mut sb, &client).await;
         sb.shutdown().await;

@@ -2,6 +2,8 @@
 //! follows the embedded sandbox's events; `listen` delivers each to a local endpoint that
 //! checks Stripe's signature the way a seller's fulfilment code would.
 
+mod support;
+
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -101,7 +103,7 @@ async fn events_tail_prints_new_events_as_json_lines() {
     .unwrap();
     // Give the follower its first look before anything happens.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let pi = capture_one(&sb.client(RetryPolicy::local())).await;
+    let pi = capture_one(&support::sandbox_client(&sb, RetryPolicy::local())).await;
     let (code, stdout, stderr) = finish(child).await;
     assert_eq!(code, 0, "{stderr}");
     let line = stdout.lines().next().expect("one event printed");
@@ -170,7 +172,7 @@ async fn listen_delivers_signed_events_to_the_sellers_endpoint_and_retries_a_fai
     .spawn()
     .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let pi = capture_one(&sb.client(RetryPolicy::local())).await;
+    let pi = capture_one(&support::sandbox_client(&sb, RetryPolicy::local())).await;
     let (code, stdout, stderr) = finish(child).await;
     assert_eq!(code, 0, "{stderr}");
 

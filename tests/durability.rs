@@ -3,6 +3,8 @@
 //! sandbox (through a proxy that can stall a download) and against processes killed with
 //! SIGKILL at random points while they write.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -240,7 +242,7 @@ async fn stalling_proxy(upstream: String) -> String {
 
 /// An `ImportSet` whose error report has rows, made through the library.
 async fn import_set_with_errors(sandbox: &Sandbox, dir: &Path) -> String {
-    let client = sandbox.client(RetryPolicy::default());
+    let client = support::sandbox_client(sandbox, RetryPolicy::default());
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
     let mut reader = csv::Reader::from_path(&src).unwrap();
     let headers = reader.headers().unwrap().clone();

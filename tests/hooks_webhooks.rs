@@ -1,6 +1,8 @@
 //! Webhook tests of the hook workbench against the example seller: events built from a real
 //! sandbox order, delivered signed; a careful seller passes, a careless one is caught.
 
+mod support;
+
 use std::time::Duration;
 
 use seller_console::hooks::HookTarget;
@@ -19,7 +21,7 @@ async fn a_real_order() -> (Sandbox, serde_json::Value) {
     let sb = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
         .await
         .unwrap();
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let page = client
         .list_orders(&OrderQuery::default())
         .next_page()

@@ -2,6 +2,8 @@
 //! live shopper while the events API fails now and then and the follower restarts from its
 //! saved cursor, and still every event is applied once, none missed, none twice.
 
+mod support;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -20,7 +22,7 @@ async fn no_event_is_missed_or_applied_twice_across_faults_and_restarts() {
     .await
     .unwrap();
     // No retries, so some looks fail outright and the follower must simply look again.
-    let client = sb.client(RetryPolicy::none());
+    let client = support::sandbox_client(&sb, RetryPolicy::none());
     let filter = EventFilter {
         types: vec![
             "checkout.session.completed".into(),

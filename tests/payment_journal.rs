@@ -3,6 +3,8 @@
 //! again as a person would; two processes at once; and the journal file itself surviving
 //! writers killed at random points.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -40,7 +42,7 @@ impl World {
             .block_on(Sandbox::start(SandboxConfig::default()))
             .expect("sandbox");
         let base = sandbox.base_url();
-        let client = sandbox.client(RetryPolicy::default());
+        let client = support::sandbox_client(&sandbox, RetryPolicy::default());
         World {
             sandbox,
             rt,

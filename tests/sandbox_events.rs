@@ -3,6 +3,8 @@
 //! thin events for agreements, newest first, and "what is newer than this event" without
 //! repeats.
 
+mod support;
+
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -38,7 +40,7 @@ fn types(names: &[&str]) -> EventFilter {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cursor() {
     let sb = sandbox().await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let all = orders(&client).await;
     let waiting = all
         .iter()
@@ -148,7 +150,7 @@ async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cur
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched() {
     let sb = sandbox().await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let agreements = client.list_agreements(100).collect_all().await.unwrap();
     let waiting = agreements
         .iter()
@@ -188,7 +190,7 @@ async fn an_agreement_confirmed_becomes_a_thin_event_whose_object_can_be_fetched
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_shopper_places_orders_that_arrive_as_events() {
     let mut sb = sandbox().await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let before = orders(&client).await.len();
     sb.start_live_shopper(1_200);
     let watched = types(&["checkout.session.completed"]);
@@ -231,7 +233,7 @@ async fn sandbox_events_have_the_canonical_event_shape() {
     assert_eq!(parsed.kind, "plan.created");
 
     let sb = sandbox().await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let waiting = orders(&client)
         .await
         .into_iter()

@@ -2,6 +2,8 @@
 //! double-refund case, a 429 storm, pagination over 1,000 orders, an import with errors whose
 //! report matches the validator, and secrets kept out of every error.
 
+mod support;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,7 +62,7 @@ async fn refundable_order(client: &Client) -> (String, i64) {
 #[tokio::test]
 async fn a_refund_retried_after_a_post_commit_drop_happens_exactly_once() {
     let sb = sandbox(Seed::Demo).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let (pi, received) = refundable_order(&client).await;
     sb.faults().add(
         FaultRule::drop_after_commit()
@@ -141,7 +143,7 @@ async fn a_refund_retried_after_a_post_commit_drop_happens_exactly_once() {
 #[tokio::test]
 async fn a_429_storm_is_ridden_out() {
     let sb = sandbox(Seed::Demo).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     sb.faults().add(FaultRule::rate_limited().next(6));
     let mut pager = client.list_orders(&OrderQuery::default());
     let page = pager.next_page().await.unwrap().unwrap();
@@ -155,7 +157,7 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
     let sb = sandbox(Seed::Empty).await;
     let total = sb.add_orders(1_000);
     assert!(total >= 1_000);
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let orders = all_orders(&client).await;
     let ids: HashSet<_> = orders.iter().map(|o| o.id.clone()).collect();
     assert_eq!(orders.len(), total);
@@ -170,7 +172,7 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
 #[tokio::test]
 async fn demo_orders_capture_cancel_and_details() {
     let sb = sandbox(Seed::Demo).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let orders = all_orders(&client).await;
     assert!(orders.iter().filter(|o| o.is_agent_order()).count() >= 100);
     let waiting: Vec<_> = orders.iter().filter(|o| o.needs_capture()).collect();
@@ -214,7 +216,7 @@ async fn demo_orders_capture_cancel_and_details() {
 #[tokio::test]
 async fn agreements_list_confirm_and_terminate() {
     let sb = sandbox(Seed::Demo).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let all = client.list_agreements(2).collect_all().await.unwrap();
     let statuses: HashSet<_> = all.iter().map(|a| a.status.clone()).collect();
     for s in [
@@ -283,7 +285,7 @@ async fn finish(client: &Client, id: &str) -> CatalogImport {
 #[tokio::test]
 async fn a_v2_import_with_errors_yields_a_report_matching_the_validator() {
     let sb = sandbox(Seed::Empty).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let dir = tempfile::tempdir().unwrap();
     let path = broken_feed(dir.path());
     let bytes = std::fs::read(&path).unwrap();
@@ -348,7 +350,7 @@ async fn a_v2_import_with_errors_yields_a_report_matching_the_validator() {
 #[tokio::test]
 async fn a_v1_import_set_goes_through_the_files_host_with_the_beta_version() {
     let sb = sandbox(Seed::Empty).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let dir = tempfile::tempdir().unwrap();
     let path = broken_feed(dir.path());
     let file = client
@@ -382,7 +384,7 @@ async fn a_v1_import_set_goes_through_the_files_host_with_the_beta_version() {
 #[tokio::test]
 async fn secrets_never_appear_in_errors() {
     let sb = sandbox(Seed::Demo).await;
-    let client = sb.client(RetryPolicy::local());
+    let client = support::sandbox_client(&sb, RetryPolicy::local());
     let body = &DEMO_KEY["sk_test_".len()..DEMO_KEY.len() - 4];
     let errors = vec![
         client

@@ -249,7 +249,7 @@ fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
         .with_size(egui::vec2(1280.0, 760.0))
         .build_ui_state(bench_ui, bench);
     let ready = |h: &Harness<'_, Bench>| h.state().session.as_ref().is_some_and(|s| s.ready);
-    wait(&mut h, "the demo sandbox", ready);
+    step_until(&mut h, "the demo sandbox", ready);
     let api_base = h
         .state()
         .session
@@ -260,7 +260,7 @@ fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
 
     // What the shell does after a push.
     h.state_mut().view.watch(&id);
-    wait(&mut h, "the import to finish with its report", |h| {
+    step_until(&mut h, "the import to finish with its report", |h| {
         h.query_by_label_contains("Error report: 3 rows failed")
             .is_some()
     });
@@ -284,20 +284,4 @@ fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
             .any(|e| e.id == "TEE-ORG-NAVY-L" && e.message.starts_with("availability")),
         "{errors:?}"
     );
-}
-
-fn wait(h: &mut Harness<'_, Bench>, what: &str, mut done: impl FnMut(&Harness<'_, Bench>) -> bool) {
-    let start = std::time::Instant::now();
-    loop {
-        h.step();
-        if done(h) {
-            h.step();
-            return;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }

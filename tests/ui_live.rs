@@ -9,21 +9,14 @@ use egui_kittest::kittest::Queryable as _;
 use seller_console::orders::PaymentState;
 use seller_console::ui::AppOptions;
 use seller_console::ui::views::ViewId;
-use ui_support::{boot, boot_options, step_until};
+use ui_support::{boot, orders_loaded_with, step_until};
 
 #[test]
 fn a_new_order_appears_in_orders_and_activity_without_a_refresh() {
     let mut options = AppOptions::for_tests();
     // A busy demo shopper: an order every half second.
     options.worker.demo_orders_per_minute = 120;
-    let (_rt, mut h) = boot_options(options);
-    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
-    h.get_by_role_and_label(egui::Role::Button, "Orders")
-        .click();
-    step_until(&mut h, "every page of orders", |h| {
-        let v = h.state().orders_view();
-        !v.is_loading() && !v.all_rows().is_empty()
-    });
+    let (_rt, mut h) = orders_loaded_with(options);
     let before: HashSet<String> = h
         .state()
         .orders_view()

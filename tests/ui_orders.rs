@@ -11,26 +11,11 @@ use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::stripe::agreements::AgreementStatus;
 use seller_console::ui::{AppOptions, SellerApp};
 use seller_console::worker::dialogs::ScriptedPicker;
-use ui_support::{boot, boot_options, step_until};
+use ui_support::{boot, orders_loaded_with, step_until};
 
 /// Boots the app, opens Orders and waits until every page of orders has arrived.
 fn orders_loaded() -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
     orders_loaded_with(AppOptions::for_tests())
-}
-
-/// [`orders_loaded`] with explicit options (a scripted file dialog, say).
-fn orders_loaded_with(
-    options: AppOptions,
-) -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
-    let (rt, mut h) = boot_options(options);
-    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
-    h.get_by_role_and_label(egui::Role::Button, "Orders")
-        .click();
-    step_until(&mut h, "every page of orders", |h| {
-        let v = h.state().orders_view();
-        !v.is_loading() && !v.all_rows().is_empty()
-    });
-    (rt, h)
 }
 
 /// Opens the detail of `row` by clicking its order number in the list.

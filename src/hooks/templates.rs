@@ -237,10 +237,10 @@ pub struct FinalizeData {
     pub extra: Map<String, Value>,
 }
 
-/// The order approval request (`v1.delegated_checkout.finalize_checkout`).
+/// What Stripe posts to a hook: the request's envelope around its `data`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinalizeCheckout {
-    /// Always [`FINALIZE_CHECKOUT`].
+pub struct HookEnvelope<D> {
+    /// [`FINALIZE_CHECKOUT`] or [`CUSTOMIZE_CHECKOUT`].
     #[serde(rename = "type")]
     pub event_type: String,
     /// Request id; a retry of the same request carries the same id.
@@ -250,12 +250,15 @@ pub struct FinalizeCheckout {
     /// Connected account id, for platforms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-    /// The order.
-    pub data: FinalizeData,
+    /// The order or the checkout.
+    pub data: D,
     /// Fields this version does not know.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The order approval request (`v1.delegated_checkout.finalize_checkout`).
+pub type FinalizeCheckout = HookEnvelope<FinalizeData>;
 
 /// A tax rate already applied to a line of the customization request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -397,24 +400,7 @@ pub struct CustomizeData {
 }
 
 /// The checkout customization request (`v1.delegated_checkout.customize_checkout`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomizeCheckout {
-    /// Always [`CUSTOMIZE_CHECKOUT`].
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// Request id; a retry carries the same id.
-    pub id: String,
-    /// Whether this is live money.
-    pub livemode: bool,
-    /// Connected account id, for platforms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
-    /// The checkout.
-    pub data: CustomizeData,
-    /// Fields this version does not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CustomizeCheckout = HookEnvelope<CustomizeData>;
 
 /// A request ready to send: which hook, and the exact body bytes to sign and post.
 ///

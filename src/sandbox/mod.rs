@@ -222,21 +222,6 @@ impl Sandbox {
         })
     }
 
-    /// A client that talks to this sandbox with the demo key and `retry`.
-    ///
-    /// # Panics
-    /// Never in practice: the demo key and the sandbox's own address are always valid.
-    #[must_use]
-    pub fn client(&self, retry: crate::stripe::RetryPolicy) -> crate::stripe::Client {
-        let mut config = crate::stripe::Config::new(
-            crate::stripe::ApiKey::new(DEMO_KEY).expect("the demo key is a valid test key"),
-        )
-        .with_base_url(&self.base_url())
-        .expect("the sandbox's address is a valid base URL");
-        config.retry = retry;
-        crate::stripe::Client::new(config).expect("a client for the sandbox")
-    }
-
     /// `http://127.0.0.1:PORT`: the base of both the api and the files host.
     #[must_use]
     pub fn base_url(&self) -> String {

@@ -59,6 +59,31 @@ impl Params {
         }
     }
 
+    /// Refuses every parameter but a v1 list's own (`limit`, the two cursors, `expand`,
+    /// `created`) and `filters`, the endpoint's own filters.
+    pub fn allow_list(&self, filters: &[&str]) -> Result<(), ApiError> {
+        const PAGING: [&str; 5] = [
+            "limit",
+            "starting_after",
+            "ending_before",
+            "expand",
+            "created",
+        ];
+        match self
+            .0
+            .keys()
+            .find(|k| !PAGING.contains(&k.as_str()) && !filters.contains(&k.as_str()))
+        {
+            Some(unknown) => Err(ApiError::unknown_param(unknown)),
+            None => Ok(()),
+        }
+    }
+
+    /// A parameter as sent (a nested hash stays an object).
+    pub fn raw(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
     /// A string parameter; an empty string counts as absent.
     pub fn str(&self, key: &str) -> Result<Option<&str>, ApiError> {
         match self.0.get(key) {

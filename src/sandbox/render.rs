@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::pagination::v1_envelope;
 use super::state::{
-    Address, Agreement, Charge, FileRec, Ledger, LineItem, PaymentIntent, Person, Price, Product,
-    Refund, Session, TaxRate,
+    Address, Agreement, Charge, Dispute, FileRec, Ledger, LineItem, PaymentIntent, Person, Price,
+    Product, Refund, Session, TaxRate,
 };
 
 /// Renders objects of one ledger.
@@ -44,6 +44,7 @@ draw_with! {
     PaymentIntent => payment_intent,
     Charge => charge,
     Refund => refund,
+    Dispute => dispute,
 }
 
 /// RFC 3339 (`2026-04-06T10:00:00Z`) for v2 timestamps.
@@ -330,7 +331,7 @@ impl Renderer<'_> {
             "balance_transaction": c.balance_transaction, "billing_details": billing,
             "calculated_statement_descriptor": "SANDBOX SELLER", "captured": c.captured,
             "created": c.created, "currency": c.currency, "customer": null,
-            "description": c.description, "disputed": false,
+            "description": c.description, "disputed": self.ledger.dispute_of(&c.id).is_some(),
         });
         extend(
             &mut out,
@@ -396,6 +397,68 @@ impl Renderer<'_> {
             "payment_method": null, "reason": r.reason, "receipt_number": null,
             "source_transfer_reversal": null, "status": "succeeded",
             "transfer_reversal": null,
+        })
+    }
+
+    /// A dispute: every evidence field (null until set), the deadline, and the money moved.
+    pub fn dispute(&self, d: &Dispute) -> Value {
+        let mut evidence = serde_json::Map::new();
+        for field in crate::sandbox::routes::disputes::TEXT_EVIDENCE
+            .iter()
+            .chain(crate::sandbox::routes::disputes::FILE_EVIDENCE)
+        {
+            evidence.insert(
+                (*field).to_owned(),
+                d.evidence.get(*field).map_or(Value::Null, |v| json!(v)),
+            );
+        }
+        evidence.insert("enhanced_evidence".into(), json!({}));
+        let brand = self
+            .ledger
+            .charges
+            .get(&d.charge)
+            .map_or("visa", |c| c.card.brand);
+        let transactions: Vec<Value> = d
+            .balance_transactions
+            .iter()
+            .map(|(id, amount, created, description)| {
+                let fee = if *amount < 0 { 1_500 } else { -1_500 };
+                json!({
+                    "id": id, "object": "balance_transaction", "amount": amount,
+                    "available_on": created, "created": created, "currency": d.currency,
+                    "description": description, "exchange_rate": null, "fee": fee,
+                    "fee_details": [{
+                        "amount": fee, "application": null, "currency": d.currency,
+                        "description": "Dispute fee", "type": "stripe_fee",
+                    }],
+                    "net": amount - fee, "reporting_category": "dispute",
+                    "source": d.id, "status": "available", "type": "adjustment",
+                })
+            })
+            .collect();
+        json!({
+            "id": d.id, "object": "dispute", "amount": d.amount,
+            "balance_transactions": transactions, "charge": d.charge, "created": d.created,
+            "currency": d.currency, "enhanced_eligibility_types": [],
+            "evidence": evidence,
+            "evidence_details": {
+                "due_by": d.due_by, "enhanced_eligibility": {},
+                "has_evidence": !d.evidence.is_empty(), "past_due": d.past_due,
+                "submission_count": d.submission_count,
+            },
+            "is_charge_refundable": d.is_inquiry() && !d.is_closed(),
+            "livemode": self.live, "metadata": metadata(&d.metadata),
+            "network_reason_code": d.network_reason_code,
+            "payment_intent": d.payment_intent,
+            "payment_method_details": {
+                "card": {
+                    "brand": brand,
+                    "case_type": if d.is_inquiry() { "inquiry" } else { "chargeback" },
+                    "network_reason_code": d.network_reason_code, "network": brand,
+                },
+                "type": "card",
+            },
+            "reason": d.reason, "status": d.status,
         })
     }
 

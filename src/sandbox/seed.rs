@@ -696,6 +696,100 @@ fn order(
     session_id
 }
 
+/// Disputes in every state a support agent meets, on paid agent orders that were not refunded:
+/// an inquiry, chargebacks due in under two days and in over a week, one under review, one won,
+/// one lost.
+fn disputes(ledger: &mut Ledger, rng: &mut StdRng, now: i64) {
+    use crate::sandbox::routes::disputes::{NewDispute, open};
+    let mut paid: Vec<(i64, String)> = ledger
+        .charges
+        .values()
+        .filter(|c| c.captured && c.amount_refunded == 0 && c.created < now - 8 * DAY)
+        .filter(|c| {
+            ledger
+                .payment_intents
+                .get(&c.payment_intent)
+                .is_some_and(|pi| pi.agent.is_some())
+        })
+        .map(|c| (c.created, c.id.clone()))
+        .collect();
+    paid.sort();
+    let evidence = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let cases = [
+        (
+            "warning_needs_response",
+            "general",
+            3 * DAY,
+            9 * DAY,
+            evidence(&[]),
+        ),
+        (
+            "needs_response",
+            "fraudulent",
+            19 * DAY,
+            40 * HOUR,
+            evidence(&[]),
+        ),
+        (
+            "needs_response",
+            "product_not_received",
+            8 * DAY,
+            11 * DAY,
+            evidence(&[("shipping_carrier", "UPS")]),
+        ),
+        (
+            "under_review",
+            "product_unacceptable",
+            12 * DAY,
+            9 * DAY,
+            evidence(&[(
+                "product_description",
+                "Stoneware mug as pictured; the buyer reported a chip on arrival.",
+            )]),
+        ),
+        (
+            "won",
+            "fraudulent",
+            40 * DAY,
+            -19 * DAY,
+            evidence(&[("customer_purchase_ip", "203.0.113.7")]),
+        ),
+        (
+            "lost",
+            "credit_not_processed",
+            45 * DAY,
+            -24 * DAY,
+            evidence(&[]),
+        ),
+    ];
+    // The newest paid orders old enough to be disputed, spread out.
+    for (i, (status, reason, ago, due_in, evidence)) in cases.into_iter().enumerate() {
+        let Some((created, charge)) = paid.get(paid.len().saturating_sub(1 + i * 7)).cloned()
+        else {
+            break;
+        };
+        let opened = (now - ago).max(created + DAY);
+        let _ = rng;
+        open(
+            ledger,
+            rng,
+            NewDispute {
+                charge: &charge,
+                status,
+                reason,
+                created: opened,
+                due_by: now + due_in,
+                evidence,
+            },
+        );
+    }
+}
+
 /// Agreements in every status: the four order agents confirmed, others pending or ended.
 fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now: i64) {
     let add = |ledger: &mut Ledger,
@@ -1069,6 +1163,7 @@ pub(crate) fn demo(ledger: &mut Ledger, shared: &Shared, now: i64) -> io::Result
     ledger.seller_profile = ids::moded(&mut rng, "profile", false);
     let catalog = ensure_catalog(ledger, &mut rng, now);
     orders(ledger, &mut rng, now, DEMO_ORDERS, 60);
+    disputes(ledger, &mut rng, now);
     agreements(ledger, &mut rng, &catalog, now);
     past_imports(ledger, &mut rng, shared, now)
 }

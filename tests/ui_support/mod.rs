@@ -36,11 +36,27 @@ pub fn boot_options(options: AppOptions) -> (tokio::runtime::Runtime, Harness<'s
     (rt, harness)
 }
 
+/// Boots the app with `options`, opens Orders and waits until every page of orders has
+/// arrived.
+pub fn orders_loaded_with(
+    options: AppOptions,
+) -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
+    let (rt, mut h) = boot_options(options);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Orders")
+        .click();
+    step_until(&mut h, "every page of orders", |h| {
+        let v = h.state().orders_view();
+        !v.is_loading() && !v.all_rows().is_empty()
+    });
+    (rt, h)
+}
+
 /// Steps the UI (with real time passing) until `done` holds, or panics after 20 s.
-pub fn step_until(
-    h: &mut Harness<'static, SellerApp>,
+pub fn step_until<'a, S>(
+    h: &mut Harness<'a, S>,
     what: &str,
-    mut done: impl FnMut(&Harness<'static, SellerApp>) -> bool,
+    mut done: impl FnMut(&Harness<'a, S>) -> bool,
 ) {
     let start = Instant::now();
     loop {

@@ -169,6 +169,9 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
     if purpose == CATALOG_PURPOSE {
         check_catalog_file(&file, &kind)?;
     }
+    if purpose == "dispute_evidence" {
+        check_evidence_file(&file, &kind)?;
+    }
     if params.0.contains_key("file_link_data") && purpose == CATALOG_PURPOSE {
         return Err(ApiError::param(
             "file_link_data[create]",
@@ -199,6 +202,32 @@ pub(crate) async fn create(app: &Arc<Shared>, ctx: &Ctx, upload: Option<Request>
 }
 
 /// Catalog files must be CSV or TSV, with a MIME type that matches.
+/// Largest dispute evidence file.
+const MAX_EVIDENCE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Dispute evidence: PDF, JPEG or PNG, at most 5 MB.
+fn check_evidence_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
+    if !matches!(kind, "pdf" | "jpg" | "png") {
+        return Err(ApiError::param(
+            "file",
+            format!(
+                "`{}` is a {kind} file; dispute evidence must be a PDF, JPEG or PNG.",
+                file.filename
+            ),
+        ));
+    }
+    if file.size > MAX_EVIDENCE_BYTES {
+        return Err(ApiError::param(
+            "file",
+            format!(
+                "`{}` is larger than 5 MB, the most Stripe accepts for dispute evidence.",
+                file.filename
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
     if kind != "csv" && kind != "tsv" {
         if let Some(ct) = file.content_type.as_deref()
@@ -253,14 +282,7 @@ fn check_catalog_file(file: &Upload, kind: &str) -> Result<(), ApiError> {
 /// `GET /v1/files`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "expand",
-        "created",
-        "purpose",
-    ])?;
+    p.allow_list(&["purpose"])?;
     let purpose = p.str("purpose")?;
     let created = p.range("created")?;
     let mut store = app.lock();

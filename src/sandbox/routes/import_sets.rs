@@ -162,13 +162,7 @@ pub(crate) fn retrieve(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     require_beta(ctx)?;
     let p = &ctx.params;
-    p.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "expand",
-        "created",
-    ])?;
+    p.allow_list(&[])?;
     let created = p.range("created")?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);

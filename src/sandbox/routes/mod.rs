@@ -3,6 +3,7 @@
 pub(crate) mod agreements;
 pub(crate) mod catalog_imports;
 pub(crate) mod checkout;
+pub(crate) mod disputes;
 pub(crate) mod events;
 pub(crate) mod files;
 pub(crate) mod import_sets;
@@ -55,6 +56,11 @@ pub(crate) async fn dispatch(
         ["v1", "refunds"] if post => refunds::create(app, ctx),
         ["v1", "refunds"] if get => refunds::list(app, ctx),
         ["v1", "refunds", id] if get => refunds::retrieve(app, ctx, id),
+
+        ["v1", "disputes"] if get => disputes::list(app, ctx),
+        ["v1", "disputes", id] if get => disputes::retrieve(app, ctx, id),
+        ["v1", "disputes", id] if post => disputes::update(app, ctx, id),
+        ["v1", "disputes", id, "close"] if post => disputes::close(app, ctx, id),
 
         ["v2", "commerce", "product_catalog", "imports"] if post => {
             catalog_imports::create(app, ctx)

@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
-use crate::money;
+use super::request::{Ctx, Object, Outcome, at_most, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
@@ -47,14 +46,7 @@ pub(crate) fn merge_metadata(
 /// `GET /v1/payment_intents`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "expand",
-        "created",
-        "customer",
-    ])?;
+    p.allow_list(&["customer"])?;
     let created = p.range("created")?;
     let customer = p.str("customer")?.is_some();
     let mut store = app.lock();
@@ -142,17 +134,17 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     }
     let capturable = pi.amount_capturable;
     let amount = requested.unwrap_or(capturable);
-    if amount > capturable {
-        return Err(ApiError::state(
-            "amount_too_large",
+    at_most(
+        amount,
+        capturable,
+        &pi.currency,
+        "amount_to_capture",
+        |asked, left| {
             format!(
-                "The amount to capture ({}) is greater than the amount that can be captured ({}).",
-                money::format_symbol(amount, &pi.currency),
-                money::format_symbol(capturable, &pi.currency)
-            ),
-        )
-        .with_param("amount_to_capture"));
-    }
+                "The amount to capture ({asked}) is greater than the amount that can be captured ({left})."
+            )
+        },
+    )?;
     let charge_id = pi.latest_charge.clone().unwrap_or_default();
     let txn = ids::v1(rng, "txn");
     let receipt = format!(

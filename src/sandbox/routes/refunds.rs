@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
-use crate::money;
+use super::request::{Ctx, Object, Outcome, at_most, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
-use crate::sandbox::state::{Refund, Shared};
+use crate::sandbox::state::{Charge, Refund, Shared};
 
 /// `refund`, as a retrieve names it.
 const REFUND: Object = Object::new("refund", "refund");
@@ -139,6 +138,20 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
             ),
         ));
     }
+    if let Some(d) = ledger.dispute_of(&charge_id)
+        && (!d.is_inquiry() || d.is_closed())
+    {
+        return Err(ApiError::state(
+            "charge_disputed",
+            format!(
+                "The charge you're attempting to refund has been charged back (dispute {}, \
+                 {}). Respond to the dispute or accept it instead; accepting already returns \
+                 the money to the cardholder.",
+                d.id, d.status
+            ),
+        )
+        .with_param("charge"));
+    }
     if charge.refunded() {
         return Err(ApiError::state(
             "charge_already_refunded",
@@ -147,17 +160,15 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     }
     let refundable = charge.refundable();
     let amount = amount.unwrap_or(refundable);
-    if amount > refundable {
-        return Err(ApiError::state(
-            "amount_too_large",
-            format!(
-                "Refund amount ({}) is greater than unrefunded amount on charge ({})",
-                money::format_symbol(amount, &charge.currency),
-                money::format_symbol(refundable, &charge.currency)
-            ),
-        )
-        .with_param("amount"));
-    }
+    at_most(
+        amount,
+        refundable,
+        &charge.currency,
+        "amount",
+        |asked, left| {
+            format!("Refund amount ({asked}) is greater than unrefunded amount on charge ({left})")
+        },
+    )?;
     let refund = Refund {
         id: ids::v1(rng, "re"),
         seq: ledger.next_seq(),
@@ -194,6 +205,33 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     };
     let (key, now) = (&ctx.key, ctx.now);
     events::emit(ledger, rng, key, now, "refund.created", value.clone(), None);
+    // A full refund resolves an open inquiry without a chargeback.
+    let fully_refunded = ledger.charges.get(&charge_id).is_some_and(Charge::refunded);
+    let inquiry = ledger
+        .dispute_of(&charge_id)
+        .filter(|d| d.is_inquiry() && !d.is_closed())
+        .map(|d| d.id.clone());
+    if let (true, Some(dispute)) = (fully_refunded, inquiry) {
+        if let Some(d) = ledger.disputes.get_mut(&dispute) {
+            d.status = "warning_closed";
+        }
+        let r = renderer(app, ctx, ledger);
+        let closed = ledger
+            .disputes
+            .get(&dispute)
+            .map(|d| r.dispute(d))
+            .unwrap_or_default();
+        let previous = serde_json::json!({ "status": "warning_needs_response" });
+        events::emit(
+            ledger,
+            rng,
+            key,
+            now,
+            "charge.dispute.closed",
+            closed,
+            Some(previous),
+        );
+    }
     let previous = serde_json::json!({ "amount_refunded": refunded_before });
     events::emit(
         ledger,
@@ -211,15 +249,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/refunds`, optionally for one charge or `PaymentIntent`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "expand",
-        "created",
-        "charge",
-        "payment_intent",
-    ])?;
+    p.allow_list(&["charge", "payment_intent"])?;
     let created = p.range("created")?;
     let charge = p.str("charge")?;
     let pi = p.str("payment_intent")?;

@@ -187,3 +187,22 @@ pub(crate) fn unrecognized(method: &Method, path: &str) -> ApiError {
         ))
     }
 }
+
+/// Stripe's `amount_too_large` on `param` when `amount` is over `limit`; `wording` gets both
+/// written with their currency symbol, in the words of the endpoint's own message.
+pub(crate) fn at_most(
+    amount: i64,
+    limit: i64,
+    currency: &str,
+    param: &str,
+    wording: impl FnOnce(&str, &str) -> String,
+) -> Result<(), ApiError> {
+    if amount <= limit {
+        return Ok(());
+    }
+    let message = wording(
+        &crate::money::format_symbol(amount, currency),
+        &crate::money::format_symbol(limit, currency),
+    );
+    Err(ApiError::state("amount_too_large", message).with_param(param))
+}

@@ -145,6 +145,7 @@ record!(
     ImportSet,
     CatalogImport,
     Agreement,
+    Dispute,
 );
 
 /// A postal address.
@@ -353,6 +354,49 @@ pub(crate) struct Refund {
     pub balance_transaction: String,
 }
 
+/// A dispute (`dp_…`) on a charge: an inquiry (`warning_…`) or a chargeback.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispute {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub charge: String,
+    pub payment_intent: String,
+    /// `warning_needs_response`, `needs_response`, `under_review`, `won`, `lost`, …
+    pub status: &'static str,
+    pub reason: String,
+    pub network_reason_code: String,
+    /// Evidence due, unix seconds.
+    pub due_by: i64,
+    /// Evidence fields set so far (text, or a `file_…` id).
+    pub evidence: BTreeMap<String, String>,
+    pub submission_count: u32,
+    /// The last submission came after `due_by`.
+    pub past_due: bool,
+    pub metadata: BTreeMap<String, String>,
+    /// Funds moved because of the dispute: (`txn_…`, amount, created, description).
+    pub balance_transactions: Vec<(String, i64, i64, &'static str)>,
+}
+
+impl Dispute {
+    /// An inquiry (`warning_…`): no funds have moved and the charge can still be refunded.
+    pub fn is_inquiry(&self) -> bool {
+        self.status.starts_with("warning_")
+    }
+
+    /// Whether the seller can still respond (add evidence, submit, accept).
+    pub fn needs_response(&self) -> bool {
+        matches!(self.status, "needs_response" | "warning_needs_response")
+    }
+
+    /// Whether the status is final.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.status, "won" | "lost" | "warning_closed" | "prevented")
+    }
+}
+
 /// A v1 `ImportSet` (`impset_…`).
 #[derive(Debug)]
 pub(crate) struct ImportSet {
@@ -455,6 +499,7 @@ pub(crate) struct Ledger {
     pub import_sets: Table<ImportSet>,
     pub catalog_imports: Table<CatalogImport>,
     pub agreements: Table<Agreement>,
+    pub disputes: Table<Dispute>,
     /// Every state change as a Stripe event, v1 snapshot and v2 thin (30 days).
     pub events: Table<crate::sandbox::events::EventRec>,
     /// Products, prices, tax rates and agents that generated orders are drawn from.
@@ -486,6 +531,7 @@ impl Ledger {
             && self.import_sets.len() == 0
             && self.catalog_imports.len() == 0
             && self.agreements.len() == 0
+            && self.disputes.len() == 0
             && self.events.len() == 0
             && self.demo_catalog.is_none()
     }
@@ -503,6 +549,24 @@ impl Ledger {
                 .insert(li.id.clone(), (session.id.clone(), i));
         }
         self.sessions.insert(session);
+    }
+
+    /// The open or closed dispute on `charge`, if any.
+    pub fn dispute_of(&self, charge: &str) -> Option<&Dispute> {
+        self.disputes.values().find(|d| d.charge == charge)
+    }
+
+    /// Chargebacks whose evidence deadline passed without a response are lost, as Stripe
+    /// decides them. Returns the ids that changed.
+    pub fn expire_disputes(&mut self, now: i64) -> Vec<String> {
+        let mut lost = Vec::new();
+        for d in self.disputes.values_mut() {
+            if d.status == "needs_response" && d.due_by > 0 && d.due_by < now {
+                d.status = "lost";
+                lost.push(d.id.clone());
+            }
+        }
+        lost
     }
 
     /// Cancels authorizations whose `capture_before` has passed, as Stripe does when an

@@ -13,9 +13,9 @@ mod store;
 
 pub(crate) use import_job::{Failure, ImportJob, Outcome, PROCESSING_TIME, Phase, Sample};
 pub(crate) use ledger::{
-    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, FileRec, ImportSet,
-    Ledger, LedgerKey, LineItem, Party, PaymentIntent, Person, Price, Product, Record, Refund,
-    Session, Table, TaxRate,
+    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, FileRec,
+    ImportSet, Ledger, LedgerKey, LineItem, Party, PaymentIntent, Person, Price, Product, Record,
+    Refund, Session, Table, TaxRate,
 };
 pub(crate) use shared::{Blob, Shared};
 pub(crate) use store::{DownloadSlot, MAX_LEDGERS, Store, UploadSlot};
