@@ -774,7 +774,6 @@ fn disputes(ledger: &mut Ledger, rng: &mut StdRng, now: i64) {
             break;
         };
         let opened = (now - ago).max(created + DAY);
-        let _ = rng;
         open(
             ledger,
             rng,
