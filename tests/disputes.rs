@@ -264,3 +264,208 @@ async fn unknown_evidence_fields_are_refused_before_sending() {
     assert!(e.to_string().contains("not an evidence field"), "{e}");
     sb.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// `seller-console disputes …`, as support staff would run it.
+
+/// A demo sandbox on its own runtime, with a data folder for the command line.
+struct Desk {
+    sandbox: Sandbox,
+    rt: tokio::runtime::Runtime,
+    client: Client,
+    data: tempfile::TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (sandbox, client) = rt.block_on(demo());
+        Desk {
+            sandbox,
+            rt,
+            client,
+            data: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> support::Run {
+        support::Run::of(&mut support::cli(
+            &self.sandbox.base_url(),
+            self.data.path(),
+            args,
+        ))
+    }
+
+    fn dispute(&self, id: &str) -> Dispute {
+        self.rt.block_on(self.client.retrieve_dispute(id)).unwrap()
+    }
+
+    /// The dispute the command line lists first: the soonest deadline among those open.
+    fn first_listed(&self) -> String {
+        let list = self.run(&["disputes", "list"]).ok();
+        list.stdout
+            .split_whitespace()
+            .next()
+            .expect("a dispute listed")
+            .to_owned()
+    }
+}
+
+#[test]
+fn the_list_puts_the_dispute_due_soonest_first_and_marks_the_last_72_hours() {
+    let desk = Desk::new();
+    let list = desk.run(&["disputes", "list"]).ok();
+    let lines: Vec<&str> = list.stdout.lines().filter(|l| l.starts_with('d')).collect();
+    assert_eq!(lines.len(), 6, "{}", list.stdout);
+    assert!(lines[0].contains("Needs response"), "{}", lines[0]);
+    assert!(lines[0].contains("less than 72 hours"), "{}", lines[0]);
+    assert_eq!(
+        list.stdout.matches("less than 72 hours").count(),
+        1,
+        "only one dispute is due within 72 hours"
+    );
+    // Every open dispute is listed before every closed one, with its agent and order.
+    let first_closed = lines
+        .iter()
+        .position(|l| l.contains("Won") || l.contains("Lost") || l.contains("Under review"))
+        .unwrap();
+    assert!(lines[..first_closed].iter().all(|l| l.contains("due in")));
+    assert!(
+        lines.iter().all(|l| !l.contains(" — ")),
+        "every dispute shows its order's agent:\n{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout
+            .contains("The cardholder says they did not make this purchase")
+    );
+
+    let only_lost = desk.run(&["disputes", "list", "--status", "lost"]).ok();
+    assert_eq!(
+        only_lost.stdout.matches("Lost").count(),
+        1,
+        "{}",
+        only_lost.stdout
+    );
+}
+
+#[test]
+fn evidence_from_the_command_line_is_saved_as_a_draft_then_submitted() {
+    let desk = Desk::new();
+    let id = desk.first_listed();
+    let receipt = desk.data.path().join("shipping-receipt.pdf");
+    std::fs::write(&receipt, b"%PDF-1.4\n% a shipping receipt\n").unwrap();
+    let shown = desk.run(&["disputes", "show", &id]).ok();
+    assert!(shown.stdout.contains("customer_name"), "{}", shown.stdout);
+
+    let draft = desk
+        .run(&[
+            "disputes",
+            "evidence",
+            &id,
+            "--field",
+            "shipping_carrier=UPS",
+            "--field",
+            "uncategorized_text=Delivered to the front desk; signed by the buyer.",
+            "--file",
+            &format!("shipping_documentation={}", receipt.display()),
+            "--prefill",
+        ])
+        .ok();
+    assert!(draft.stdout.contains("as a draft"), "{}", draft.stdout);
+    let d = desk.dispute(&id);
+    assert_eq!(
+        d.status,
+        DisputeStatus::NeedsResponse,
+        "a draft is not submitted"
+    );
+    assert_eq!(d.evidence_text("shipping_carrier"), Some("UPS"));
+    assert!(
+        d.evidence_text("shipping_documentation")
+            .is_some_and(|f| f.starts_with("file_")),
+        "the receipt was uploaded and attached"
+    );
+    assert!(
+        d.evidence_text("customer_name").is_some(),
+        "prefilled from the order"
+    );
+    assert!(
+        d.evidence_text("product_description")
+            .is_some_and(|p| p.contains(" × ")),
+        "the product lines are described"
+    );
+
+    let submitted = desk.run(&["disputes", "evidence", &id, "--submit"]).ok();
+    assert!(
+        submitted.stdout.contains("Under review"),
+        "{}",
+        submitted.stdout
+    );
+    assert_eq!(desk.dispute(&id).status, DisputeStatus::UnderReview);
+    let late = desk.run(&[
+        "disputes",
+        "evidence",
+        &id,
+        "--field",
+        "shipping_carrier=DHL",
+    ]);
+    assert_eq!(late.code, 3, "{}", late.stderr);
+    assert!(
+        late.stderr.contains("takes no more evidence"),
+        "{}",
+        late.stderr
+    );
+}
+
+#[test]
+fn accepting_from_the_command_line_loses_the_dispute() {
+    let desk = Desk::new();
+    let id = desk.first_listed();
+    let run = desk.run(&["disputes", "accept", &id]).ok();
+    assert!(
+        run.stdout.contains("stays with the cardholder"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(desk.dispute(&id).status, DisputeStatus::Lost);
+    let again = desk.run(&["disputes", "accept", &id]);
+    assert_eq!(again.code, 3, "{}", again.stderr);
+}
+
+#[test]
+fn an_evidence_file_over_the_limit_is_refused_before_anything_is_uploaded() {
+    let desk = Desk::new();
+    let id = desk.first_listed();
+    let big = desk.data.path().join("scan.pdf");
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.resize(6 * 1024 * 1024, b'0');
+    std::fs::write(&big, bytes).unwrap();
+    let run = desk.run(&[
+        "disputes",
+        "evidence",
+        &id,
+        "--field",
+        "shipping_carrier=UPS",
+        "--file",
+        &format!("shipping_documentation={}", big.display()),
+    ]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("at most 5 MB"), "{}", run.stderr);
+    let files = desk
+        .rt
+        .block_on(
+            desk.client
+                .list_files(Some(&FilePurpose::DisputeEvidence), 100),
+        )
+        .unwrap();
+    assert!(files.data.is_empty(), "nothing was uploaded");
+    assert_eq!(
+        desk.dispute(&id).evidence_text("shipping_carrier"),
+        None,
+        "nothing was saved either"
+    );
+}

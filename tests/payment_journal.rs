@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::Run;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -15,7 +17,7 @@ use rand::Rng as _;
 use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::payment_journal::{self, Begin, Kind, PaymentJournal, State};
 use seller_console::sandbox::faults::{FaultRule, FaultSpec};
-use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig};
+use seller_console::sandbox::{Sandbox, SandboxConfig};
 use seller_console::stripe::Client;
 use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::{OrderQuery, SessionStatus};
@@ -53,24 +55,11 @@ impl World {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_seller-console"));
-        command
-            .args(args)
-            .args(["--api-base", &self.base])
-            .env("STRIPE_API_KEY", DEMO_KEY)
-            .env_remove("STRIPE_API_BASE")
-            .env_remove("SELLER_CONSOLE_PROFILE")
-            .env(payment_journal::DATA_DIR_ENV, self.data.path());
-        command
+        support::cli(&self.base, self.data.path(), args)
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = self.command(args).output().expect("the binary runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(&mut self.command(args))
     }
 
     fn spawn(&self, args: &[&str]) -> Child {
@@ -149,23 +138,6 @@ impl World {
 
     fn faults(&self, spec: FaultSpec) {
         self.sandbox.faults().set(spec);
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "command failed:\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
     }
 }
 

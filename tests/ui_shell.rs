@@ -33,7 +33,10 @@ fn keyboard_shortcuts_switch_views() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num4);
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Orders);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num5);
+    h.run_steps(2);
+    assert_eq!(h.state().current_view(), ViewId::Disputes);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num8);
     h.run_steps(2);
     assert_eq!(h.state().current_view(), ViewId::Settings);
 }

@@ -1,5 +1,5 @@
 //! The commands that talk to the Stripe API: push, imports, orders, capture, refund, cancel,
-//! agreements, events and listen. Each is thin over [`crate::stripe::Client`].
+//! bulk-refund, disputes, agreements, events and listen. Each is thin over [`crate::stripe::Client`].
 //!
 //! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
 //! `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
@@ -7,7 +7,9 @@
 //! connected account; `--json` prints machine-readable output.
 
 pub mod agreements;
+pub mod bulk_refund;
 pub mod common;
+pub mod disputes;
 pub mod events;
 pub mod imports;
 pub mod orders;
@@ -35,6 +37,11 @@ pub enum ApiCommand {
     Refund(payments::RefundArgs),
     /// Cancel an uncaptured payment, releasing the authorization.
     Cancel(payments::CancelArgs),
+    /// Refund many orders at once (a filter's or those named), with a plan printed first.
+    BulkRefund(bulk_refund::Args),
+    /// List disputes, show one, save or submit evidence, accept one.
+    #[command(subcommand)]
+    Disputes(disputes::Command),
     /// Manage agreements with AI agents.
     #[command(subcommand)]
     Agreements(agreements::Command),
@@ -54,6 +61,8 @@ impl ApiCommand {
             ApiCommand::Capture(a) => &a.common,
             ApiCommand::Refund(a) => &a.common,
             ApiCommand::Cancel(a) => &a.common,
+            ApiCommand::BulkRefund(a) => &a.common,
+            ApiCommand::Disputes(c) => c.common(),
             ApiCommand::Agreements(c) => c.common(),
             ApiCommand::Events(c) => c.common(),
             ApiCommand::Listen(a) => &a.common,
@@ -69,6 +78,8 @@ async fn dispatch(command: ApiCommand) -> common::Outcome {
         ApiCommand::Capture(a) => payments::capture(a).await,
         ApiCommand::Refund(a) => payments::refund(a).await,
         ApiCommand::Cancel(a) => payments::cancel(a).await,
+        ApiCommand::BulkRefund(a) => bulk_refund::run(a).await,
+        ApiCommand::Disputes(c) => disputes::run(c).await,
         ApiCommand::Agreements(c) => agreements::run(c).await,
         ApiCommand::Events(c) => events::run(c).await,
         ApiCommand::Listen(a) => events::listen(a).await,

@@ -165,13 +165,36 @@ pub struct OrderDetail {
     pub agent_profile: Option<String>,
     /// `ch_…`, when charged.
     pub charge: Option<String>,
+    /// When the latest charge was made (unix seconds): the order date of Stripe's order field
+    /// reference (`PaymentIntent.LatestCharge.created`).
+    pub charged_at: Option<i64>,
+    /// The buyer's receipt (`LatestCharge.receipt_url`).
+    pub receipt_url: Option<String>,
+    /// Stripe's fee and the net, minor units, when the charge's balance transaction was read.
+    pub fees: Option<Fees>,
     /// The payment's timeline, oldest first.
     pub timeline: Vec<TimelineEntry>,
     /// Refunds, newest first.
     pub refunds: Vec<RefundInfo>,
 }
 
+/// What Stripe kept and what the seller nets on a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fees {
+    /// Stripe's fees, minor units.
+    pub fee: i64,
+    /// What reaches the balance, minor units.
+    pub net: i64,
+}
+
 impl OrderDetail {
+    /// The order date as Stripe's order field reference defines it: the latest charge's
+    /// `created`, or the session's while nothing was charged.
+    #[must_use]
+    pub fn order_date(&self) -> i64 {
+        self.charged_at.unwrap_or(self.row.created)
+    }
+
     /// Everything the order detail shows, from a retrieved Checkout Session and its refunds.
     #[must_use]
     pub fn from_session(s: &CheckoutSession, mut refunds: Vec<Refund>) -> OrderDetail {
@@ -298,6 +321,17 @@ impl OrderDetail {
             card,
             agent_profile: s.agent().and_then(|a| a.profile_id().map(str::to_owned)),
             charge: charge.map(|c| c.id.clone()),
+            charged_at: charge.map(|c| c.created).filter(|&t| t > 0),
+            receipt_url: charge.and_then(|c| c.receipt_url.clone()),
+            fees: charge
+                .and_then(|c| c.balance_transaction.as_ref())
+                .and_then(|b| match b {
+                    crate::stripe::model::Expandable::Object(t) => Some(Fees {
+                        fee: t.fee,
+                        net: t.net,
+                    }),
+                    crate::stripe::model::Expandable::Id(_) => None,
+                }),
             timeline,
             refunds: refunds.iter().map(RefundInfo::from_refund).collect(),
             row,

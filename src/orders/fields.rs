@@ -41,7 +41,7 @@ impl OrderDetail {
         let r = &self.row;
         let amount = |a: i64| money::format_symbol(a, &r.currency);
         let mut out = vec![
-            Field::new("Order date", format_time(r.created)),
+            Field::new("Order date", format_time(self.order_date())),
             Field::new("Order number", r.order_number.clone()),
             Field::new(
                 "Agent",
@@ -65,6 +65,10 @@ impl OrderDetail {
         }
         out.push(Field::new("Final amount", amount(r.total)));
         out.push(Field::new("Refunded", amount(r.refunded)));
+        if let Some(f) = self.fees {
+            out.push(Field::new("Stripe fees", amount(f.fee)));
+            out.push(Field::new("Net", amount(f.net)));
+        }
         if let Some(deadline) = r
             .capture_before
             .filter(|_| r.state == PaymentState::AwaitingCapture)
@@ -83,6 +87,9 @@ impl OrderDetail {
                 "Expires",
                 format!("{:02}/{}", card.exp_month, card.exp_year),
             ));
+        }
+        if let Some(url) = &self.receipt_url {
+            out.push(Field::new("Receipt", url.clone()));
         }
         out
     }

@@ -1,14 +1,17 @@
 //! Agent orders as the console shows them, in the window and on the command line alike: one
 //! row per order with its payment state ([`row`]), the order in full ([`detail`]) and the
 //! labelled fields both print ([`fields`]), and the list operations (filter and sort,
-//! CSV export, per-agent daily totals, today against the last week, the capture queue). No egui, no network.
+//! CSV export, per-agent daily totals, today against the last week, the capture queue, bulk
+//! refund plans, disputes next to their orders). No egui, no network.
 //!
 //! The files import each other directly, never through this face: `row` is the ground,
 //! everything else stands on it.
 
+pub mod bulk;
 pub mod capture;
 pub mod chart;
 pub mod detail;
+pub mod disputes;
 pub mod export;
 pub mod fields;
 pub mod filter;
@@ -18,7 +21,7 @@ pub mod today;
 pub use capture::{capture_queue, countdown, is_urgent};
 pub use chart::{DayTotal, daily_by_agent, main_currency};
 pub use detail::{
-    CardInfo, LineTax, OrderDetail, OrderLine, PostalAddress, RefundInfo, TimelineEntry,
+    CardInfo, Fees, LineTax, OrderDetail, OrderLine, PostalAddress, RefundInfo, TimelineEntry,
 };
 pub use export::export_csv;
 pub use fields::{Field, format_time};

@@ -95,6 +95,8 @@ pub struct OrderRow {
     pub state: PaymentState,
     /// Capture deadline (unix seconds), when awaiting capture.
     pub capture_before: Option<i64>,
+    /// The charge is disputed (Stripe refuses refunds; the dispute is answered instead).
+    pub disputed: bool,
 }
 
 impl OrderRow {
@@ -157,6 +159,7 @@ impl OrderRow {
             capturable: pi.map_or(0, |p| p.amount_capturable),
             state,
             capture_before: s.capture_before(),
+            disputed: charge.is_some_and(|c| c.disputed),
         }
     }
 

@@ -24,6 +24,7 @@ fn row(i: i64, agent: &str, state: PaymentState, total: i64) -> OrderRow {
         capturable: 0,
         state,
         capture_before: Some(1_763_000_000 + (10 - i) * 3600),
+        disputed: false,
     }
 }
 

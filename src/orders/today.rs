@@ -122,6 +122,7 @@ mod tests {
             capturable: 0,
             state,
             capture_before: None,
+            disputed: false,
         }
     }
 

@@ -160,8 +160,8 @@ impl ApiError {
                  capturable amount shown on the order.{said}"
             )
         } else if self.code_is("charge_disputed") || self.code_is("refund_disputed_payment") {
-            "This payment is disputed, so it cannot be refunded here. Respond to the dispute \
-             in the Stripe Dashboard instead; a refund would not end it."
+            "This payment is disputed, so it cannot be refunded. Answer the dispute instead \
+             (the Disputes view, or `seller-console disputes`); a refund would not end it."
                 .to_owned()
         } else if self.code_is("amount_too_small") {
             format!(

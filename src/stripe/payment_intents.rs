@@ -194,7 +194,31 @@ pub struct Charge {
     /// Refunds, only when expanded.
     #[serde(default)]
     pub refunds: Option<List<Refund>>,
+    /// The balance transaction (fees and net), an id unless expanded; none until captured.
+    #[serde(default)]
+    pub balance_transaction: Option<Expandable<BalanceTransaction>>,
 }
+
+/// A balance transaction: what a charge added to the balance after Stripe's fees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceTransaction {
+    /// `txn_…`.
+    pub id: String,
+    /// Gross amount, minor units.
+    #[serde(default)]
+    pub amount: i64,
+    /// Fees, minor units.
+    #[serde(default)]
+    pub fee: i64,
+    /// Amount minus fees, minor units.
+    #[serde(default)]
+    pub net: i64,
+    /// Lower-case ISO currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+has_id!(BalanceTransaction);
 
 impl Charge {
     /// The capture deadline (unix seconds), for authorized card charges.

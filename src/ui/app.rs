@@ -12,6 +12,7 @@ use super::views::{
     activity::ActivityLog,
     agreements::AgreementsView,
     catalog::CatalogView,
+    disputes::DisputesView,
     hooks::HooksView,
     imports::ImportsView,
     orders::OrdersView,
@@ -90,6 +91,7 @@ pub struct SellerApp {
     imports: ImportsView,
     orders: OrdersView,
     agreements: AgreementsView,
+    disputes: DisputesView,
     hooks: HooksView,
     /// The catalog products last handed to the Hooks view.
     catalog_items_sent: Vec<super::views::CatalogItem>,
@@ -149,6 +151,7 @@ impl SellerApp {
             imports: ImportsView::default(),
             orders: OrdersView::default(),
             agreements: AgreementsView::default(),
+            disputes: DisputesView::default(),
             hooks: HooksView::default(),
             settings: {
                 let mut settings = SettingsView::default();
@@ -198,6 +201,12 @@ impl SellerApp {
         &self.agreements
     }
 
+    /// The Disputes view's state (tests read what it lists).
+    #[must_use]
+    pub fn disputes_view(&self) -> &DisputesView {
+        &self.disputes
+    }
+
     /// The active session as the status bar shows it.
     #[must_use]
     pub fn session(&self) -> &SessionInfo {
@@ -222,6 +231,7 @@ impl SellerApp {
                             if changed {
                                 self.orders.reset();
                                 self.agreements.reset();
+                                self.disputes.reset();
                                 self.activity.reset();
                             }
                         }
@@ -232,6 +242,7 @@ impl SellerApp {
                 Event::Catalog(e) => self.catalog.on_event(e),
                 Event::Orders(e) => self.orders.on_event(e),
                 Event::Agreements(e) => self.agreements.on_event(e),
+                Event::Disputes(e) => self.disputes.on_event(e),
                 Event::Hooks(e) => self.hooks.on_event(e),
                 Event::Imports(e) => self.imports.on_event(e),
                 Event::Live(e) => self.activity.on_event(e),
@@ -275,6 +286,7 @@ impl SellerApp {
                     self.agreements.show_waiting();
                     self.view = ViewId::Agreements;
                 }
+                Intent::DisputesWaiting => self.view = ViewId::Disputes,
                 Intent::ShowActivity => self.activity.open = true,
                 Intent::Follow(link) => self.follow(&link),
                 Intent::WatchImport(id) => {
@@ -308,6 +320,10 @@ impl SellerApp {
                 self.view = ViewId::Imports;
             }
             Link::Agreement(_) => self.view = ViewId::Agreements,
+            Link::Dispute(id) => {
+                self.disputes.open_later(id);
+                self.view = ViewId::Disputes;
+            }
         }
     }
 
@@ -598,6 +614,7 @@ impl eframe::App for SellerApp {
                 ViewId::Imports => self.imports.ui(ui, &mut ctx),
                 ViewId::Orders => self.orders.ui(ui, &mut ctx),
                 ViewId::Agreements => self.agreements.ui(ui, &mut ctx),
+                ViewId::Disputes => self.disputes.ui(ui, &mut ctx),
                 ViewId::Hooks => self.hooks.ui(ui, &mut ctx),
                 ViewId::Settings => self.settings.ui(ui, &mut ctx),
             }

@@ -32,7 +32,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_mins(1);
 pub const RELOAD_ABOVE: usize = 200;
 
 /// The v1 event types the views follow.
-pub const V1_TYPES: [&str; 13] = [
+pub const V1_TYPES: [&str; 15] = [
     "checkout.session.completed",
     "payment_intent.amount_capturable_updated",
     "payment_intent.succeeded",
@@ -41,6 +41,8 @@ pub const V1_TYPES: [&str; 13] = [
     "charge.captured",
     "charge.refunded",
     "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.closed",
     "refund.created",
     "refund.updated",
     "refund.failed",
@@ -90,6 +92,8 @@ pub enum Link {
     Import(String),
     /// The Agreements view.
     Agreement(String),
+    /// A dispute, by id (`du_…`/`dp_…`).
+    Dispute(String),
 }
 
 /// Something that happened on the account, as the Activity panel lists it.
@@ -346,6 +350,9 @@ impl Follower {
         for id in plan.imports {
             self.command(super::Command::Imports(imports::Command::Watch(id)));
         }
+        if plan.disputes {
+            self.command(super::Command::Disputes(super::disputes::Command::Load));
+        }
     }
 
     /// Applies one thin event: fetches the object it names (as Stripe asks, with
@@ -414,6 +421,8 @@ pub struct Plan {
     pub payments: BTreeSet<String>,
     /// Imports to watch.
     pub imports: BTreeSet<String>,
+    /// A dispute opened, changed or closed: the Disputes view lists them again.
+    pub disputes: bool,
 }
 
 /// Works out what to fetch for `events`: a new order's payment events ride on the order's
@@ -435,6 +444,9 @@ pub fn plan(events: &[StripeEvent]) -> Plan {
     }
     for event in events {
         let object = &event.data.object;
+        if event.kind.starts_with("charge.dispute.") {
+            plan.disputes = true;
+        }
         if event.kind.starts_with("data_management.import_set.") {
             if let Some(id) = object.get("id").and_then(Value::as_str) {
                 plan.imports.insert(id.to_owned());
@@ -527,9 +539,24 @@ pub fn entry_of(event: &StripeEvent) -> Entry {
                 "Dispute opened over {}: answer before its deadline",
                 amount("amount").unwrap_or_else(|| id.clone())
             ),
-            Link::Payment(pi),
+            Link::Dispute(id.clone()),
             true,
         ),
+        "charge.dispute.updated" | "charge.dispute.closed" => {
+            let status = object.get("status").and_then(Value::as_str).map_or_else(
+                || crate::stripe::disputes::DisputeStatus::Unknown("changed".into()),
+                crate::stripe::disputes::DisputeStatus::from,
+            );
+            (
+                format!(
+                    "Dispute over {}: {}",
+                    amount("amount").unwrap_or_else(|| id.clone()),
+                    status.label().to_lowercase()
+                ),
+                Link::Dispute(id.clone()),
+                status == crate::stripe::disputes::DisputeStatus::Lost,
+            )
+        }
         "refund.created" | "refund.updated" | "refund.failed" => {
             let status = object
                 .get("status")

@@ -8,6 +8,7 @@
 pub mod agreements;
 pub mod catalog;
 pub mod dialogs;
+pub mod disputes;
 pub mod hooks;
 pub mod imports;
 pub mod live;
@@ -33,6 +34,8 @@ pub enum Command {
     Orders(orders::Command),
     /// Agent agreements.
     Agreements(agreements::Command),
+    /// Disputes and their evidence.
+    Disputes(disputes::Command),
     /// The hook workbench.
     Hooks(hooks::Command),
     /// Feed imports and their error reports.
@@ -52,6 +55,8 @@ pub enum Event {
     Orders(orders::Event),
     /// Agent agreements.
     Agreements(agreements::Event),
+    /// Disputes and their evidence.
+    Disputes(disputes::Event),
     /// The hook workbench.
     Hooks(hooks::Event),
     /// Feed imports and their error reports.
@@ -244,7 +249,7 @@ pub fn spawn(
         let orders = orders::OrdersWorker::new(sink.clone(), session.connection(), &data_dir)
             .with_picker(Arc::clone(&picker));
         let mut hooks = hooks::HooksWorker::new(sink.clone(), session.store())
-            .with_picker(picker)
+            .with_picker(Arc::clone(&picker))
             .with_connection(session.connection());
         let mut imports =
             imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
@@ -270,6 +275,22 @@ pub fn spawn(
                     }
                     None => sink.error(
                         "Agreements",
+                        "Not connected yet; try again in a moment.",
+                        None,
+                    ),
+                },
+                Command::Disputes(c) => match session::active(&session.connection()) {
+                    Some(conn) => {
+                        let client = Arc::clone(&conn.client);
+                        tokio::spawn(disputes::handle(
+                            client,
+                            sink.clone(),
+                            Arc::clone(&picker),
+                            c,
+                        ));
+                    }
+                    None => sink.error(
+                        "Disputes",
                         "Not connected yet; try again in a moment.",
                         None,
                     ),

@@ -4,7 +4,9 @@
 //! resumed with that key until Stripe's answer is known, and a refund that repeats one made
 //! moments ago waits for the user to confirm it.
 
+use crate::orders::bulk::{BulkOutcome, PlannedRefund};
 use crate::orders::{OrderDetail, OrderRow, RefundInfo};
+use crate::payment_batch::RefundTerms;
 
 /// What the Orders view asks for.
 #[derive(Debug, Clone)]
@@ -75,6 +77,18 @@ pub enum Command {
     Export {
         /// The orders, as listed (filtered and sorted).
         rows: Vec<OrderRow>,
+    },
+    /// Refund each order of a plan that is not skipped, one journalled refund each.
+    BulkRefund {
+        /// The plan the user confirmed.
+        plan: Vec<PlannedRefund>,
+        /// Reason and note sent with each refund.
+        terms: RefundTerms,
+    },
+    /// Ask where to save, then write a bulk refund's results there as CSV.
+    ExportBulkResults {
+        /// Each order with its outcome.
+        results: Vec<(PlannedRefund, BulkOutcome)>,
     },
     /// Cancel an authorization.
     Cancel {
@@ -168,6 +182,11 @@ pub enum Event {
         /// Orders that failed, with the reason in words.
         failed: Vec<(String, String)>,
     },
+    /// A bulk refund ended: each order of the plan with its outcome.
+    BulkRefunded {
+        /// In the plan's order.
+        results: Vec<(PlannedRefund, BulkOutcome)>,
+    },
     /// Something the user should know about an action that goes on (a resumed refund).
     Notice {
         /// Checkout Session id.
@@ -199,12 +218,14 @@ pub enum Event {
 // ---------------------------------------------------------------------------------------------
 // The worker side.
 
-/// Writes orders to `path` as CSV (built in memory first, so a failed write says so),
+/// Writes CSV built by `build` to `path` (in memory first, so a failed write says so),
 /// atomically and durably: a failed or killed export leaves any earlier file whole.
-fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
+fn write_csv(
+    build: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>,
+    path: &std::path::Path,
+) -> Result<(), String> {
     let mut bytes = Vec::new();
-    crate::orders::export_csv(rows.iter(), &mut bytes)
-        .map_err(|e| format!("The orders could not be turned into CSV: {e}"))?;
+    build(&mut bytes).map_err(|e| format!("The rows could not be turned into CSV: {e}"))?;
     crate::durable::write(path, &bytes, crate::durable::Access::LikeExisting).map_err(|e| {
         format!(
             "Could not write {} ({e}). Check that you may write there, or pick another place.",
@@ -213,6 +234,7 @@ fn write_csv(rows: &[OrderRow], path: &std::path::Path) -> Result<(), String> {
     })
 }
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -265,19 +287,24 @@ impl OrdersWorker {
         self
     }
 
-    /// Asks where to save, then writes `rows` there as CSV.
-    fn export(&self, rows: Vec<OrderRow>) {
+    /// Asks where to save, then writes `count` rows there as CSV, built by `build`.
+    fn export(
+        &self,
+        title: &str,
+        file_name: &str,
+        count: usize,
+        build: impl FnOnce(&mut Vec<u8>) -> csv::Result<()> + Send + 'static,
+    ) {
         let sink = self.sink.clone();
-        let picked = self.picker.pick(
-            FileRequest::save("Export agent orders", "agent-orders.csv").filter("CSV", &["csv"]),
-        );
+        let picked = self
+            .picker
+            .pick(FileRequest::save(title, file_name).filter("CSV", &["csv"]));
         tokio::spawn(async move {
             let outcome = match picked.await {
                 None => ExportOutcome::Cancelled,
                 Some(path) => {
-                    let count = rows.len();
                     let written =
-                        tokio::task::spawn_blocking(move || write_csv(&rows, &path).map(|()| path))
+                        tokio::task::spawn_blocking(move || write_csv(build, &path).map(|()| path))
                             .await;
                     match written {
                         Ok(Ok(path)) => ExportOutcome::Saved { count, path },
@@ -288,6 +315,16 @@ impl OrdersWorker {
             };
             send(&sink, Event::Exported(outcome));
         });
+    }
+
+    fn export_orders(&self, rows: Vec<OrderRow>) {
+        let count = rows.len();
+        self.export(
+            "Export agent orders",
+            "agent-orders.csv",
+            count,
+            move |out| crate::orders::export_csv(rows.iter(), out),
+        );
     }
 
     fn client(&self) -> Option<(Arc<Client>, String)> {
@@ -301,7 +338,7 @@ impl OrdersWorker {
         let Some((client, account)) = self.client() else {
             // Exporting needs no connection.
             if let Command::Export { rows } = command {
-                self.export(rows);
+                self.export_orders(rows);
             } else {
                 self.sink
                     .error("Orders", "Not connected yet; try again in a moment.", None);
@@ -310,7 +347,43 @@ impl OrdersWorker {
         };
         let sink = self.sink.clone();
         match command {
-            Command::Export { rows } => self.export(rows),
+            Command::Export { rows } => self.export_orders(rows),
+            Command::ExportBulkResults { results } => {
+                let count = results.len();
+                self.export(
+                    "Save the bulk refund results",
+                    "bulk-refund-results.csv",
+                    count,
+                    move |out| crate::orders::bulk::results_csv(&results, out),
+                );
+            }
+            Command::BulkRefund { plan, terms } => {
+                let journal = self.journal.clone();
+                tokio::spawn(async move {
+                    let results = crate::payment_batch::refund_plan(
+                        &client,
+                        &journal,
+                        &plan,
+                        &terms,
+                        Reader::App,
+                        |done, total| {
+                            sink.activity(
+                                "bulk-refund",
+                                "Refunding orders",
+                                Some(done as f32 / total.max(1) as f32),
+                            );
+                        },
+                    )
+                    .await;
+                    sink.done("bulk-refund");
+                    for (p, outcome) in &results {
+                        if matches!(outcome, BulkOutcome::Refunded { .. }) {
+                            refresh_row(&client, &sink, &p.order.id).await;
+                        }
+                    }
+                    send(&sink, Event::BulkRefunded { results });
+                });
+            }
             Command::Load => {
                 let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
                 let current = Arc::clone(&self.generation);
@@ -452,12 +525,22 @@ impl OrdersWorker {
                             note: None,
                             session: Some(session.clone()),
                         };
-                        match capture_in_bulk(&client, &journal, request).await {
-                            Ok(()) => {
+                        let sent = crate::payment_batch::send_one(
+                            &client,
+                            &journal,
+                            request,
+                            BTreeMap::new(),
+                            Reader::App,
+                        )
+                        .await;
+                        match sent {
+                            Ok(_) => {
                                 refresh_row(&client, &sink, &session).await;
                                 captured.push(session);
                             }
-                            Err(message) => failed_list.push((session, message)),
+                            Err(unsent) => {
+                                failed_list.push((session, unsent.message().to_owned()));
+                            }
                         }
                     }
                     sink.done("bulk-capture");
@@ -883,91 +966,6 @@ async fn settle_lapsed(
                 request_id: e.request_id().map(str::to_owned),
             },
         ),
-    }
-}
-
-/// One capture of a bulk capture, journalled like any other; `Err` is the sentence to show.
-async fn capture_in_bulk(
-    client: &Client,
-    journal: &PaymentJournal,
-    request: payment_journal::Request,
-) -> Result<(), String> {
-    let now = chrono::Utc::now().timestamp();
-    let mut begun = journal
-        .begin(
-            request.clone(),
-            crate::stripe::model::Metadata::default(),
-            None,
-            true,
-            now,
-        )
-        .map_err(|e| e.to_string())?;
-    if let Begin::Lapsed(old) = &begun {
-        // A payment intent is captured once: its state says whether the old attempt was made.
-        if let Some(object) = payment_journal::find_out(client, old)
-            .await
-            .map_err(|e| e.user_message())?
-        {
-            journal
-                .settle(&old.key, State::Done { object }, now)
-                .map_err(|e| e.to_string())?;
-            return Ok(());
-        }
-        journal
-            .settle(&old.key, State::Lapsed, now)
-            .map_err(|e| e.to_string())?;
-        begun = journal
-            .begin(
-                request,
-                crate::stripe::model::Metadata::default(),
-                None,
-                true,
-                now,
-            )
-            .map_err(|e| e.to_string())?;
-    }
-    let (Begin::New(attempt) | Begin::Resume(attempt)) = begun else {
-        return Err("The capture was not sent; open the order to see why.".into());
-    };
-    let key = attempt.idempotency_key()?;
-    let result = client
-        .capture_payment_intent(&attempt.request.payment_intent, None, Some(key))
-        .await;
-    let now = chrono::Utc::now().timestamp();
-    match result {
-        Ok(p) => journal
-            .settle(&attempt.key, State::Done { object: p.id }, now)
-            .map_err(|e| e.to_string()),
-        Err(e) => {
-            if let Some(cause) = e.unknown_outcome_cause() {
-                journal
-                    .settle(
-                        &attempt.key,
-                        State::OutcomeUnknown {
-                            detail: cause.clone(),
-                        },
-                        now,
-                    )
-                    .map_err(|e| e.to_string())?;
-                Err(payment_journal::outcome_unknown(
-                    &attempt,
-                    &cause,
-                    Reader::App,
-                ))
-            } else {
-                let message = e.user_message();
-                journal
-                    .settle(
-                        &attempt.key,
-                        State::Refused {
-                            message: message.clone(),
-                        },
-                        now,
-                    )
-                    .map_err(|e| e.to_string())?;
-                Err(message)
-            }
-        }
     }
 }
 

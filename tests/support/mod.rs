@@ -14,3 +14,49 @@ pub fn sandbox_client(sb: &Sandbox, retry: RetryPolicy) -> Client {
     config.retry = retry;
     Client::new(config).expect("a client for the sandbox")
 }
+
+/// The `seller-console` binary aimed at a sandbox at `base`, with the demo key and its data
+/// folder (payment journal) in `data`; nothing from the caller's environment leaks in.
+pub fn cli(base: &str, data: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_seller-console"));
+    command
+        .args(args)
+        .args(["--api-base", base])
+        .env("STRIPE_API_KEY", DEMO_KEY)
+        .env_remove("STRIPE_API_BASE")
+        .env_remove("SELLER_CONSOLE_PROFILE")
+        .env(seller_console::payment_journal::DATA_DIR_ENV, data);
+    command
+}
+
+/// What a command printed and how it ended.
+pub struct Run {
+    /// The exit code (-1 when killed).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Runs `command` to its end.
+    pub fn of(command: &mut std::process::Command) -> Run {
+        let out = command.output().expect("the binary runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with both outputs unless the command succeeded.
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "command failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}

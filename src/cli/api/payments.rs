@@ -435,7 +435,7 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
 }
 
 /// The refund reason as Stripe spells it.
-fn reason_value(r: ReasonArg) -> &'static str {
+pub(super) fn reason_value(r: ReasonArg) -> &'static str {
     match r {
         ReasonArg::Duplicate => "duplicate",
         ReasonArg::Fraudulent => "fraudulent",

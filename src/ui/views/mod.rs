@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod agreements;
 pub mod catalog;
+pub mod disputes;
 pub mod hooks;
 pub mod imports;
 pub mod orders;
@@ -27,6 +28,8 @@ pub enum ViewId {
     Imports,
     /// Orders placed by AI agents; captures and refunds.
     Orders,
+    /// Disputes on agent orders: deadlines, evidence, accept.
+    Disputes,
     /// Agreements between the seller and agents.
     Agreements,
     /// Test the seller's own hook and checkout endpoints.
@@ -37,11 +40,12 @@ pub enum ViewId {
 
 impl ViewId {
     /// Every view in navigation order.
-    pub const ALL: [ViewId; 7] = [
+    pub const ALL: [ViewId; 8] = [
         ViewId::Overview,
         ViewId::Catalog,
         ViewId::Imports,
         ViewId::Orders,
+        ViewId::Disputes,
         ViewId::Agreements,
         ViewId::Hooks,
         ViewId::Settings,
@@ -55,6 +59,7 @@ impl ViewId {
             ViewId::Catalog => "Catalog",
             ViewId::Imports => "Imports",
             ViewId::Orders => "Orders",
+            ViewId::Disputes => "Disputes",
             ViewId::Agreements => "Agreements",
             ViewId::Hooks => "Hooks",
             ViewId::Settings => "Settings",
@@ -69,9 +74,10 @@ impl ViewId {
             ViewId::Catalog => egui::Key::Num2,
             ViewId::Imports => egui::Key::Num3,
             ViewId::Orders => egui::Key::Num4,
-            ViewId::Agreements => egui::Key::Num5,
-            ViewId::Hooks => egui::Key::Num6,
-            ViewId::Settings => egui::Key::Num7,
+            ViewId::Disputes => egui::Key::Num5,
+            ViewId::Agreements => egui::Key::Num6,
+            ViewId::Hooks => egui::Key::Num7,
+            ViewId::Settings => egui::Key::Num8,
         }
     }
 }
@@ -91,6 +97,8 @@ pub enum Intent {
     CaptureQueue,
     /// Show the agreements waiting for the seller.
     AgreementsWaiting,
+    /// Show the disputes, the one due soonest first.
+    DisputesWaiting,
     /// Open the Activity panel.
     ShowActivity,
     /// Open what an Activity entry is about.

@@ -353,7 +353,7 @@ impl OrdersView {
     }
 }
 
-fn reason_label(reason: &str) -> &'static str {
+pub(super) fn reason_label(reason: &str) -> &'static str {
     match reason {
         "requested_by_customer" => "Requested by customer",
         "duplicate" => "Duplicate",

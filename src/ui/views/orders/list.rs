@@ -5,7 +5,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::{OrdersView, ROW_HEIGHT, state_badge};
 use crate::money;
-use crate::orders::{SortKey, countdown, format_time, is_urgent};
+use crate::orders::{OrderRow, SortKey, countdown, format_time, is_urgent};
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -57,6 +57,7 @@ impl OrdersView {
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
+            .column(Column::exact(28.0))
             .column(Column::initial(130.0))
             .column(Column::initial(110.0))
             .column(Column::initial(100.0))
@@ -65,6 +66,7 @@ impl OrdersView {
             .column(Column::initial(90.0))
             .column(Column::remainder())
             .header(24.0, |mut h| {
+                h.col(|_| {});
                 for (title, key) in [
                     ("Date", SortKey::Date),
                     ("Agent", SortKey::Agent),
@@ -87,6 +89,7 @@ impl OrdersView {
                         return;
                     };
                     row.set_selected(self.selected.as_deref() == Some(r.id.as_str()));
+                    row.col(|ui| select_box(ui, &mut self.bulk, r));
                     row.col(|ui| {
                         ui.label(format_time(r.created));
                     });
@@ -172,20 +175,7 @@ impl OrdersView {
                     else {
                         return;
                     };
-                    row.col(|ui| {
-                        let mut on = self.bulk.contains(&r.id);
-                        if ui
-                            .checkbox(&mut on, "")
-                            .on_hover_text(format!("Select order {}", r.display_number()))
-                            .changed()
-                        {
-                            if on {
-                                self.bulk.insert(r.id.clone());
-                            } else {
-                                self.bulk.remove(&r.id);
-                            }
-                        }
-                    });
+                    row.col(|ui| select_box(ui, &mut self.bulk, r));
                     row.col(|ui| match r.capture_before {
                         Some(d) => {
                             let text = countdown(d, now);
@@ -221,6 +211,22 @@ impl OrdersView {
             });
         if let Some(id) = open {
             self.open_detail(id, ctx);
+        }
+    }
+}
+
+/// The tick box that selects an order for a bulk capture or refund.
+fn select_box(ui: &mut Ui, picked: &mut std::collections::BTreeSet<String>, r: &OrderRow) {
+    let mut on = picked.contains(&r.id);
+    if ui
+        .checkbox(&mut on, "")
+        .on_hover_text(format!("Select order {}", r.display_number()))
+        .changed()
+    {
+        if on {
+            picked.insert(r.id.clone());
+        } else {
+            picked.remove(&r.id);
         }
     }
 }

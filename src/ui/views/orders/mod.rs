@@ -3,8 +3,9 @@
 //!
 //! One file per part: `filters` (the filter bar), `chart` (orders per agent per day), `list`
 //! (the order list and the capture queue), `detail` (one order) and `dialogs` (capture, cancel,
-//! refund, bulk capture).
+//! refund, bulk capture), `bulk_refund` (refunds of many orders at once).
 
+mod bulk_refund;
 mod chart;
 mod detail;
 mod dialogs;
@@ -80,7 +81,9 @@ pub struct OrdersView {
     refund: Option<RefundDialog>,
     capture: Option<CaptureDialog>,
     cancel: Option<CancelDialog>,
+    /// Orders ticked in the list or the capture queue.
     bulk: BTreeSet<String>,
+    bulk_refund: Option<bulk_refund::BulkRefundDialog>,
     bulk_preview: bool,
     notice: Option<(Color32, String)>,
     /// An export was asked for and has not ended yet (one dialog at a time).
@@ -260,6 +263,24 @@ impl OrdersView {
                 };
                 self.notice = Some((color, text));
             }
+            Event::BulkRefunded { results } => {
+                self.bulk.clear();
+                if let Some(d) = &mut self.bulk_refund {
+                    d.results = Some(results);
+                } else {
+                    let done = results
+                        .iter()
+                        .filter(|(_, o)| matches!(o, orders::bulk::BulkOutcome::Refunded { .. }))
+                        .count();
+                    self.notice = Some((
+                        theme::INFO,
+                        format!(
+                            "Bulk refund finished: {} refunded.",
+                            widgets::plural(done, "order")
+                        ),
+                    ));
+                }
+            }
             Event::Notice { session, message } => {
                 if let Some(d) = &mut self.refund
                     && d.session == session
@@ -422,6 +443,7 @@ impl OrdersView {
         self.capture_dialog(ui, ctx);
         self.cancel_dialog(ui, ctx);
         self.bulk_dialog(ui, ctx);
+        self.bulk_refund_dialog(ui, ctx);
     }
 
     fn header_ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
@@ -455,6 +477,22 @@ impl OrdersView {
                         ctx.send(Command::Orders(OrdersCommand::Load));
                     }
                 }
+            }
+            let picked = self.bulk.len();
+            let label = if picked > 0 {
+                format!("Refund selected ({picked})…")
+            } else {
+                "Refund in bulk…".to_owned()
+            };
+            if ui
+                .add_enabled(!self.rows.is_empty(), egui::Button::new(label))
+                .on_hover_text(
+                    "Refund the selected orders, or every order listed when none is selected: \
+                     full, a fixed amount or a share each, with a preview first",
+                )
+                .clicked()
+            {
+                self.open_bulk_refund();
             }
             if ui
                 .add_enabled(!self.exporting, egui::Button::new("Export CSV"))

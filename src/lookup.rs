@@ -1,0 +1,79 @@
+//! Reads that join Stripe objects the way support looks at them, shared by the window and the
+//! command line: every dispute with the agent order it belongs to, and one dispute with its
+//! order in full.
+
+use std::collections::HashMap;
+
+use crate::orders::disputes::{DisputeRow, sort_for_support};
+use crate::orders::{OrderDetail, OrderRow};
+use crate::stripe::disputes::{Dispute, DisputeQuery};
+use crate::stripe::orders::OrderQuery;
+use crate::stripe::{Client, Error};
+
+/// Every dispute on the account (all pages), each with its order when one is found, sorted for
+/// support ([`sort_for_support`]).
+///
+/// # Errors
+/// Stripe's or the network's, listing the disputes. An order that cannot be read leaves that
+/// dispute without its order instead.
+pub async fn disputes_with_orders(client: &Client) -> Result<Vec<DisputeRow>, Error> {
+    let disputes = client
+        .list_disputes(&DisputeQuery::default())?
+        .collect_all()
+        .await?;
+    let mut orders: HashMap<String, Option<OrderRow>> = HashMap::new();
+    let mut rows = Vec::with_capacity(disputes.len());
+    for dispute in disputes {
+        let order = match dispute.payment_intent_id() {
+            Some(pi) => {
+                if !orders.contains_key(pi) {
+                    let found = order_of_payment(client, pi).await;
+                    orders.insert(pi.to_owned(), found);
+                }
+                orders.get(pi).cloned().flatten()
+            }
+            None => None,
+        };
+        rows.push(DisputeRow { dispute, order });
+    }
+    sort_for_support(&mut rows);
+    Ok(rows)
+}
+
+async fn order_of_payment(client: &Client, payment_intent: &str) -> Option<OrderRow> {
+    let query = OrderQuery {
+        payment_intent: Some(payment_intent.to_owned()),
+        limit: Some(1),
+        ..OrderQuery::default()
+    };
+    let page = client.list_orders(&query).next_page().await.ok()??;
+    page.first().map(OrderRow::from_session)
+}
+
+/// One dispute and its order in full (for the detail and the evidence prefill).
+///
+/// # Errors
+/// Stripe's or the network's, reading the dispute. The order is `None` when it cannot be found.
+pub async fn dispute_with_order(
+    client: &Client,
+    id: &str,
+) -> Result<(Dispute, Option<OrderDetail>), Error> {
+    let dispute = client.retrieve_dispute(id).await?;
+    let Some(pi) = dispute.payment_intent_id() else {
+        return Ok((dispute, None));
+    };
+    let Some(row) = order_of_payment(client, pi).await else {
+        return Ok((dispute, None));
+    };
+    let detail = match client.retrieve_order(&row.id).await {
+        Ok(session) => {
+            let refunds = match client.list_refunds(pi) {
+                Ok(pager) => pager.collect_all().await.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            Some(OrderDetail::from_session(&session, refunds))
+        }
+        Err(_) => None,
+    };
+    Ok((dispute, detail))
+}

@@ -1,0 +1,326 @@
+//! The bulk refund dialog: the selected orders (or every order listed), full or a fixed amount or
+//! a share each, a preview of what each order gets or why it is skipped, one confirmation (typed
+//! in live mode), then each order's outcome and the results as CSV.
+
+use egui::{RichText, Ui};
+
+use super::OrdersView;
+use crate::money;
+use crate::orders::OrderRow;
+use crate::orders::bulk::{self, BulkAmount, BulkOutcome, PlannedRefund};
+use crate::payment_batch::RefundTerms;
+use crate::profiles::Mode;
+use crate::ui::views::ViewCtx;
+use crate::ui::{theme, widgets};
+use crate::worker::Command;
+use crate::worker::orders::Command as OrdersCommand;
+
+/// How much each order gets, as chosen in the dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum HowMuch {
+    #[default]
+    Full,
+    Fixed,
+    Percent,
+}
+
+/// The bulk refund dialog's state.
+#[derive(Default)]
+pub(super) struct BulkRefundDialog {
+    /// The orders chosen when the dialog opened (selected, or every order listed).
+    pub(super) orders: Vec<OrderRow>,
+    /// Whether they are the selected orders (else the filtered list).
+    pub(super) selected: bool,
+    pub(super) how: HowMuch,
+    pub(super) amount: String,
+    pub(super) percent: String,
+    pub(super) reason: String,
+    pub(super) note: String,
+    pub(super) confirm: String,
+    pub(super) sent: bool,
+    pub(super) results: Option<Vec<(PlannedRefund, BulkOutcome)>>,
+}
+
+impl BulkRefundDialog {
+    /// What the inputs ask for, or why they cannot be read.
+    fn amount(&self) -> Result<BulkAmount, String> {
+        match self.how {
+            HowMuch::Full => Ok(BulkAmount::Full),
+            HowMuch::Fixed => {
+                let currency = crate::orders::main_currency(self.orders.iter());
+                money::parse_positive(&self.amount, &currency)
+                    .map(|amount| BulkAmount::Fixed { amount, currency })
+                    .map_err(|e| e.to_string())
+            }
+            HowMuch::Percent => bulk::parse_percent(&self.percent).map(BulkAmount::Percent),
+        }
+    }
+}
+
+impl OrdersView {
+    /// Opens the dialog on the selected orders, or on every order listed when none is selected.
+    pub(super) fn open_bulk_refund(&mut self) {
+        let selected: Vec<OrderRow> = self
+            .rows
+            .iter()
+            .filter(|r| self.bulk.contains(&r.id))
+            .cloned()
+            .collect();
+        let (orders, selected) = if selected.is_empty() {
+            (self.visible_rows().into_iter().cloned().collect(), false)
+        } else {
+            (selected, true)
+        };
+        self.bulk_refund = Some(BulkRefundDialog {
+            orders,
+            selected,
+            reason: "requested_by_customer".into(),
+            ..BulkRefundDialog::default()
+        });
+    }
+
+    pub(super) fn bulk_refund_dialog(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        let live = ctx.session.mode == Mode::Live;
+        let Some(d) = &mut self.bulk_refund else {
+            return;
+        };
+        let mut close = false;
+        let mut save = None;
+        egui::Modal::new(egui::Id::unique("bulk_refund")).show(ui.ctx(), |ui| {
+            ui.set_width(640.0);
+            if let Some(results) = &d.results {
+                results_ui(ui, results, &mut close, &mut save);
+                return;
+            }
+            ui.heading(format!(
+                "Refund {} in bulk",
+                widgets::plural(d.orders.len(), "order")
+            ));
+            ui.label(if d.selected {
+                "The orders you selected."
+            } else {
+                "Every order the list shows with its filters (select orders to refund only those)."
+            });
+            ui.horizontal(|ui| {
+                ui.add_enabled_ui(!d.sent, |ui| {
+                    ui.radio_value(&mut d.how, HowMuch::Full, "Everything left");
+                    ui.radio_value(&mut d.how, HowMuch::Fixed, "A fixed amount each");
+                    ui.radio_value(&mut d.how, HowMuch::Percent, "A share of what was paid");
+                });
+            });
+            match d.how {
+                HowMuch::Full => {}
+                HowMuch::Fixed => {
+                    let currency = crate::orders::main_currency(d.orders.iter());
+                    ui.horizontal(|ui| {
+                        let l = ui.label(format!("Amount each ({})", currency.to_uppercase()));
+                        ui.add(egui::TextEdit::singleline(&mut d.amount).desired_width(100.0))
+                            .labelled_by(l.id);
+                    });
+                }
+                HowMuch::Percent => {
+                    ui.horizontal(|ui| {
+                        let l = ui.label("Percent of what each order paid");
+                        ui.add(egui::TextEdit::singleline(&mut d.percent).desired_width(80.0))
+                            .labelled_by(l.id);
+                    });
+                }
+            }
+            ui.horizontal(|ui| {
+                ui.label("Reason");
+                egui::ComboBox::from_id_salt("bulk_refund_reason")
+                    .selected_text(super::dialogs::reason_label(&d.reason))
+                    .show_ui(ui, |ui| {
+                        for r in ["requested_by_customer", "duplicate", "fraudulent", ""] {
+                            ui.selectable_value(
+                                &mut d.reason,
+                                r.to_owned(),
+                                super::dialogs::reason_label(r),
+                            );
+                        }
+                    });
+                let l = ui.label("Note");
+                ui.add(egui::TextEdit::singleline(&mut d.note).desired_width(220.0))
+                    .labelled_by(l.id);
+            });
+            let how = match d.amount() {
+                Ok(how) => how,
+                Err(problem) => {
+                    ui.colored_label(theme::ERROR, problem);
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                    return;
+                }
+            };
+            let plan = bulk::plan(&d.orders, &how);
+            preview_ui(ui, &plan);
+            let count = plan.iter().filter(|p| p.skip.is_none()).count();
+            let totals = bulk::totals(&plan)
+                .iter()
+                .map(|(c, _, a)| money::format(*a, c))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            ui.label(
+                RichText::new(format!(
+                    "{} refunded ({}), {} skipped. Each refund is journalled with its own key \
+                     and made once.",
+                    widgets::plural(count, "order"),
+                    if totals.is_empty() {
+                        "nothing"
+                    } else {
+                        &totals
+                    },
+                    plan.len() - count
+                ))
+                .strong(),
+            );
+            let confirmed = if live && count > 0 {
+                let want = count.to_string();
+                let l = ui.colored_label(
+                    theme::LIVE_RED,
+                    format!("LIVE: type {want} to refund real money on {want} orders"),
+                );
+                ui.add(egui::TextEdit::singleline(&mut d.confirm).desired_width(80.0))
+                    .labelled_by(l.id);
+                d.confirm.trim() == want
+            } else {
+                true
+            };
+            ui.horizontal(|ui| {
+                let label = format!("Refund {}", widgets::plural(count, "order"));
+                if ui
+                    .add_enabled(count > 0 && confirmed && !d.sent, egui::Button::new(label))
+                    .clicked()
+                {
+                    d.sent = true;
+                    let reason = (!d.reason.is_empty()).then(|| d.reason.clone());
+                    let note = Some(d.note.trim().to_owned()).filter(|n| !n.is_empty());
+                    ctx.send(Command::Orders(OrdersCommand::BulkRefund {
+                        plan: plan.clone(),
+                        terms: RefundTerms { reason, note },
+                    }));
+                }
+                if d.sent {
+                    ui.label("Refunding… (see Activity for progress)");
+                } else if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if let Some(results) = save {
+            ctx.send(Command::Orders(OrdersCommand::ExportBulkResults {
+                results,
+            }));
+        }
+        if close {
+            self.bulk_refund = None;
+        }
+    }
+}
+
+fn money_cell(ui: &mut Ui, amount: i64, currency: &str) {
+    ui.label(money::format_symbol(amount, currency));
+}
+
+/// Each order: paid, already refunded, what this refund takes or why it is skipped.
+fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .id_salt("bulk_refund_preview")
+        .show(ui, |ui| {
+            egui::Grid::new("bulk_refund_plan")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for t in ["Order", "Agent", "Paid", "Refunded before", "This refund"] {
+                        ui.strong(t);
+                    }
+                    ui.end_row();
+                    for p in plan {
+                        let o = &p.order;
+                        ui.label(o.display_number());
+                        ui.label(&o.agent);
+                        money_cell(ui, o.captured, &o.currency);
+                        money_cell(ui, o.refunded, &o.currency);
+                        match &p.skip {
+                            Some(skip) => {
+                                ui.colored_label(
+                                    theme::WARNING,
+                                    format!("skipped: {}", skip.words(&o.currency)),
+                                );
+                            }
+                            None => {
+                                ui.label(
+                                    RichText::new(money::format_symbol(p.refund, &o.currency))
+                                        .strong(),
+                                );
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// The summary once the batch ended, each order's outcome, and the CSV button.
+fn results_ui(
+    ui: &mut Ui,
+    results: &[(PlannedRefund, BulkOutcome)],
+    close: &mut bool,
+    save: &mut Option<Vec<(PlannedRefund, BulkOutcome)>>,
+) {
+    let count = |f: fn(&BulkOutcome) -> bool| results.iter().filter(|(_, o)| f(o)).count();
+    let refunded = count(|o| matches!(o, BulkOutcome::Refunded { .. }));
+    let skipped = count(|o| matches!(o, BulkOutcome::Skipped(_)));
+    let failed = count(|o| matches!(o, BulkOutcome::Failed(_)));
+    ui.heading("Bulk refund finished");
+    ui.colored_label(
+        if failed == 0 {
+            theme::SUCCESS
+        } else {
+            theme::WARNING
+        },
+        format!(
+            "{} refunded, {skipped} skipped, {failed} failed or not known yet.",
+            widgets::plural(refunded, "order")
+        ),
+    );
+    egui::ScrollArea::vertical()
+        .max_height(300.0)
+        .id_salt("bulk_refund_results")
+        .show(ui, |ui| {
+            egui::Grid::new("bulk_refund_outcomes")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    for (p, outcome) in results {
+                        let o = &p.order;
+                        ui.label(o.display_number());
+                        ui.label(&o.agent);
+                        match outcome {
+                            BulkOutcome::Refunded { refund, status } => ui.colored_label(
+                                theme::SUCCESS,
+                                format!(
+                                    "{} refunded ({refund}, {status})",
+                                    money::format_symbol(p.refund, &o.currency)
+                                ),
+                            ),
+                            BulkOutcome::Skipped(why) => {
+                                ui.colored_label(theme::NEUTRAL, format!("skipped: {why}"))
+                            }
+                            BulkOutcome::Failed(why) => ui.colored_label(theme::ERROR, why),
+                        };
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.horizontal(|ui| {
+        if ui.button("Save results as CSV…").clicked() {
+            *save = Some(results.to_vec());
+        }
+        if ui.button("Close").clicked() {
+            *close = true;
+        }
+    });
+}
