@@ -90,20 +90,27 @@ click 280 113                         # Show all rows
 shoot catalog-rows shift+Up shift+Up  # select a range of rows upwards from the edited one
 xdotool key --window "$win" Escape; sleep 0.5
 shoot orders ctrl+4
-click 292 375 2                       # the fourth order's number
+click 330 375 2                       # the fourth order's number
 click 718 325 2                       # Refund…
 shoot orders-refund
 click 558 517                         # Cancel
 click 155 244                         # Awaiting capture tab
 shoot orders-capture-queue
-xdotool key --window "$win" ctrl+5; sleep 2
+click 44 244                          # All orders tab
+for y in 300 325 350 375 400; do click 15 "$y" 0.4; done   # tick the five newest orders
+click 512 43 2                        # Refund selected (5)…
+shoot orders-bulk-refund
+xdotool key --window "$win" ctrl+5; sleep 3
+click 600 114 3                       # the dispute due soonest
+shoot disputes
+xdotool key --window "$win" ctrl+6; sleep 2
 click 54 139                          # the agreement waiting for the seller
 shoot agreements
-xdotool key --window "$win" ctrl+6; sleep 1
+xdotool key --window "$win" ctrl+7; sleep 1
 click 290 130 2                       # Start example seller
 click 61 540 3                        # Send request
 shoot hooks
-shoot settings ctrl+7
+shoot settings ctrl+8
 # Last, the first screen: by now the live demo shopper has placed orders and the push above
 # has finished, so the Overview and the Activity panel have something to say.
 sleep 20

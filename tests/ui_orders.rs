@@ -114,6 +114,9 @@ fn an_order_shows_every_field_of_the_order_reference() {
         "Card",
         "Expires",
         "Final amount",
+        "Stripe fees",
+        "Net",
+        "Receipt",
         "Payment timeline",
     ] {
         assert!(
@@ -131,6 +134,21 @@ fn an_order_shows_every_field_of_the_order_reference() {
         line.taxes
     );
     assert!(detail.card.as_ref().is_some_and(|c| c.last4.len() == 4));
+    // The order date is the latest charge's, as the order field reference says.
+    assert_eq!(detail.charged_at, Some(detail.order_date()));
+    let fees = detail
+        .fees
+        .expect("fees from the charge's balance transaction");
+    assert!(
+        fees.fee > 0 && fees.net + fees.fee == detail.row.captured,
+        "{fees:?}"
+    );
+    assert!(
+        detail
+            .receipt_url
+            .as_deref()
+            .is_some_and(|u| u.contains("/receipts/"))
+    );
     assert!(detail.billing.is_some() && detail.shipping.is_some());
     h.get_by_label_contains("Authorized");
 }

@@ -79,8 +79,32 @@ impl Renderer<'_> {
             "price" => l.prices.get(id).map(|p| self.price(p)),
             "file" => l.files.get(id).map(|f| self.file(f)),
             "txr" => l.tax_rates.get(id).map(|t| self.tax_rate(t)),
+            "txn" => l
+                .charges
+                .values()
+                .find(|c| c.balance_transaction.as_deref() == Some(id))
+                .map(Self::charge_transaction),
             _ => None,
         }
+    }
+
+    /// The balance transaction a captured charge made. Stripe's fee is modelled on its
+    /// standard card pricing (2.9 % plus 30 cents or the like, in the charge's currency).
+    pub fn charge_transaction(c: &Charge) -> Value {
+        let amount = c.amount_captured;
+        let fee = (amount * 29 + 500) / 1000 + 30;
+        json!({
+            "id": c.balance_transaction, "object": "balance_transaction", "amount": amount,
+            "available_on": c.created + 2 * 86_400, "created": c.created,
+            "currency": c.currency, "description": c.description, "exchange_rate": null,
+            "fee": fee,
+            "fee_details": [{
+                "amount": fee, "application": null, "currency": c.currency,
+                "description": "Stripe processing fees", "type": "stripe_fee",
+            }],
+            "net": amount - fee, "reporting_category": "charge", "source": c.id,
+            "status": "available", "type": "charge",
+        })
     }
 
     /// A File.

@@ -425,7 +425,8 @@ impl Client {
     }
 
     /// Retrieves one order with everything the detail view shows: line items with price and
-    /// product, `PaymentIntent` with its latest charge. Line items beyond the first page are
+    /// product, `PaymentIntent` with its latest charge and its balance transaction (fees and
+    /// net). Line items beyond the first page are
     /// fetched too.
     pub async fn retrieve_order(&self, id: &str) -> Result<CheckoutSession, Error> {
         let id = path_id(id)?;
@@ -435,7 +436,7 @@ impl Client {
             [
                 "line_items.data.price.product",
                 "line_items.data.taxes",
-                "payment_intent.latest_charge",
+                "payment_intent.latest_charge.balance_transaction",
             ],
         );
         let mut session: CheckoutSession = self

@@ -586,6 +586,7 @@ impl eframe::App for SellerApp {
             self.orders.ensure_loaded(&ctx);
             self.imports.ensure_loaded(&ctx);
             self.agreements.ensure_loaded(&ctx);
+            self.disputes.ensure_loaded(&ctx);
             self.activity.panel(ui, &mut ctx);
             match self.view {
                 ViewId::Overview => {
@@ -607,6 +608,7 @@ impl eframe::App for SellerApp {
                         agreements: self.agreements.list(),
                         agreements_loaded: self.agreements.is_loaded(),
                         activity: self.activity.entries(),
+                        disputes: self.disputes.rows(),
                     };
                     self.overview.ui(ui, &mut ctx, &data);
                 }

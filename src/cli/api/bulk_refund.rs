@@ -122,7 +122,7 @@ fn print_plan(how: &BulkAmount, plan: &[PlannedRefund]) {
         .collect::<Vec<_>>()
         .join(" + ");
     println!(
-        "{count} of {} orders refunded ({}), {} skipped.",
+        "{count} of {} orders to refund ({}), {} skipped.",
         plan.len(),
         if sums.is_empty() { "nothing" } else { &sums },
         plan.len() - count

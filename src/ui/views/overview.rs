@@ -39,6 +39,8 @@ pub struct OverviewData<'a> {
     pub agreements_loaded: bool,
     /// The Activity entries, oldest first.
     pub activity: &'a [Entry],
+    /// Every dispute, sorted for support (those that need a response first).
+    pub disputes: &'a [crate::orders::disputes::DisputeRow],
 }
 
 /// An order awaiting capture, as the tile lists it.
@@ -123,6 +125,7 @@ impl OverviewView {
                 self.capture_tile(&mut cols[0], ctx, data, now);
                 agreements_tile(&mut cols[0], ctx, data);
                 self.sales_tile(&mut cols[1], ctx, data);
+                disputes_tile(&mut cols[1], ctx, data, now);
                 imports_tile(&mut cols[1], ctx, data);
             });
             activity_tile(ui, ctx, data);
@@ -268,6 +271,49 @@ fn agreements_tile(ui: &mut Ui, ctx: &mut ViewCtx<'_>, data: &OverviewData<'_>) 
         }
         if !waiting.is_empty() && ui.button("Review them").clicked() {
             ctx.intent(Intent::AgreementsWaiting);
+        }
+    });
+}
+
+fn disputes_tile(ui: &mut Ui, ctx: &mut ViewCtx<'_>, data: &OverviewData<'_>, now: i64) {
+    let open: Vec<_> = data
+        .disputes
+        .iter()
+        .filter(|r| r.dispute.status.needs_response())
+        .collect();
+    tile(ui, "Disputes to answer", |ui| {
+        let soon = open.iter().any(|r| r.due_soon(now));
+        let color = match (open.is_empty(), soon) {
+            (true, _) => theme::NEUTRAL,
+            (false, true) => theme::ERROR,
+            (false, false) => theme::WARNING,
+        };
+        big_number(ui, open.len(), color);
+        if open.is_empty() {
+            ui.label("No dispute needs a response.");
+        }
+        for r in open.iter().take(TILE_ROWS) {
+            ui.horizontal(|ui| {
+                if let Some(due) = r.due_by() {
+                    ui.colored_label(
+                        if r.due_soon(now) {
+                            theme::ERROR
+                        } else {
+                            theme::WARNING
+                        },
+                        RichText::new(orders::countdown(due, now)).monospace(),
+                    );
+                }
+                ui.label(format!(
+                    "{} {} · {}",
+                    r.order_number(),
+                    money::format_symbol(r.dispute.amount, &r.dispute.currency),
+                    r.dispute.status.label()
+                ));
+            });
+        }
+        if !open.is_empty() && ui.button("Answer them").clicked() {
+            ctx.intent(Intent::DisputesWaiting);
         }
     });
 }

@@ -163,7 +163,7 @@ impl OrdersView {
                 .join(" + ");
             ui.label(
                 RichText::new(format!(
-                    "{} refunded ({}), {} skipped. Each refund is journalled with its own key \
+                    "{} to refund ({}), {} skipped. Each refund is journalled with its own key \
                      and made once.",
                     widgets::plural(count, "order"),
                     if totals.is_empty() {

@@ -79,7 +79,12 @@ impl OrdersView {
                     .show(ui, |ui| {
                         for f in d.fields(now) {
                             ui.label(RichText::new(f.label).weak());
-                            ui.label(f.value);
+                            if f.value.starts_with("https://") || f.value.starts_with("http://") {
+                                ui.hyperlink_to("Open the buyer's receipt", &f.value)
+                                    .on_hover_text(&f.value);
+                            } else {
+                                ui.label(f.value);
+                            }
                             ui.end_row();
                         }
                     });
