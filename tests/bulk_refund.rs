@@ -9,45 +9,13 @@ use std::collections::BTreeMap;
 
 use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::sandbox::faults::{FaultRule, FaultSpec};
-use seller_console::sandbox::{Sandbox, SandboxConfig};
+use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::{OrderQuery, SessionStatus};
-use seller_console::stripe::{Client, RetryPolicy};
-use support::Run;
 
-struct World {
-    sandbox: Sandbox,
-    rt: tokio::runtime::Runtime,
-    client: Client,
-    data: tempfile::TempDir,
-}
+use support::World;
 
+/// What these tests add to the shared world.
 impl World {
-    fn new() -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        let sandbox = rt
-            .block_on(Sandbox::start(SandboxConfig::default()))
-            .expect("sandbox");
-        let client = support::sandbox_client(&sandbox, RetryPolicy::default());
-        World {
-            sandbox,
-            rt,
-            client,
-            data: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Run::of(&mut support::cli(
-            &self.sandbox.base_url(),
-            self.data.path(),
-            args,
-        ))
-    }
-
     fn rows(&self) -> Vec<OrderRow> {
         let query = OrderQuery {
             status: Some(SessionStatus::Complete),
@@ -100,7 +68,7 @@ fn agent_to_refund(rows: &[OrderRow]) -> String {
 
 #[test]
 fn a_bulk_refund_skips_what_is_refunded_and_makes_each_refund_once_through_a_dropped_connection() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let rows = w.rows();
     let agent = agent_to_refund(&rows);
     let mine: Vec<OrderRow> = rows.into_iter().filter(|r| r.agent == agent).collect();
@@ -200,7 +168,7 @@ fn a_bulk_refund_skips_what_is_refunded_and_makes_each_refund_once_through_a_dro
 
 #[test]
 fn a_preview_sends_nothing_and_a_share_never_exceeds_what_is_left() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let rows = w.rows();
     let agent = agent_to_refund(&rows);
     let mine: Vec<OrderRow> = rows.into_iter().filter(|r| r.agent == agent).collect();

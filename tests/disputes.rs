@@ -268,38 +268,10 @@ async fn unknown_evidence_fields_are_refused_before_sending() {
 // ---------------------------------------------------------------------------------------------
 // `seller-console disputes …`, as support staff would run it.
 
-/// A demo sandbox on its own runtime, with a data folder for the command line.
-struct Desk {
-    sandbox: Sandbox,
-    rt: tokio::runtime::Runtime,
-    client: Client,
-    data: tempfile::TempDir,
-}
+use support::World as Desk;
 
+/// What these tests add to the shared world.
 impl Desk {
-    fn new() -> Desk {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (sandbox, client) = rt.block_on(demo());
-        Desk {
-            sandbox,
-            rt,
-            client,
-            data: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> support::Run {
-        support::Run::of(&mut support::cli(
-            &self.sandbox.base_url(),
-            self.data.path(),
-            args,
-        ))
-    }
-
     fn dispute(&self, id: &str) -> Dispute {
         self.rt.block_on(self.client.retrieve_dispute(id)).unwrap()
     }
@@ -317,7 +289,7 @@ impl Desk {
 
 #[test]
 fn the_list_puts_the_dispute_due_soonest_first_and_marks_the_last_72_hours() {
-    let desk = Desk::new();
+    let desk = Desk::new(RetryPolicy::local());
     let list = desk.run(&["disputes", "list"]).ok();
     let lines: Vec<&str> = list.stdout.lines().filter(|l| l.starts_with('d')).collect();
     assert_eq!(lines.len(), 6, "{}", list.stdout);
@@ -355,7 +327,7 @@ fn the_list_puts_the_dispute_due_soonest_first_and_marks_the_last_72_hours() {
 
 #[test]
 fn evidence_from_the_command_line_is_saved_as_a_draft_then_submitted() {
-    let desk = Desk::new();
+    let desk = Desk::new(RetryPolicy::local());
     let id = desk.first_listed();
     let receipt = desk.data.path().join("shipping-receipt.pdf");
     std::fs::write(&receipt, b"%PDF-1.4\n% a shipping receipt\n").unwrap();
@@ -423,7 +395,7 @@ fn evidence_from_the_command_line_is_saved_as_a_draft_then_submitted() {
 
 #[test]
 fn accepting_from_the_command_line_loses_the_dispute() {
-    let desk = Desk::new();
+    let desk = Desk::new(RetryPolicy::local());
     let id = desk.first_listed();
     let run = desk.run(&["disputes", "accept", &id]).ok();
     assert!(
@@ -438,7 +410,7 @@ fn accepting_from_the_command_line_loses_the_dispute() {
 
 #[test]
 fn an_evidence_file_over_the_limit_is_refused_before_anything_is_uploaded() {
-    let desk = Desk::new();
+    let desk = Desk::new(RetryPolicy::local());
     let id = desk.first_listed();
     let big = desk.data.path().join("scan.pdf");
     let mut bytes = b"%PDF-1.4\n".to_vec();

@@ -17,51 +17,14 @@ use rand::Rng as _;
 use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::payment_journal::{self, Begin, Kind, PaymentJournal, State};
 use seller_console::sandbox::faults::{FaultRule, FaultSpec};
-use seller_console::sandbox::{Sandbox, SandboxConfig};
-use seller_console::stripe::Client;
 use seller_console::stripe::RetryPolicy;
 use seller_console::stripe::orders::{OrderQuery, SessionStatus};
 use seller_console::stripe::payment_intents::PaymentIntentStatus;
 
-/// A sandbox on its own runtime, a data folder, and a client to look at what Stripe holds.
-struct World {
-    // Dropped in this order: the sandbox (its server task aborted), then its runtime.
-    sandbox: Sandbox,
-    rt: tokio::runtime::Runtime,
-    base: String,
-    data: tempfile::TempDir,
-    client: Client,
-}
+use support::World;
 
+/// What these tests add to the shared world.
 impl World {
-    fn new() -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        let sandbox = rt
-            .block_on(Sandbox::start(SandboxConfig::default()))
-            .expect("sandbox");
-        let base = sandbox.base_url();
-        let client = support::sandbox_client(&sandbox, RetryPolicy::default());
-        World {
-            sandbox,
-            rt,
-            base,
-            data: tempfile::tempdir().expect("temp dir"),
-            client,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        support::cli(&self.base, self.data.path(), args)
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Run::of(&mut self.command(args))
-    }
-
     fn spawn(&self, args: &[&str]) -> Child {
         self.command(args)
             .stdout(Stdio::null())
@@ -160,7 +123,7 @@ fn kill_9(mut child: Child) {
 
 #[test]
 fn a_refund_killed_after_the_commit_and_run_again_is_made_once() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, _) = w.paid_payment();
     w.faults(FaultSpec::none().with(FaultRule::hang_after_commit().on_path("/v1/refunds")));
     let args = ["refund", pi.as_str(), "--amount", "2.00", "--yes"];
@@ -186,7 +149,7 @@ fn a_refund_killed_after_the_commit_and_run_again_is_made_once() {
 
 #[test]
 fn a_refund_whose_connection_dropped_after_the_commit_is_not_made_again() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, _) = w.paid_payment();
     w.faults(FaultSpec::none().with(FaultRule::drop_after_commit().on_path("/v1/refunds")));
     let args = ["refund", pi.as_str(), "--amount", "2.00", "--yes"];
@@ -206,7 +169,7 @@ fn a_refund_whose_connection_dropped_after_the_commit_is_not_made_again() {
 
 #[test]
 fn retries_exhausted_after_the_commit_never_advise_a_retry_that_could_pay_twice() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, _) = w.paid_payment();
     w.faults(
         FaultSpec::none()
@@ -260,7 +223,7 @@ fn retries_exhausted_after_the_commit_never_advise_a_retry_that_could_pay_twice(
 
 #[test]
 fn a_second_identical_refund_needs_again() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, _) = w.paid_payment();
     let args = ["refund", pi.as_str(), "--amount", "1.00", "--yes"];
     w.run(&args).ok();
@@ -282,7 +245,7 @@ fn a_second_identical_refund_needs_again() {
 
 #[test]
 fn two_processes_refunding_one_payment_never_over_refund_or_lose_an_entry() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, captured) = w.paid_payment();
 
     // The same command twice at once: one refund.
@@ -349,7 +312,7 @@ fn two_processes_refunding_one_payment_never_over_refund_or_lose_an_entry() {
 
 #[test]
 fn a_capture_killed_after_the_commit_and_run_again_captures_once() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let pi = w.authorized_payment();
     w.faults(FaultSpec::none().with(FaultRule::hang_after_commit().on_path("/capture")));
     let args = ["capture", pi.as_str(), "--yes"];
@@ -376,7 +339,7 @@ fn a_capture_killed_after_the_commit_and_run_again_captures_once() {
 
 #[test]
 fn a_damaged_journal_stops_the_refund_before_anything_is_sent() {
-    let w = World::new();
+    let w = World::new(RetryPolicy::default());
     let (pi, _) = w.paid_payment();
     std::fs::write(
         w.data.path().join(payment_journal::FILE_NAME),

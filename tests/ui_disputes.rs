@@ -14,7 +14,7 @@ use seller_console::stripe::disputes::DisputeStatus;
 use seller_console::ui::AppOptions;
 use seller_console::ui::views::ViewId;
 use seller_console::worker::dialogs::ScriptedPicker;
-use ui_support::{boot_options, orders_loaded_with, step_until};
+use ui_support::{boot_options, orders_loaded_with, pick_agent, step_until};
 
 #[test]
 fn support_answers_the_dispute_due_soonest_with_a_receipt_and_a_note() {
@@ -177,12 +177,7 @@ fn accepting_a_dispute_says_the_money_is_lost_first() {
 #[test]
 fn one_agents_orders_are_refunded_in_bulk_with_a_preview_and_a_summary() {
     let (_rt, mut h) = orders_loaded_with(AppOptions::for_tests());
-    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
-        .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Shopwise AI")
-        .click();
-    h.run_steps(3);
+    pick_agent(&mut h, "Shopwise AI");
     let listed: Vec<_> = h
         .state()
         .orders_view()

@@ -11,7 +11,7 @@ use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::stripe::agreements::AgreementStatus;
 use seller_console::ui::{AppOptions, SellerApp};
 use seller_console::worker::dialogs::ScriptedPicker;
-use ui_support::{boot, orders_loaded_with, step_until};
+use ui_support::{boot, orders_loaded_with, pick_agent, step_until};
 
 /// Boots the app, opens Orders and waits until every page of orders has arrived.
 fn orders_loaded() -> (tokio::runtime::Runtime, Harness<'static, SellerApp>) {
@@ -78,12 +78,7 @@ fn row_by_id(h: &Harness<'static, SellerApp>, id: &str) -> OrderRow {
 fn filtering_by_agent_lists_only_that_agents_orders() {
     let (_rt, mut h) = orders_loaded();
     let total = h.state().orders_view().visible_rows().len();
-    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
-        .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Shopwise AI")
-        .click();
-    h.run_steps(3);
+    pick_agent(&mut h, "Shopwise AI");
     let rows = h.state().orders_view().visible_rows();
     assert!(!rows.is_empty(), "Shopwise AI has orders in the demo");
     assert!(
@@ -352,12 +347,7 @@ fn the_filtered_orders_export_to_the_chosen_file() {
     let mut options = AppOptions::for_tests();
     options.worker.picker = picker.clone();
     let (_rt, mut h) = orders_loaded_with(options);
-    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
-        .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Shopwise AI")
-        .click();
-    h.run_steps(3);
+    pick_agent(&mut h, "Shopwise AI");
     let listed: Vec<String> = h
         .state()
         .orders_view()

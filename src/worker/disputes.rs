@@ -155,49 +155,52 @@ pub async fn handle(
                 }
             }
             let update = EvidenceUpdate { evidence, submit };
-            match client
+            let result = client
                 .update_dispute(&id, &update, Some(IdempotencyKey::new()))
-                .await
-            {
-                Ok(d) => {
-                    let message = if submit {
-                        format!(
-                            "Evidence submitted; Stripe says the dispute is {}. The bank \
-                             decides.",
-                            d.status.label()
-                        )
-                    } else {
-                        "Draft saved on Stripe; nothing was sent to the bank yet.".to_owned()
-                    };
-                    send(
-                        &sink,
-                        Event::Done {
-                            dispute: Box::new(d),
-                            message,
-                        },
-                    );
+                .await;
+            report(&sink, result, |d| {
+                if submit {
+                    format!(
+                        "Evidence submitted; Stripe says the dispute is {}. The bank decides.",
+                        d.status.label()
+                    )
+                } else {
+                    "Draft saved on Stripe; nothing was sent to the bank yet.".to_owned()
                 }
-                Err(e) => failed(&sink, &e),
-            }
+            });
         }
-        Command::Accept(id) => match client.close_dispute(&id, Some(IdempotencyKey::new())).await {
-            Ok(d) => {
-                let message = format!(
-                    "Dispute accepted; Stripe says it is {}. The {} stays with the \
-                         cardholder.",
+        Command::Accept(id) => {
+            let result = client.close_dispute(&id, Some(IdempotencyKey::new())).await;
+            report(&sink, result, |d| {
+                format!(
+                    "Dispute accepted; Stripe says it is {}. The {} stays with the cardholder.",
                     d.status.label(),
                     crate::money::format(d.amount, &d.currency)
-                );
-                send(
-                    &sink,
-                    Event::Done {
-                        dispute: Box::new(d),
-                        message,
-                    },
-                );
-            }
-            Err(e) => failed(&sink, &e),
-        },
+                )
+            });
+        }
+    }
+}
+
+/// Tells the view how a change ended: the dispute as Stripe now has it and `words` for it, or
+/// the failure.
+fn report(
+    sink: &EventSink,
+    result: Result<Dispute, crate::stripe::Error>,
+    words: impl FnOnce(&Dispute) -> String,
+) {
+    match result {
+        Ok(d) => {
+            let message = words(&d);
+            send(
+                sink,
+                Event::Done {
+                    dispute: Box::new(d),
+                    message,
+                },
+            );
+        }
+        Err(e) => failed(sink, &e),
     }
 }
 

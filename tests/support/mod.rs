@@ -60,3 +60,54 @@ impl Run {
         self
     }
 }
+
+/// A sandbox on its own runtime, a data folder for the command line, and a client to look at
+/// what Stripe holds.
+pub struct World {
+    // Dropped in this order: the sandbox (its server task aborted), then its runtime.
+    /// The sandbox.
+    pub sandbox: Sandbox,
+    /// The runtime it runs on (and `client` is driven with).
+    pub rt: tokio::runtime::Runtime,
+    /// The sandbox's base URL.
+    pub base: String,
+    /// The command line's data folder (payment journal).
+    pub data: tempfile::TempDir,
+    /// A client of the sandbox with the demo key.
+    pub client: Client,
+}
+
+impl World {
+    /// The demo sandbox, and a client with `retry`.
+    pub fn new(retry: RetryPolicy) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        let sandbox = rt
+            .block_on(Sandbox::start(
+                seller_console::sandbox::SandboxConfig::default(),
+            ))
+            .expect("sandbox");
+        let base = sandbox.base_url();
+        let client = sandbox_client(&sandbox, retry);
+        World {
+            sandbox,
+            rt,
+            base,
+            data: tempfile::tempdir().expect("temp dir"),
+            client,
+        }
+    }
+
+    /// The binary with `args`, aimed at this sandbox and data folder.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        cli(&self.base, self.data.path(), args)
+    }
+
+    /// Runs the binary with `args` to its end.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::of(&mut self.command(args))
+    }
+}

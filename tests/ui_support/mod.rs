@@ -80,3 +80,12 @@ pub fn type_into(h: &mut Harness<'static, SellerApp>, label: &str, text: &str) {
     h.get_by_label(label).type_text(text);
     h.run_steps(1);
 }
+
+/// Picks `agent` in the view's "Agent" filter, as a person would.
+pub fn pick_agent(h: &mut Harness<'static, SellerApp>, agent: &str) {
+    h.get_by_role_and_label(egui::Role::ComboBox, "Agent")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, agent).click();
+    h.run_steps(3);
+}

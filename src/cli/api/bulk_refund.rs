@@ -15,8 +15,6 @@ use crate::orders::bulk::{self, BulkAmount, BulkOutcome, PlannedRefund};
 use crate::orders::{AgentFilter, OrderFilter, OrderRow};
 use crate::payment_batch::RefundTerms;
 use crate::payment_journal::{PaymentJournal, Reader};
-use crate::stripe::form::Range;
-use crate::stripe::orders::{OrderQuery, SessionStatus};
 
 /// Arguments of `bulk-refund`.
 #[derive(Debug, clap::Args)]
@@ -71,16 +69,7 @@ async fn find_orders(
         }
         return Ok(rows);
     }
-    let mut created = Range::default();
-    if let Some(since) = args.since.as_deref() {
-        created.gte = Some(common::parse_since(since)?);
-    }
-    let query = OrderQuery {
-        status: Some(SessionStatus::Complete),
-        created,
-        limit: Some(100),
-        payment_intent: None,
-    };
+    let query = super::orders::complete_orders(args.since.as_deref())?;
     let filter = OrderFilter {
         agent: args.agent.clone().map(AgentFilter::NameContains),
         ..OrderFilter::default()

@@ -63,6 +63,20 @@ struct ShownOrder<'a> {
     refunds: &'a [Refund],
 }
 
+/// Complete Checkout Sessions created since `since` (as `--since` takes it), 100 a page.
+pub(super) fn complete_orders(since: Option<&str>) -> Result<OrderQuery, common::Failure> {
+    let mut created = Range::default();
+    if let Some(since) = since {
+        created.gte = Some(common::parse_since(since)?);
+    }
+    Ok(OrderQuery {
+        status: Some(SessionStatus::Complete),
+        created,
+        limit: Some(100),
+        payment_intent: None,
+    })
+}
+
 /// Runs an `orders` subcommand.
 pub async fn run(command: Command) -> Outcome {
     let json = command.common().json;
@@ -76,16 +90,7 @@ pub async fn run(command: Command) -> Outcome {
             limit,
             ..
         } => {
-            let mut created = Range::default();
-            if let Some(since) = since.as_deref() {
-                created.gte = Some(common::parse_since(since)?);
-            }
-            let query = OrderQuery {
-                status: Some(SessionStatus::Complete),
-                created,
-                limit: Some(100),
-                payment_intent: None,
-            };
+            let query = complete_orders(since.as_deref())?;
             let filter = OrderFilter {
                 agent: agent.map(AgentFilter::NameContains),
                 states: if needs_capture {

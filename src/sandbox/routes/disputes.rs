@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::request::{Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer};
+use super::request::{
+    ByPayment, Ctx, Object, Outcome, expanded, list_page, render_or_404, renderer,
+};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
@@ -86,17 +88,12 @@ fn rendered(app: &Shared, ctx: &Ctx, ledger: &Ledger, id: &str) -> Value {
 /// filter at Stripe).
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow_list(&["charge", "payment_intent"])?;
-    let created = p.range("created")?;
-    let charge = p.str("charge")?;
-    let pi = p.str("payment_intent")?;
+    let by = ByPayment::read(p)?;
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     expire(ledger, app, ctx, rng);
     let page = v1_page(&ledger.disputes, p, "dispute", |d| {
-        created.is_none_or(|r| r.contains(d.created))
-            && charge.is_none_or(|c| d.charge == c)
-            && pi.is_none_or(|pi| d.payment_intent == pi)
+        by.keeps(d.created, &d.charge, &d.payment_intent)
     })?;
     let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/disputes", &page, |d| r.dispute(d))

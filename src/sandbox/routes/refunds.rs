@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use super::request::{Ctx, Object, Outcome, at_most, expanded, list_page, render_or_404, renderer};
+use super::request::{
+    ByPayment, Ctx, Object, Outcome, at_most, expanded, list_page, render_or_404, renderer,
+};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
 use crate::sandbox::ids;
@@ -249,26 +251,21 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
 /// `GET /v1/refunds`, optionally for one charge or `PaymentIntent`.
 pub(crate) fn list(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     let p = &ctx.params;
-    p.allow_list(&["charge", "payment_intent"])?;
-    let created = p.range("created")?;
-    let charge = p.str("charge")?;
-    let pi = p.str("payment_intent")?;
+    let by = ByPayment::read(p)?;
     let mut store = app.lock();
     let ledger = store.ledger(&ctx.key);
-    if let Some(pi) = pi
+    if let Some(pi) = by.payment_intent()
         && ledger.payment_intents.get(pi).is_none()
     {
         return Err(ApiError::no_such("payment_intent", pi, "payment_intent"));
     }
-    if let Some(charge) = charge
+    if let Some(charge) = by.charge()
         && ledger.charges.get(charge).is_none()
     {
         return Err(ApiError::no_such("charge", charge, "charge"));
     }
     let page = v1_page(&ledger.refunds, p, "refund", |re| {
-        created.is_none_or(|r| r.contains(re.created))
-            && charge.is_none_or(|c| re.charge == c)
-            && pi.is_none_or(|pi| re.payment_intent == pi)
+        by.keeps(re.created, &re.charge, &re.payment_intent)
     })?;
     let r = renderer(app, ctx, ledger);
     list_page(&r, ctx, "/v1/refunds", &page, |re| r.refund(re))

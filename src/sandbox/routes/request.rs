@@ -206,3 +206,40 @@ pub(crate) fn at_most(
     );
     Err(ApiError::state("amount_too_large", message).with_param(param))
 }
+
+/// The filters of a list of objects that belong to a payment (refunds, disputes): `created`,
+/// `charge` and `payment_intent`, each optional.
+pub(crate) struct ByPayment<'a> {
+    created: Option<crate::sandbox::params::Range>,
+    charge: Option<&'a str>,
+    payment_intent: Option<&'a str>,
+}
+
+impl<'a> ByPayment<'a> {
+    /// Reads the three filters (and refuses any other list parameter).
+    pub(crate) fn read(p: &'a Params) -> Result<Self, ApiError> {
+        p.allow_list(&["charge", "payment_intent"])?;
+        Ok(ByPayment {
+            created: p.range("created")?,
+            charge: p.str("charge")?,
+            payment_intent: p.str("payment_intent")?,
+        })
+    }
+
+    /// The charge asked for, if any.
+    pub(crate) fn charge(&self) -> Option<&'a str> {
+        self.charge
+    }
+
+    /// The `PaymentIntent` asked for, if any.
+    pub(crate) fn payment_intent(&self) -> Option<&'a str> {
+        self.payment_intent
+    }
+
+    /// Whether an object made at `created` on `charge` of `payment_intent` is listed.
+    pub(crate) fn keeps(&self, created: i64, charge: &str, payment_intent: &str) -> bool {
+        self.created.as_ref().is_none_or(|r| r.contains(created))
+            && self.charge.is_none_or(|c| c == charge)
+            && self.payment_intent.is_none_or(|pi| pi == payment_intent)
+    }
+}

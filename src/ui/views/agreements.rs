@@ -134,30 +134,23 @@ impl AgreementsView {
             .collect();
         ui.horizontal_wrapped(|ui| {
             ui.label("Status");
-            for s in [
-                AgreementStatus::Initiated,
-                AgreementStatus::PartiallyConfirmed,
-                AgreementStatus::Confirmed,
-                AgreementStatus::Terminated,
-            ] {
-                let mut on = self.statuses.contains(&s);
-                if ui.toggle_value(&mut on, status_label(&s)).changed() {
-                    if on {
-                        self.statuses.push(s);
-                    } else {
-                        self.statuses.retain(|x| *x != s);
-                    }
-                }
-            }
-            ui.label("Agent");
-            egui::ComboBox::from_id_salt("agreement_agent")
-                .selected_text(self.agent.clone().unwrap_or_else(|| "All agents".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.agent, None, "All agents");
-                    for a in agents {
-                        ui.selectable_value(&mut self.agent, Some(a.clone()), a);
-                    }
-                });
+            widgets::toggles(
+                ui,
+                &[
+                    AgreementStatus::Initiated,
+                    AgreementStatus::PartiallyConfirmed,
+                    AgreementStatus::Confirmed,
+                    AgreementStatus::Terminated,
+                ],
+                &mut self.statuses,
+                |s| status_label(s).to_owned(),
+            );
+            widgets::agent_picker(
+                ui,
+                "agreement_agent",
+                &mut self.agent,
+                agents.iter().map(String::as_str),
+            );
         });
     }
 

@@ -268,30 +268,15 @@ impl DisputesView {
             .collect();
         ui.horizontal_wrapped(|ui| {
             ui.label("Status");
-            for s in FILTER_STATUSES {
-                let mut on = self.filter.statuses.contains(&s);
-                if ui.toggle_value(&mut on, s.label()).changed() {
-                    if on {
-                        self.filter.statuses.push(s);
-                    } else {
-                        self.filter.statuses.retain(|x| *x != s);
-                    }
-                }
-            }
-            ui.label("Agent");
-            egui::ComboBox::from_id_salt("dispute_agent")
-                .selected_text(
-                    self.filter
-                        .agent
-                        .clone()
-                        .unwrap_or_else(|| "All agents".into()),
-                )
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.filter.agent, None, "All agents");
-                    for a in agents {
-                        ui.selectable_value(&mut self.filter.agent, Some(a.clone()), a);
-                    }
-                });
+            widgets::toggles(ui, &FILTER_STATUSES, &mut self.filter.statuses, |s| {
+                s.label().to_owned()
+            });
+            widgets::agent_picker(
+                ui,
+                "dispute_agent",
+                &mut self.filter.agent,
+                agents.iter().map(String::as_str),
+            );
         });
     }
 

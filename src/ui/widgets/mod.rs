@@ -62,3 +62,44 @@ pub fn sort_arrow(ui: &mut Ui, descending: bool) {
         egui::Stroke::NONE,
     ));
 }
+
+/// A row of toggles that keeps `on` as the chosen values of `all` (none chosen: no filter).
+/// True when the choice changed.
+pub fn toggles<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    all: &[T],
+    on: &mut Vec<T>,
+    label: impl Fn(&T) -> String,
+) -> bool {
+    let mut changed = false;
+    for value in all {
+        let mut selected = on.contains(value);
+        if ui.toggle_value(&mut selected, label(value)).changed() {
+            changed = true;
+            if selected {
+                on.push(value.clone());
+            } else {
+                on.retain(|x| x != value);
+            }
+        }
+    }
+    changed
+}
+
+/// The "Agent" picker of a filter bar: "All agents" or one of `agents` (exact name).
+pub fn agent_picker<'a>(
+    ui: &mut Ui,
+    id: &str,
+    chosen: &mut Option<String>,
+    agents: impl IntoIterator<Item = &'a str>,
+) {
+    ui.label("Agent");
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(chosen.clone().unwrap_or_else(|| "All agents".into()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(chosen, None, "All agents");
+            for a in agents {
+                ui.selectable_value(chosen, Some(a.to_owned()), a);
+            }
+        });
+}
