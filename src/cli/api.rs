@@ -26,11 +26,9 @@ pub enum ApiCommand {
     /// Validate a feed file, upload it and start a catalog import.
     Push(push::Args),
     /// Look at catalog imports and download their error reports.
-    #[command(subcommand)]
-    Imports(imports::Command),
+    Imports(imports::Args),
     /// List and show orders placed through agents.
-    #[command(subcommand)]
-    Orders(orders::Command),
+    Orders(orders::Args),
     /// Capture an authorized payment (all or part).
     Capture(payments::CaptureArgs),
     /// Refund a payment (all or part).
@@ -40,11 +38,9 @@ pub enum ApiCommand {
     /// Refund many orders at once (a filter's or those named), with a plan printed first.
     BulkRefund(bulk_refund::Args),
     /// List disputes, show one, save or submit evidence, accept one.
-    #[command(subcommand)]
-    Disputes(disputes::Command),
+    Disputes(disputes::Args),
     /// Manage agreements with AI agents.
-    #[command(subcommand)]
-    Agreements(agreements::Command),
+    Agreements(agreements::Args),
     /// Follow the account's events.
     #[command(subcommand)]
     Events(events::Command),
@@ -56,14 +52,14 @@ impl ApiCommand {
     fn common(&self) -> &Common {
         match self {
             ApiCommand::Push(a) => &a.common,
-            ApiCommand::Imports(c) => c.common(),
-            ApiCommand::Orders(c) => c.common(),
+            ApiCommand::Imports(a) => &a.common,
+            ApiCommand::Orders(a) => &a.common,
             ApiCommand::Capture(a) => &a.common,
             ApiCommand::Refund(a) => &a.common,
             ApiCommand::Cancel(a) => &a.common,
             ApiCommand::BulkRefund(a) => &a.common,
-            ApiCommand::Disputes(c) => c.common(),
-            ApiCommand::Agreements(c) => c.common(),
+            ApiCommand::Disputes(a) => &a.common,
+            ApiCommand::Agreements(a) => &a.common,
             ApiCommand::Events(c) => c.common(),
             ApiCommand::Listen(a) => &a.common,
         }
@@ -73,14 +69,14 @@ impl ApiCommand {
 async fn dispatch(command: ApiCommand) -> common::Outcome {
     match command {
         ApiCommand::Push(a) => push::run(a).await,
-        ApiCommand::Imports(c) => imports::run(c).await,
-        ApiCommand::Orders(c) => orders::run(c).await,
+        ApiCommand::Imports(a) => imports::run(a).await,
+        ApiCommand::Orders(a) => orders::run(a).await,
         ApiCommand::Capture(a) => payments::capture(a).await,
         ApiCommand::Refund(a) => payments::refund(a).await,
         ApiCommand::Cancel(a) => payments::cancel(a).await,
         ApiCommand::BulkRefund(a) => bulk_refund::run(a).await,
-        ApiCommand::Disputes(c) => disputes::run(c).await,
-        ApiCommand::Agreements(c) => agreements::run(c).await,
+        ApiCommand::Disputes(a) => disputes::run(a).await,
+        ApiCommand::Agreements(a) => agreements::run(a).await,
         ApiCommand::Events(c) => events::run(c).await,
         ApiCommand::Listen(a) => events::listen(a).await,
     }

@@ -1,6 +1,6 @@
 //! `seller-console agreements list|show ID|confirm ID|terminate ID`.
 
-use super::common::{self, Common, Outcome};
+use super::common::{self, Outcome};
 use crate::stripe::IdempotencyKey;
 use crate::stripe::agreements::Agreement;
 
@@ -12,22 +12,16 @@ pub enum Command {
         /// How many to show at most.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        #[command(flatten)]
-        common: Common,
     },
     /// Show one agreement (orca_…).
     Show {
         /// The agreement id.
         id: String,
-        #[command(flatten)]
-        common: Common,
     },
     /// Confirm an agreement on your side, letting the agent sell your products.
     Confirm {
         /// The agreement id.
         id: String,
-        #[command(flatten)]
-        common: Common,
     },
     /// End an agreement: the agent can no longer sell your products.
     Terminate {
@@ -36,23 +30,11 @@ pub enum Command {
         /// Skip the live-mode confirmation.
         #[arg(long)]
         yes: bool,
-        #[command(flatten)]
-        common: Common,
     },
 }
 
-impl Command {
-    /// The shared options.
-    #[must_use]
-    pub fn common(&self) -> &Common {
-        match self {
-            Command::List { common, .. }
-            | Command::Show { common, .. }
-            | Command::Confirm { common, .. }
-            | Command::Terminate { common, .. } => common,
-        }
-    }
-}
+/// `agreements` with the options every API command takes.
+pub type Args = common::WithCommon<Command>;
 
 fn print_agreement(a: &Agreement) {
     println!("Agreement {} with {}", a.id, a.agent_label());
@@ -80,9 +62,10 @@ fn print_agreement(a: &Agreement) {
 }
 
 /// Runs an `agreements` subcommand.
-pub async fn run(command: Command) -> Outcome {
-    let json = command.common().json;
-    let client = common::client(command.common())?;
+pub async fn run(args: Args) -> Outcome {
+    let common::WithCommon { command, common } = args;
+    let json = common.json;
+    let client = common::client(&common)?;
     let one = match command {
         Command::List { limit, .. } => {
             let mut pager = client.list_agreements(limit.clamp(1, 100) as u8);

@@ -15,17 +15,33 @@ use crate::stripe::{ApiKey, Client, Config, Error};
 pub struct Common {
     /// Use the key of this saved profile (from the app's Profiles, key in the OS keyring)
     /// instead of `STRIPE_API_KEY`.
-    #[arg(long, env = "SELLER_CONSOLE_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "SELLER_CONSOLE_PROFILE",
+        value_name = "NAME"
+    )]
     pub profile: Option<String>,
     /// Base URL for both Stripe hosts, e.g. a sandbox's `http://127.0.0.1:12111`.
-    #[arg(long, env = "STRIPE_API_BASE", value_name = "URL")]
+    #[arg(long, global = true, env = "STRIPE_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
     /// Act on behalf of a connected account.
-    #[arg(long, value_name = "acct_…")]
+    #[arg(long, global = true, value_name = "acct_…")]
     pub account: Option<String>,
     /// Print JSON for scripts instead of text.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
+}
+
+/// A group of subcommands with the options every API command takes (given before or after the
+/// subcommand).
+#[derive(Debug, clap::Args)]
+pub struct WithCommon<C: clap::Subcommand> {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: C,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// A command's failure: the sentence to print and the exit code.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::common::{self, Common, Failure, Outcome};
+use super::common::{self, Failure, Outcome};
 use crate::money;
 use crate::orders::disputes::{DisputeFilter, DisputeRow, prefill};
 use crate::orders::{AgentFilter, countdown};
@@ -27,16 +27,12 @@ pub enum Command {
         /// Only orders placed by this agent (name, case-insensitive substring).
         #[arg(long)]
         agent: Option<String>,
-        #[command(flatten)]
-        common: Common,
     },
     /// Show one dispute (du_… or dp_…): its order, deadline, evidence, and what the order can
     /// fill in.
     Show {
         /// The dispute id.
         id: String,
-        #[command(flatten)]
-        common: Common,
     },
     /// Save evidence on a dispute as a draft, or submit it (final) with --submit.
     Evidence {
@@ -58,8 +54,6 @@ pub enum Command {
         /// Skip the live-mode confirmation.
         #[arg(long)]
         yes: bool,
-        #[command(flatten)]
-        common: Common,
     },
     /// Accept a dispute: you do not contest it and the money stays with the cardholder.
     Accept {
@@ -68,23 +62,11 @@ pub enum Command {
         /// Skip the live-mode confirmation.
         #[arg(long)]
         yes: bool,
-        #[command(flatten)]
-        common: Common,
     },
 }
 
-impl Command {
-    /// The shared options.
-    #[must_use]
-    pub fn common(&self) -> &Common {
-        match self {
-            Command::List { common, .. }
-            | Command::Show { common, .. }
-            | Command::Evidence { common, .. }
-            | Command::Accept { common, .. } => common,
-        }
-    }
-}
+/// `disputes` with the options every API command takes.
+pub type Args = common::WithCommon<Command>;
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -222,9 +204,10 @@ fn check_field(name: &str, kind: FieldKind) -> Result<(), Failure> {
 }
 
 /// Runs a `disputes` subcommand.
-pub async fn run(command: Command) -> Outcome {
-    let json = command.common().json;
-    let client = common::client(command.common())?;
+pub async fn run(args: Args) -> Outcome {
+    let common::WithCommon { command, common } = args;
+    let json = common.json;
+    let client = common::client(&common)?;
     match command {
         Command::List { status, agent, .. } => {
             let rows = crate::lookup::disputes_with_orders(&client).await?;

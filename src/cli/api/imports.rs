@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::common::{self, Common, Failure, Outcome};
+use super::common::{self, Failure, Outcome};
 use crate::stripe::catalog_imports::{CatalogImport, CatalogImportFilter, FeedType, ImportMode};
 
 /// `imports` subcommands.
@@ -17,15 +17,11 @@ pub enum Command {
         /// Only this feed (product, inventory, pricing, promotion).
         #[arg(long)]
         feed: Option<String>,
-        #[command(flatten)]
-        common: Common,
     },
     /// Show one import (pcimprt_… or impset_…): status, counts, sample errors.
     Show {
         /// The import id.
         id: String,
-        #[command(flatten)]
-        common: Common,
     },
     /// Download an import's error report (CSV; first column `stripe_error_message`).
     Errors {
@@ -34,22 +30,11 @@ pub enum Command {
         /// Write it to this file instead of stdout.
         #[arg(long, short)]
         out: Option<PathBuf>,
-        #[command(flatten)]
-        common: Common,
     },
 }
 
-impl Command {
-    /// The shared options.
-    #[must_use]
-    pub fn common(&self) -> &Common {
-        match self {
-            Command::List { common, .. }
-            | Command::Show { common, .. }
-            | Command::Errors { common, .. } => common,
-        }
-    }
-}
+/// `imports` with the options every API command takes.
+pub type Args = common::WithCommon<Command>;
 
 /// Largest error report printed to stdout.
 const MAX_PRINTED_REPORT: u64 = 64 * 1024 * 1024;
@@ -97,9 +82,10 @@ fn print_catalog_import(i: &CatalogImport) {
 }
 
 /// Runs an `imports` subcommand.
-pub async fn run(command: Command) -> Outcome {
-    let json = command.common().json;
-    let client = common::client(command.common())?;
+pub async fn run(args: Args) -> Outcome {
+    let common::WithCommon { command, common } = args;
+    let json = common.json;
+    let client = common::client(&common)?;
     match command {
         Command::List { limit, feed, .. } => {
             let feed_type = feed

@@ -4,7 +4,7 @@
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
-use super::common::{self, Common, Outcome};
+use super::common::{self, Outcome};
 use crate::money;
 use crate::orders::{
     AgentFilter, Field, OrderDetail, OrderFilter, OrderRow, PaymentState, countdown, format_time,
@@ -33,27 +33,16 @@ pub enum Command {
         /// How many to show at most.
         #[arg(long, default_value_t = 25)]
         limit: usize,
-        #[command(flatten)]
-        common: Common,
     },
     /// Show one order (cs_…): buyer, shipping, lines with SKUs, payment, refunds.
     Show {
         /// The Checkout Session id.
         id: String,
-        #[command(flatten)]
-        common: Common,
     },
 }
 
-impl Command {
-    /// The shared options.
-    #[must_use]
-    pub fn common(&self) -> &Common {
-        match self {
-            Command::List { common, .. } | Command::Show { common, .. } => common,
-        }
-    }
-}
+/// `orders` with the options every API command takes.
+pub type Args = common::WithCommon<Command>;
 
 /// What `orders show --json` prints: the session as Stripe sent it, and its refunds.
 #[derive(Serialize)]
@@ -78,9 +67,10 @@ pub(super) fn complete_orders(since: Option<&str>) -> Result<OrderQuery, common:
 }
 
 /// Runs an `orders` subcommand.
-pub async fn run(command: Command) -> Outcome {
-    let json = command.common().json;
-    let client = common::client(command.common())?;
+pub async fn run(args: Args) -> Outcome {
+    let common::WithCommon { command, common } = args;
+    let json = common.json;
+    let client = common::client(&common)?;
     match command {
         Command::List {
             agent,

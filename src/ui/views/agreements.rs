@@ -98,17 +98,16 @@ impl AgreementsView {
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
         self.ensure_loaded(ctx);
-        ui.horizontal(|ui| {
-            ui.heading("Agreements");
-            ui.label("Agents that may sell your products, and on whose confirmation.");
-            if ui
-                .add_enabled(!self.busy, egui::Button::new("Refresh agreements"))
-                .clicked()
-            {
-                self.busy = true;
-                ctx.send(Command::Agreements(AgreementsCommand::Load));
-            }
-        });
+        if widgets::view_header(
+            ui,
+            "Agreements",
+            "Agents that may sell your products, and on whose confirmation.",
+            "Refresh agreements",
+            self.busy,
+        ) {
+            self.busy = true;
+            ctx.send(Command::Agreements(AgreementsCommand::Load));
+        }
         self.filters_ui(ui);
         if let Some((color, text)) = &self.notice {
             ui.colored_label(*color, text);

@@ -221,20 +221,14 @@ impl DisputesView {
         {
             self.select(id, ctx);
         }
-        ui.horizontal(|ui| {
-            ui.heading("Disputes");
-            ui.label(format!(
-                "{} need a response.",
-                widgets::plural(self.needing_response(), "dispute")
-            ));
-            if ui
-                .add_enabled(!self.busy, egui::Button::new("Refresh disputes"))
-                .clicked()
-            {
-                self.busy = true;
-                ctx.send(Command::Disputes(DisputesCommand::Load));
-            }
-        });
+        let words = format!(
+            "{} need a response.",
+            widgets::plural(self.needing_response(), "dispute")
+        );
+        if widgets::view_header(ui, "Disputes", &words, "Refresh disputes", self.busy) {
+            self.busy = true;
+            ctx.send(Command::Disputes(DisputesCommand::Load));
+        }
         self.filters_ui(ui);
         if let Some((color, text)) = &self.notice {
             ui.colored_label(*color, text);

@@ -103,3 +103,14 @@ pub fn agent_picker<'a>(
             }
         });
 }
+
+/// A view's first line: its title, a few words, and a refresh button (greyed while `busy`).
+/// True when the button was pressed.
+pub fn view_header(ui: &mut Ui, title: &str, words: &str, refresh: &str, busy: bool) -> bool {
+    ui.horizontal(|ui| {
+        ui.heading(title);
+        ui.label(words);
+        ui.add_enabled(!busy, egui::Button::new(refresh)).clicked()
+    })
+    .inner
+}
