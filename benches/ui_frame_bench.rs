@@ -358,7 +358,14 @@ fn main() {
         let _guard = rt.enter();
         sandbox.start_live_shopper(0);
     }
-    let arrived = h.state().orders_view().all_rows().len() - before;
+    let after = h.state().orders_view().all_rows().len();
+    if after < before {
+        println!(
+            "ui_frame_bench: the list started over while orders streamed in ({before} rows, then \
+             {after}): the follower reloaded it"
+        );
+    }
+    let arrived = after.saturating_sub(before);
     row(
         &format!("Orders while {arrived} new orders stream in"),
         summarize(&mut stream_frames.clone()),
