@@ -40,6 +40,18 @@ pub enum CancelReasonArg {
     Abandoned,
 }
 
+/// What every money-moving write takes besides its own arguments.
+#[derive(Debug, clap::Args)]
+pub struct WriteOptions {
+    /// Reuse this idempotency key (to resume an earlier attempt explicitly; running the same
+    /// command again resumes it by itself).
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+    /// Skip the live-mode confirmation.
+    #[arg(long)]
+    pub yes: bool,
+}
+
 /// Arguments of `capture`.
 #[derive(Debug, clap::Args)]
 pub struct CaptureArgs {
@@ -48,13 +60,8 @@ pub struct CaptureArgs {
     /// Capture only this much, in major units (12.50); the rest is released.
     #[arg(long)]
     pub amount: Option<String>,
-    /// Reuse this idempotency key (to resume an earlier attempt explicitly; running the same
-    /// command again resumes it by itself).
-    #[arg(long)]
-    pub idempotency_key: Option<String>,
-    /// Skip the live-mode confirmation.
-    #[arg(long)]
-    pub yes: bool,
+    #[command(flatten)]
+    pub write: WriteOptions,
     #[command(flatten)]
     pub common: Common,
 }
@@ -77,13 +84,8 @@ pub struct RefundArgs {
     /// payment has no answer yet); without it such a refund is held back as a likely mistake.
     #[arg(long)]
     pub again: bool,
-    /// Reuse this idempotency key (to resume an earlier attempt explicitly; running the same
-    /// command again resumes it by itself).
-    #[arg(long)]
-    pub idempotency_key: Option<String>,
-    /// Skip the live-mode confirmation.
-    #[arg(long)]
-    pub yes: bool,
+    #[command(flatten)]
+    pub write: WriteOptions,
     #[command(flatten)]
     pub common: Common,
 }
@@ -348,7 +350,7 @@ fn print_refund(refund: &Refund, json: bool, fallback_currency: &str) -> Outcome
 pub async fn capture(args: CaptureArgs) -> Outcome {
     let client = common::client(&args.common)?;
     let journal = journal()?;
-    let key = key_arg(args.idempotency_key.as_deref())?;
+    let key = key_arg(args.write.idempotency_key.as_deref())?;
     let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
     let amount = amount(args.amount.as_deref(), &pi)?;
     let request = payment_journal::Request {
@@ -378,7 +380,11 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
             )));
         }
         let shown = money::format(amount.unwrap_or(pi.amount_capturable), currency(&pi));
-        common::confirm_live(&client, &format!("capture {shown} on {}", pi.id), args.yes)?;
+        common::confirm_live(
+            &client,
+            &format!("capture {shown} on {}", pi.id),
+            args.write.yes,
+        )?;
     }
     let json = args.common.json;
     let attempt = match begin(
@@ -447,7 +453,7 @@ pub(super) fn reason_value(r: ReasonArg) -> &'static str {
 pub async fn refund(args: RefundArgs) -> Outcome {
     let client = common::client(&args.common)?;
     let journal = journal()?;
-    let key = key_arg(args.idempotency_key.as_deref())?;
+    let key = key_arg(args.write.idempotency_key.as_deref())?;
     let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
     let amount = amount(args.amount.as_deref(), &pi)?;
     let note = args
@@ -490,7 +496,11 @@ pub async fn refund(args: RefundArgs) -> Outcome {
             || "the remaining amount".to_owned(),
             |a| money::format(a, currency(&pi)),
         );
-        common::confirm_live(&client, &format!("refund {shown} of {}", pi.id), args.yes)?;
+        common::confirm_live(
+            &client,
+            &format!("refund {shown} of {}", pi.id),
+            args.write.yes,
+        )?;
     }
     let mut metadata = BTreeMap::new();
     if let Some(note) = note {
