@@ -312,7 +312,7 @@ impl Client {
                 import.id
             )));
         }
-        let upload = prepare_upload(path, progress).await?;
+        let upload = prepare_upload(path, progress, crate::feed::io::V2_IMPORT_LIMIT).await?;
         let mut call = Call::new(Method::PUT, url.url.clone(), ApiVersion::CatalogImports);
         call.class = super::rate_limit::EndpointClass::Files;
         self.send(call.upload(upload)).await.map(|_| ())

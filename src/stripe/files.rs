@@ -12,8 +12,10 @@ use super::error::Error;
 use super::form::path_id;
 use super::model::{List, has_id, stripe_enum};
 
-/// Stripe's upload limit for catalog files (200 MB), checked before anything is sent.
-pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+/// The Files API's upload limit (200 MB), checked before anything is sent. v2 catalog imports
+/// take up to [`crate::feed::io::V2_IMPORT_LIMIT`] through their upload URL; both limits live in
+/// `feed::io`, where the validator reads them too.
+pub const MAX_UPLOAD_BYTES: u64 = crate::feed::io::FILES_API_LIMIT;
 
 stripe_enum! {
     /// What a file is for. Only the values the console uses are named.
@@ -97,7 +99,7 @@ impl Client {
         purpose: &FilePurpose,
         progress: Option<Progress>,
     ) -> Result<File, Error> {
-        let upload = prepare_upload(path, progress).await?;
+        let upload = prepare_upload(path, progress, MAX_UPLOAD_BYTES).await?;
         let version = if *purpose == FilePurpose::DataManagementManualUpload {
             ApiVersion::ImportSetBeta
         } else {
@@ -159,10 +161,12 @@ impl Client {
     }
 }
 
-/// Measures `path`, refuses files over the limit, and describes it for streaming.
+/// Measures `path`, refuses anything but a regular file of at most `limit` bytes, and describes
+/// it for streaming.
 pub(crate) async fn prepare_upload(
     path: &Path,
     progress: Option<Progress>,
+    limit: u64,
 ) -> Result<Upload, Error> {
     let meta = tokio::fs::metadata(path)
         .await
@@ -174,11 +178,11 @@ pub(crate) async fn prepare_upload(
         });
     }
     let size = meta.len();
-    if size > MAX_UPLOAD_BYTES {
+    if size > limit {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
             size,
-            limit: MAX_UPLOAD_BYTES,
+            limit,
         });
     }
     let file_name = path
@@ -279,10 +283,12 @@ mod tests {
         let path = dir.path().join("big.csv");
         let f = std::fs::File::create(&path).unwrap();
         f.set_len(MAX_UPLOAD_BYTES + 1).unwrap();
-        let err = prepare_upload(&path, None).await.unwrap_err();
+        let err = prepare_upload(&path, None, MAX_UPLOAD_BYTES)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::TooLarge { .. }));
         assert!(err.user_message().contains("over Stripe's"));
-        let missing = prepare_upload(&dir.path().join("nope.csv"), None)
+        let missing = prepare_upload(&dir.path().join("nope.csv"), None, MAX_UPLOAD_BYTES)
             .await
             .unwrap_err();
         assert!(missing.user_message().contains("nope.csv"));

@@ -31,6 +31,7 @@ pub mod model;
 pub mod orders;
 pub mod pagination;
 pub mod payment_intents;
+pub mod push;
 pub mod rate_limit;
 pub mod refunds;
 

@@ -1,7 +1,6 @@
 //! `seller-console push FILE --feed …`: validate, upload, import, and optionally follow the
 //! import to the end and save its error report next to the file.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -11,10 +10,10 @@ use super::common::{self, Common, Failure, Outcome};
 use crate::feed::validate::{Options, validate_file};
 use crate::feed::{FeedKind, Severity};
 use crate::stripe::Client;
+use crate::stripe::Error;
 use crate::stripe::catalog_imports::{CatalogImport, FeedType, ImportMode};
-use crate::stripe::files::FilePurpose;
 use crate::stripe::import_sets::{ImportSet, StandardDataFormat};
-use crate::stripe::{Error, IdempotencyKey};
+use crate::stripe::push::PushVia;
 
 /// Which API carries the upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -185,29 +184,18 @@ pub async fn run(args: Args) -> Outcome {
                 Mode::Upsert => ImportMode::Upsert,
                 Mode::Replace => ImportMode::Replace,
             };
-            let mut metadata = BTreeMap::new();
-            metadata.insert("source".to_owned(), "seller-console".to_owned());
-            if let Some(name) = args.file.file_name().and_then(|n| n.to_str()) {
-                metadata.insert("file_name".to_owned(), name.to_owned());
-            }
-            let import = client
-                .create_catalog_import(
-                    &FeedType::from(args.feed),
-                    &mode,
-                    &metadata,
-                    Some(IdempotencyKey::new()),
-                )
-                .await?;
-            client
-                .upload_catalog_file(&import, &args.file, progress)
-                .await?;
+            let via = PushVia::CatalogImport {
+                feed: FeedType::from(args.feed),
+                mode,
+            };
+            let pushed = client.push_feed(&args.file, &via, progress).await?;
             if !json {
-                eprintln!("Uploaded; import {} created.", import.id);
+                eprintln!("Uploaded; import {} created.", pushed.import);
             }
             let import = if args.wait {
-                follow_catalog_import(&client, &import.id, json).await?
+                follow_catalog_import(&client, &pushed.import, json).await?
             } else {
-                client.retrieve_catalog_import(&import.id).await?
+                client.retrieve_catalog_import(&pushed.import).await?
             };
             let (ok, failed) = import.counts();
             summary.import.clone_from(&import.id);
@@ -229,18 +217,13 @@ pub async fn run(args: Args) -> Outcome {
             }
         }
         Some(format) => {
-            let file = client
-                .upload_file(
-                    &args.file,
-                    &FilePurpose::DataManagementManualUpload,
-                    progress,
-                )
+            let pushed = client
+                .push_feed(&args.file, &PushVia::ImportSet { format }, progress)
                 .await?;
-            let set = client
-                .create_import_set(&file.id, &format, Some(IdempotencyKey::new()))
-                .await?;
+            let set = client.retrieve_import_set(&pushed.import).await?;
+            let file_id = pushed.file.unwrap_or_default();
             if !json {
-                eprintln!("Uploaded as {}; import set {} created.", file.id, set.id);
+                eprintln!("Uploaded as {file_id}; import set {} created.", set.id);
             }
             let set = if args.wait {
                 follow_import_set(&client, &set.id, json).await?

@@ -33,7 +33,7 @@ const UPLOAD_URL_TTL: i64 = 3600;
 /// How long an error report download URL stays valid (Stripe: 5 minutes).
 const DOWNLOAD_URL_TTL: i64 = 300;
 /// Largest file a v2 import accepts.
-const MAX_V2_UPLOAD: u64 = 4 * 1024 * 1024 * 1024;
+const MAX_V2_UPLOAD: u64 = crate::feed::io::V2_IMPORT_LIMIT;
 
 struct RenderCtx<'a> {
     ledger: &'a Ledger,

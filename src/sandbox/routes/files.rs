@@ -21,7 +21,7 @@ use crate::sandbox::state::{Blob, FileRec, Shared};
 const FILE: Object = Object::new("file", "id");
 
 /// The largest file `POST /v1/files` accepts (Stripe's catalog upload limit).
-pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+pub const MAX_UPLOAD_BYTES: u64 = crate::feed::io::FILES_API_LIMIT;
 
 /// The catalog upload purpose (not in Stripe's public enum).
 pub(crate) const CATALOG_PURPOSE: &str = "data_management_manual_upload";

@@ -1,18 +1,17 @@
 //! Pushing a saved catalog file to Stripe: upload with bytes-sent progress (cancellable),
 //! then an `ImportSet` or a v2 catalog import, then a line in the local push history.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::feed::FeedKind;
 use crate::push_history::{self, ImportFlavour, PushRecord};
+use crate::stripe::Client;
 use crate::stripe::catalog_imports::{FeedType, ImportMode};
-use crate::stripe::files::FilePurpose;
 use crate::stripe::import_sets::StandardDataFormat;
-use crate::stripe::{Client, IdempotencyKey};
+use crate::stripe::push::PushVia;
 
 use super::super::EventSink;
 use super::super::session::SharedConnection;
@@ -166,32 +165,16 @@ async fn upload_and_import(
     request: &PushRequest,
     progress: crate::stripe::Progress,
 ) -> Result<String, crate::stripe::Error> {
-    match request.flavour {
-        ImportFlavour::CatalogImport => {
-            let mode = match request.mode {
+    let via = match request.flavour {
+        ImportFlavour::CatalogImport => PushVia::CatalogImport {
+            feed: FeedType::from(request.kind),
+            mode: match request.mode {
                 PushMode::Upsert => ImportMode::Upsert,
                 PushMode::Replace => ImportMode::Replace,
-            };
-            let mut metadata = BTreeMap::new();
-            metadata.insert("source".to_owned(), "seller-console".to_owned());
-            if let Some(name) = file_name(&request.path) {
-                metadata.insert("file_name".to_owned(), name);
-            }
-            let import = client
-                .create_catalog_import(
-                    &FeedType::from(request.kind),
-                    &mode,
-                    &metadata,
-                    Some(IdempotencyKey::new()),
-                )
-                .await?;
-            client
-                .upload_catalog_file(&import, &request.path, Some(progress))
-                .await?;
-            Ok(import.id)
-        }
-        ImportFlavour::ImportSet => {
-            let format = request
+            },
+        },
+        ImportFlavour::ImportSet => PushVia::ImportSet {
+            format: request
                 .kind
                 .standard_data_format()
                 .map(StandardDataFormat::from)
@@ -200,29 +183,19 @@ async fn upload_and_import(
                         "ImportSets take no {} feed; pick the v2 catalog import.",
                         request.kind
                     ))
-                })?;
-            let file = client
-                .upload_file(
-                    &request.path,
-                    &FilePurpose::DataManagementManualUpload,
-                    Some(progress),
-                )
-                .await?;
-            let set = client
-                .create_import_set(&file.id, &format, Some(IdempotencyKey::new()))
-                .await?;
-            Ok(set.id)
-        }
-    }
-}
-
-fn file_name(path: &Path) -> Option<String> {
-    path.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+                })?,
+        },
+    };
+    let pushed = client
+        .push_feed(&request.path, &via, Some(progress))
+        .await?;
+    Ok(pushed.import)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
     use std::sync::RwLock;
     use std::sync::mpsc;
 
