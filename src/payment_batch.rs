@@ -212,7 +212,7 @@ pub async fn refund_plan(
     reader: Reader,
     mut progress: impl FnMut(usize, usize),
 ) -> Vec<(PlannedRefund, BulkOutcome)> {
-    let account = payment_journal::account_of(client.config());
+    let account = client.config().account_key();
     let mut metadata = BTreeMap::new();
     if let Some(note) = terms
         .note

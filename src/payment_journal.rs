@@ -22,7 +22,7 @@ use crate::durable::{self, Access};
 use crate::money;
 use crate::stripe::payment_intents::PaymentIntentStatus;
 use crate::stripe::refunds::{Refund, RefundReason, RefundRequest};
-use crate::stripe::{Client, Config, IdempotencyKey};
+use crate::stripe::{Client, IdempotencyKey};
 
 /// The journal's file name inside the data folder.
 pub const FILE_NAME: &str = "payment-journal.json";
@@ -61,18 +61,6 @@ pub fn data_dir() -> Option<PathBuf> {
         _ => directories::ProjectDirs::from("com", "SellerConsole", "seller-console")
             .map(|d| d.data_dir().to_path_buf()),
     }
-}
-
-/// The account an attempt acts on, as the journal names it: API base, key hint and connected
-/// account. Contains no secret.
-#[must_use]
-pub fn account_of(config: &Config) -> String {
-    format!(
-        "{}|{}|{}",
-        config.api_base.as_str().trim_end_matches('/'),
-        config.key.redacted(),
-        config.account.as_deref().unwrap_or("-")
-    )
 }
 
 /// What kind of write an attempt is.
@@ -140,7 +128,7 @@ pub enum State {
 pub struct Request {
     /// Refund, capture or cancel.
     pub kind: Kind,
-    /// See [`account_of`].
+    /// The account, as [`crate::stripe::Config::account_key`] names it.
     pub account: String,
     /// `pi_…`.
     pub payment_intent: String,

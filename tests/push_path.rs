@@ -60,7 +60,11 @@ async fn a_file_over_200_mb_goes_through_a_v2_import_and_is_refused_for_an_impor
         matches!(refused, Error::TooLarge { .. }),
         "the Files API takes 200 MB at most: {refused:?}"
     );
-    assert!(refused.user_message().contains("200 MB"), "{}", refused.user_message());
+    assert!(
+        refused.user_message().contains("200 MB"),
+        "{}",
+        refused.user_message()
+    );
 }
 
 #[tokio::test]
@@ -76,5 +80,44 @@ async fn a_file_that_cannot_be_pushed_creates_no_import() {
         import_count(&client).await,
         before,
         "nothing was created on Stripe"
+    );
+}
+
+#[test]
+fn a_push_from_the_command_line_is_in_the_history_the_app_reads_and_in_imports_list() {
+    let w = support::World::new(RetryPolicy::local());
+    let feed = w.data.path().join("catalog.csv");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feed/product_valid.csv"),
+        &feed,
+    )
+    .unwrap();
+    let feed = feed.to_string_lossy().into_owned();
+    let pushed = w
+        .run(&["push", &feed, "--feed", "product", "--via", "import-set"])
+        .ok();
+    let history =
+        seller_console::push_history::load(&seller_console::push_history::path_in(w.data.path()))
+            .unwrap();
+    assert_eq!(history.len(), 1, "{}\n{}", pushed.stdout, pushed.stderr);
+    let record = &history[0];
+    assert_eq!(
+        record.flavour,
+        seller_console::push_history::ImportFlavour::ImportSet
+    );
+    assert_eq!(record.account_key, w.client.config().account_key());
+    assert!(record.rows > 0);
+    // Stripe has no public list of ImportSets: `imports list` shows it from the history.
+    let listed = w.run(&["imports", "list"]).ok();
+    assert!(
+        listed.stdout.contains(&record.import_id),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed.stdout.contains("ImportSet of catalog.csv"),
+        "{}",
+        listed.stdout
     );
 }

@@ -152,6 +152,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// The account this configuration acts on, as a stable key without the secret (API host,
+    /// redacted key, connected account): local state that belongs to one account (payment
+    /// journal, push history, event cursors) is filed under it, by the app and the CLI alike.
+    #[must_use]
+    pub fn account_key(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.api_base.as_str().trim_end_matches('/'),
+            self.key.redacted(),
+            self.account.as_deref().unwrap_or("-")
+        )
+    }
+
     /// Stripe's real hosts, default versions, retries and limits.
     #[must_use]
     pub fn new(key: ApiKey) -> Config {

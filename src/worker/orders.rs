@@ -329,7 +329,7 @@ impl OrdersWorker {
 
     fn client(&self) -> Option<(Arc<Client>, String)> {
         let conn = super::session::active(&self.connection)?;
-        let account = payment_journal::account_of(conn.client.config());
+        let account = conn.client.config().account_key();
         Some((Arc::clone(&conn.client), account))
     }
 

@@ -155,12 +155,7 @@ impl Connection {
     /// account), used to keep local journals per account. Contains no secret.
     #[must_use]
     pub fn account_key(&self) -> String {
-        format!(
-            "{}|{}|{}",
-            self.api_base,
-            crate::secrets::redact(&self.key),
-            self.connected_account.as_deref().unwrap_or("-")
-        )
+        self.client.config().account_key()
     }
 }
 

@@ -110,9 +110,37 @@ pub async fn run(args: Args) -> Outcome {
             if json {
                 return common::print_json(&imports);
             }
-            if imports.is_empty() {
+            // ImportSets have no public list: the pushes made from this machine are their record.
+            let account = client.config().account_key();
+            let sets: Vec<_> = crate::payment_journal::data_dir()
+                .and_then(|dir| crate::push_history::load(&crate::push_history::path_in(&dir)).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .rev()
+                .filter(|r| r.flavour == crate::push_history::ImportFlavour::ImportSet)
+                .filter(|r| r.account_key == account)
+                .filter(|r| feed.as_deref().is_none_or(|f| r.feed_kind == f))
+                .take(limit)
+                .collect();
+            if imports.is_empty() && sets.is_empty() {
                 println!(
                     "No catalog imports yet. Start one with `seller-console push FILE --feed product`."
+                );
+            }
+            for r in &sets {
+                let status = match client.retrieve_import_set(&r.import_id).await {
+                    Ok(set) => {
+                        let (ok, failed) = set.counts();
+                        format!("{:<22} {ok:>7} ok {failed:>6} failed", set.status)
+                    }
+                    Err(e) => format!("(could not be read: {})", e.user_message()),
+                };
+                println!(
+                    "{:<32} {:<10} {status}  {}  (ImportSet of {})",
+                    r.import_id,
+                    r.feed_kind,
+                    r.pushed_at,
+                    r.file_name()
                 );
             }
             for i in &imports {

@@ -355,7 +355,7 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
     let amount = amount(args.amount.as_deref(), &pi)?;
     let request = payment_journal::Request {
         kind: Kind::Capture,
-        account: payment_journal::account_of(client.config()),
+        account: client.config().account_key(),
         payment_intent: pi.id.clone(),
         amount,
         currency: currency(&pi).to_owned(),
@@ -464,7 +464,7 @@ pub async fn refund(args: RefundArgs) -> Outcome {
         .map(str::to_owned);
     let request = payment_journal::Request {
         kind: Kind::Refund,
-        account: payment_journal::account_of(client.config()),
+        account: client.config().account_key(),
         payment_intent: pi.id.clone(),
         amount,
         currency: currency(&pi).to_owned(),
@@ -565,7 +565,7 @@ pub async fn cancel(args: CancelArgs) -> Outcome {
     let pi = client.retrieve_payment_intent(&args.payment_intent).await?;
     let request = payment_journal::Request {
         kind: Kind::Cancel,
-        account: payment_journal::account_of(client.config()),
+        account: client.config().account_key(),
         payment_intent: pi.id.clone(),
         amount: None,
         currency: currency(&pi).to_owned(),

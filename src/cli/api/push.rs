@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::common::{self, Common, Failure, Outcome};
 use crate::feed::validate::{Options, validate_file};
 use crate::feed::{FeedKind, Severity};
+use crate::push_history::{self, ImportFlavour, PushRecord};
 use crate::stripe::Client;
 use crate::stripe::Error;
 use crate::stripe::catalog_imports::{CatalogImport, FeedType, ImportMode};
@@ -82,6 +83,34 @@ struct Summary {
 pub fn error_report_path(file: &Path) -> PathBuf {
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("feed");
     file.with_file_name(format!("{stem}.errors.csv"))
+}
+
+/// Adds the push to the history the app's Imports view reads (the only record of an ImportSet:
+/// Stripe has no public list of them). A history that cannot be written is said, not fatal.
+fn record_push(client: &Client, args: &Args, import: &str, flavour: ImportFlavour, rows: u64) {
+    let record = PushRecord {
+        import_id: import.to_owned(),
+        flavour,
+        feed_kind: args.feed.as_str().to_owned(),
+        mode: match args.mode {
+            Mode::Upsert => "upsert",
+            Mode::Replace => "replace",
+        }
+        .to_owned(),
+        file_path: std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone()),
+        rows,
+        pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        account_key: client.config().account_key(),
+    };
+    let written = crate::payment_journal::data_dir()
+        .ok_or_else(|| std::io::Error::other("no data folder on this system"))
+        .and_then(|dir| push_history::append(&push_history::path_in(&dir), &record));
+    if let Err(e) = written {
+        eprintln!(
+            "warning: import {import} was created, but it could not be added to the local push \
+             history ({e}); the app will not list it. It still shows in Stripe."
+        );
+    }
 }
 
 /// Runs `push`.
@@ -189,6 +218,13 @@ pub async fn run(args: Args) -> Outcome {
                 mode,
             };
             let pushed = client.push_feed(&args.file, &via, progress).await?;
+            record_push(
+                &client,
+                &args,
+                &pushed.import,
+                ImportFlavour::CatalogImport,
+                report.rows,
+            );
             if !json {
                 eprintln!("Uploaded; import {} created.", pushed.import);
             }
@@ -220,6 +256,13 @@ pub async fn run(args: Args) -> Outcome {
             let pushed = client
                 .push_feed(&args.file, &PushVia::ImportSet { format }, progress)
                 .await?;
+            record_push(
+                &client,
+                &args,
+                &pushed.import,
+                ImportFlavour::ImportSet,
+                report.rows,
+            );
             let set = client.retrieve_import_set(&pushed.import).await?;
             let file_id = pushed.file.unwrap_or_default();
             if !json {
