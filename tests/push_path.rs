@@ -121,3 +121,27 @@ fn a_push_from_the_command_line_is_in_the_history_the_app_reads_and_in_imports_l
         listed.stdout
     );
 }
+
+#[test]
+fn a_second_push_of_the_same_feed_waits_for_the_first_unless_asked() {
+    let w = support::World::new(RetryPolicy::local());
+    let feed = w.data.path().join("catalog.csv");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feed/product_valid.csv"),
+        &feed,
+    )
+    .unwrap();
+    let feed = feed.to_string_lossy().into_owned();
+    let first = w.run(&["push", &feed, "--feed", "product", "--json"]).ok();
+    let second = w.run(&["push", &feed, "--feed", "product"]);
+    assert_eq!(second.code, 3, "{}\n{}", first.stdout, second.stderr);
+    assert!(
+        second.stderr.contains("still processing"),
+        "{}",
+        second.stderr
+    );
+    assert!(second.stderr.contains("--overlap"), "{}", second.stderr);
+    w.run(&["push", &feed, "--feed", "product", "--overlap"])
+        .ok();
+}

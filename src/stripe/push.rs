@@ -61,6 +61,26 @@ pub fn push_metadata(path: &Path) -> BTreeMap<String, String> {
 }
 
 impl Client {
+    /// The newest v2 import of `feed` still processing on this account, if any: Stripe does
+    /// not promise to finish uploads in the order they were made, so a second push while one is
+    /// processing can be overtaken by the first.
+    ///
+    /// # Errors
+    /// Stripe's or the network's.
+    pub async fn processing_import(
+        &self,
+        feed: &FeedType,
+    ) -> Result<Option<super::catalog_imports::CatalogImport>, Error> {
+        let filter = super::catalog_imports::CatalogImportFilter {
+            feed_type: Some(feed.clone()),
+            status: Some(super::catalog_imports::CatalogImportStatus::Processing),
+            limit: Some(1),
+            ..super::catalog_imports::CatalogImportFilter::default()
+        };
+        let page = self.list_catalog_imports(&filter).next_page().await?;
+        Ok(page.and_then(|p| p.into_iter().next()))
+    }
+
     /// Pushes `path` through `via`. The file is checked first, so a file Stripe would refuse
     /// creates nothing; when the upload fails after a v2 import was created, the error names
     /// that import (it stays waiting for a file and Stripe ends it).

@@ -57,6 +57,10 @@ pub struct Args {
     /// Skip the confirmation a live replace asks for.
     #[arg(long)]
     pub yes: bool,
+    /// Push although an import of the same feed is still processing (Stripe may finish the
+    /// two in either order).
+    #[arg(long)]
+    pub overlap: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -217,6 +221,16 @@ pub async fn run(args: Args) -> Outcome {
                 feed: FeedType::from(args.feed),
                 mode,
             };
+            if !args.overlap
+                && let Some(busy) = client.processing_import(&FeedType::from(args.feed)).await?
+            {
+                return Err(Failure::refused(format!(
+                    "Import {} of a {} feed is still processing, and Stripe may finish a later \
+                     upload before an earlier one; nothing was sent. Wait for it \
+                     (`seller-console imports show {}`), or pass --overlap to push anyway.",
+                    busy.id, args.feed, busy.id
+                )));
+            }
             let pushed = client.push_feed(&args.file, &via, progress).await?;
             record_push(
                 &client,
