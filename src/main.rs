@@ -35,6 +35,9 @@ enum Command {
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        cli::quiet_on_closed_output();
+    }
     // What a killed write left in the app's folders goes before anything else runs.
     let _ = seller_console::durable::sweep_app_folders();
     match cli.command {

@@ -277,3 +277,49 @@ fn an_unknown_profile_is_named_in_the_error() {
         run.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_into_a_closed_pipe_ends_quietly() {
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
+    let base = sandbox.base_url();
+    let ended = tokio::task::spawn_blocking(move || {
+        use std::io::Read as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_seller-console"))
+            .args([
+                "orders",
+                "list",
+                "--limit",
+                "300",
+                "--json",
+                "--api-base",
+                &base,
+            ])
+            .env("STRIPE_API_KEY", DEMO_KEY)
+            .env_remove("STRIPE_API_BASE")
+            .env_remove("SELLER_CONSOLE_PROFILE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        // Read a little, as `| head -c 100` would, and go away.
+        let mut first = [0u8; 100];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("some output");
+        let out = child.wait_with_output().expect("the binary ends");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("the command ran");
+    let (code, stderr) = ended;
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, Some(141), "{stderr}");
+}
