@@ -127,24 +127,76 @@ pub fn view(rows: &[OrderRow], filter: &OrderFilter, key: SortKey, descending: b
     idx
 }
 
+/// The list's order of rows `a` and `b`: by `key` (reversed when `descending`), ties by index,
+/// so a sorted list and one kept sorted row by row ([`place_in_view`]) agree.
+fn compare(
+    rows: &[OrderRow],
+    key: SortKey,
+    descending: bool,
+    a: u32,
+    b: u32,
+) -> std::cmp::Ordering {
+    let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
+    let ord = match key {
+        SortKey::Date => ra.created.cmp(&rb.created),
+        SortKey::Agent => ra.agent.cmp(&rb.agent),
+        SortKey::OrderNumber => ra.order_number.cmp(&rb.order_number),
+        SortKey::Customer => ra
+            .customer
+            .chars()
+            .flat_map(char::to_lowercase)
+            .cmp(rb.customer.chars().flat_map(char::to_lowercase)),
+        SortKey::Items => ra.items.cmp(&rb.items),
+        SortKey::Total => ra.total.cmp(&rb.total),
+        SortKey::State => ra.state.cmp(&rb.state),
+    };
+    let ord = if descending { ord.reverse() } else { ord };
+    ord.then(a.cmp(&b))
+}
+
 fn sort_rows(rows: &[OrderRow], idx: &mut [u32], key: SortKey, descending: bool) {
-    idx.sort_by(|&a, &b| {
-        let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
-        let ord = match key {
-            SortKey::Date => ra.created.cmp(&rb.created),
-            SortKey::Agent => ra.agent.cmp(&rb.agent),
-            SortKey::OrderNumber => ra.order_number.cmp(&rb.order_number),
-            SortKey::Customer => ra
-                .customer
-                .chars()
-                .flat_map(char::to_lowercase)
-                .cmp(rb.customer.chars().flat_map(char::to_lowercase)),
-            SortKey::Items => ra.items.cmp(&rb.items),
-            SortKey::Total => ra.total.cmp(&rb.total),
-            SortKey::State => ra.state.cmp(&rb.state),
-        };
-        if descending { ord.reverse() } else { ord }
-    });
+    idx.sort_unstable_by(|&a, &b| compare(rows, key, descending, a, b));
+}
+
+/// Whether row `i` passes `filter`, its free text looked up in `index` when it is there.
+fn keeps(
+    rows: &[OrderRow],
+    index: &SearchIndex,
+    filter: &OrderFilter,
+    finder: &memchr::memmem::Finder<'_>,
+    needle_empty: bool,
+    i: u32,
+) -> bool {
+    let row = &rows[i as usize];
+    filter.matches_fields(row)
+        && (needle_empty
+            || index.0.get(i as usize).map_or_else(
+                || filter.matches_text(row),
+                |text| finder.find(text.as_bytes()).is_some(),
+            ))
+}
+
+/// Keeps `view` (the result of [`view_indexed`] with the same arguments) right after row `i`
+/// was added or changed: takes it out, and puts it back where it sorts if it still passes the
+/// filter. A new order costs a scan of the view instead of filtering and sorting every row.
+pub fn place_in_view(
+    rows: &[OrderRow],
+    index: &SearchIndex,
+    filter: &OrderFilter,
+    key: SortKey,
+    descending: bool,
+    view: &mut Vec<u32>,
+    i: u32,
+) {
+    if let Some(at) = view.iter().position(|&x| x == i) {
+        view.remove(at);
+    }
+    let needle = filter.text.trim().to_lowercase();
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    if keeps(rows, index, filter, &finder, needle.is_empty(), i) {
+        let at = view.partition_point(|&x| compare(rows, key, descending, x, i).is_lt());
+        view.insert(at, i);
+    }
 }
 
 /// The lower-cased searchable text of every order, built once as rows arrive so that
@@ -216,15 +268,7 @@ pub fn view_indexed(
     let needle = filter.text.trim().to_lowercase();
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut idx: Vec<u32> = (0..rows.len() as u32)
-        .filter(|&i| {
-            let row = &rows[i as usize];
-            filter.matches_fields(row)
-                && (needle.is_empty()
-                    || index.0.get(i as usize).map_or_else(
-                        || filter.matches_text(row),
-                        |text| finder.find(text.as_bytes()).is_some(),
-                    ))
-        })
+        .filter(|&i| keeps(rows, index, filter, &finder, needle.is_empty(), i))
         .collect();
     sort_rows(rows, &mut idx, key, descending);
     idx

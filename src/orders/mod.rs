@@ -26,7 +26,8 @@ pub use detail::{
 pub use export::export_csv;
 pub use fields::{Field, format_time};
 pub use filter::{
-    AgentFilter, OrderFilter, SearchIndex, SortKey, contains_ignore_case, view, view_indexed,
+    AgentFilter, OrderFilter, SearchIndex, SortKey, contains_ignore_case, place_in_view, view,
+    view_indexed,
 };
 pub use row::{OrderRow, PaymentState};
 pub use today::{AgentToday, TodaySummary, today_by_agent};

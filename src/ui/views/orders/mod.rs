@@ -31,6 +31,9 @@ use dialogs::{CancelDialog, CaptureDialog, RefundDialog};
 
 pub(super) const ROW_HEIGHT: f32 = 22.0;
 
+/// How often, at most, the agents, capture queue and chart are recounted while rows change.
+const DERIVED_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Which list is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) enum Tab {
@@ -75,6 +78,11 @@ pub struct OrdersView {
     sort: Option<(SortKey, bool)>,
     view: Vec<u32>,
     view_dirty: bool,
+    /// Rows changed since `derived` was computed (the view itself was kept in place).
+    derived_stale: bool,
+    /// When `derived` was last computed: while orders stream in it is redone at most once a
+    /// second, since it reads every row.
+    derived_at: Option<std::time::Instant>,
     tab: Tab,
     selected: Option<String>,
     detail: Option<Box<OrderDetail>>,
@@ -339,15 +347,32 @@ impl OrdersView {
     /// Updates the row of this order, or adds it (the list is sorted when drawn, so a new
     /// order goes at the end of `rows`).
     fn upsert_row(&mut self, row: OrderRow) {
-        if let Some(&i) = self.index.get(&row.id) {
+        let i = if let Some(&i) = self.index.get(&row.id) {
             self.search.set(i, &row);
             self.rows[i] = row;
+            i
         } else {
             self.search.push(&row);
             self.index.insert(row.id.clone(), self.rows.len());
             self.rows.push(row);
+            self.rows.len() - 1
+        };
+        if self.view_dirty || self.search.len() != self.rows.len() {
+            self.view_dirty = true;
+            return;
         }
-        self.view_dirty = true;
+        // One row changed: keep the list in place rather than filtering and sorting every row.
+        let (key, desc) = self.sort.unwrap_or((SortKey::Date, true));
+        orders::place_in_view(
+            &self.rows,
+            &self.search,
+            &self.filter,
+            key,
+            desc,
+            &mut self.view,
+            i as u32,
+        );
+        self.derived_stale = true;
     }
 
     /// Loads the orders if that has not been asked yet (the Overview needs them before the
@@ -394,6 +419,13 @@ impl OrdersView {
         }
         self.view = orders::view_indexed(&self.rows, &self.search, &self.filter, key, desc);
         self.view_dirty = false;
+        self.rebuild_derived();
+    }
+
+    /// Agents, capture queue and chart, from every row and the listed ones.
+    fn rebuild_derived(&mut self) {
+        self.derived_stale = false;
+        self.derived_at = Some(std::time::Instant::now());
         let agents: BTreeSet<&str> = self.rows.iter().map(|r| r.agent.as_str()).collect();
         self.derived = Derived {
             agents: agents.into_iter().map(str::to_owned).collect(),
@@ -412,6 +444,14 @@ impl OrdersView {
         }
         if self.view_dirty {
             self.rebuild_view();
+        } else if self.derived_stale {
+            let since = self.derived_at.map_or(DERIVED_EVERY, |t| t.elapsed());
+            if since >= DERIVED_EVERY {
+                self.rebuild_derived();
+            } else {
+                ui.ctx()
+                    .request_repaint_after(DERIVED_EVERY.saturating_sub(since));
+            }
         }
         self.header_ui(ui, ctx);
         self.filters_ui(ui);
