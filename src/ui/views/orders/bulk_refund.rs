@@ -39,6 +39,39 @@ pub(super) struct BulkRefundDialog {
     pub(super) confirm: String,
     pub(super) sent: bool,
     pub(super) results: Option<Vec<(PlannedRefund, BulkOutcome)>>,
+    /// The orders' main currency, for a fixed amount (counted once, at opening).
+    currency: String,
+    /// The plan for the amount last asked, made again only when the amount changes (the dialog
+    /// may hold every listed order, tens of thousands).
+    plan: Option<Plan>,
+}
+
+/// A plan and what the dialog says of it.
+struct Plan {
+    how: BulkAmount,
+    items: Vec<PlannedRefund>,
+    /// Orders that will be refunded.
+    count: usize,
+    /// The amounts per currency, in words.
+    totals: String,
+}
+
+impl Plan {
+    fn of(orders: &[OrderRow], how: BulkAmount) -> Plan {
+        let items = bulk::plan(orders, &how);
+        let count = items.iter().filter(|p| p.skip.is_none()).count();
+        let totals = bulk::totals(&items)
+            .iter()
+            .map(|(c, _, a)| money::format(*a, c))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        Plan {
+            how,
+            items,
+            count,
+            totals,
+        }
+    }
 }
 
 impl BulkRefundDialog {
@@ -46,12 +79,12 @@ impl BulkRefundDialog {
     fn amount(&self) -> Result<BulkAmount, String> {
         match self.how {
             HowMuch::Full => Ok(BulkAmount::Full),
-            HowMuch::Fixed => {
-                let currency = crate::orders::main_currency(self.orders.iter());
-                money::parse_positive(&self.amount, &currency)
-                    .map(|amount| BulkAmount::Fixed { amount, currency })
-                    .map_err(|e| e.to_string())
-            }
+            HowMuch::Fixed => money::parse_positive(&self.amount, &self.currency)
+                .map(|amount| BulkAmount::Fixed {
+                    amount,
+                    currency: self.currency.clone(),
+                })
+                .map_err(|e| e.to_string()),
             HowMuch::Percent => bulk::parse_percent(&self.percent).map(BulkAmount::Percent),
         }
     }
@@ -72,6 +105,7 @@ impl OrdersView {
             (selected, true)
         };
         self.bulk_refund = Some(BulkRefundDialog {
+            currency: crate::orders::main_currency(orders.iter()),
             orders,
             selected,
             reason: "requested_by_customer".into(),
@@ -111,9 +145,8 @@ impl OrdersView {
             match d.how {
                 HowMuch::Full => {}
                 HowMuch::Fixed => {
-                    let currency = crate::orders::main_currency(d.orders.iter());
                     ui.horizontal(|ui| {
-                        let l = ui.label(format!("Amount each ({})", currency.to_uppercase()));
+                        let l = ui.label(format!("Amount each ({})", d.currency.to_uppercase()));
                         ui.add(egui::TextEdit::singleline(&mut d.amount).desired_width(100.0))
                             .labelled_by(l.id);
                     });
@@ -153,25 +186,25 @@ impl OrdersView {
                     return;
                 }
             };
-            let plan = bulk::plan(&d.orders, &how);
-            preview_ui(ui, &plan);
-            let count = plan.iter().filter(|p| p.skip.is_none()).count();
-            let totals = bulk::totals(&plan)
-                .iter()
-                .map(|(c, _, a)| money::format(*a, c))
-                .collect::<Vec<_>>()
-                .join(" + ");
+            if d.plan.as_ref().is_none_or(|p| p.how != how) {
+                d.plan = Some(Plan::of(&d.orders, how));
+            }
+            let Some(plan) = &d.plan else {
+                return;
+            };
+            preview_ui(ui, &plan.items);
+            let count = plan.count;
             ui.label(
                 RichText::new(format!(
                     "{} to refund ({}), {} skipped. Each refund is journalled with its own key \
                      and made once.",
                     widgets::plural(count, "order"),
-                    if totals.is_empty() {
+                    if plan.totals.is_empty() {
                         "nothing"
                     } else {
-                        &totals
+                        &plan.totals
                     },
-                    plan.len() - count
+                    plan.items.len() - count
                 ))
                 .strong(),
             );
@@ -197,7 +230,7 @@ impl OrdersView {
                     let reason = (!d.reason.is_empty()).then(|| d.reason.clone());
                     let note = Some(d.note.trim().to_owned()).filter(|n| !n.is_empty());
                     ctx.send(Command::Orders(OrdersCommand::BulkRefund {
-                        plan: plan.clone(),
+                        plan: plan.items.clone(),
                         terms: RefundTerms { reason, note },
                     }));
                 }
@@ -219,48 +252,66 @@ impl OrdersView {
     }
 }
 
-fn money_cell(ui: &mut Ui, amount: i64, currency: &str) {
-    ui.label(money::format_symbol(amount, currency));
+const LINE: f32 = 20.0;
+
+/// A scrolled table of `rows` lines that draws only the lines in view (the dialog may list
+/// every order the filters show).
+fn lines_table(
+    ui: &mut Ui,
+    id: &str,
+    headers: &[&str],
+    rows: usize,
+    mut line: impl FnMut(usize, &mut egui_extras::TableRow<'_, '_>),
+) {
+    let mut table = egui_extras::TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .max_scroll_height(260.0);
+    for _ in 1..headers.len() {
+        table = table.column(egui_extras::Column::auto());
+    }
+    table
+        .column(egui_extras::Column::remainder())
+        .header(LINE, |mut h| {
+            for t in headers {
+                h.col(|ui| {
+                    ui.strong(*t);
+                });
+            }
+        })
+        .body(|body| body.rows(LINE, rows, |mut row| line(row.index(), &mut row)));
 }
 
 /// Each order: paid, already refunded, what this refund takes or why it is skipped.
 fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
-    egui::ScrollArea::vertical()
-        .max_height(260.0)
-        .id_salt("bulk_refund_preview")
-        .show(ui, |ui| {
-            egui::Grid::new("bulk_refund_plan")
-                .striped(true)
-                .num_columns(5)
-                .show(ui, |ui| {
-                    for t in ["Order", "Agent", "Paid", "Refunded before", "This refund"] {
-                        ui.strong(t);
-                    }
-                    ui.end_row();
-                    for p in plan {
-                        let o = &p.order;
-                        ui.label(o.display_number());
-                        ui.label(&o.agent);
-                        money_cell(ui, o.captured, &o.currency);
-                        money_cell(ui, o.refunded, &o.currency);
-                        match &p.skip {
-                            Some(skip) => {
-                                ui.colored_label(
-                                    theme::WARNING,
-                                    format!("skipped: {}", skip.words(&o.currency)),
-                                );
-                            }
-                            None => {
-                                ui.label(
-                                    RichText::new(money::format_symbol(p.refund, &o.currency))
-                                        .strong(),
-                                );
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
+    let headers = ["Order", "Agent", "Paid", "Refunded before", "This refund"];
+    lines_table(ui, "bulk_refund_plan", &headers, plan.len(), |i, row| {
+        let p = &plan[i];
+        let o = &p.order;
+        row.col(|ui| {
+            ui.label(o.display_number());
         });
+        row.col(|ui| {
+            ui.label(&o.agent);
+        });
+        row.col(|ui| {
+            ui.label(money::format_symbol(o.captured, &o.currency));
+        });
+        row.col(|ui| {
+            ui.label(money::format_symbol(o.refunded, &o.currency));
+        });
+        row.col(|ui| match &p.skip {
+            Some(skip) => {
+                ui.colored_label(
+                    theme::WARNING,
+                    format!("skipped: {}", skip.words(&o.currency)),
+                );
+            }
+            None => {
+                ui.label(RichText::new(money::format_symbol(p.refund, &o.currency)).strong());
+            }
+        });
+    });
 }
 
 /// The summary once the batch ended, each order's outcome, and the CSV button.
@@ -286,35 +337,38 @@ fn results_ui(
             widgets::plural(refunded, "order")
         ),
     );
-    egui::ScrollArea::vertical()
-        .max_height(300.0)
-        .id_salt("bulk_refund_results")
-        .show(ui, |ui| {
-            egui::Grid::new("bulk_refund_outcomes")
-                .striped(true)
-                .num_columns(3)
-                .show(ui, |ui| {
-                    for (p, outcome) in results {
-                        let o = &p.order;
-                        ui.label(o.display_number());
-                        ui.label(&o.agent);
-                        match outcome {
-                            BulkOutcome::Refunded { refund, status } => ui.colored_label(
-                                theme::SUCCESS,
-                                format!(
-                                    "{} refunded ({refund}, {status})",
-                                    money::format_symbol(p.refund, &o.currency)
-                                ),
-                            ),
-                            BulkOutcome::Skipped(why) => {
-                                ui.colored_label(theme::NEUTRAL, format!("skipped: {why}"))
-                            }
-                            BulkOutcome::Failed(why) => ui.colored_label(theme::ERROR, why),
-                        };
-                        ui.end_row();
+    let headers = ["Order", "Agent", "Outcome"];
+    lines_table(
+        ui,
+        "bulk_refund_outcomes",
+        &headers,
+        results.len(),
+        |i, row| {
+            let (p, outcome) = &results[i];
+            let o = &p.order;
+            row.col(|ui| {
+                ui.label(o.display_number());
+            });
+            row.col(|ui| {
+                ui.label(&o.agent);
+            });
+            row.col(|ui| {
+                match outcome {
+                    BulkOutcome::Refunded { refund, status } => ui.colored_label(
+                        theme::SUCCESS,
+                        format!(
+                            "{} refunded ({refund}, {status})",
+                            money::format_symbol(p.refund, &o.currency)
+                        ),
+                    ),
+                    BulkOutcome::Skipped(why) => {
+                        ui.colored_label(theme::NEUTRAL, format!("skipped: {why}"))
                     }
-                });
-        });
+                    BulkOutcome::Failed(why) => ui.colored_label(theme::ERROR, why),
+                };
+            });
+        },
+    );
     ui.horizontal(|ui| {
         if ui.button("Save results as CSV…").clicked() {
             *save = Some(results.to_vec());
