@@ -282,6 +282,13 @@ fn lines_table(
         .body(|body| body.rows(LINE, rows, |mut row| line(row.index(), &mut row)));
 }
 
+/// `text` on one line in `color`, cut short with the whole of it on hover (a row is one line
+/// high).
+fn one_line(ui: &mut Ui, color: egui::Color32, text: String) -> egui::Response {
+    ui.add(egui::Label::new(RichText::new(&text).color(color)).truncate())
+        .on_hover_text(text)
+}
+
 /// Each order: paid, already refunded, what this refund takes or why it is skipped.
 fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
     let headers = ["Order", "Agent", "Paid", "Refunded before", "This refund"];
@@ -302,7 +309,8 @@ fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
         });
         row.col(|ui| match &p.skip {
             Some(skip) => {
-                ui.colored_label(
+                one_line(
+                    ui,
                     theme::WARNING,
                     format!("skipped: {}", skip.words(&o.currency)),
                 );
@@ -362,9 +370,9 @@ fn results_ui(
                         ),
                     ),
                     BulkOutcome::Skipped(why) => {
-                        ui.colored_label(theme::NEUTRAL, format!("skipped: {why}"))
+                        one_line(ui, theme::NEUTRAL, format!("skipped: {why}"))
                     }
-                    BulkOutcome::Failed(why) => ui.colored_label(theme::ERROR, why),
+                    BulkOutcome::Failed(why) => one_line(ui, theme::ERROR, why.clone()),
                 };
             });
         },
