@@ -76,45 +76,33 @@ pub async fn send_one(
     metadata: BTreeMap<String, String>,
     reader: Reader,
 ) -> Result<Sent, Unsent> {
-    send_journalled(client, journal, request, metadata, reader)
-        .await
-        .map_err(Unsent::Failed)?
-}
-
-async fn send_journalled(
-    client: &Client,
-    journal: &PaymentJournal,
-    request: Request,
-    metadata: BTreeMap<String, String>,
-    reader: Reader,
-) -> Result<Result<Sent, Unsent>, String> {
     let begun = journal
-        .begin(request.clone(), metadata.clone(), None, false, now())
-        .map_err(|e| format!("Nothing was sent: {e}"))?;
+        .begin(request, metadata, None, false, now())
+        .map_err(|e| Unsent::Failed(format!("Nothing was sent: {e}")))?;
     let attempt = match begun {
         Begin::New(a) | Begin::Resume(a) => a,
-        Begin::AskAgain(earlier) => return Ok(Err(Unsent::Held(held_words(&earlier)))),
+        Begin::AskAgain(earlier) => return Err(Unsent::Held(held_words(&earlier))),
         Begin::Lapsed(old) => {
             // Stripe may have forgotten the key: the payment says whether it was made.
             let found = payment_journal::find_out(client, &old)
                 .await
-                .map_err(|e| e.user_message())?;
+                .map_err(|e| Unsent::Failed(e.user_message()))?;
             let state = found
                 .clone()
                 .map_or(State::Lapsed, |object| State::Done { object });
             journal
                 .settle(&old.key, state, now())
-                .map_err(|e| e.to_string())?;
-            return Ok(match found {
+                .map_err(journal_failed)?;
+            return match found {
                 Some(object) => Ok(Sent {
                     object,
                     refund: None,
                 }),
                 None => Err(Unsent::Failed(payment_journal::lapsed(&old, reader))),
-            });
+            };
         }
     };
-    let key = attempt.idempotency_key()?;
+    let key = attempt.idempotency_key().map_err(Unsent::Failed)?;
     let pi = attempt.request.payment_intent.as_str();
     let result = match attempt.request.kind {
         Kind::Refund => client
@@ -132,7 +120,9 @@ async fn send_journalled(
                 refund: None,
             }),
         Kind::Cancel => {
-            return Err("A cancel is never sent in bulk; open the order to cancel it.".into());
+            return Err(Unsent::Failed(
+                "A cancel is never sent in bulk; open the order to cancel it.".into(),
+            ));
         }
     };
     let e = match result {
@@ -145,8 +135,8 @@ async fn send_journalled(
                     },
                     now(),
                 )
-                .map_err(|e| e.to_string())?;
-            return Ok(Ok(sent));
+                .map_err(journal_failed)?;
+            return Ok(sent);
         }
         Err(e) => e,
     };
@@ -160,8 +150,8 @@ async fn send_journalled(
                 },
                 now(),
             )
-            .map_err(|e| e.to_string())?;
-        return Ok(Err(Unsent::Failed(message)));
+            .map_err(journal_failed)?;
+        return Err(Unsent::Failed(message));
     };
     // A read may still work where the write's answer was lost.
     if let Ok(Some(object)) = payment_journal::find_out(client, &attempt).await {
@@ -173,11 +163,11 @@ async fn send_journalled(
                 },
                 now(),
             )
-            .map_err(|e| e.to_string())?;
-        return Ok(Ok(Sent {
+            .map_err(journal_failed)?;
+        return Ok(Sent {
             object,
             refund: None,
-        }));
+        });
     }
     journal
         .settle(
@@ -187,10 +177,15 @@ async fn send_journalled(
             },
             now(),
         )
-        .map_err(|e| e.to_string())?;
-    Ok(Err(Unsent::Failed(payment_journal::outcome_unknown(
+        .map_err(journal_failed)?;
+    Err(Unsent::Failed(payment_journal::outcome_unknown(
         &attempt, &cause, reader,
-    ))))
+    )))
+}
+
+/// A journal that could not be read or written, as the batch reports it.
+fn journal_failed(e: payment_journal::JournalError) -> Unsent {
+    Unsent::Failed(e.to_string())
 }
 
 /// What a bulk refund sends with each refund.
