@@ -1,13 +1,14 @@
 //! Reads that join Stripe objects the way support looks at them, shared by the window and the
-//! command line: every dispute with the agent order it belongs to, and one dispute with its
-//! order in full.
+//! command line: an order in full with its refunds, every dispute with the agent order it
+//! belongs to, and one dispute with its order in full.
 
 use std::collections::HashMap;
 
 use crate::orders::disputes::{DisputeRow, sort_for_support};
 use crate::orders::{OrderDetail, OrderRow};
 use crate::stripe::disputes::{Dispute, DisputeQuery};
-use crate::stripe::orders::OrderQuery;
+use crate::stripe::orders::{CheckoutSession, OrderQuery};
+use crate::stripe::refunds::Refund;
 use crate::stripe::{Client, Error};
 
 /// Every dispute on the account (all pages), each with its order when one is found, sorted for
@@ -65,15 +66,26 @@ pub async fn dispute_with_order(
     let Some(row) = order_of_payment(client, pi).await else {
         return Ok((dispute, None));
     };
-    let detail = match client.retrieve_order(&row.id).await {
-        Ok(session) => {
-            let refunds = match client.list_refunds(pi) {
-                Ok(pager) => pager.collect_all().await.unwrap_or_default(),
-                Err(_) => Vec::new(),
-            };
-            Some(OrderDetail::from_session(&session, refunds))
-        }
-        Err(_) => None,
+    Ok((dispute, order_detail(client, &row.id).await.ok()))
+}
+
+/// One order in full: the session with lines, payment and charge, and its refunds.
+///
+/// # Errors
+/// Stripe's or the network's, reading the session. Refunds that cannot be read are left out.
+pub async fn order_detail(client: &Client, session: &str) -> Result<OrderDetail, Error> {
+    let s = client.retrieve_order(session).await?;
+    let refunds = refunds_of(client, &s).await;
+    Ok(OrderDetail::from_session(&s, refunds))
+}
+
+/// The refunds of an order's payment (none when it has no payment, or they cannot be read).
+pub async fn refunds_of(client: &Client, s: &CheckoutSession) -> Vec<Refund> {
+    let Some(pi) = s.payment() else {
+        return Vec::new();
     };
-    Ok((dispute, detail))
+    match client.list_refunds(&pi.id) {
+        Ok(pager) => pager.collect_all().await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
 }

@@ -83,17 +83,22 @@ async fn a_file_that_cannot_be_pushed_creates_no_import() {
     );
 }
 
-#[test]
-fn a_push_from_the_command_line_is_in_the_history_the_app_reads_and_in_imports_list() {
-    let w = support::World::new(RetryPolicy::local());
+/// A valid product feed, `catalog.csv` in the world's data folder.
+fn valid_feed(w: &support::World) -> String {
     let feed = w.data.path().join("catalog.csv");
     std::fs::copy(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/feed/product_valid.csv"),
         &feed,
     )
-    .unwrap();
-    let feed = feed.to_string_lossy().into_owned();
+    .expect("fixture copied");
+    feed.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_push_from_the_command_line_is_in_the_history_the_app_reads_and_in_imports_list() {
+    let w = support::World::new(RetryPolicy::local());
+    let feed = valid_feed(&w);
     let pushed = w
         .run(&["push", &feed, "--feed", "product", "--via", "import-set"])
         .ok();
@@ -125,14 +130,7 @@ fn a_push_from_the_command_line_is_in_the_history_the_app_reads_and_in_imports_l
 #[test]
 fn a_second_push_of_the_same_feed_waits_for_the_first_unless_asked() {
     let w = support::World::new(RetryPolicy::local());
-    let feed = w.data.path().join("catalog.csv");
-    std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feed/product_valid.csv"),
-        &feed,
-    )
-    .unwrap();
-    let feed = feed.to_string_lossy().into_owned();
+    let feed = valid_feed(&w);
     let first = w.run(&["push", &feed, "--feed", "product", "--json"]).ok();
     let second = w.run(&["push", &feed, "--feed", "product"]);
     assert_eq!(second.code, 3, "{}\n{}", first.stdout, second.stderr);

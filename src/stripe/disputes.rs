@@ -320,6 +320,20 @@ pub fn evidence_field(name: &str) -> Option<EvidenceField> {
         .copied()
 }
 
+/// Checks a text field's length against Stripe's limit; the error is a sentence.
+///
+/// # Errors
+/// When `value` is longer than [`MAX_FIELD_CHARS`].
+pub fn check_text(field: &EvidenceField, value: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_FIELD_CHARS {
+        return Err(format!(
+            "{} is longer than {MAX_FIELD_CHARS} characters; attach a file instead.",
+            field.label
+        ));
+    }
+    Ok(())
+}
+
 /// The longest text one evidence field takes.
 pub const MAX_FIELD_CHARS: usize = 20_000;
 /// The largest evidence file Stripe takes.
@@ -449,11 +463,8 @@ impl Client {
                     "{field} is not an evidence field Stripe takes."
                 )));
             };
-            if known.kind == FieldKind::Text && value.chars().count() > MAX_FIELD_CHARS {
-                return Err(Error::Invalid(format!(
-                    "{} is longer than {MAX_FIELD_CHARS} characters; attach a file instead.",
-                    known.label
-                )));
+            if known.kind == FieldKind::Text {
+                check_text(&known, value).map_err(Error::Invalid)?;
             }
             form.push(format!("evidence[{field}]"), value);
         }

@@ -241,9 +241,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
-use crate::stripe::orders::{CheckoutSession, OrderQuery, SessionStatus};
+use crate::stripe::orders::{OrderQuery, SessionStatus};
 use crate::stripe::payment_intents::CancellationReason;
-use crate::stripe::refunds::Refund;
 use crate::stripe::{Client, Error};
 
 use super::EventSink;
@@ -411,14 +410,8 @@ impl OrdersWorker {
             }
             Command::Detail { session } => {
                 tokio::spawn(async move {
-                    match client.retrieve_order(&session).await {
-                        Ok(s) => {
-                            let refunds = refunds_of(&client, &s).await;
-                            send(
-                                &sink,
-                                Event::Detail(Box::new(OrderDetail::from_session(&s, refunds))),
-                            );
-                        }
+                    match crate::lookup::order_detail(&client, &session).await {
+                        Ok(detail) => send(&sink, Event::Detail(Box::new(detail))),
                         Err(e) => failed(&sink, &session, &e),
                     }
                 });
@@ -997,23 +990,13 @@ async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
             .and_then(|p| p.charge())
             .is_some_and(|c| c.amount_refunded > 0);
         let refunds = if refunded {
-            refunds_of(client, &s).await
+            crate::lookup::refunds_of(client, &s).await
         } else {
             Vec::new()
         };
         let detail = OrderDetail::from_session(&s, refunds);
         send(sink, Event::RowUpdated(detail.row.clone()));
         send(sink, Event::Detail(Box::new(detail)));
-    }
-}
-
-async fn refunds_of(client: &Client, s: &CheckoutSession) -> Vec<Refund> {
-    let Some(pi) = s.payment() else {
-        return Vec::new();
-    };
-    match client.list_refunds(&pi.id) {
-        Ok(pager) => pager.collect_all().await.unwrap_or_default(),
-        Err(_) => Vec::new(),
     }
 }
 

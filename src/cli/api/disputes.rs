@@ -10,8 +10,8 @@ use crate::orders::disputes::{DisputeFilter, DisputeRow, prefill};
 use crate::orders::{AgentFilter, countdown};
 use crate::stripe::IdempotencyKey;
 use crate::stripe::disputes::{
-    self, Dispute, DisputeStatus, EVIDENCE_GROUPS, EvidenceUpdate, FieldKind, check_evidence_file,
-    evidence_field, reason_in_words,
+    self, Dispute, DisputeStatus, EVIDENCE_GROUPS, EvidenceField, EvidenceUpdate, FieldKind,
+    check_evidence_file, evidence_field, reason_in_words,
 };
 use crate::stripe::files::FilePurpose;
 
@@ -188,7 +188,7 @@ fn split_pair(text: &str, what: &str) -> Result<(String, String), Failure> {
     Ok((k.trim().to_owned(), v.to_owned()))
 }
 
-fn check_field(name: &str, kind: FieldKind) -> Result<(), Failure> {
+fn check_field(name: &str, kind: FieldKind) -> Result<EvidenceField, Failure> {
     let Some(field) = evidence_field(name) else {
         return Err(Failure::usage(format!(
             "{name} is not an evidence field Stripe takes; `disputes show ID` lists them."
@@ -200,7 +200,7 @@ fn check_field(name: &str, kind: FieldKind) -> Result<(), Failure> {
             FieldKind::File => format!("{name} takes text: use --field {name}=VALUE."),
         }));
     }
-    Ok(())
+    Ok(field)
 }
 
 /// Runs a `disputes` subcommand.
@@ -252,13 +252,8 @@ pub async fn run(args: Args) -> Outcome {
             let mut uploads: Vec<(String, PathBuf)> = Vec::new();
             for f in &fields {
                 let (k, v) = split_pair(f, "a text field")?;
-                check_field(&k, FieldKind::Text)?;
-                if v.chars().count() > disputes::MAX_FIELD_CHARS {
-                    return Err(Failure::usage(format!(
-                        "{k} is longer than {} characters; attach a file instead.",
-                        disputes::MAX_FIELD_CHARS
-                    )));
-                }
+                let field = check_field(&k, FieldKind::Text)?;
+                disputes::check_text(&field, &v).map_err(Failure::usage)?;
                 evidence.insert(k, v);
             }
             for f in &files {
