@@ -18,6 +18,7 @@ pub mod payment_journal;
 pub mod profiles;
 pub mod push_history;
 pub mod sandbox;
+pub mod saved_mappings;
 pub mod secrets;
 pub mod stripe;
 pub mod ui;

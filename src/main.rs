@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Check a catalog feed CSV against Stripe's feed specs.
     Validate(cli::validate::Args),
+    /// Turn a Shopify, WooCommerce, Google Merchant Center or OpenAI export into a Stripe feed.
+    Convert(cli::convert::Args),
     /// Run the embedded Stripe sandbox on 127.0.0.1.
     Sandbox(cli::sandbox::Args),
     /// Fire signed test requests at your own order-approval and checkout endpoints.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Validate(args)) => cli::validate::run(args),
+        Some(Command::Convert(args)) => cli::convert::run(args),
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
         Some(Command::Hooks(args)) => cli::hooks::run(args),
         Some(Command::Api(command)) => cli::api::run(command),

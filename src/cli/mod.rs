@@ -1,6 +1,7 @@
 //! The command line: one module per command group, each thin over the library.
 
 pub mod api;
+pub mod convert;
 pub mod hooks;
 pub mod sandbox;
 pub mod validate;

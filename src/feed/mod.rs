@@ -9,6 +9,7 @@ mod row_keys;
 pub mod rules;
 pub mod schema;
 pub mod sniff;
+pub mod sources;
 pub mod spec;
 pub mod table;
 pub mod validate;

@@ -987,6 +987,46 @@ pub enum Suggestion {
 /// Names used by the `OpenAI` feed specs (v1, interim, current) and other common feeds,
 /// mapped to the Stripe column they correspond to.
 const ALIASES: &[(&str, Option<ColumnId>, &str)] = &[
+    // Shop exports and spreadsheets (Shopify, WooCommerce, Merchant Center words).
+    ("vendor", Some(Cid::Brand), ""),
+    ("manufacturer", Some(Cid::Brand), ""),
+    ("brands", Some(Cid::Brand), ""),
+    ("make", Some(Cid::Brand), ""),
+    ("barcode", Some(Cid::Gtin), ""),
+    ("variant_barcode", Some(Cid::Gtin), ""),
+    ("ean", Some(Cid::Gtin), ""),
+    ("upc", Some(Cid::Gtin), ""),
+    ("isbn", Some(Cid::Gtin), ""),
+    ("ean13", Some(Cid::Gtin), ""),
+    ("gtin13", Some(Cid::Gtin), ""),
+    ("variant_sku", Some(Cid::Id), ""),
+    ("name", Some(Cid::Title), ""),
+    ("product_name", Some(Cid::Title), ""),
+    (
+        "body_(html)",
+        Some(Cid::Description),
+        " (as plain text, without the HTML)",
+    ),
+    ("image_src", Some(Cid::ImageLink), ""),
+    ("image", Some(Cid::ImageLink), ""),
+    (
+        "images",
+        Some(Cid::ImageLink),
+        " (the first image; the others go to `additional_image_link`)",
+    ),
+    (
+        "variant_price",
+        Some(Cid::Price),
+        " (with the currency, such as `24.00 USD`)",
+    ),
+    (
+        "regular_price",
+        Some(Cid::Price),
+        " (with the currency, such as `24.00 USD`)",
+    ),
+    ("variant_inventory_qty", Some(Cid::InventoryQuantity), ""),
+    ("stock_quantity", Some(Cid::InventoryQuantity), ""),
+    ("categories", Some(Cid::ProductCategory), ""),
     ("item_id", Some(Cid::Id), ""),
     ("sku", Some(Cid::Id), ""),
     ("url", Some(Cid::Link), ""),
@@ -1158,12 +1198,21 @@ pub fn suggest(kind: FeedKind, name: &str) -> Option<Suggestion> {
     if let Some(c) = columns.iter().find(|c| c.id.name() == normalized) {
         return Some(Suggestion::NearMiss { column: c.id });
     }
-    // Typos: the closest column within a small edit distance.
-    let budget = if normalized.len() <= 4 { 1 } else { 2 };
+    // Typos, as a last resort: one slip (a letter missing, extra, wrong or two swapped) in a
+    // name of four letters or more, two only in a long name that starts with the same letter.
+    // Anything further is another word (`vendor` is two letters from `gender`).
+    if normalized.len() < 4 {
+        return None;
+    }
     columns
         .iter()
         .map(|c| (edit_distance(&normalized, c.id.name()), c.id))
-        .filter(|(d, _)| *d <= budget)
+        .filter(|(d, id)| {
+            *d == 1
+                || (*d == 2
+                    && normalized.len() >= 8
+                    && normalized.as_bytes()[0] == id.name().as_bytes()[0])
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, column)| Suggestion::NearMiss { column })
 }
@@ -1179,23 +1228,34 @@ fn normalize_name(name: &str) -> String {
         .collect()
 }
 
-/// Levenshtein distance over bytes (names are ASCII), bounded to short strings.
+/// Edit distance over bytes (names are ASCII) counting a swap of two neighbours as one edit
+/// (optimal string alignment), bounded to short strings.
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len().abs_diff(b.len()) > 3 || a.len() > 64 || b.len() > 64 {
         return usize::MAX;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        d[i * width] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
 }
 
 /// ISO 4217 active currency codes with their minor units (digits after the decimal point).
@@ -1513,6 +1573,47 @@ mod tests {
             })
         );
         assert_eq!(suggest(FeedKind::Product, "warehouse_bin"), None);
+    }
+
+    #[test]
+    fn shop_export_words_get_their_synonym_never_a_far_guess() {
+        let alias = |name: &str| match suggest(FeedKind::Product, name) {
+            Some(Suggestion::Alias { column, .. }) => Some(column),
+            _ => None,
+        };
+        assert_eq!(alias("Vendor"), Some(ColumnId::Brand));
+        assert_eq!(alias("Manufacturer"), Some(ColumnId::Brand));
+        assert_eq!(alias("Barcode"), Some(ColumnId::Gtin));
+        assert_eq!(alias("EAN"), Some(ColumnId::Gtin));
+        assert_eq!(alias("UPC"), Some(ColumnId::Gtin));
+        assert_eq!(alias("Variant Price"), Some(ColumnId::Price));
+        assert_eq!(
+            suggest(FeedKind::Product, "Sale Price"),
+            Some(Suggestion::NearMiss {
+                column: ColumnId::SalePrice
+            })
+        );
+        // One swapped pair is a typo; two letters off in a short word is another word.
+        assert_eq!(
+            suggest(FeedKind::Product, "pirce"),
+            Some(Suggestion::NearMiss {
+                column: ColumnId::Price
+            })
+        );
+        assert_eq!(
+            suggest(FeedKind::Product, "gander"),
+            Some(Suggestion::NearMiss {
+                column: ColumnId::Gender
+            })
+        );
+        assert_eq!(suggest(FeedKind::Product, "Tags"), None);
+        assert_eq!(suggest(FeedKind::Product, "Handle"), None);
+        assert_eq!(
+            suggest(FeedKind::Product, "colour"),
+            Some(Suggestion::NearMiss {
+                column: ColumnId::Color
+            })
+        );
     }
 
     #[test]

@@ -1,0 +1,476 @@
+//! Shopify's product CSV export, as documented in Shopify's help center ("Using CSV files to
+//! import and export products", help.shopify.com/en/manual/products/import-export/using-csv,
+//! and its `product_template.csv`). Both the classic column names (`Handle`, `Body (HTML)`,
+//! `Variant SKU`, `Variant Price`, `Variant Compare At Price`, `Variant Inventory Qty`,
+//! `Variant Barcode`, `Image Src`) and the 2025 ones (`URL handle`, `Description`, `SKU`,
+//! `Price`, `Compare-at price`, `Inventory quantity`, `Barcode`, `Product image URL`) are read.
+//!
+//! Layout: one row per variant, grouped by handle; product fields (title, description, vendor,
+//! option names) only on a product's first row; extra images on rows that carry only the
+//! handle and an image. A product is read whole (its rows are consecutive), then one item per
+//! variant is given, with the product fields filled in and these derived columns:
+//! `(product) id` (the SKU, else the handle and the options), `(product) image` (the variant's
+//! image, else the first), `(product) additional images`, `(product) group id` and
+//! `(product) group title` (the handle and title when the product has variants),
+//! `(product) availability`, `(product) inventory quantity` and
+//! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
+//! policy), and the variant options.
+
+use super::csv_rows::{Columns, CsvRows, cell};
+use super::mapping::{Rule, Transform};
+use super::{Item, Source, SourceError, SourceFormat, count_of, pick, variants};
+
+const HANDLE: &[&str] = &["Handle", "URL handle"];
+const TITLE: &[&str] = &["Title"];
+const BODY: &[&str] = &["Body (HTML)", "Description"];
+const SKU: &[&str] = &["Variant SKU", "SKU"];
+const PRICE: &[&str] = &["Variant Price", "Price"];
+const COMPARE_AT: &[&str] = &["Variant Compare At Price", "Compare-at price"];
+const QTY: &[&str] = &["Variant Inventory Qty", "Inventory quantity"];
+const TRACKER: &[&str] = &["Variant Inventory Tracker", "Inventory tracker"];
+const POLICY: &[&str] = &[
+    "Variant Inventory Policy",
+    "Continue selling when out of stock",
+];
+const BARCODE: &[&str] = &["Variant Barcode", "Barcode"];
+const GRAMS: &[&str] = &["Variant Grams", "Weight value (grams)"];
+const IMAGE: &[&str] = &["Image Src", "Product image URL"];
+const IMAGE_POSITION: &[&str] = &["Image Position", "Image position"];
+const VARIANT_IMAGE: &[&str] = &["Variant Image", "Variant image URL"];
+const STATUS: &[&str] = &["Status"];
+const PUBLISHED: &[&str] = &["Published", "Published on online store"];
+const GIFT_CARD: &[&str] = &["Gift Card", "Gift card"];
+const OPTION_NAMES: [&[&str]; 3] = [
+    &["Option1 Name", "Option1 name"],
+    &["Option2 Name", "Option2 name"],
+    &["Option3 Name", "Option3 name"],
+];
+const OPTION_VALUES: [&[&str]; 3] = [
+    &["Option1 Value", "Option1 value"],
+    &["Option2 Value", "Option2 value"],
+    &["Option3 Value", "Option3 value"],
+];
+
+/// The derived columns, after the source's own.
+pub const DERIVED: [&str; 8] = [
+    "(product) id",
+    "(product) image",
+    "(product) additional images",
+    "(product) group id",
+    "(product) group title",
+    "(product) availability",
+    "(product) inventory quantity",
+    "(product) inventory not tracked",
+];
+
+/// How strongly a header looks like a Shopify export.
+#[must_use]
+pub fn score(header: &[String]) -> u32 {
+    let key = if count_of(header, HANDLE) > 0 { 3 } else { 0 };
+    key + count_of(
+        header,
+        &[
+            "Body (HTML)",
+            "Variant SKU",
+            "Variant Price",
+            "Option1 Name",
+            "Option1 name",
+            "Variant Compare At Price",
+            "Compare-at price",
+            "Image Src",
+            "Product image URL",
+            "Vendor",
+        ],
+    )
+}
+
+/// Column positions, found once.
+struct Layout {
+    handle: Option<usize>,
+    title: Option<usize>,
+    sku: Option<usize>,
+    price: Option<usize>,
+    qty: Option<usize>,
+    tracker: Option<usize>,
+    policy: Option<usize>,
+    image: Option<usize>,
+    image_position: Option<usize>,
+    variant_image: Option<usize>,
+    status: Option<usize>,
+    published: Option<usize>,
+    gift_card: Option<usize>,
+    option_names: [Option<usize>; 3],
+    option_values: [Option<usize>; 3],
+    /// Columns carried on a product's first row only, filled into its other variants.
+    product_level: Vec<usize>,
+    width: usize,
+}
+
+impl Layout {
+    fn new(header: &[String]) -> Layout {
+        let c = Columns::new(header);
+        let variant_level = |name: &str| {
+            let n = name.to_ascii_lowercase();
+            n.starts_with("variant ")
+                || n.starts_with("image ")
+                || (n.starts_with("option") && n.ends_with(" value"))
+                || n.starts_with("price")
+                || n.starts_with("compare")
+                || n.starts_with("included /")
+                || [
+                    "sku",
+                    "barcode",
+                    "inventory quantity",
+                    "inventory tracker",
+                    "continue selling when out of stock",
+                    "weight value (grams)",
+                    "weight unit for display",
+                    "requires shipping",
+                    "charge tax",
+                    "cost per item",
+                    "fulfillment service",
+                    "product image url",
+                    "variant image url",
+                ]
+                .contains(&n.as_str())
+        };
+        Layout {
+            handle: c.find(HANDLE),
+            title: c.find(TITLE),
+            sku: c.find(SKU),
+            price: c.find(PRICE),
+            qty: c.find(QTY),
+            tracker: c.find(TRACKER),
+            policy: c.find(POLICY),
+            image: c.find(IMAGE),
+            image_position: c.find(IMAGE_POSITION),
+            variant_image: c.find(VARIANT_IMAGE),
+            status: c.find(STATUS),
+            published: c.find(PUBLISHED),
+            gift_card: c.find(GIFT_CARD),
+            option_names: OPTION_NAMES.map(|n| c.find(n)),
+            option_values: OPTION_VALUES.map(|n| c.find(n)),
+            product_level: (0..header.len())
+                .filter(|&i| !variant_level(&header[i]) && Some(i) != c.find(HANDLE))
+                .collect(),
+            width: header.len(),
+        }
+    }
+
+    /// A row that carries only an extra image of the product (no option, SKU or price).
+    fn image_only(&self, row: &[String]) -> bool {
+        cell(row, self.sku).is_empty()
+            && cell(row, self.price).is_empty()
+            && self.option_values.iter().all(|&i| cell(row, i).is_empty())
+            && cell(row, self.title).is_empty()
+    }
+}
+
+/// Reads a Shopify export.
+pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
+    let mut rows = CsvRows::open(path)?;
+    let header = rows.header.clone();
+    let layout = Layout::new(&header);
+    if layout.handle.is_none() {
+        return Err(SourceError::Malformed(
+            "This is not a Shopify product export: it has no `Handle` (or `URL handle`) column."
+                .into(),
+        ));
+    }
+    let mut full = header.clone();
+    full.extend(DERIVED.iter().map(|s| (*s).to_owned()));
+    full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
+    let mut pending: Option<(u64, Vec<String>)> = None;
+    let mut queue: std::collections::VecDeque<Item> = std::collections::VecDeque::new();
+    let mut done = false;
+    let items = std::iter::from_fn(move || {
+        loop {
+            if let Some(item) = queue.pop_front() {
+                return Some(Ok(item));
+            }
+            if done {
+                return None;
+            }
+            // Gather one product: rows with the same handle (a blank handle continues it).
+            let mut group: Vec<(u64, Vec<String>)> = pending.take().into_iter().collect();
+            loop {
+                match rows.next_row() {
+                    None => {
+                        done = true;
+                        break;
+                    }
+                    Some(Err(e)) => return Some(Err(e)),
+                    Some(Ok((n, row))) => {
+                        let handle = cell(&row, layout.handle);
+                        let same = group.first().is_none_or(|(_, first)| {
+                            handle.is_empty() || handle == cell(first, layout.handle)
+                        });
+                        if same {
+                            group.push((n, row));
+                        } else {
+                            pending = Some((n, row));
+                            break;
+                        }
+                    }
+                }
+            }
+            if !group.is_empty() {
+                queue.extend(product_items(&layout, group));
+            }
+        }
+    });
+    Ok(Source::new(SourceFormat::Shopify, full, items))
+}
+
+/// The items of one product's rows.
+fn product_items(layout: &Layout, group: Vec<(u64, Vec<String>)>) -> Vec<Item> {
+    let first = group[0].1.clone();
+    let mut images: Vec<(u64, String)> = Vec::new();
+    let mut variant_rows = Vec::new();
+    for (i, (n, row)) in group.into_iter().enumerate() {
+        let image = cell(&row, layout.image);
+        if !image.is_empty() {
+            let position = cell(&row, layout.image_position)
+                .parse()
+                .unwrap_or(u64::MAX);
+            images.push((position, image.to_owned()));
+        }
+        if i == 0 || !layout.image_only(&row) {
+            variant_rows.push((n, row));
+        }
+    }
+    images.sort_by_key(|(p, _)| *p);
+    let images: Vec<String> = images.into_iter().map(|(_, s)| s).collect();
+    let many = variant_rows.len() > 1;
+    let handle = cell(&first, layout.handle).to_owned();
+    let skip = skip_reason(layout, &first);
+    variant_rows
+        .into_iter()
+        .map(|(n, mut row)| {
+            row.resize(layout.width, String::new());
+            for &i in &layout.product_level {
+                if row[i].trim().is_empty() {
+                    row[i].clone_from(&first[i]);
+                }
+            }
+            let options: Vec<(String, String)> = (0..3)
+                .map(|k| {
+                    (
+                        cell(&row, layout.option_names[k]).to_owned(),
+                        cell(&row, layout.option_values[k]).to_owned(),
+                    )
+                })
+                .collect();
+            let option_cells = variants::cells(&options);
+            let id = match cell(&row, layout.sku) {
+                "" => {
+                    let slug: Vec<String> = option_cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, v)| (*k < 2 || k % 2 == 1) && !v.is_empty())
+                        .map(|(_, v)| slugify(v))
+                        .collect();
+                    if slug.is_empty() {
+                        handle.clone()
+                    } else {
+                        format!("{handle}-{}", slug.join("-"))
+                    }
+                }
+                sku => sku.to_owned(),
+            };
+            let variant_image = cell(&row, layout.variant_image);
+            let main = if variant_image.is_empty() {
+                images.first().cloned().unwrap_or_default()
+            } else {
+                variant_image.to_owned()
+            };
+            let others: Vec<String> = images
+                .iter()
+                .filter(|i| **i != main)
+                .take(10)
+                .cloned()
+                .collect();
+            let (availability, quantity, not_tracked) = stock(layout, &row);
+            let title = cell(&row, layout.title).to_owned();
+            row.extend([
+                id,
+                main,
+                others.join(","),
+                if many { handle.clone() } else { String::new() },
+                if many { title } else { String::new() },
+                availability,
+                quantity,
+                not_tracked,
+            ]);
+            row.extend(option_cells);
+            Item {
+                row: n,
+                values: row,
+                skip: skip.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Drafts, archived products, unpublished products and gift cards are not feed rows.
+fn skip_reason(layout: &Layout, first: &[String]) -> Option<String> {
+    let status = cell(first, layout.status).to_ascii_lowercase();
+    if status == "draft" || status == "archived" {
+        return Some(format!("{status} in Shopify"));
+    }
+    if layout.status.is_none() && cell(first, layout.published).eq_ignore_ascii_case("false") {
+        return Some("not published on the online store".into());
+    }
+    if cell(first, layout.gift_card).eq_ignore_ascii_case("true") {
+        return Some("a gift card".into());
+    }
+    None
+}
+
+/// Availability, the quantity to send and whether stock is tracked, from the tracker, the
+/// quantity and the "continue selling when out of stock" policy.
+fn stock(layout: &Layout, row: &[String]) -> (String, String, String) {
+    let qty = cell(row, layout.qty);
+    let tracked = match layout.tracker {
+        Some(_) => !cell(row, layout.tracker).is_empty(),
+        None => !qty.is_empty(),
+    };
+    if !tracked {
+        return ("in_stock".into(), String::new(), "true".into());
+    }
+    let quantity = super::transform::quantity(qty);
+    let continues = matches!(
+        cell(row, layout.policy).to_ascii_lowercase().as_str(),
+        "continue" | "true" | "yes"
+    );
+    let availability = match quantity.parse::<i64>() {
+        Ok(q) if q > 0 => "in_stock",
+        _ if continues => "backorder",
+        _ => "out_of_stock",
+    };
+    (availability.into(), quantity, "false".into())
+}
+
+fn slugify(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+/// The proposed mapping for a Shopify header.
+#[must_use]
+pub fn suggest(header: &[String]) -> Vec<(&'static str, Rule)> {
+    let mut out: Vec<(&'static str, Rule)> = vec![
+        ("id", Rule::column(DERIVED[0])),
+        ("image_link", Rule::column(DERIVED[1])),
+        ("additional_image_link", Rule::column(DERIVED[2])),
+        ("item_group_id", Rule::column(DERIVED[3])),
+        ("item_group_title", Rule::column(DERIVED[4])),
+        ("availability", Rule::column(DERIVED[5])),
+        ("inventory_quantity", Rule::column(DERIVED[6])),
+        ("inventory_not_tracked", Rule::column(DERIVED[7])),
+    ];
+    for (stripe, derived) in variants::STRIPE.iter().zip(variants::COLUMNS) {
+        out.push((stripe, Rule::column(derived)));
+    }
+    if let Some(handle) = pick(header, HANDLE) {
+        out.push((
+            "link",
+            Rule::Template {
+                template: format!("{{shop_url}}/products/{{{handle}}}"),
+            },
+        ));
+    }
+    let mut add = |stripe: &'static str, names: &[&str], transform: Transform| {
+        if let Some(name) = pick(header, names) {
+            out.push((stripe, Rule::with(name, transform)));
+        }
+    };
+    add("title", TITLE, Transform::None);
+    add("description", BODY, Transform::HtmlToText);
+    add("brand", &["Vendor"], Transform::None);
+    add("gtin", BARCODE, Transform::Gtin);
+    add("mpn", &["Google Shopping / MPN"], Transform::None);
+    add("weight", GRAMS, Transform::Unit { unit: "g".into() });
+    add(
+        "condition",
+        &["Google Shopping / Condition"],
+        Transform::Lowercase,
+    );
+    add(
+        "gender",
+        &["Google Shopping / Gender"],
+        Transform::Lowercase,
+    );
+    add(
+        "age_group",
+        &["Google Shopping / Age Group"],
+        Transform::Lowercase,
+    );
+    add(
+        "google_product_category",
+        &["Google Shopping / Google Product Category"],
+        Transform::None,
+    );
+    add(
+        "product_category",
+        &["Product Category", "Type"],
+        Transform::None,
+    );
+    for (n, stripe) in [
+        "custom_label_0",
+        "custom_label_1",
+        "custom_label_2",
+        "custom_label_3",
+        "custom_label_4",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("Google Shopping / Custom Label {n}");
+        add(stripe, &[name.as_str()], Transform::None);
+    }
+    if let Some(price) = pick(header, PRICE) {
+        match pick(header, COMPARE_AT) {
+            Some(compare_at) => {
+                out.push((
+                    "price",
+                    Rule::with(
+                        price,
+                        Transform::PriceBeforeSale {
+                            compare_at: compare_at.to_owned(),
+                        },
+                    ),
+                ));
+                out.push((
+                    "sale_price",
+                    Rule::with(
+                        price,
+                        Transform::SaleFromCompareAt {
+                            compare_at: compare_at.to_owned(),
+                        },
+                    ),
+                ));
+                // Shopify's compare-at prices have no end; Stripe wants a window, which the
+                // seller gives once in the settings.
+                out.push((
+                    "sale_price_effective_date",
+                    Rule::with(
+                        price,
+                        Transform::SaleWindow {
+                            compare_at: compare_at.to_owned(),
+                        },
+                    ),
+                ));
+            }
+            None => out.push(("price", Rule::with(price, Transform::Money))),
+        }
+    }
+    out
+}
