@@ -9,10 +9,11 @@ use sha2::{Digest, Sha256};
 
 use crate::feed::sources::{Mapping, SourceFormat};
 
-/// The folder saved mappings live in, below the data folder the app and CLI share.
+/// The folder saved mappings live in, below a data folder (the app and the command line
+/// share [`crate::payment_journal::data_dir`]).
 #[must_use]
-pub fn folder() -> Option<PathBuf> {
-    crate::payment_journal::data_dir().map(|d| d.join("mappings"))
+pub fn folder_in(data_dir: &Path) -> PathBuf {
+    data_dir.join("mappings")
 }
 
 /// The file a mapping for this source is saved in.
@@ -29,11 +30,12 @@ pub fn path_in(folder: &Path, format: SourceFormat, header: &[String]) -> PathBu
 
 /// The mapping saved for this source, if any. A file that cannot be read is reported, not
 /// used.
-pub fn load(format: SourceFormat, header: &[String]) -> Result<Option<Mapping>, String> {
-    let Some(folder) = folder() else {
-        return Ok(None);
-    };
-    let path = path_in(&folder, format, header);
+pub fn load(
+    data_dir: &Path,
+    format: SourceFormat,
+    header: &[String],
+) -> Result<Option<Mapping>, String> {
+    let path = path_in(&folder_in(data_dir), format, header);
     match std::fs::read_to_string(&path) {
         Ok(text) => Mapping::from_json(&text)
             .map(Some)
@@ -47,9 +49,8 @@ pub fn load(format: SourceFormat, header: &[String]) -> Result<Option<Mapping>, 
 }
 
 /// Saves the mapping for this source, atomically and durably. Returns where.
-pub fn save(header: &[String], mapping: &Mapping) -> Result<PathBuf, String> {
-    let folder = folder().ok_or("This system has no data folder for saved mappings.")?;
-    let path = path_in(&folder, mapping.format, header);
+pub fn save(data_dir: &Path, header: &[String], mapping: &Mapping) -> Result<PathBuf, String> {
+    let path = path_in(&folder_in(data_dir), mapping.format, header);
     crate::durable::write(
         &path,
         mapping.to_json().as_bytes(),

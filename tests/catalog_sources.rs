@@ -422,3 +422,38 @@ fn hostile_sources_get_a_sentence_not_a_panic() {
     let err = sources::convert_file(&legacy, SourceFormat::Shopify, &mapping, &legacy).unwrap_err();
     assert!(err.to_string().contains("never changes"), "{err}");
 }
+
+#[test]
+fn stripe_feeds_open_as_feeds_and_shop_exports_go_to_the_mapper() {
+    for entry in std::fs::read_dir("tests/fixtures/feed").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let detected = sources::detect(&path).ok().flatten();
+        if name == "product_openai_header.csv" {
+            assert_eq!(
+                detected.map(|d| d.format),
+                Some(SourceFormat::Openai),
+                "an OpenAI-spec feed is offered for conversion"
+            );
+        } else {
+            assert_eq!(detected, None, "{name} is a Stripe feed");
+        }
+    }
+    let demo = tempfile::tempdir().unwrap();
+    let demo_feed = demo.path().join("demo.csv");
+    std::fs::write(&demo_feed, seller_console::sandbox::demo_catalog_csv()).unwrap();
+    assert_eq!(sources::detect(&demo_feed).unwrap(), None);
+    for (name, format) in [
+        ("shopify_products.csv", SourceFormat::Shopify),
+        ("shopify_store.csv", SourceFormat::Shopify),
+        ("woocommerce_products.csv", SourceFormat::Woocommerce),
+        ("google_feed.xml", SourceFormat::Google),
+        ("google_feed.tsv", SourceFormat::Google),
+        ("openai_feed.csv", SourceFormat::Openai),
+        ("openai_feed.json", SourceFormat::Openai),
+    ] {
+        let detected = sources::detect(&fixture(name)).unwrap().unwrap();
+        assert_eq!(detected.format, format, "{name}");
+        assert!(detected.sure, "{name} leaves no doubt");
+    }
+}

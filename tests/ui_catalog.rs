@@ -432,3 +432,73 @@ fn open_asks_the_file_dialog_and_opens_the_answer() {
             .any(|(_, ext)| ext.contains(&"csv".to_owned()))
     );
 }
+
+#[test]
+fn a_shopify_export_is_mapped_converted_to_a_clean_feed_and_opened() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let export = files.path().join("products_export.csv");
+    std::fs::copy("tests/fixtures/sources/shopify_store.csv", &export).unwrap();
+    let original = std::fs::read(&export).unwrap();
+    let feed = files.path().join("products_export-stripe.csv");
+    let picker = std::sync::Arc::new(seller_console::worker::dialogs::ScriptedPicker::answering(
+        [
+            Some(export.clone()),
+            Some(feed.clone()),
+            Some(export.clone()),
+        ],
+    ));
+    let mut options = options(data.path());
+    options.worker.picker = picker.clone();
+    let (_rt, mut h) = boot_options_on_catalog(options);
+    step_until(&mut h, "the sandbox", |h| h.state().session().ready);
+
+    // Opening a Shopify export shows the mapper, not a grid of "missing column" errors.
+    h.get_by_role_and_label(egui::Role::Button, "Open…").click();
+    step_until(&mut h, "the mapper and its preview", |h| {
+        has(h, "Convert a shop export") && has(h, "Preview of the first")
+    });
+    assert!(has(&h, "Shopify product export"), "the format is detected");
+    assert!(has(&h, "Vendor"), "Vendor is offered for brand");
+    assert!(
+        has(&h, "3 errors"),
+        "without the shop's address the links are empty"
+    );
+    assert!(has(&h, "1 item left out: draft in Shopify"));
+
+    // The suggested mapping is accepted; the one value the export lacks is filled in.
+    ui_support::type_into(&mut h, "Shop address", "https://juniper.example");
+    step_until(&mut h, "the preview of the new mapping", |h| {
+        has(h, "no findings")
+    });
+    h.get_by_role_and_label(egui::Role::Button, "Convert and open…")
+        .click();
+    step_until(&mut h, "the converted feed to open", |h| has(h, "Issues: "));
+    assert!(has(&h, "Issues: 0 errors, 0 warnings"), "the feed is clean");
+    assert!(has(&h, "products_export-stripe.csv"));
+    assert!(has(&h, "The mapping is saved"));
+
+    // The feed on disk validates clean; the export is untouched.
+    let report = seller_console::feed::validate::validate_file(
+        &feed,
+        &seller_console::feed::validate::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(report.count(seller_console::feed::Severity::Error), 0);
+    assert_eq!(report.rows, 3);
+    assert_eq!(std::fs::read(&export).unwrap(), original);
+    let asked = picker.asked();
+    assert_eq!(
+        asked[1].save_as.as_deref(),
+        Some("products_export-stripe.csv"),
+        "the feed is offered beside the export under a new name"
+    );
+
+    // Next week's export of the same shop opens with the saved mapping: one click converts.
+    h.get_by_role_and_label(egui::Role::Button, "Open…").click();
+    step_until(&mut h, "the mapper for the next export", |h| {
+        has(h, "Convert a shop export") && has(h, "Preview of the first")
+    });
+    assert!(has(&h, "with the mapping you saved"));
+    assert!(has(&h, "no findings"), "the shop address was kept");
+}

@@ -89,7 +89,11 @@ fn convert(args: &Args) -> Result<ExitCode, String> {
                 .map_err(|e| format!("The mapping {} could not be read: {e}", path.display()))?;
             Mapping::from_json(&text).map_err(|e| e.to_string())?
         }
-        None => match crate::saved_mappings::load(format, &header)? {
+        None => match crate::payment_journal::data_dir()
+            .map(|dir| crate::saved_mappings::load(&dir, format, &header))
+            .transpose()?
+            .flatten()
+        {
             Some(saved) => {
                 eprintln!("Using the mapping saved for this {}.", format.label());
                 saved

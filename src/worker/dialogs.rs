@@ -17,6 +17,8 @@ pub struct FileRequest {
     pub save_as: Option<String>,
     /// File type filters: a name and its extensions.
     pub filters: Vec<(String, Vec<String>)>,
+    /// The folder the dialog starts in, when it matters (beside a source file).
+    pub directory: Option<PathBuf>,
 }
 
 impl FileRequest {
@@ -27,6 +29,7 @@ impl FileRequest {
             title: title.to_owned(),
             save_as: None,
             filters: Vec::new(),
+            directory: None,
         }
     }
 
@@ -37,6 +40,7 @@ impl FileRequest {
             title: title.to_owned(),
             save_as: Some(file_name.to_owned()),
             filters: Vec::new(),
+            directory: None,
         }
     }
 
@@ -47,6 +51,13 @@ impl FileRequest {
             name.to_owned(),
             extensions.iter().map(|e| (*e).to_owned()).collect(),
         ));
+        self
+    }
+
+    /// Starts the dialog in `directory`.
+    #[must_use]
+    pub fn starting_in(mut self, directory: Option<PathBuf>) -> Self {
+        self.directory = directory;
         self
     }
 }
@@ -69,6 +80,9 @@ impl FilePicker for SystemDialogs {
         let mut dialog = rfd::AsyncFileDialog::new().set_title(&request.title);
         for (name, extensions) in &request.filters {
             dialog = dialog.add_filter(name, extensions);
+        }
+        if let Some(dir) = &request.directory {
+            dialog = dialog.set_directory(dir);
         }
         Box::pin(async move {
             let handle = match request.save_as {

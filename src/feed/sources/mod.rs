@@ -176,6 +176,12 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, SourceError> {
     }
 }
 
+/// Whether a file is delimited text (CSV or TSV) rather than XML or JSON.
+#[must_use]
+pub fn is_delimited(path: &Path) -> bool {
+    matches!(csv_rows::peek(path), Ok(csv_rows::Peek::Header(_)))
+}
+
 /// Guesses the source format of a CSV header; `None` when every column is a Stripe column or
 /// nothing points at a known format.
 #[must_use]

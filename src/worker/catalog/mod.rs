@@ -9,6 +9,7 @@
 //! `Arc<Table>`, and the view keeps its table; jobs that change it (a big edit, a re-check
 //! as another feed kind) borrow it in a [`TableSlot`] and hand it back.
 
+pub mod convert;
 pub mod journal;
 pub mod push;
 pub mod recent;
@@ -18,6 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use crate::feed::sniff::{self, Dialect, TextEncoding};
+use crate::feed::sources::{self, Mapping, SourceFormat};
 use crate::feed::table::replace::{Matcher, Replace, ReplacePlan};
 use crate::feed::table::{Edit, Table, TableError, arrange, issues};
 use crate::push_history::ImportFlavour;
@@ -83,6 +85,8 @@ pub enum Pick {
     Open,
     /// Pick where to save the open feed.
     SaveAs,
+    /// Pick where to write the Stripe feed converted from a shop export.
+    ConvertTo,
 }
 
 /// What the Catalog view asks of the worker.
@@ -94,15 +98,56 @@ pub enum Command {
     /// already there, and answer with [`Event::Picked`] so the view opens it.
     OpenDemo,
     /// Open a feed: a preview first, then the whole table. Setting `cancel` stops the load.
+    /// A shop export (Shopify, WooCommerce, Merchant Center, OpenAI) is examined for the
+    /// mapper instead ([`Event::SourceFound`]) unless `plain` is set.
     Open {
         /// The file.
         path: PathBuf,
+        /// Open it as a feed even when it looks like a shop export.
+        plain: bool,
         /// Split fields on this delimiter instead of the detected one.
         delimiter: Option<u8>,
         /// Read the text in this encoding instead of the detected one.
         encoding: Option<TextEncoding>,
         /// Set by the view to stop loading.
         cancel: Arc<AtomicBool>,
+    },
+    /// Show the dialog for where a converted feed goes (beside `source`); answers with
+    /// [`Event::Picked`] for [`Pick::ConvertTo`].
+    PickConvertTarget {
+        /// The shop export.
+        source: PathBuf,
+    },
+    /// Read a shop export as `detected` says (the user chose its format in the mapper).
+    ExamineSource {
+        /// The export.
+        path: PathBuf,
+        /// Its format.
+        detected: sources::Detected,
+    },
+    /// Convert the first rows for the mapper's preview.
+    PreviewConversion {
+        /// The export.
+        path: PathBuf,
+        /// Its format.
+        format: SourceFormat,
+        /// The mapping as the user has it now.
+        mapping: Mapping,
+        /// The mapper's count of changes, handed back so an old preview is recognised.
+        generation: u64,
+    },
+    /// Convert a shop export into a new feed file and save the mapping for next time.
+    Convert {
+        /// The export.
+        path: PathBuf,
+        /// Its format.
+        format: SourceFormat,
+        /// The columns the mapping was made for (the saved mapping's key).
+        header: Vec<String>,
+        /// The mapping.
+        mapping: Mapping,
+        /// The new feed.
+        to: PathBuf,
     },
     /// Write the table (to `to`, or to its own file); the view records the save.
     Save {
@@ -206,6 +251,27 @@ pub enum Event {
         journal: Option<Vec<Edit>>,
         /// Its findings, counted and grouped (computed here, not on the UI thread).
         issues: issues::IssueReport,
+    },
+    /// The file opened is a shop export: its columns and the mapping to propose.
+    SourceFound(Box<convert::FoundSource>),
+    /// A shop export could not be read for conversion.
+    SourceFailed {
+        /// The export.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The mapper's preview, for the mapping at `generation`.
+    ConversionPreviewed {
+        /// The mapper's count of changes when it was asked.
+        generation: u64,
+        /// The preview, or why the mapping cannot convert.
+        result: Result<Box<convert::ConversionPreview>, String>,
+    },
+    /// A conversion ended.
+    Converted {
+        /// The new feed, or what went wrong.
+        result: Result<Box<convert::Converted>, String>,
     },
     /// Loading stopped: cancelled (`message` is `None`) or failed.
     OpenEnded {
@@ -377,12 +443,68 @@ impl CatalogWorker {
             }
             Command::Open {
                 path,
+                plain,
                 delimiter,
                 encoding,
                 cancel,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    open(&path, delimiter, encoding, &cancel, &data_dir, &sink);
+                    let detected = if plain || delimiter.is_some() || encoding.is_some() {
+                        None
+                    } else {
+                        sources::detect(&path).ok().flatten()
+                    };
+                    match detected {
+                        Some(detected) => examine(&path, detected, &data_dir, &sink),
+                        None => open(&path, delimiter, encoding, &cancel, &data_dir, &sink),
+                    }
+                });
+            }
+            Command::PickConvertTarget { source } => {
+                let request =
+                    FileRequest::save("Save the Stripe feed as", &convert::feed_name_for(&source))
+                        .filter("CSV feeds", &["csv"])
+                        .starting_in(source.parent().map(Path::to_path_buf));
+                let picked = self.picker.pick(request);
+                tokio::spawn(async move {
+                    let path = picked.await;
+                    sink.send(wrap(Event::Picked {
+                        pick: Pick::ConvertTo,
+                        path,
+                    }));
+                });
+            }
+            Command::ExamineSource { path, detected } => {
+                tokio::task::spawn_blocking(move || examine(&path, detected, &data_dir, &sink));
+            }
+            Command::PreviewConversion {
+                path,
+                format,
+                mapping,
+                generation,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = convert::preview(&path, format, &mapping)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
+                    sink.send(wrap(Event::ConversionPreviewed { generation, result }));
+                });
+            }
+            Command::Convert {
+                path,
+                format,
+                header,
+                mapping,
+                to,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let key = "catalog-convert";
+                    sink.activity(key, &format!("Converting {}", display_name(&path)), None);
+                    let result = convert::convert(&path, format, &header, &mapping, &to, &data_dir)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
+                    sink.done(key);
+                    sink.send(wrap(Event::Converted { result }));
                 });
             }
             Command::Save { table, to } => {
@@ -523,15 +645,30 @@ fn wrap(e: Event) -> super::Event {
     super::Event::Catalog(e)
 }
 
-/// The dialog for an Open or Save As.
+/// Reads a shop export's columns for the mapper (or says why it cannot be read).
+fn examine(path: &Path, detected: sources::Detected, data_dir: &Path, sink: &EventSink) {
+    match convert::examine(path, detected, data_dir) {
+        Ok(found) => sink.send(wrap(Event::SourceFound(Box::new(found)))),
+        Err(e) => sink.send(wrap(Event::SourceFailed {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })),
+    }
+}
+
+/// The dialog for an Open, a Save As, or where a converted feed goes.
 fn file_request(pick: Pick) -> FileRequest {
     let request = match pick {
-        Pick::Open => FileRequest::open("Open a catalog feed"),
-        Pick::SaveAs => FileRequest::save("Save the catalog as", "catalog.csv"),
+        Pick::Open => FileRequest::open("Open a catalog feed or a shop export").filter(
+            "Feeds and shop exports",
+            &["csv", "tsv", "txt", "xml", "json", "jsonl"],
+        ),
+        Pick::SaveAs => FileRequest::save("Save the catalog as", "catalog.csv")
+            .filter("Catalog feeds", &["csv", "tsv", "txt"]),
+        Pick::ConvertTo => FileRequest::save("Save the Stripe feed as", "catalog-stripe.csv")
+            .filter("CSV feeds", &["csv"]),
     };
-    request
-        .filter("Catalog feeds", &["csv", "tsv", "txt"])
-        .filter("All files", &["*"])
+    request.filter("All files", &["*"])
 }
 
 /// Reads the first rows of a file quickly (for the preview while the rest loads).

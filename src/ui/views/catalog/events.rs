@@ -10,6 +10,33 @@ use crate::feed::table::issues::IssueReport;
 use crate::ui::views::Intent;
 use crate::worker::catalog::{Command, Event, Pick, SavedFile, TableSlot, display_name};
 
+/// "Converted 12 products into shop-stripe.csv; 2 items left out (draft). The mapping is
+/// saved for the next export."
+fn converted_sentence(done: &crate::worker::catalog::convert::Converted) -> String {
+    let skipped = done
+        .summary
+        .skipped
+        .iter()
+        .map(|s| {
+            format!(
+                "; {} left out ({})",
+                crate::ui::widgets::plural(s.count as usize, "item"),
+                s.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .concat();
+    let mapping = match &done.mapping_saved {
+        Ok(_) => "The mapping is saved for this shop's next export.",
+        Err(e) => e.as_str(),
+    };
+    format!(
+        "Converted {} into {}{skipped}. {mapping}",
+        crate::ui::widgets::plural(done.summary.rows as usize, "feed row"),
+        display_name(&done.path)
+    )
+}
+
 impl CatalogView {
     /// Takes the worker's catalog events.
     pub fn on_event(&mut self, event: Event) {
@@ -22,8 +49,44 @@ impl CatalogView {
                     (_, None) => {}
                     (Pick::Open, Some(p)) => self.start_open(p),
                     (Pick::SaveAs, Some(p)) => self.save(Some(p)),
+                    (Pick::ConvertTo, Some(p)) => {
+                        if let Some(m) = &mut self.mapper {
+                            let cmd = m.convert_to(p);
+                            self.queued.push(cmd);
+                        }
+                    }
                 }
             }
+            Event::SourceFound(found) => self.source_found(*found),
+            Event::SourceFailed { path, message } => {
+                if let Some(m) = &mut self.mapper
+                    && m.path() == path
+                {
+                    m.examine_failed(message);
+                } else if self.loading.as_ref().is_some_and(|l| l.path == path) {
+                    self.loading = None;
+                    self.notice = Some((message, true));
+                }
+            }
+            Event::ConversionPreviewed { generation, result } => {
+                if let Some(m) = &mut self.mapper {
+                    m.previewed(generation, result.map(|b| *b));
+                }
+            }
+            Event::Converted { result } => match result {
+                Ok(done) => {
+                    self.mapper = None;
+                    self.start_open_plain(done.path.clone());
+                    self.notice = Some((converted_sentence(&done), false));
+                }
+                Err(message) => {
+                    if let Some(m) = &mut self.mapper {
+                        m.convert_failed(message);
+                    } else {
+                        self.notice = Some((message, true));
+                    }
+                }
+            },
             Event::Preview {
                 path,
                 dialect,
@@ -136,6 +199,22 @@ impl CatalogView {
                 }
             }
         }
+    }
+
+    /// A file being opened is a shop export: the mapper takes over (or, when the mapper was
+    /// reading it as another format, takes the new columns).
+    fn source_found(&mut self, found: crate::worker::catalog::convert::FoundSource) {
+        if let Some(m) = &mut self.mapper
+            && m.path() == found.path
+        {
+            m.reexamined(found);
+            return;
+        }
+        if self.loading.as_ref().is_none_or(|l| l.path != found.path) {
+            return;
+        }
+        self.loading = None;
+        self.mapper = Some(super::mapper::Mapper::new(found));
     }
 
     fn loaded(

@@ -39,8 +39,14 @@ impl CatalogView {
         }
     }
 
+    /// Opens `path`; a shop export goes to the column mapper instead.
     pub(super) fn start_open(&mut self, path: PathBuf) {
-        self.start_open_with(path, None, None);
+        self.open_command(path, false, None, None);
+    }
+
+    /// Opens `path` as a feed even when it looks like a shop export.
+    pub(super) fn start_open_plain(&mut self, path: PathBuf) {
+        self.open_command(path, true, None, None);
     }
 
     /// Opens `path`, splitting on `delimiter` and reading the text as `encoding` when given
@@ -51,6 +57,17 @@ impl CatalogView {
         delimiter: Option<u8>,
         encoding: Option<TextEncoding>,
     ) {
+        self.open_command(path, true, delimiter, encoding);
+    }
+
+    fn open_command(
+        &mut self,
+        path: PathBuf,
+        plain: bool,
+        delimiter: Option<u8>,
+        encoding: Option<TextEncoding>,
+    ) {
+        self.mapper = None;
         if let Some(l) = &self.loading {
             l.cancel.store(true, Ordering::Relaxed);
         }
@@ -59,6 +76,7 @@ impl CatalogView {
         self.notice = None;
         self.queued.push(Command::Open {
             path,
+            plain,
             delimiter,
             encoding,
             cancel,

@@ -18,6 +18,7 @@ mod find;
 mod grid;
 mod issues;
 mod loading;
+mod mapper;
 mod push;
 mod summary;
 
@@ -53,6 +54,8 @@ pub struct CatalogView {
     recent: Vec<PathBuf>,
     journals: Vec<work::PendingJournal>,
     loading: Option<loading::Loading>,
+    /// A shop export being mapped to a Stripe feed (shown instead of the document).
+    mapper: Option<mapper::Mapper>,
     doc: Option<Document>,
     /// A file dialog is open (blocks a second one).
     dialog_open: bool,
@@ -189,6 +192,9 @@ impl CatalogView {
         if let Some(l) = &mut self.loading {
             ui.separator();
             l.ui(ui);
+        } else if self.mapper.is_some() {
+            ui.separator();
+            self.mapper_ui(ui);
         } else if self.doc.is_some() {
             self.document_ui(ui);
         } else {
@@ -215,6 +221,30 @@ impl CatalogView {
         }
         for intent in self.intents.drain(..) {
             ctx.intent(intent);
+        }
+    }
+
+    fn mapper_ui(&mut self, ui: &mut Ui) {
+        let Some(m) = &mut self.mapper else { return };
+        let outcome = m.ui(ui, &mut self.queued);
+        if let Some(cmd) = m.preview_command() {
+            self.queued.push(cmd);
+        }
+        match outcome {
+            mapper::Outcome::Stay => {}
+            mapper::Outcome::Cancel => self.mapper = None,
+            mapper::Outcome::OpenPlain(path) => {
+                self.mapper = None;
+                self.start_open_plain(path);
+            }
+            mapper::Outcome::PickTarget => {
+                if !self.dialog_open {
+                    self.dialog_open = true;
+                    self.queued.push(Command::PickConvertTarget {
+                        source: m.path().to_path_buf(),
+                    });
+                }
+            }
         }
     }
 
