@@ -117,3 +117,19 @@ sleep 20
 shoot overview ctrl+1
 click 1232 12 2                       # Activity (n)
 shoot activity
+
+# A small seller's Shopify export, opened as a file: the column mapper, after typing the
+# shop's address (the one value the export lacks).
+kill "$app" 2>/dev/null || true
+sleep 1
+cp tests/fixtures/sources/shopify_products.csv "$home/products_export.csv"
+"$bin" "$home/products_export.csv" >>"$home/app.log" 2>&1 &
+app=$!
+sleep 6
+win=$(xdotool search --sync --name "Seller Console" | head -1)
+xdotool windowfocus "$win"
+sleep 0.5
+click 355 141 0.5                     # Shop address
+click 355 141 0.5
+xdotool type --delay 40 "https://northwind.example"
+shoot catalog-mapper

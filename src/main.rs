@@ -15,7 +15,7 @@ use seller_console::cli;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// A catalog feed (CSV or TSV) to open in the window.
+    /// A catalog feed (CSV or TSV), or a shop export to convert, to open in the window.
     #[arg(value_name = "FEED")]
     feed: Option<std::path::PathBuf>,
 }

@@ -21,6 +21,18 @@ use crate::ui::{theme, widgets};
 use crate::worker::catalog::Command;
 use crate::worker::catalog::convert::{ConversionPreview, FoundSource, PREVIEW_ROWS};
 
+/// One Stripe column of the preview, as the mapping table shows it.
+struct Sample {
+    /// The Stripe column.
+    column: String,
+    /// Its value in the first converted row.
+    value: String,
+    /// An error is about that first value.
+    first_row_bad: bool,
+    /// An error is about this column in some previewed row.
+    any_bad: bool,
+}
+
 /// What the user did in the mapper this frame.
 #[derive(Debug)]
 pub enum Outcome {
@@ -408,18 +420,20 @@ impl Mapper {
             );
         });
         let shown = self.shown_columns();
-        let sample = self.first_row_values();
+        let samples = self.samples();
         let header = self.found.header.clone();
         let mapping = &mut self.mapping;
         TableBuilder::new(ui)
             .id_salt("mapper_columns")
             .striped(true)
             .vscroll(true)
-            .column(Column::exact(170.0))
-            .column(Column::exact(170.0))
-            .column(Column::remainder().at_least(150.0).clip(true))
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(150.0))
+            .column(Column::exact(165.0))
+            .column(Column::exact(190.0))
+            .column(Column::remainder().at_least(80.0).clip(true))
             .header(22.0, |mut h| {
-                for title in ["Stripe column", "From", "How"] {
+                for title in ["Stripe column", "From", "How", "First row"] {
                     h.col(|ui| {
                         ui.strong(title);
                     });
@@ -437,27 +451,34 @@ impl Mapper {
                         } else {
                             RichText::new(name)
                         };
-                        let (first, bad) = sample
-                            .iter()
-                            .find(|(c, _, _)| c == name)
-                            .map_or(("", false), |(_, v, bad)| (v.as_str(), *bad));
-                        let requirement = requirement.as_str();
-                        let hover = if first.is_empty() {
-                            format!("{name} ({requirement}). {spec_note}")
-                        } else {
-                            format!("{name} ({requirement}). {spec_note}\nFirst row: {first}")
-                        };
+                        let sample = samples.iter().find(|s| s.column == name);
+                        let bad = sample.is_some_and(|s| s.any_bad);
+                        let hover = format!("{name} ({}). {spec_note}", requirement.as_str());
                         let text = if bad { text.color(theme::ERROR) } else { text };
                         ui.label(text).on_hover_text(hover);
                     });
                     row.col(|ui| source_combo(ui, name, &header, mapping));
                     row.col(|ui| how_ui(ui, name, mapping));
+                    row.col(|ui| {
+                        if let Some(sample) = samples.iter().find(|s| s.column == name) {
+                            let (value, bad) = (&sample.value, sample.first_row_bad);
+                            let shown = if value.is_empty() && bad {
+                                "(empty)"
+                            } else {
+                                value.as_str()
+                            };
+                            let text = RichText::new(shown.replace('\n', " "));
+                            let text = if bad { text.color(theme::ERROR) } else { text.weak() };
+                            ui.add(egui::Label::new(text).truncate())
+                                .on_hover_text(value.as_str());
+                        }
+                    });
                 });
             });
     }
 
-    /// Per Stripe column, the first preview row's value and whether a finding is about it.
-    fn first_row_values(&self) -> Vec<(String, String, bool)> {
+    /// Per Stripe column of the preview, its first row's value and its errors.
+    fn samples(&self) -> Vec<Sample> {
         let Some((_, Ok(p))) = &self.preview else {
             return Vec::new();
         };
@@ -465,16 +486,22 @@ impl Mapper {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let value = p
-                    .rows
-                    .first()
-                    .and_then(|r| r.get(i))
-                    .cloned()
-                    .unwrap_or_default();
-                let bad = p.findings.iter().any(|f| {
-                    f.severity == Severity::Error && f.column.as_deref() == Some(name.as_str())
-                });
-                (name.clone(), value, bad)
+                let errors = || {
+                    p.findings.iter().filter(|f| {
+                        f.severity == Severity::Error && f.column.as_deref() == Some(name.as_str())
+                    })
+                };
+                Sample {
+                    column: name.clone(),
+                    value: p
+                        .rows
+                        .first()
+                        .and_then(|r| r.get(i))
+                        .cloned()
+                        .unwrap_or_default(),
+                    first_row_bad: errors().any(|f| f.row == Some(1)),
+                    any_bad: errors().next().is_some(),
+                }
             })
             .collect()
     }
@@ -619,7 +646,7 @@ fn how_ui(ui: &mut Ui, name: &str, mapping: &mut Mapping) {
             let fallback = or.as_ref().map(|r| format!(", else {}", r.describe()));
             egui::ComboBox::from_id_salt(("mapper_how", name))
                 .selected_text(transform.describe())
-                .width(150.0)
+                .width(if or.is_some() { 110.0 } else { 180.0 })
                 .show_ui(ui, |ui| {
                     if !TRANSFORMS.contains(transform) {
                         ui.selectable_value(&mut picked, transform.clone(), transform.describe());
