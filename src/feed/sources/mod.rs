@@ -287,8 +287,14 @@ impl Summary {
     }
 }
 
+/// How many items the reading thread hands over at a time.
+const BATCH_ITEMS: usize = 1024;
+
 /// Converts `source` with `mapping`, writing the Stripe feed as CSV to `out`; stops after
 /// `limit` feed rows when one is given (the mapper's preview).
+///
+/// Two threads share the work: one reads the source and gathers its items (the CSV parse,
+/// a product's variants), the caller's maps them and writes the feed, in order.
 pub fn convert(
     source: Source,
     mapping: &Mapping,
@@ -310,20 +316,49 @@ pub fn convert(
     writer
         .write_record(&compiled.columns)
         .map_err(write_error)?;
-    for item in source {
-        let item = item?;
-        if let Some(reason) = item.skip {
-            summary.skip(reason, item.row);
-            continue;
+    let mut maker = compiled.maker();
+    std::thread::scope(|scope| -> Result<(), SourceError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, SourceError>>(4);
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ITEMS);
+            for item in source {
+                match item {
+                    Ok(item) => batch.push(item),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+                if batch.len() == BATCH_ITEMS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS));
+                    // The writer stopped (an error, or the preview has its rows).
+                    if tx.send(Ok(full)).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(Ok(batch));
+            }
+        });
+        for batch in rx {
+            for item in batch? {
+                if let Some(reason) = item.skip {
+                    summary.skip(reason, item.row);
+                    continue;
+                }
+                if limit.is_some_and(|l| summary.rows >= l) {
+                    return Ok(());
+                }
+                maker
+                    .write(&item.values, &mut writer)
+                    .map_err(write_error)?;
+                summary.rows += 1;
+            }
         }
-        if limit.is_some_and(|l| summary.rows >= l) {
-            break;
-        }
-        writer
-            .write_record(compiled.row(&item.values))
-            .map_err(write_error)?;
-        summary.rows += 1;
-    }
+        Ok(())
+    })?;
+    drop(maker);
     writer.flush().map_err(|e| SourceError::Write {
         path: "the output".into(),
         message: e.to_string(),

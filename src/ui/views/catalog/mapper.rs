@@ -468,7 +468,11 @@ impl Mapper {
                                 value.as_str()
                             };
                             let text = RichText::new(shown.replace('\n', " "));
-                            let text = if bad { text.color(theme::ERROR) } else { text.weak() };
+                            let text = if bad {
+                                text.color(theme::ERROR)
+                            } else {
+                                text.weak()
+                            };
                             ui.add(egui::Label::new(text).truncate())
                                 .on_hover_text(value.as_str());
                         }
