@@ -5,13 +5,6 @@
 //! `ui -> worker -> stripe, feed, secrets` and `sandbox -> feed`. Nothing below [`ui`]
 //! imports egui.
 
-/// Every binary that links the console (the app, the command line, the tests and benches)
-/// allocates with mimalloc: loading, validating and converting a catalog make and drop
-/// millions of small strings, often on another thread than the one that made them, where
-/// the system allocator is several times slower.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod cli;
 pub mod durable;
 pub mod feed;

@@ -319,9 +319,15 @@ pub fn convert(
     let mut maker = compiled.maker();
     std::thread::scope(|scope| -> Result<(), SourceError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, SourceError>>(4);
+        // Written batches go back to the reading thread, which made their strings and frees
+        // them (a free on another thread than the allocation's is slow with most allocators).
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<Item>>();
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_ITEMS);
             for item in source {
+                while let Ok(written) = done_rx.try_recv() {
+                    drop(written);
+                }
                 match item {
                     Ok(item) => batch.push(item),
                     Err(e) => {
@@ -342,9 +348,10 @@ pub fn convert(
             }
         });
         for batch in rx {
-            for item in batch? {
-                if let Some(reason) = item.skip {
-                    summary.skip(reason, item.row);
+            let batch = batch?;
+            for item in &batch {
+                if let Some(reason) = &item.skip {
+                    summary.skip(reason.clone(), item.row);
                     continue;
                 }
                 if limit.is_some_and(|l| summary.rows >= l) {
@@ -355,6 +362,7 @@ pub fn convert(
                     .map_err(write_error)?;
                 summary.rows += 1;
             }
+            let _ = done_tx.send(batch);
         }
         Ok(())
     })?;
