@@ -19,7 +19,9 @@ use crate::feed::spec::{self, Requirement};
 use crate::feed::{FeedKind, Severity};
 use crate::ui::{theme, widgets};
 use crate::worker::catalog::Command;
-use crate::worker::catalog::convert::{ConversionPreview, FoundSource, PREVIEW_ROWS};
+use crate::worker::catalog::convert::{
+    ConversionPreview, FoundSource, PREVIEW_ROWS, PreviewFinding,
+};
 
 /// One Stripe column of the preview, as the mapping table shows it.
 struct Sample {
@@ -523,27 +525,76 @@ impl Mapper {
                 if p.findings.is_empty() {
                     ui.colored_label(theme::SUCCESS, "None: these rows are a valid feed.");
                 }
-                for f in &p.findings {
-                    let color = match f.severity {
+                for (severity, line) in grouped(&p.findings) {
+                    let color = match severity {
                         Severity::Error => theme::ERROR,
                         Severity::Warning => theme::WARNING,
                         Severity::Info => theme::INFO,
                     };
-                    let place = match (f.row, &f.column) {
-                        (Some(r), Some(c)) => format!("Row {r}, {c}: "),
-                        (Some(r), None) => format!("Row {r}: "),
-                        (None, Some(c)) => format!("{c}: "),
-                        (None, None) => String::new(),
-                    };
                     ui.horizontal_wrapped(|ui| {
                         widgets::swatch(ui, color);
-                        ui.label(format!("{place}{}", f.message));
+                        ui.label(line);
                     });
                 }
             });
         ui.separator();
         ui.strong("Converted rows");
         preview_grid(ui, p);
+    }
+}
+
+/// The preview's findings, one line per message: the same message on several rows is one
+/// line naming the rows ("Rows 1 to 3 and 5, link: …"), in the order they first appear.
+fn grouped(findings: &[PreviewFinding]) -> Vec<(Severity, String)> {
+    let mut groups: Vec<(&PreviewFinding, Vec<u64>)> = Vec::new();
+    for f in findings {
+        let same = groups.iter_mut().find(|(g, _)| {
+            g.severity == f.severity && g.column == f.column && g.message == f.message
+        });
+        match same {
+            Some((_, rows)) => rows.extend(f.row),
+            None => groups.push((f, f.row.into_iter().collect())),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(f, rows)| {
+            let rows = rows_phrase(&rows);
+            let place = match (rows.is_empty(), &f.column) {
+                (false, Some(c)) => format!("{rows}, {c}: "),
+                (false, None) => format!("{rows}: "),
+                (true, Some(c)) => format!("{c}: "),
+                (true, None) => String::new(),
+            };
+            (f.severity, format!("{place}{}", f.message))
+        })
+        .collect()
+}
+
+/// "Row 4", "Rows 1 to 3 and 5", "Rows 2, 4 and 6" (rows ascending).
+fn rows_phrase(rows: &[u64]) -> String {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for &r in rows {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == r => *end = r,
+            _ => runs.push((r, r)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} to {b}")
+            }
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] if rows.len() == 1 => format!("Row {one}"),
+        [one] => format!("Rows {one}"),
+        [rest @ .., last] => format!("Rows {} and {last}", rest.join(", ")),
     }
 }
 
@@ -742,6 +793,36 @@ mod tests {
         )
         .unwrap();
         (data, Mapper::new(found))
+    }
+
+    #[test]
+    fn a_message_on_many_rows_is_one_line_naming_the_rows() {
+        let f = |row: Option<u64>, column: &str, message: &str| PreviewFinding {
+            severity: Severity::Error,
+            row,
+            column: Some(column.to_owned()),
+            message: message.to_owned(),
+        };
+        let lines = grouped(&[
+            f(Some(1), "link", "empty"),
+            f(Some(2), "link", "empty"),
+            f(Some(3), "gtin", "no GTIN"),
+            f(Some(3), "link", "empty"),
+            f(Some(5), "link", "empty"),
+            f(Some(5), "gtin", "no GTIN"),
+            f(None, "size_system", "missing"),
+        ]);
+        let texts: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Rows 1 to 3 and 5, link: empty",
+                "Rows 3 and 5, gtin: no GTIN",
+                "size_system: missing"
+            ]
+        );
+        assert_eq!(rows_phrase(&[4]), "Row 4");
+        assert_eq!(rows_phrase(&[2, 4, 6]), "Rows 2, 4 and 6");
     }
 
     #[test]

@@ -323,7 +323,10 @@ impl CatalogView {
             ui.separator();
             if ui
                 .add_enabled(!self.dialog_open, egui::Button::new("Open…"))
-                .on_hover_text("Open a CSV or TSV feed (you can also drop a file on the window)")
+                .on_hover_text(
+                    "Open a CSV or TSV feed, or a shop export to convert (you can also drop a \
+                     file on the window)",
+                )
                 .clicked()
             {
                 self.request_pick();
@@ -421,7 +424,8 @@ impl CatalogView {
     fn welcome_ui(&mut self, ui: &mut Ui) {
         ui.add_space(12.0);
         ui.label(
-            "Open a catalog feed (CSV or TSV) to check it against Stripe's feed spec, fix it and push it. \
+            "Open a catalog feed (CSV or TSV) to check it against Stripe's feed spec, fix it and push it, \
+             or a Shopify, WooCommerce, Google Merchant Center or OpenAI export to convert it into one. \
              You can also drop a file on the window.",
         );
         ui.add_space(6.0);
