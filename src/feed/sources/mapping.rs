@@ -458,10 +458,12 @@ impl Compiled {
     /// [`Mapping::compile`]).
     #[must_use]
     pub fn row(&self, record: &[String]) -> Vec<String> {
-        self.rules
-            .iter()
-            .map(|step| self.apply(step, record))
-            .collect()
+        let mut maker = self.maker();
+        let mut cells = Vec::with_capacity(self.rules.len());
+        for (slot, step) in self.rules.iter().enumerate() {
+            cells.push(maker.cell(slot, step, record).to_owned());
+        }
+        cells
     }
 
     /// A row maker: writes rows straight to a CSV writer, remembering each transform's last
@@ -471,19 +473,67 @@ impl Compiled {
         RowMaker {
             compiled: self,
             memo: vec![Memo::default(); self.rules.len()],
-            template: String::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// A fallback rule's cell, made without a memo (fallbacks are rarely needed).
+    fn fallback(&self, step: &Step, record: &[String], out: &mut String) {
+        out.clear();
+        match step {
+            Step::Column {
+                index,
+                transform,
+                or,
+            } => {
+                *out = transform_value(
+                    cell(record, *index),
+                    cell(record, transform.other),
+                    transform,
+                    &self.settings,
+                );
+                if let Some(or) = or
+                    && out.is_empty()
+                {
+                    self.fallback(or, record, out);
+                }
+            }
+            Step::Constant(value) => out.push_str(value),
+            Step::Template(pieces) => fill_template(pieces, record, out),
         }
     }
 }
 
-/// Makes the rows of one [`Compiled`] mapping, the same cells as [`Compiled::row`] without a
-/// string per cell; one per thread.
+/// A source record's cell, trimmed, or empty.
+fn cell(record: &[String], index: Option<usize>) -> &str {
+    index.and_then(|i| record.get(i)).map_or("", |s| s.trim())
+}
+
+/// Puts a template's cell together in `out`; empty when any placeholder is.
+fn fill_template(pieces: &[Piece], record: &[String], out: &mut String) {
+    out.clear();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Field(index) => {
+                let value = cell(record, *index);
+                if value.is_empty() {
+                    out.clear();
+                    return;
+                }
+                out.push_str(value);
+            }
+        }
+    }
+}
+
+/// Makes the rows of one [`Compiled`] mapping without a string per cell; one per thread.
 pub struct RowMaker<'c> {
     compiled: &'c Compiled,
     /// Per rule, its last transform's input and output.
     memo: Vec<Memo>,
-    /// Where a template's cell is put together.
-    template: String,
+    /// Where a template's or a fallback's cell is put together.
+    scratch: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -494,7 +544,7 @@ struct Memo {
     set: bool,
 }
 
-impl RowMaker<'_> {
+impl<'c> RowMaker<'c> {
     /// Writes the output row of one source record as a CSV record.
     pub fn write<W: std::io::Write>(
         &mut self,
@@ -503,26 +553,21 @@ impl RowMaker<'_> {
     ) -> csv::Result<()> {
         let compiled = self.compiled;
         for (slot, step) in compiled.rules.iter().enumerate() {
-            self.write_cell(slot, step, record, out)?;
+            out.write_field(self.cell(slot, step, record).as_bytes())?;
         }
         out.write_record(None::<&[u8]>)
     }
 
-    fn write_cell<W: std::io::Write>(
-        &mut self,
-        slot: usize,
-        step: &Step,
-        record: &[String],
-        out: &mut csv::Writer<W>,
-    ) -> csv::Result<()> {
-        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", |s| s.trim());
+    /// The cell rule `slot` (`step`) makes of `record`: borrowed from the record, the rule or
+    /// the maker's memo and scratch, so no cell allocates unless a transform runs.
+    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a [String]) -> &'a str {
         match step {
             Step::Column {
                 index,
                 transform,
                 or,
             } => {
-                let (value, other) = (cell(*index), cell(transform.other));
+                let (value, other) = (cell(record, *index), cell(record, transform.other));
                 let made = if transform.transform.is_none() {
                     value
                 } else {
@@ -537,70 +582,17 @@ impl RowMaker<'_> {
                     memo.out.as_str()
                 };
                 match or {
-                    // The fallback has no memo of its own: it is rarely needed.
                     Some(or) if made.is_empty() => {
-                        out.write_field(self.compiled.apply(or, record).as_bytes())
+                        self.compiled.fallback(or, record, &mut self.scratch);
+                        &self.scratch
                     }
-                    _ => out.write_field(made.as_bytes()),
+                    _ => made,
                 }
             }
-            Step::Constant(value) => out.write_field(value.as_bytes()),
+            Step::Constant(value) => value,
             Step::Template(pieces) => {
-                self.template.clear();
-                for piece in pieces {
-                    match piece {
-                        Piece::Text(text) => self.template.push_str(text),
-                        Piece::Field(index) => {
-                            let value = cell(*index);
-                            if value.is_empty() {
-                                return out.write_field(b"");
-                            }
-                            self.template.push_str(value);
-                        }
-                    }
-                }
-                out.write_field(self.template.as_bytes())
-            }
-        }
-    }
-}
-
-impl Compiled {
-    fn apply(&self, step: &Step, record: &[String]) -> String {
-        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", |s| s.trim());
-        match step {
-            Step::Column {
-                index,
-                transform,
-                or,
-            } => {
-                let value = transform_value(
-                    cell(*index),
-                    cell(transform.other),
-                    transform,
-                    &self.settings,
-                );
-                match or {
-                    Some(or) if value.is_empty() => self.apply(or, record),
-                    _ => value,
-                }
-            }
-            Step::Constant(value) => value.clone(),
-            Step::Template(pieces) => {
-                let mut out = String::new();
-                for piece in pieces {
-                    match piece {
-                        Piece::Text(text) => out.push_str(text),
-                        Piece::Field(index) => {
-                            let value = cell(*index);
-                            if value.is_empty() {
-                                return String::new();
-                            }
-                            out.push_str(value);
-                        }
-                    }
-                }
-                out
+                fill_template(pieces, record, &mut self.scratch);
+                &self.scratch
             }
         }
     }
