@@ -28,17 +28,17 @@ pub fn path_in(folder: &Path, format: SourceFormat, header: &[String]) -> PathBu
     folder.join(format!("{}-{digest}.json", format.key()))
 }
 
-/// The mapping saved for this source, if any. A file that cannot be read is reported, not
-/// used.
+/// The mapping saved for this source and the file it is in, if any. A file that cannot be
+/// read is reported, not used.
 pub fn load(
     data_dir: &Path,
     format: SourceFormat,
     header: &[String],
-) -> Result<Option<Mapping>, String> {
+) -> Result<Option<(Mapping, PathBuf)>, String> {
     let path = path_in(&folder_in(data_dir), format, header);
     match std::fs::read_to_string(&path) {
         Ok(text) => Mapping::from_json(&text)
-            .map(Some)
+            .map(|mapping| Some((mapping, path.clone())))
             .map_err(|e| format!("{} (in {})", e, path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!(

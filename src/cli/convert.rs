@@ -94,8 +94,12 @@ fn convert(args: &Args) -> Result<ExitCode, String> {
             .transpose()?
             .flatten()
         {
-            Some(saved) => {
-                eprintln!("Using the mapping saved for this {}.", format.label());
+            Some((saved, path)) => {
+                eprintln!(
+                    "Using the mapping saved for this {} ({}).",
+                    format.label(),
+                    path.display()
+                );
                 saved
             }
             None => sources::suggest(format, &header),

@@ -325,9 +325,7 @@ pub fn convert(
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_ITEMS);
             for item in source {
-                while let Ok(written) = done_rx.try_recv() {
-                    drop(written);
-                }
+                done_rx.try_iter().for_each(drop);
                 match item {
                     Ok(item) => batch.push(item),
                     Err(e) => {
@@ -366,7 +364,6 @@ pub fn convert(
         }
         Ok(())
     })?;
-    drop(maker);
     writer.flush().map_err(|e| SourceError::Write {
         path: "the output".into(),
         message: e.to_string(),

@@ -31,6 +31,8 @@ pub struct FoundSource {
     pub saved: Option<PathBuf>,
     /// Why a saved mapping could not be used, when one could not.
     pub note: Option<String>,
+    /// Whether the export is CSV or TSV (it can then also be opened as it is, as a feed).
+    pub delimited: bool,
 }
 
 /// The mapper's preview: the first converted rows and what the validator says of them.
@@ -85,15 +87,7 @@ pub fn examine(
     let suggested = sources::suggest(detected.format, &header);
     let (mapping, saved, note) =
         match crate::saved_mappings::load(data_dir, detected.format, &header) {
-            Ok(Some(mapping)) => (
-                mapping,
-                Some(crate::saved_mappings::path_in(
-                    &crate::saved_mappings::folder_in(data_dir),
-                    detected.format,
-                    &header,
-                )),
-                None,
-            ),
+            Ok(Some((mapping, path))) => (mapping, Some(path), None),
             Ok(None) => (suggested.clone(), None, None),
             Err(why) => (
                 suggested.clone(),
@@ -109,6 +103,7 @@ pub fn examine(
         suggested,
         saved,
         note,
+        delimited: sources::is_delimited(path),
     })
 }
 

@@ -117,12 +117,26 @@ pub fn detected_sentence(d: Dialect) -> String {
 }
 
 fn preview_grid(ui: &mut Ui, p: &Preview) {
-    let cols = p.header.len().max(1);
+    rows_grid(ui, "catalog_preview", &p.header, &p.rows, |_, _, v| {
+        RichText::new(v)
+    });
+}
+
+/// A few rows of a file as a plain table, the row number first; `text` styles a cell from its
+/// 0-based row, column and value (the loading preview and the mapper's converted rows).
+pub(super) fn rows_grid(
+    ui: &mut Ui,
+    id: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    text: impl Fn(usize, usize, &str) -> RichText,
+) {
+    let cols = header.len().max(1);
     egui::ScrollArea::horizontal()
-        .id_salt("catalog_preview_h")
+        .id_salt((id, "h"))
         .show(ui, |ui| {
             TableBuilder::new(ui)
-                .id_salt("catalog_preview")
+                .id_salt(id)
                 .striped(true)
                 .column(Column::exact(48.0))
                 .columns(Column::initial(140.0).clip(true), cols)
@@ -130,22 +144,22 @@ fn preview_grid(ui: &mut Ui, p: &Preview) {
                     h.col(|ui| {
                         ui.strong("#");
                     });
-                    for name in &p.header {
+                    for name in header {
                         h.col(|ui| {
                             ui.strong(name);
                         });
                     }
                 })
                 .body(|body| {
-                    body.rows(20.0, p.rows.len(), |mut row| {
+                    body.rows(20.0, rows.len(), |mut row| {
                         let i = row.index();
                         row.col(|ui| {
                             ui.label(RichText::new((i + 1).to_string()).weak());
                         });
                         for c in 0..cols {
                             row.col(|ui| {
-                                let v = p.rows[i].get(c).map_or("", String::as_str);
-                                ui.add(egui::Label::new(v).truncate());
+                                let v = rows[i].get(c).map_or("", String::as_str);
+                                ui.add(egui::Label::new(text(i, c, v)).truncate());
                             });
                         }
                     });

@@ -15,7 +15,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::feed::sources::{Detected, Mapping, Rule, SourceFormat, Transform};
-use crate::feed::spec::{self, Requirement};
+use crate::feed::spec::{self, FeedColumn, Requirement};
 use crate::feed::{FeedKind, Severity};
 use crate::ui::{theme, widgets};
 use crate::worker::catalog::Command;
@@ -90,15 +90,12 @@ pub struct Mapper {
     show_all: bool,
     /// Why the last conversion failed.
     error: Option<String>,
-    /// Whether the export is CSV or TSV (it can then also be opened as it is).
-    delimited: bool,
 }
 
 impl Mapper {
     /// A mapper for a source the worker examined.
     #[must_use]
     pub fn new(found: FoundSource) -> Self {
-        let delimited = crate::feed::sources::is_delimited(&found.path);
         Mapper {
             mapping: found.mapping.clone(),
             found,
@@ -110,7 +107,6 @@ impl Mapper {
             examining: false,
             show_all: false,
             error: None,
-            delimited,
         }
     }
 
@@ -205,7 +201,7 @@ impl Mapper {
             {
                 self.mapping.columns = self.found.suggested.columns.clone();
             }
-            if self.delimited
+            if self.found.delimited
                 && ui
                     .add_enabled(!busy, egui::Button::new("Open as it is"))
                     .on_hover_text("Open the export itself as a feed, without converting it")
@@ -296,32 +292,24 @@ impl Mapper {
     fn settings_ui(&mut self, ui: &mut Ui) {
         let s = &mut self.mapping.settings;
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label("Store currency");
-            ui.add(
-                egui::TextEdit::singleline(&mut s.currency)
-                    .hint_text("USD")
-                    .desired_width(48.0),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("The currency of prices the export writes without one (ISO 4217)");
+            setting_field(
+                ui,
+                ("Store currency", "USD", 48.0),
+                &mut s.currency,
+                "The currency of prices the export writes without one (ISO 4217)",
+            );
             ui.add_space(8.0);
-            let l = ui.label("Shop address");
-            ui.add(
-                egui::TextEdit::singleline(&mut s.shop_url)
-                    .hint_text("https://shop.example")
-                    .desired_width(220.0),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("Product links are made from it: {shop_url} in a template");
+            setting_field(
+                ui,
+                ("Shop address", "https://shop.example", 220.0),
+                &mut s.shop_url,
+                "Product links are made from it: {shop_url} in a template",
+            );
             ui.add_space(8.0);
-            let l = ui.label("Sale window");
-            ui.add(
-                egui::TextEdit::singleline(&mut s.sale_window)
-                    .hint_text("2026-12-01/2026-12-31")
-                    .desired_width(170.0),
-            )
-            .labelled_by(l.id)
-            .on_hover_text(
+            setting_field(
+                ui,
+                ("Sale window", "2026-12-01/2026-12-31", 170.0),
+                &mut s.sale_window,
                 "Sale dates for the sales the export marks without dates (a compare-at price)",
             );
         });
@@ -399,15 +387,18 @@ impl Mapper {
     }
 
     /// The Stripe columns shown: all, or those mapped, required or recommended.
-    fn shown_columns(&self) -> Vec<(&'static str, Requirement)> {
+    fn shown_columns(&self) -> Vec<FeedColumn> {
         FeedKind::Product
             .columns()
             .iter()
-            .map(|c| (c.id.name(), c.requirement))
-            .filter(|(name, req)| {
+            .copied()
+            .filter(|c| {
                 self.show_all
-                    || self.mapping.columns.contains_key(*name)
-                    || matches!(req, Requirement::Required | Requirement::Recommended)
+                    || self.mapping.columns.contains_key(c.id.name())
+                    || matches!(
+                        c.requirement,
+                        Requirement::Required | Requirement::Recommended
+                    )
             })
             .collect()
     }
@@ -423,8 +414,7 @@ impl Mapper {
         });
         let shown = self.shown_columns();
         let samples = self.samples();
-        let header = self.found.header.clone();
-        let mapping = &mut self.mapping;
+        let (header, mapping) = (&self.found.header, &mut self.mapping);
         TableBuilder::new(ui)
             .id_salt("mapper_columns")
             .striped(true)
@@ -443,26 +433,28 @@ impl Mapper {
             })
             .body(|body| {
                 body.rows(26.0, shown.len(), |mut row| {
-                    let (name, requirement) = shown[row.index()];
-                    let spec_note = spec::lookup_column(name)
-                        .map(|id| spec::column_spec(id).note)
-                        .unwrap_or_default();
+                    let FeedColumn { id, requirement } = shown[row.index()];
+                    let name = id.name();
+                    let sample = samples.iter().find(|s| s.column == name);
                     row.col(|ui| {
                         let text = if requirement == Requirement::Required {
                             RichText::new(format!("{name} *")).strong()
                         } else {
                             RichText::new(name)
                         };
-                        let sample = samples.iter().find(|s| s.column == name);
-                        let bad = sample.is_some_and(|s| s.any_bad);
-                        let hover = format!("{name} ({}). {spec_note}", requirement.as_str());
-                        let text = if bad { text.color(theme::ERROR) } else { text };
-                        ui.label(text).on_hover_text(hover);
+                        let text = if sample.is_some_and(|s| s.any_bad) {
+                            text.color(theme::ERROR)
+                        } else {
+                            text
+                        };
+                        let note = spec::column_spec(id).note;
+                        ui.label(text)
+                            .on_hover_text(format!("{name} ({}). {note}", requirement.as_str()));
                     });
-                    row.col(|ui| source_combo(ui, name, &header, mapping));
+                    row.col(|ui| source_combo(ui, name, header, mapping));
                     row.col(|ui| how_ui(ui, name, mapping));
                     row.col(|ui| {
-                        if let Some(sample) = samples.iter().find(|s| s.column == name) {
+                        if let Some(sample) = sample {
                             let (value, bad) = (&sample.value, sample.first_row_bad);
                             let shown = if value.is_empty() && bad {
                                 "(empty)"
@@ -598,6 +590,23 @@ fn rows_phrase(rows: &[u64]) -> String {
     }
 }
 
+/// A labelled one-line setting: `(label, hint, width)`, its value and what it is for.
+fn setting_field(
+    ui: &mut Ui,
+    (label, hint, width): (&str, &str, f32),
+    value: &mut String,
+    hover: &str,
+) {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+    .on_hover_text(hover);
+}
+
 /// The "From" cell: nothing, a fixed value, a template, or one of the export's columns.
 fn source_combo(ui: &mut Ui, name: &str, header: &[String], mapping: &mut Mapping) {
     let current = mapping.columns.get(name);
@@ -607,10 +616,7 @@ fn source_combo(ui: &mut Ui, name: &str, header: &[String], mapping: &mut Mappin
         Some(Rule::Constant { .. }) => "Fixed value".to_owned(),
         Some(Rule::Template { .. }) => "Template".to_owned(),
     };
-    let hover = current.map_or_else(
-        || "Left empty".to_owned(),
-        crate::feed::sources::Rule::describe,
-    );
+    let hover = current.map_or_else(|| "Left empty".to_owned(), Rule::describe);
     let mut choice: Option<Option<Rule>> = None;
     egui::ComboBox::from_id_salt(("mapper_from", name))
         .selected_text(selected)
@@ -727,53 +733,18 @@ fn how_ui(ui: &mut Ui, name: &str, mapping: &mut Mapping) {
 }
 
 fn preview_grid(ui: &mut Ui, p: &ConversionPreview) {
-    let cols = p.header.len().max(1);
-    egui::ScrollArea::horizontal()
-        .id_salt("mapper_rows_h")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("mapper_rows")
-                .striped(true)
-                .column(Column::exact(36.0))
-                .columns(Column::initial(130.0).clip(true), cols)
-                .header(22.0, |mut h| {
-                    h.col(|ui| {
-                        ui.strong("#");
-                    });
-                    for name in &p.header {
-                        h.col(|ui| {
-                            ui.strong(name);
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(20.0, p.rows.len(), |mut row| {
-                        let i = row.index();
-                        let line = i as u64 + 1;
-                        row.col(|ui| {
-                            ui.label(RichText::new(line.to_string()).weak());
-                        });
-                        for c in 0..cols {
-                            let name = p.header.get(c).map_or("", String::as_str);
-                            let bad = p.findings.iter().any(|f| {
-                                f.severity == Severity::Error
-                                    && f.row == Some(line)
-                                    && f.column.as_deref() == Some(name)
-                            });
-                            row.col(|ui| {
-                                let v = p.rows[i].get(c).map_or("", String::as_str);
-                                let text = if bad {
-                                    RichText::new(if v.is_empty() { "(empty)" } else { v })
-                                        .color(theme::ERROR)
-                                } else {
-                                    RichText::new(v)
-                                };
-                                ui.add(egui::Label::new(text).truncate());
-                            });
-                        }
-                    });
-                });
+    super::loading::rows_grid(ui, "mapper_rows", &p.header, &p.rows, |i, c, v| {
+        let line = i as u64 + 1;
+        let name = p.header.get(c).map(String::as_str);
+        let bad = p.findings.iter().any(|f| {
+            f.severity == Severity::Error && f.row == Some(line) && f.column.as_deref() == name
         });
+        if bad {
+            RichText::new(if v.is_empty() { "(empty)" } else { v }).color(theme::ERROR)
+        } else {
+            RichText::new(v)
+        }
+    });
 }
 
 #[cfg(test)]
@@ -871,8 +842,11 @@ mod tests {
     fn the_mapped_and_required_columns_show_first_and_all_on_demand() {
         let (_data, mut m) = mapper();
         let shown = m.shown_columns();
-        assert!(shown.iter().any(|(n, _)| *n == "brand"), "Vendor → brand");
-        assert!(shown.iter().any(|(n, _)| *n == "link"));
+        assert!(
+            shown.iter().any(|c| c.id.name() == "brand"),
+            "Vendor → brand"
+        );
+        assert!(shown.iter().any(|c| c.id.name() == "link"));
         let some = shown.len();
         m.show_all = true;
         assert_eq!(m.shown_columns().len(), FeedKind::Product.columns().len());
