@@ -113,16 +113,16 @@ impl CsvRows {
         Ok(rows)
     }
 
-    fn text(&self, field: &[u8]) -> String {
+    fn text<'f>(&self, field: &'f [u8]) -> std::borrow::Cow<'f, str> {
         match self.legacy {
-            Some(encoding) => encoding.decode_without_bom_handling(field).0.into_owned(),
-            None => String::from_utf8_lossy(field).into_owned(),
+            Some(encoding) => encoding.decode_without_bom_handling(field).0,
+            None => String::from_utf8_lossy(field),
         }
     }
 
-    /// The next row (1 = the first data row), padded or cut to the header's width; blank
-    /// lines are passed over.
-    pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), SourceError>> {
+    /// The next row (1 = the first data row), padded to the header's width; blank lines are
+    /// passed over.
+    pub fn next_row(&mut self) -> Option<Result<(u64, Record), SourceError>> {
         loop {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return None,
@@ -131,9 +131,12 @@ impl CsvRows {
                     if self.record.iter().all(<[u8]>::is_empty) {
                         continue;
                     }
-                    let mut values: Vec<String> =
-                        self.record.iter().map(|f| self.text(f)).collect();
-                    values.resize(self.header.len(), String::new());
+                    let width = self.header.len().max(self.record.len());
+                    let mut values = Record::with_capacity(self.record.as_slice().len(), width);
+                    for field in &self.record {
+                        values.push(&self.text(field));
+                    }
+                    values.pad(self.header.len());
                     return Some(Ok((self.row, values)));
                 }
                 Err(e) => {
@@ -148,7 +151,7 @@ impl CsvRows {
 }
 
 impl Iterator for CsvRows {
-    type Item = Result<(u64, Vec<String>), SourceError>;
+    type Item = Result<(u64, Record), SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_row()
@@ -177,6 +180,80 @@ impl<'h> Columns<'h> {
 }
 
 /// A cell of a row, or empty.
-pub(crate) fn cell(values: &[String], index: Option<usize>) -> &str {
-    index.and_then(|i| values.get(i)).map_or("", |s| s.trim())
+pub(crate) fn cell(values: &Record, index: Option<usize>) -> &str {
+    values.get(index)
+}
+
+/// A row's cells, each trimmed, kept in one buffer: one allocation a row, not one a cell
+/// (a 200 MB export has millions of cells).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record(csv::StringRecord);
+
+impl Eq for Record {}
+
+impl Record {
+    /// An empty record with room for `bytes` of text in `cells` cells.
+    #[must_use]
+    pub fn with_capacity(bytes: usize, cells: usize) -> Record {
+        Record(csv::StringRecord::with_capacity(bytes, cells))
+    }
+
+    /// Adds a cell at the end, trimmed.
+    pub fn push(&mut self, cell: &str) {
+        self.0.push_field(cell.trim());
+    }
+
+    /// Adds empty cells until the record is `width` cells wide.
+    pub fn pad(&mut self, width: usize) {
+        while self.0.len() < width {
+            self.0.push_field("");
+        }
+    }
+
+    /// Cell `index`, or empty when there is none.
+    #[must_use]
+    pub fn get(&self, index: Option<usize>) -> &str {
+        index.and_then(|i| self.0.get(i)).unwrap_or("")
+    }
+
+    /// How many cells.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no cells.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The cells, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter()
+    }
+
+    /// How many bytes of text the cells hold.
+    #[must_use]
+    pub fn text_len(&self) -> usize {
+        self.0.as_slice().len()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Record {
+    fn from_iter<I: IntoIterator<Item = S>>(cells: I) -> Record {
+        let mut record = Record::default();
+        for c in cells {
+            record.push(c.as_ref());
+        }
+        record
+    }
+}
+
+impl<S: AsRef<str>> Extend<S> for Record {
+    fn extend<I: IntoIterator<Item = S>>(&mut self, cells: I) {
+        for c in cells {
+            self.push(c.as_ref());
+        }
+    }
 }

@@ -126,7 +126,7 @@ fn read_xml(path: &Path) -> Result<Source, SourceError> {
             }
             Item {
                 row: n,
-                values,
+                values: values.into_iter().collect(),
                 skip: None,
             }
         }))

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::SourceFormat;
 use super::transform as tf;
+use super::{Record, SourceFormat};
 use crate::feed::FeedKind;
 
 /// The mapping file's format version.
@@ -457,7 +457,7 @@ impl Compiled {
     /// One output row from one source record (aligned with the header given to
     /// [`Mapping::compile`]).
     #[must_use]
-    pub fn row(&self, record: &[String]) -> Vec<String> {
+    pub fn row(&self, record: &Record) -> Vec<String> {
         let mut maker = self.maker();
         let mut cells = Vec::with_capacity(self.rules.len());
         for (slot, step) in self.rules.iter().enumerate() {
@@ -478,7 +478,7 @@ impl Compiled {
     }
 
     /// A fallback rule's cell, made without a memo (fallbacks are rarely needed).
-    fn fallback(&self, step: &Step, record: &[String], out: &mut String) {
+    fn fallback(&self, step: &Step, record: &Record, out: &mut String) {
         out.clear();
         match step {
             Step::Column {
@@ -504,13 +504,13 @@ impl Compiled {
     }
 }
 
-/// A source record's cell, trimmed, or empty.
-fn cell(record: &[String], index: Option<usize>) -> &str {
-    index.and_then(|i| record.get(i)).map_or("", |s| s.trim())
+/// A source record's cell (trimmed when the record was made), or empty.
+fn cell(record: &Record, index: Option<usize>) -> &str {
+    record.get(index)
 }
 
 /// Puts a template's cell together in `out`; empty when any placeholder is.
-fn fill_template(pieces: &[Piece], record: &[String], out: &mut String) {
+fn fill_template(pieces: &[Piece], record: &Record, out: &mut String) {
     out.clear();
     for piece in pieces {
         match piece {
@@ -548,7 +548,7 @@ impl<'c> RowMaker<'c> {
     /// Writes the output row of one source record as a CSV record.
     pub fn write<W: std::io::Write>(
         &mut self,
-        record: &[String],
+        record: &Record,
         out: &mut csv::Writer<W>,
     ) -> csv::Result<()> {
         let compiled = self.compiled;
@@ -560,7 +560,7 @@ impl<'c> RowMaker<'c> {
 
     /// The cell rule `slot` (`step`) makes of `record`: borrowed from the record, the rule or
     /// the maker's memo and scratch, so no cell allocates unless a transform runs.
-    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a [String]) -> &'a str {
+    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a Record) -> &'a str {
         match step {
             Step::Column {
                 index,
@@ -687,7 +687,7 @@ mod tests {
     #[test]
     fn the_row_maker_writes_the_cells_a_row_has_whatever_its_memo_holds() {
         let compiled = mapping().compile(&header()).unwrap();
-        let records: Vec<Vec<String>> = [
+        let records: Vec<Record> = [
             ["Mug", "<p>Stoneware &amp; glaze</p>", "28", "", "", "mug"],
             [
                 "Mug",
@@ -700,7 +700,7 @@ mod tests {
             ["Towel", "<p>Linen</p>", "16.5", "", "", ""],
         ]
         .iter()
-        .map(|r| r.map(str::to_owned).to_vec())
+        .map(|r| r.iter().collect())
         .collect();
         let mut maker = compiled.maker();
         let mut out = csv::WriterBuilder::new()

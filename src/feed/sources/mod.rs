@@ -23,6 +23,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use csv_rows::Record;
 pub use mapping::{Mapping, MappingError, Rule, Settings, Transform};
 
 /// The export formats the console converts from.
@@ -114,8 +115,8 @@ pub enum SourceError {
 pub struct Item {
     /// The source row (1 = the first data row; the item's first row for grouped formats).
     pub row: u64,
-    /// Cells aligned with the header.
-    pub values: Vec<String>,
+    /// Cells aligned with the header, trimmed.
+    pub values: Record,
     /// Why this item is not a feed row (a draft, a variable parent), when it is not.
     pub skip: Option<String>,
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::csv_rows::{self, Columns, CsvRows, cell};
+use super::csv_rows::{self, Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
 use super::{Item, Source, SourceError, SourceFormat, count_of, pick};
 
@@ -189,6 +189,7 @@ fn read_json(path: &Path) -> Result<Source, SourceError> {
                 values[i] = value;
             }
         }
+        let values: Record = values.into_iter().collect();
         let skip = not_searchable(cell(&values, search));
         Ok(Item {
             row: n,

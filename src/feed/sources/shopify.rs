@@ -16,7 +16,7 @@
 //! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
 //! policy), and the variant options.
 
-use super::csv_rows::{Columns, CsvRows, cell};
+use super::csv_rows::{Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
 use super::{Item, Source, SourceError, SourceFormat, count_of, pick, variants};
 
@@ -102,7 +102,8 @@ struct Layout {
     option_names: [Option<usize>; 3],
     option_values: [Option<usize>; 3],
     /// Columns carried on a product's first row only, filled into its other variants.
-    product_level: Vec<usize>,
+    /// Per column, whether a variant row without a value takes its product's.
+    inherited: Vec<bool>,
     width: usize,
 }
 
@@ -150,15 +151,15 @@ impl Layout {
             gift_card: c.find(GIFT_CARD),
             option_names: OPTION_NAMES.map(|n| c.find(n)),
             option_values: OPTION_VALUES.map(|n| c.find(n)),
-            product_level: (0..header.len())
-                .filter(|&i| !variant_level(&header[i]) && Some(i) != c.find(HANDLE))
+            inherited: (0..header.len())
+                .map(|i| !variant_level(&header[i]) && Some(i) != c.find(HANDLE))
                 .collect(),
             width: header.len(),
         }
     }
 
     /// A row that carries only an extra image of the product (no option, SKU or price).
-    fn image_only(&self, row: &[String]) -> bool {
+    fn image_only(&self, row: &Record) -> bool {
         cell(row, self.sku).is_empty()
             && cell(row, self.price).is_empty()
             && self.option_values.iter().all(|&i| cell(row, i).is_empty())
@@ -180,7 +181,7 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     let mut full = header.clone();
     full.extend(DERIVED.iter().map(|s| (*s).to_owned()));
     full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
-    let mut pending: Option<(u64, Vec<String>)> = None;
+    let mut pending: Option<(u64, Record)> = None;
     let mut queue: std::collections::VecDeque<Item> = std::collections::VecDeque::new();
     let mut done = false;
     let items = std::iter::from_fn(move || {
@@ -192,7 +193,7 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
                 return None;
             }
             // Gather one product: rows with the same handle (a blank handle continues it).
-            let mut group: Vec<(u64, Vec<String>)> = pending.take().into_iter().collect();
+            let mut group: Vec<(u64, Record)> = pending.take().into_iter().collect();
             loop {
                 match rows.next_row() {
                     None => {
@@ -223,46 +224,45 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
 }
 
 /// The items of one product's rows.
-fn product_items(layout: &Layout, group: Vec<(u64, Vec<String>)>) -> Vec<Item> {
-    let first = group[0].1.clone();
-    let mut images: Vec<(u64, String)> = Vec::new();
-    let mut variant_rows = Vec::new();
-    for (i, (n, row)) in group.into_iter().enumerate() {
-        let image = cell(&row, layout.image);
+fn product_items(layout: &Layout, group: Vec<(u64, Record)>) -> Vec<Item> {
+    let first = &group[0].1;
+    let mut images: Vec<(u64, &str)> = Vec::new();
+    let mut variant_rows: Vec<(u64, &Record)> = Vec::new();
+    for (i, (n, row)) in group.iter().enumerate() {
+        let image = cell(row, layout.image);
         if !image.is_empty() {
-            let position = cell(&row, layout.image_position)
-                .parse()
-                .unwrap_or(u64::MAX);
-            images.push((position, image.to_owned()));
+            let position = cell(row, layout.image_position).parse().unwrap_or(u64::MAX);
+            images.push((position, image));
         }
-        if i == 0 || !layout.image_only(&row) {
-            variant_rows.push((n, row));
+        if i == 0 || !layout.image_only(row) {
+            variant_rows.push((*n, row));
         }
     }
     images.sort_by_key(|(p, _)| *p);
-    let images: Vec<String> = images.into_iter().map(|(_, s)| s).collect();
     let many = variant_rows.len() > 1;
-    let handle = cell(&first, layout.handle).to_owned();
-    let skip = skip_reason(layout, &first);
+    let handle = cell(first, layout.handle);
+    let skip = skip_reason(layout, first);
+    let width = layout.width + DERIVED.len() + variants::COLUMNS.len();
+    let mut others = String::new();
     variant_rows
         .into_iter()
-        .map(|(n, mut row)| {
-            row.resize(layout.width, String::new());
-            for &i in &layout.product_level {
-                if row[i].trim().is_empty() {
-                    row[i].clone_from(&first[i]);
+        .map(|(n, row)| {
+            // A variant's own cell, or its product's where the column is the product's.
+            let at = |index: Option<usize>| {
+                let own = cell(row, index);
+                match index {
+                    Some(i) if own.is_empty() && layout.inherited[i] => cell(first, index),
+                    _ => own,
                 }
+            };
+            let mut values = Record::with_capacity(row.text_len() + first.text_len() + 256, width);
+            for i in 0..layout.width {
+                values.push(at(Some(i)));
             }
-            let options: Vec<(String, String)> = (0..3)
-                .map(|k| {
-                    (
-                        cell(&row, layout.option_names[k]).to_owned(),
-                        cell(&row, layout.option_values[k]).to_owned(),
-                    )
-                })
-                .collect();
+            let options =
+                [0, 1, 2].map(|k| (at(layout.option_names[k]), at(layout.option_values[k])));
             let option_cells = variants::cells(&options);
-            let id = match cell(&row, layout.sku) {
+            let id = match at(layout.sku) {
                 "" => {
                     let slug: Vec<String> = option_cells
                         .iter()
@@ -271,49 +271,47 @@ fn product_items(layout: &Layout, group: Vec<(u64, Vec<String>)>) -> Vec<Item> {
                         .map(|(_, v)| slugify(v))
                         .collect();
                     if slug.is_empty() {
-                        handle.clone()
+                        handle.to_owned()
                     } else {
                         format!("{handle}-{}", slug.join("-"))
                     }
                 }
                 sku => sku.to_owned(),
             };
-            let variant_image = cell(&row, layout.variant_image);
-            let main = if variant_image.is_empty() {
-                images.first().cloned().unwrap_or_default()
-            } else {
-                variant_image.to_owned()
+            let main = match at(layout.variant_image) {
+                "" => images.first().map_or("", |(_, image)| image),
+                own => own,
             };
-            let others: Vec<String> = images
-                .iter()
-                .filter(|i| **i != main)
-                .take(10)
-                .cloned()
-                .collect();
-            let (availability, quantity, not_tracked) = stock(layout, &row);
-            let title = cell(&row, layout.title).to_owned();
-            row.extend([
-                id,
+            others.clear();
+            for (_, image) in images.iter().filter(|(_, i)| *i != main).take(10) {
+                if !others.is_empty() {
+                    others.push(',');
+                }
+                others.push_str(image);
+            }
+            let (availability, quantity, not_tracked) = stock(layout, row);
+            let title = at(layout.title);
+            values.extend([
+                id.as_str(),
                 main,
-                others.join(","),
-                if many { handle.clone() } else { String::new() },
-                if many { title } else { String::new() },
+                others.as_str(),
+                if many { handle } else { "" },
+                if many { title } else { "" },
                 availability,
-                quantity,
+                quantity.as_str(),
                 not_tracked,
             ]);
-            row.extend(option_cells);
+            values.extend(option_cells);
             Item {
                 row: n,
-                values: row,
+                values,
                 skip: skip.clone(),
             }
         })
         .collect()
 }
 
-/// Drafts, archived products, unpublished products and gift cards are not feed rows.
-fn skip_reason(layout: &Layout, first: &[String]) -> Option<String> {
+fn skip_reason(layout: &Layout, first: &Record) -> Option<String> {
     let status = cell(first, layout.status).to_ascii_lowercase();
     if status == "draft" || status == "archived" {
         return Some(format!("{status} in Shopify"));
@@ -329,26 +327,26 @@ fn skip_reason(layout: &Layout, first: &[String]) -> Option<String> {
 
 /// Availability, the quantity to send and whether stock is tracked, from the tracker, the
 /// quantity and the "continue selling when out of stock" policy.
-fn stock(layout: &Layout, row: &[String]) -> (String, String, String) {
+fn stock(layout: &Layout, row: &Record) -> (&'static str, String, &'static str) {
     let qty = cell(row, layout.qty);
     let tracked = match layout.tracker {
         Some(_) => !cell(row, layout.tracker).is_empty(),
         None => !qty.is_empty(),
     };
     if !tracked {
-        return ("in_stock".into(), String::new(), "true".into());
+        return ("in_stock", String::new(), "true");
     }
     let quantity = super::transform::quantity(qty);
-    let continues = matches!(
-        cell(row, layout.policy).to_ascii_lowercase().as_str(),
-        "continue" | "true" | "yes"
-    );
+    let policy = cell(row, layout.policy);
+    let continues = ["continue", "true", "yes"]
+        .iter()
+        .any(|word| policy.eq_ignore_ascii_case(word));
     let availability = match quantity.parse::<i64>() {
         Ok(q) if q > 0 => "in_stock",
         _ if continues => "backorder",
         _ => "out_of_stock",
     };
-    (availability.into(), quantity, "false".into())
+    (availability, quantity, "false")
 }
 
 fn slugify(value: &str) -> String {

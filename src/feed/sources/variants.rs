@@ -17,23 +17,23 @@ pub const COLUMNS: [&str; 8] = [
 /// The derived cells for a variant's `(name, value)` options, aligned with [`COLUMNS`].
 /// Shopify's placeholder option (`Title` = `Default Title`) is no option.
 #[must_use]
-pub fn cells(options: &[(String, String)]) -> [String; 8] {
-    let mut out: [String; 8] = Default::default();
+pub fn cells<'a>(options: &[(&'a str, &'a str)]) -> [&'a str; 8] {
+    let mut out: [&str; 8] = [""; 8];
     let mut custom = 0;
     for (name, value) in options {
         let (name, value) = (name.trim(), value.trim());
         if name.is_empty() || value.is_empty() || (name == "Title" && value == "Default Title") {
             continue;
         }
-        match name.to_ascii_lowercase().as_str() {
-            "color" | "colour" | "farbe" | "couleur" if out[0].is_empty() => out[0] = value.into(),
-            "size" | "größe" | "taille" | "talla" if out[1].is_empty() => out[1] = value.into(),
-            _ if custom < 3 => {
-                out[2 + custom * 2] = name.into();
-                out[3 + custom * 2] = value.into();
-                custom += 1;
-            }
-            _ => {}
+        let is = |words: &[&str]| words.iter().any(|w| name.eq_ignore_ascii_case(w));
+        if out[0].is_empty() && is(&["color", "colour", "farbe", "couleur"]) {
+            out[0] = value;
+        } else if out[1].is_empty() && is(&["size", "größe", "taille", "talla"]) {
+            out[1] = value;
+        } else if custom < 3 {
+            out[2 + custom * 2] = name;
+            out[3 + custom * 2] = value;
+            custom += 1;
         }
     }
     out
@@ -57,15 +57,15 @@ mod tests {
 
     #[test]
     fn colour_and_size_have_their_columns_the_rest_are_custom() {
-        let o = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let o = |n: &'static str, v: &'static str| (n, v);
         let cells = cells(&[o("Colour", "Red"), o("Material", "Oak"), o("Size", "L")]);
         assert_eq!(cells[0], "Red");
         assert_eq!(cells[1], "L");
-        assert_eq!((cells[2].as_str(), cells[3].as_str()), ("Material", "Oak"));
+        assert_eq!((cells[2], cells[3]), ("Material", "Oak"));
         assert!(
             super::cells(&[o("Title", "Default Title")])
                 .iter()
-                .all(String::is_empty)
+                .all(|c| c.is_empty())
         );
     }
 }

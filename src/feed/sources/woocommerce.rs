@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_rows::{Columns, CsvRows, cell};
+use super::csv_rows::{Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
 use super::{Item, Source, SourceError, SourceFormat, count_of, pick, transform, variants};
 
@@ -88,7 +88,7 @@ struct Layout {
     parent: Option<usize>,
     attributes: Vec<(usize, usize)>,
     /// Columns a variation takes from its parent when blank.
-    inherited: Vec<usize>,
+    inherited: Vec<bool>,
     width: usize,
 }
 
@@ -136,12 +136,12 @@ impl Layout {
             images: c.find(IMAGES),
             parent: c.find(PARENT),
             attributes,
-            inherited: (0..header.len()).filter(|&i| !own(&header[i])).collect(),
+            inherited: (0..header.len()).map(|i| !own(&header[i])).collect(),
             width: header.len(),
         }
     }
 
-    fn kind(&self, row: &[String]) -> String {
+    fn kind(&self, row: &Record) -> String {
         cell(row, self.kind).to_ascii_lowercase()
     }
 }
@@ -157,7 +157,7 @@ pub fn read(path: &Path) -> Result<Source, SourceError> {
         ));
     }
     // Pass one: the variable parents, by `id:<ID>` and by SKU.
-    let mut parents: Vec<Vec<String>> = Vec::new();
+    let mut parents: Vec<Record> = Vec::new();
     let mut by_ref: HashMap<String, usize> = HashMap::new();
     for row in first {
         let (_, row) = row?;
@@ -180,25 +180,25 @@ pub fn read(path: &Path) -> Result<Source, SourceError> {
     let rows = CsvRows::open(path)?;
     let items = rows.map(move |row| {
         let (n, row) = row?;
-        let parent = by_ref
-            .get(cell(&row, layout.parent))
-            .map(|&i| parents[i].as_slice());
+        let parent = by_ref.get(cell(&row, layout.parent)).map(|&i| &parents[i]);
         Ok(item(&layout, n, row, parent))
     });
     Ok(Source::new(SourceFormat::Woocommerce, full, items))
 }
 
-fn item(layout: &Layout, n: u64, mut row: Vec<String>, parent: Option<&[String]>) -> Item {
-    row.resize(layout.width, String::new());
+fn item(layout: &Layout, n: u64, own: Record, parent: Option<&Record>) -> Item {
+    let variation = layout.kind(&own).contains("variation");
+    // A variation takes its parent's cell where it has none and the column is the parent's.
+    let row = match parent {
+        Some(parent) if variation => (0..layout.width)
+            .map(|i| match cell(&own, Some(i)) {
+                "" if layout.inherited[i] => cell(parent, Some(i)),
+                value => value,
+            })
+            .collect(),
+        _ => own,
+    };
     let kind = layout.kind(&row);
-    let variation = kind.contains("variation");
-    if variation && let Some(parent) = parent {
-        for &i in &layout.inherited {
-            if row[i].trim().is_empty() {
-                row[i].clone_from(&parent[i]);
-            }
-        }
-    }
     let skip = if kind.contains("variable") {
         Some("a variable product (its variations are the feed rows)".to_owned())
     } else if kind.contains("grouped") {
@@ -240,17 +240,13 @@ fn item(layout: &Layout, n: u64, mut row: Vec<String>, parent: Option<&[String]>
     let images = transform::list_items(cell(&row, layout.images));
     let (availability, quantity, not_tracked) = stock(layout, &row);
     // A variation's attribute names were filled from its parent above.
-    let options: Vec<(String, String)> = layout
+    let options: Vec<(&str, &str)> = layout
         .attributes
         .iter()
-        .map(|&(name, value)| {
-            (
-                cell(&row, Some(name)).to_owned(),
-                cell(&row, Some(value)).to_owned(),
-            )
-        })
+        .map(|&(name, value)| (cell(&row, Some(name)), cell(&row, Some(value))))
         .collect();
-    row.extend([
+    let mut values = row.clone();
+    values.extend([
         id,
         page_id,
         images.first().cloned().unwrap_or_default(),
@@ -266,15 +262,15 @@ fn item(layout: &Layout, n: u64, mut row: Vec<String>, parent: Option<&[String]>
             String::new()
         },
     ]);
-    row.extend(variants::cells(&options));
+    values.extend(variants::cells(&options));
     Item {
         row: n,
-        values: row,
+        values,
         skip,
     }
 }
 
-fn stock(layout: &Layout, row: &[String]) -> (String, String, String) {
+fn stock(layout: &Layout, row: &Record) -> (String, String, String) {
     let qty = cell(row, layout.stock);
     let tracked = !qty.is_empty();
     let backorders = matches!(cell(row, layout.backorders), "1" | "notify" | "yes");
