@@ -4,6 +4,8 @@
 //! finds cell boundaries with `memchr` and keeps cells as ranges of the input buffer; only
 //! cells with `""` escapes are copied, unescaped, into a side buffer.
 
+use std::io::{self, Read};
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where a record starts, as `csv::Position` reports it (the byte just after the previous
@@ -79,6 +81,58 @@ impl Cells {
                 &data[s.start..s.end]
             }
         })
+    }
+}
+
+/// Most bytes read per batch handed between the reader and checker threads (a batch holds
+/// whole records, so it grows when one record is longer).
+pub(crate) const BLOCK_BYTES: usize = 256 * 1024;
+
+/// A block of a stream's bytes and the whole records split from it.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// The stream's record number of the first record (set by the caller).
+    pub(crate) first_row: u64,
+    /// The block's bytes.
+    pub(crate) data: Vec<u8>,
+    /// Its records' cells.
+    pub(crate) cells: Cells,
+}
+
+/// Reads the next bytes of `src` after `carry` (what the previous batch left unsplit) into
+/// `batch`, up to `block` bytes, and splits at most `max` records off them; the rest goes
+/// back into `carry`. An empty batch means the input is exhausted.
+pub(crate) fn next_batch(
+    src: &mut impl Read,
+    splitter: &mut Splitter,
+    carry: &mut Vec<u8>,
+    eof: &mut bool,
+    (block, max): (usize, usize),
+    batch: &mut Batch,
+) -> io::Result<()> {
+    batch.data.clear();
+    batch.cells.clear();
+    batch.data.append(carry);
+    let mut want = batch.data.len().max(block);
+    loop {
+        if !*eof && batch.data.len() < want {
+            let missing = want - batch.data.len();
+            batch.data.reserve(missing);
+            // `read_to_end` fills the spare capacity without zeroing it first.
+            let got = src
+                .by_ref()
+                .take(missing as u64)
+                .read_to_end(&mut batch.data)?;
+            *eof = got < missing;
+        }
+        let used = splitter.split(&batch.data, *eof, max, &mut batch.cells);
+        if batch.cells.len() > 0 || *eof {
+            carry.extend_from_slice(&batch.data[used..]);
+            batch.data.truncate(used);
+            return Ok(());
+        }
+        // Not even one whole record yet: read on.
+        want = batch.data.len() + BLOCK_BYTES;
     }
 }
 

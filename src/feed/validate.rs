@@ -22,7 +22,7 @@ use std::sync::{Mutex, PoisonError};
 use csv::ByteRecord;
 
 use super::io::{FILES_API_LIMIT, V2_IMPORT_LIMIT};
-use super::records::{self, Splitter};
+use super::records::{BLOCK_BYTES, Batch, Splitter, next_batch};
 use super::row_keys::RowKeys;
 use super::rules::{self, Cells, CleanCells, Sink};
 use super::schema::{Schema, fix, header_diag};
@@ -63,9 +63,6 @@ impl Report {
     }
 }
 
-/// Most bytes read per batch handed between the reader and checker threads (a batch holds
-/// whole records, so it grows when one record is longer).
-const BLOCK_BYTES: usize = 256 * 1024;
 /// Most rows per batch.
 const BATCH_ROWS: usize = 1024;
 
@@ -212,50 +209,6 @@ fn check_row_with<'a>(
 // The streaming pipeline
 
 /// Whole records read from the file: the bytes and where each cell lies in them.
-#[derive(Default)]
-struct Batch {
-    first_row: u64,
-    data: Vec<u8>,
-    cells: records::Cells,
-}
-
-/// Reads the next bytes of `src` after `carry` (what the previous batch left unsplit) into
-/// `batch`, up to `block` bytes, and splits at most `max` records off them; the rest goes
-/// back into `carry`. An empty batch means the input is exhausted.
-fn next_batch(
-    src: &mut impl Read,
-    splitter: &mut Splitter,
-    carry: &mut Vec<u8>,
-    eof: &mut bool,
-    (block, max): (usize, usize),
-    batch: &mut Batch,
-) -> io::Result<()> {
-    batch.data.clear();
-    batch.cells.clear();
-    batch.data.append(carry);
-    let mut want = batch.data.len().max(block);
-    loop {
-        if !*eof && batch.data.len() < want {
-            let missing = want - batch.data.len();
-            batch.data.reserve(missing);
-            // `read_to_end` fills the spare capacity without zeroing it first.
-            let got = src
-                .by_ref()
-                .take(missing as u64)
-                .read_to_end(&mut batch.data)?;
-            *eof = got < missing;
-        }
-        let used = splitter.split(&batch.data, *eof, max, &mut batch.cells);
-        if batch.cells.len() > 0 || *eof {
-            carry.extend_from_slice(&batch.data[used..]);
-            batch.data.truncate(used);
-            return Ok(());
-        }
-        // Not even one whole record yet: read on.
-        want = batch.data.len() + BLOCK_BYTES;
-    }
-}
-
 /// Shared state of the checker threads.
 struct Shared<'s> {
     schema: &'s Schema,

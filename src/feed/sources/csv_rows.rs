@@ -7,6 +7,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use super::SourceError;
+use crate::feed::records::{BLOCK_BYTES, Batch, Splitter, next_batch};
 use crate::feed::{io, sniff};
 
 /// How many bytes are looked at to sniff a file.
@@ -60,15 +61,26 @@ pub(super) fn peek(path: &Path) -> Result<Peek, SourceError> {
     Ok(Peek::Header(rows.header))
 }
 
-/// A delimited file's header and rows.
+/// A delimited file's header and rows, split as the validator splits a feed (the same records
+/// as the `csv` crate reads, found with `memchr`).
 pub(crate) struct CsvRows {
     /// The header's names, trimmed.
     pub header: Vec<String>,
-    reader: csv::Reader<Input>,
+    input: Input,
+    splitter: Splitter,
+    carry: Vec<u8>,
+    eof: bool,
+    batch: Batch,
+    /// The batch's bytes as text, when they are UTF-8 (checked once a batch, not once a cell).
+    text: Option<String>,
+    /// The next record of the batch.
+    next: usize,
     legacy: Option<&'static encoding_rs::Encoding>,
-    record: csv::ByteRecord,
     row: u64,
 }
+
+/// Records split at a time.
+const BATCH_RECORDS: usize = 4096;
 
 impl CsvRows {
     /// Opens a delimited file and reads its header.
@@ -84,69 +96,118 @@ impl CsvRows {
             encoding_rs::Encoding::for_label(sniff::guess_legacy_encoding(&sample).as_bytes())
                 .unwrap_or(encoding_rs::WINDOWS_1252)
         });
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(dialect.delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(input);
-        let mut record = csv::ByteRecord::new();
-        let has = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| SourceError::Malformed(format!("The header could not be read: {e}")))?;
-        if !has {
-            return Err(SourceError::Malformed(format!(
-                "{} is empty: a source export starts with a header row.",
-                path.display()
-            )));
-        }
         let mut rows = CsvRows {
             header: Vec::new(),
-            reader,
+            input,
+            splitter: Splitter::new(dialect.delimiter),
+            carry: Vec::new(),
+            eof: false,
+            batch: Batch::default(),
+            text: None,
+            next: 0,
             legacy,
-            record: csv::ByteRecord::new(),
             row: 0,
         };
-        rows.header = record
-            .iter()
-            .map(|f| rows.text(f).trim().to_owned())
-            .collect();
+        let header = match rows.next_record() {
+            Some(Ok(header)) => header,
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(SourceError::Malformed(format!(
+                    "{} is empty: a source export starts with a header row.",
+                    path.display()
+                )));
+            }
+        };
+        rows.header = header.iter().map(str::to_owned).collect();
+        rows.row = 0;
         Ok(rows)
     }
 
-    fn text<'f>(&self, field: &'f [u8]) -> std::borrow::Cow<'f, str> {
-        match self.legacy {
-            Some(encoding) => encoding.decode_without_bom_handling(field).0,
-            None => String::from_utf8_lossy(field),
+    /// The next record of the file, whatever it holds.
+    fn next_record(&mut self) -> Option<Result<Record, SourceError>> {
+        if self.next >= self.batch.cells.len() {
+            if let Some(text) = self.text.take() {
+                self.batch.data = text.into_bytes();
+            }
+            if let Err(e) = next_batch(
+                &mut self.input,
+                &mut self.splitter,
+                &mut self.carry,
+                &mut self.eof,
+                (BLOCK_BYTES, BATCH_RECORDS),
+                &mut self.batch,
+            ) {
+                return Some(Err(SourceError::Read(format!(
+                    "The file could not be read after row {}: {e}",
+                    self.row
+                ))));
+            }
+            if self.batch.cells.len() == 0 {
+                return None;
+            }
+            self.next = 0;
+            // Records end at line ends and cells at ASCII delimiters or quotes, so when the
+            // whole block is UTF-8 every cell is too.
+            if self.legacy.is_none() {
+                match String::from_utf8(std::mem::take(&mut self.batch.data)) {
+                    Ok(text) => self.text = Some(text),
+                    Err(e) => self.batch.data = e.into_bytes(),
+                }
+            }
         }
+        let i = self.next;
+        self.next += 1;
+        self.row += 1;
+        let batch = &self.batch;
+        let spans = batch.cells.spans(i);
+        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
+        let mut record = Record::with_capacity(bytes, spans.len().max(self.header.len()));
+        match &self.text {
+            Some(data) => {
+                for span in spans {
+                    if span.scratch {
+                        record.push(&text(None, &batch.cells.scratch()[span.start..span.end]));
+                    } else {
+                        record.push(data.get(span.start..span.end).unwrap_or(""));
+                    }
+                }
+            }
+            None => {
+                for field in batch.cells.cell_bytes(&batch.data, i) {
+                    record.push(&text(self.legacy, field));
+                }
+            }
+        }
+        Some(Ok(record))
     }
 
     /// The next row (1 = the first data row), padded to the header's width; blank lines are
     /// passed over.
     pub fn next_row(&mut self) -> Option<Result<(u64, Record), SourceError>> {
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) => {
-                    self.row += 1;
-                    if self.record.iter().all(<[u8]>::is_empty) {
+            match self.next_record()? {
+                Ok(mut values) => {
+                    if values.iter().all(str::is_empty) {
                         continue;
-                    }
-                    let width = self.header.len().max(self.record.len());
-                    let mut values = Record::with_capacity(self.record.as_slice().len(), width);
-                    for field in &self.record {
-                        values.push(&self.text(field));
                     }
                     values.pad(self.header.len());
                     return Some(Ok((self.row, values)));
                 }
-                Err(e) => {
-                    return Some(Err(SourceError::Malformed(format!(
-                        "Row {} could not be read: {e}",
-                        self.row + 1
-                    ))));
-                }
+                Err(e) => return Some(Err(e)),
             }
         }
+    }
+}
+
+/// A cell's text: decoded from the file's legacy encoding, or UTF-8 with any bad byte
+/// replaced.
+fn text<'f>(
+    legacy: Option<&'static encoding_rs::Encoding>,
+    field: &'f [u8],
+) -> std::borrow::Cow<'f, str> {
+    match legacy {
+        Some(encoding) => encoding.decode_without_bom_handling(field).0,
+        None => String::from_utf8_lossy(field),
     }
 }
 
@@ -186,57 +247,80 @@ pub(crate) fn cell(values: &Record, index: Option<usize>) -> &str {
 
 /// A row's cells, each trimmed, kept in one buffer: one allocation a row, not one a cell
 /// (a 200 MB export has millions of cells).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Record(csv::StringRecord);
-
-impl Eq for Record {}
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
 
 impl Record {
     /// An empty record with room for `bytes` of text in `cells` cells.
     #[must_use]
     pub fn with_capacity(bytes: usize, cells: usize) -> Record {
-        Record(csv::StringRecord::with_capacity(bytes, cells))
+        Record {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(cells),
+        }
     }
 
     /// Adds a cell at the end, trimmed.
     pub fn push(&mut self, cell: &str) {
-        self.0.push_field(cell.trim());
+        self.text.push_str(trim(cell));
+        self.ends.push(self.text.len());
     }
 
     /// Adds empty cells until the record is `width` cells wide.
     pub fn pad(&mut self, width: usize) {
-        while self.0.len() < width {
-            self.0.push_field("");
+        let end = self.text.len();
+        if self.ends.len() < width {
+            self.ends.resize(width, end);
         }
     }
 
     /// Cell `index`, or empty when there is none.
     #[must_use]
     pub fn get(&self, index: Option<usize>) -> &str {
-        index.and_then(|i| self.0.get(i)).unwrap_or("")
+        let Some(i) = index else { return "" };
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..end]
     }
 
     /// How many cells.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.ends.len()
     }
 
     /// Whether there are no cells.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.ends.is_empty()
     }
 
     /// The cells, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter()
+        (0..self.ends.len()).map(|i| self.get(Some(i)))
     }
 
     /// How many bytes of text the cells hold.
     #[must_use]
     pub fn text_len(&self) -> usize {
-        self.0.as_slice().len()
+        self.text.len()
+    }
+}
+
+/// `cell` without surrounding white space; quick when there is none (most cells).
+fn trim(cell: &str) -> &str {
+    let bytes = cell.as_bytes();
+    let plain = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii_graphic());
+    if plain(bytes.first()) && plain(bytes.last()) {
+        cell
+    } else {
+        cell.trim()
     }
 }
 
