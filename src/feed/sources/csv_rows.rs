@@ -316,7 +316,7 @@ impl Record {
 /// `cell` without surrounding white space; quick when there is none (most cells).
 fn trim(cell: &str) -> &str {
     let bytes = cell.as_bytes();
-    let plain = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii_graphic());
+    let plain = |b: Option<&u8>| b.is_none_or(u8::is_ascii_graphic);
     if plain(bytes.first()) && plain(bytes.last()) {
         cell
     } else {
