@@ -10,6 +10,7 @@ pub mod durable;
 pub mod feed;
 pub mod hooks;
 pub mod live;
+pub mod logs;
 pub mod lookup;
 pub mod money;
 pub mod orders;

@@ -18,6 +18,9 @@ struct Cli {
     /// A catalog feed (CSV or TSV), or a shop export to convert, to open in the window.
     #[arg(value_name = "FEED")]
     feed: Option<std::path::PathBuf>,
+    /// Also print the log (requests with their status, request id and duration) on stderr.
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,12 +37,37 @@ enum Command {
     Api(cli::api::ApiCommand),
 }
 
+impl Command {
+    /// The subcommand's name, for the log.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Validate(_) => "validate",
+            Command::Convert(_) => "convert",
+            Command::Sandbox(_) => "sandbox",
+            Command::Hooks(_) => "hooks",
+            Command::Api(_) => "api",
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     if cli.command.is_some() {
         cli::quiet_on_closed_output();
     }
+    // A missing log folder never stops the console; verbose runs say why there is no file.
+    if let Err(why) = seller_console::logs::init(cli.verbose)
+        && cli.verbose
+    {
+        eprintln!("seller-console: no log file: {why}");
+    }
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        os = std::env::consts::OS,
+        command = cli.command.as_ref().map_or("window", Command::name),
+        "started"
+    );
     // What a killed write left in the app's folders goes before anything else runs.
     let _ = seller_console::durable::sweep_app_folders();
     match cli.command {

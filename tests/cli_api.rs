@@ -323,3 +323,69 @@ async fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(code, Some(141), "{stderr}");
 }
+
+/// A well-formed test key the sandbox accepts, to be looked for where it must never be.
+const CANARY_KEY: &str = "sk_test_CanaryLogKey9f3a7c1eDoNotLog";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_names_each_request_and_its_id_but_never_the_key() {
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
+    let base = sandbox.base_url();
+    let logs = tempfile::tempdir().expect("temp dir");
+    let log_dir = logs.path().to_path_buf();
+    let (listed, missing) = tokio::task::spawn_blocking(move || {
+        let run = |args: &[&str]| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_seller-console"));
+            command
+                .args(args)
+                .args(["--api-base", &base])
+                .env("STRIPE_API_KEY", CANARY_KEY)
+                .env(seller_console::logs::LOG_DIR_ENV, &log_dir)
+                .env(
+                    seller_console::payment_journal::DATA_DIR_ENV,
+                    log_dir.join("data"),
+                )
+                .env_remove("STRIPE_API_BASE")
+                .env_remove("SELLER_CONSOLE_PROFILE");
+            command.output().expect("the binary runs")
+        };
+        (
+            run(&["orders", "list", "--limit", "3", "--json", "--verbose"]),
+            run(&["orders", "show", "cs_test_NoSuchSession"]),
+        )
+    })
+    .await
+    .expect("the commands ran");
+    assert!(listed.status.success(), "{listed:?}");
+    assert!(!missing.status.success());
+    // The failed call's message carries Stripe's request id for support...
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    let id = stderr
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.starts_with("req_"))
+        .unwrap_or_else(|| panic!("no request id in: {stderr}"))
+        .to_owned();
+    // ...and the day's log file has both requests, the failed one by that id.
+    let file = seller_console::logs::newest_file(logs.path()).expect("a log file");
+    let log = std::fs::read_to_string(&file).expect("the log reads");
+    assert!(
+        log.lines().any(|l| l.contains("stripe request")
+            && l.contains("path=\"/v1/checkout/sessions\"")
+            && l.contains("status=200")),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains(&format!("request_id=\"{id}\"")) && l.contains("status=404")),
+        "{id} not in:\n{log}"
+    );
+    // --verbose printed the same lines on stderr.
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("stripe request"));
+    // Never the key, whole or in part past its prefix.
+    for text in [log.as_str(), &String::from_utf8_lossy(&listed.stderr)] {
+        assert!(!text.contains(CANARY_KEY));
+        assert!(!text.contains("CanaryLogKey"));
+    }
+}

@@ -395,6 +395,8 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Answer {
     pub body: Bytes,
     pub request_id: Option<String>,
+    /// The HTTP status (a 2xx).
+    pub status: u16,
 }
 
 impl Client {
@@ -527,10 +529,18 @@ impl Client {
             let request = self
                 .build(&call, url.clone(), idempotency_key.as_ref())
                 .await?;
+            let started = std::time::Instant::now();
             let outcome = match request.send().await {
                 Ok(resp) => read_response(resp, read_body).await,
                 Err(e) => Outcome::Network(e),
             };
+            log_attempt(
+                &call.method,
+                &url,
+                &outcome,
+                started,
+                retries + rate_limited,
+            );
             let error = match outcome {
                 Outcome::Done(sent) => return Ok(sent),
                 Outcome::Network(e) => {
@@ -658,6 +668,55 @@ impl Client {
     }
 }
 
+/// Logs one attempt of a request: method, path (never the query, which can hold what a user
+/// searched for), status, request id, duration and how many attempts came before. Never a
+/// header or a body.
+fn log_attempt(
+    method: &Method,
+    url: &Url,
+    outcome: &Outcome,
+    started: std::time::Instant,
+    retry: u32,
+) {
+    let ms = started.elapsed().as_millis();
+    let path = url.path();
+    match outcome {
+        Outcome::Done(sent) => {
+            let (status, request_id) = match sent {
+                Sent::Read(answer) => (answer.status, answer.request_id.as_deref()),
+                Sent::Stream(resp) => (resp.status().as_u16(), None),
+            };
+            tracing::info!(
+                %method,
+                path,
+                status,
+                request_id = request_id.unwrap_or("-"),
+                ms,
+                retry,
+                "stripe request"
+            );
+        }
+        Outcome::Failed(api) => tracing::warn!(
+            %method,
+            path,
+            status = api.status,
+            request_id = api.request_id.as_deref().unwrap_or("-"),
+            code = api.code.as_deref().unwrap_or("-"),
+            ms,
+            retry,
+            "stripe request failed"
+        ),
+        Outcome::Network(e) => tracing::warn!(
+            %method,
+            path,
+            ms,
+            retry,
+            timed_out = e.is_timeout(),
+            "stripe request got no answer"
+        ),
+    }
+}
+
 async fn read_response(resp: reqwest::Response, read_body: bool) -> Outcome {
     let status = resp.status();
     let headers = resp.headers();
@@ -667,7 +726,11 @@ async fn read_response(resp: reqwest::Response, read_body: bool) -> Outcome {
             return Outcome::Done(Sent::Stream(resp));
         }
         return match resp.bytes().await {
-            Ok(body) => Outcome::Done(Sent::Read(Answer { body, request_id })),
+            Ok(body) => Outcome::Done(Sent::Read(Answer {
+                body,
+                request_id,
+                status: status.as_u16(),
+            })),
             Err(e) => Outcome::Network(e),
         };
     }
