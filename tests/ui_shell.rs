@@ -69,3 +69,54 @@ fn no_credential_store_is_explained_and_work_goes_on() {
     h.get_by_label_contains("No credential store on this computer");
     h.get_by_label_contains("gnome-keyring");
 }
+
+/// Opens the palette with Ctrl+K, types `query` and runs the first match with Enter.
+fn run_from_palette(
+    h: &mut egui_kittest::Harness<'static, seller_console::ui::SellerApp>,
+    query: &str,
+) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    assert!(h.state().palette_open(), "Ctrl+K opens the palette");
+    h.get_by_label_contains("Go to Overview");
+    h.event(egui::Event::Text(query.to_owned()));
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert!(
+        !h.state().palette_open(),
+        "running an action closes the palette"
+    );
+}
+
+#[test]
+fn the_command_palette_finds_an_action_by_a_few_letters_and_runs_it() {
+    let (_rt, mut h) = boot();
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    assert_eq!(h.state().current_view(), ViewId::Overview);
+    // Misspelt and partial, as people type.
+    run_from_palette(&mut h, "captre queue");
+    assert_eq!(h.state().current_view(), ViewId::Orders);
+    assert!(h.state().orders_view().showing_capture_queue());
+
+    // Escape closes it without running anything.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    h.event(egui::Event::Text("settings".into()));
+    h.run_steps(1);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().palette_open());
+    assert_eq!(h.state().current_view(), ViewId::Orders);
+
+    // Copy diagnostics, from the palette, lands in Settings with its notice.
+    run_from_palette(&mut h, "diagnostics");
+    assert_eq!(h.state().current_view(), ViewId::Settings);
+    step_until(&mut h, "the diagnostics to be copied", |h| {
+        h.query_by_label_contains("lines to the clipboard")
+            .is_some()
+    });
+    // The shortcut table lists the palette's own shortcut and a view's.
+    h.get_by_label_contains("Command palette: every action by name");
+    h.get_by_label_contains("Save the feed as…");
+}

@@ -100,6 +100,8 @@ pub struct SellerApp {
     /// Process start, until the first frame has been reported.
     started: Option<std::time::Instant>,
     settings: SettingsView,
+    /// The command palette (Ctrl+K).
+    palette: super::palette::Palette,
 }
 
 impl SellerApp {
@@ -160,6 +162,7 @@ impl SellerApp {
             },
             catalog_items_sent: Vec::new(),
             catalog_items_key: None,
+            palette: super::palette::Palette::default(),
             started: options
                 .started
                 .filter(|_| std::env::var_os("SELLER_CONSOLE_REPORT_STARTUP").is_some()),
@@ -301,6 +304,37 @@ impl SellerApp {
         }
     }
 
+    /// Whether the command palette is open.
+    #[must_use]
+    pub fn palette_open(&self) -> bool {
+        self.palette.is_open()
+    }
+
+    /// Runs what the command palette chose.
+    fn run_action(&mut self, action: super::palette::Action, ui: &Ui) {
+        use super::palette::Action;
+        match action {
+            Action::Goto(view) => self.view = view,
+            Action::Catalog(action) => {
+                self.view = ViewId::Catalog;
+                self.catalog.run(action);
+            }
+            Action::CaptureQueue => self.apply_intents(vec![Intent::CaptureQueue]),
+            Action::AgreementsWaiting => self.apply_intents(vec![Intent::AgreementsWaiting]),
+            Action::ListImports => {
+                self.view = ViewId::Imports;
+                self.imports.list_again();
+            }
+            Action::ShowActivity => self.activity.open = true,
+            Action::AddProfile => self.apply_intents(vec![Intent::AddProfile]),
+            Action::CopyDiagnostics => {
+                self.view = ViewId::Settings;
+                self.settings.copy_diagnostics(self.session.mode);
+            }
+            Action::Theme(preference) => ui.ctx().set_theme(preference),
+        }
+    }
+
     /// Opens what an Activity entry is about.
     fn follow(&mut self, link: &Link) {
         match link {
@@ -370,6 +404,9 @@ impl SellerApp {
     }
 
     fn shortcuts(&mut self, ui: &Ui) {
+        if ui.input_mut(|i| i.consume_shortcut(&super::palette::OPEN)) {
+            self.palette.toggle();
+        }
         for view in ViewId::ALL {
             let shortcut =
                 egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, view.shortcut_key());
@@ -622,6 +659,9 @@ impl eframe::App for SellerApp {
             }
         });
         self.apply_intents(intents);
+        if let Some(action) = self.palette.ui(ui) {
+            self.run_action(action, ui);
+        }
         if self.view != self.last_view {
             if self.view == ViewId::Imports {
                 self.imports.list_again();

@@ -4,6 +4,7 @@
 //! each screen is a module under [`views`] that draws from its own state and sends commands.
 
 pub mod app;
+pub mod palette;
 pub mod theme;
 pub mod views;
 pub mod widgets;

@@ -35,6 +35,9 @@ pub struct SettingsView {
     confirm_delete: Option<(String, String)>,
     /// Last "saved" message.
     notice: Option<String>,
+    /// The diagnostics report being put together (it reads the log file), then what was done.
+    diagnostics: Option<poll_promise::Promise<String>>,
+    diagnostics_notice: Option<String>,
 }
 
 impl SettingsView {
@@ -90,6 +93,17 @@ impl SettingsView {
                 "A new authorization to capture, a failed import, an agreement waiting for you, \
                  a dispute",
             );
+            ui.add_space(8.0);
+            ui.label(RichText::new("Keyboard shortcuts").strong().size(16.0));
+            ui.label(
+                RichText::new(
+                    "Every action is also in the command palette, with or without a shortcut.",
+                )
+                .weak(),
+            );
+            crate::ui::palette::shortcuts_ui(ui);
+            ui.add_space(8.0);
+            self.support_ui(ui, ctx);
         });
         self.delete_modal(ui, ctx);
     }
@@ -307,6 +321,58 @@ impl SettingsView {
             });
         });
         close
+    }
+
+    /// Starts putting the diagnostics report together (off the UI thread: it reads the log).
+    pub fn copy_diagnostics(&mut self, mode: Mode) {
+        if self.diagnostics.is_none() {
+            self.diagnostics = Some(poll_promise::Promise::spawn_thread(
+                "diagnostics",
+                move || crate::logs::diagnostics(mode.label()),
+            ));
+        }
+    }
+
+    fn support_ui(&mut self, ui: &mut Ui, ctx: &ViewCtx<'_>) {
+        ui.label(RichText::new("Support").strong().size(16.0));
+        match crate::logs::log_dir() {
+            Some(dir) => ui.label(format!(
+                "The log (requests with their status and Stripe request id; never a key or a \
+                 customer's details) is kept for two weeks in {}.",
+                dir.display()
+            )),
+            None => ui.label("There is no log folder on this computer."),
+        };
+        ui.horizontal(|ui| {
+            let busy = self.diagnostics.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new("Copy diagnostics"))
+                .on_hover_text(
+                    "The app's and the system's versions, the profile's mode and the last 200 \
+                     log lines, scrubbed, for a support ticket",
+                )
+                .clicked()
+            {
+                self.copy_diagnostics(ctx.session.mode);
+            }
+            if busy {
+                ui.spinner();
+            }
+            if let Some(notice) = &self.diagnostics_notice {
+                ui.label(RichText::new(notice).color(theme::SUCCESS));
+            }
+        });
+        if let Some(report) = self.diagnostics.as_ref().and_then(|p| p.ready()) {
+            let lines = report.lines().count();
+            ui.ctx().copy_text(report.clone());
+            self.diagnostics_notice = Some(format!(
+                "Copied {lines} lines to the clipboard; paste them into your ticket."
+            ));
+            self.diagnostics = None;
+        } else if self.diagnostics.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+        }
     }
 
     fn appearance_ui(ui: &mut Ui) {

@@ -306,6 +306,21 @@ impl CatalogView {
         }
     }
 
+    /// Runs an action the command palette chose: the same as its button or shortcut.
+    pub fn run(&mut self, action: crate::ui::palette::CatalogAction) {
+        use crate::ui::palette::CatalogAction as A;
+        match action {
+            A::Open => self.request_pick(),
+            A::OpenDemo => self.queued.push(Command::OpenDemo),
+            A::Save => self.save(None),
+            A::SaveAs => self.pick(Pick::SaveAs),
+            A::Find => self.find.toggle(),
+            A::Push => self.open_push(),
+            A::Undo => self.undo(),
+            A::Redo => self.redo(),
+        }
+    }
+
     fn open_push(&mut self) {
         if let Some(doc) = &self.doc {
             self.push = Some(push::PushDialog::new(doc));
