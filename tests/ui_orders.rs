@@ -6,7 +6,7 @@ mod ui_support;
 use std::sync::Arc;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::stripe::agreements::AgreementStatus;
 use seller_console::ui::{AppOptions, SellerApp};
@@ -387,4 +387,41 @@ fn the_filtered_orders_export_to_the_chosen_file() {
         .map(|r| r.unwrap()[id_col].to_owned())
         .collect();
     assert_eq!(ids, listed);
+}
+
+#[test]
+fn hovering_the_chart_shows_that_days_orders_per_agent() {
+    let (_rt, mut h) = orders_loaded();
+    h.run_steps(3);
+    let title = h.get_by_label("Orders per agent per day").rect();
+    // The plot sits under the chart's title row (the legend row); its right end is the
+    // newest day, where the demo shop has orders.
+    let spot = egui::pos2(title.left() + 1100.0, title.bottom() + 90.0);
+    h.hover_at(spot);
+    h.run_steps(4);
+    let tip = h
+        .query_by(|node| {
+            node.label()
+                .is_some_and(|l| l.contains('\n') && l.contains(" order"))
+        })
+        .map(|node| node.accesskit_node().label().unwrap_or_default())
+        .expect("a tooltip with the day's orders");
+    let mut lines = tip.lines();
+    let date = lines.next().unwrap_or_default();
+    assert!(
+        chrono::NaiveDate::parse_from_str(date, "%a %d %b %Y").is_ok(),
+        "the first line is the day: {tip}"
+    );
+    let agents: Vec<&str> = h
+        .state()
+        .orders_view()
+        .all_rows()
+        .iter()
+        .map(|r| r.agent.as_str())
+        .collect();
+    for line in lines {
+        let (agent, figures) = line.split_once(": ").expect("agent: figures");
+        assert!(agents.contains(&agent), "{agent} is an agent of the orders");
+        assert!(figures.contains("order") && figures.contains('$'), "{line}");
+    }
 }

@@ -37,3 +37,26 @@ pub fn tint(color: Color32, dark: bool) -> Color32 {
     let alpha = if dark { 70 } else { 45 };
     Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha)
 }
+
+/// Colours of the agents in charts and lists, picked by name so an agent keeps its colour in
+/// every view and whatever the filter.
+const AGENT_COLORS: [Color32; 8] = [
+    Color32::from_rgb(0x42, 0x85, 0xF4),
+    Color32::from_rgb(0xEA, 0x43, 0x35),
+    Color32::from_rgb(0x34, 0xA8, 0x53),
+    Color32::from_rgb(0xF9, 0xA8, 0x25),
+    Color32::from_rgb(0x9C, 0x27, 0xB0),
+    Color32::from_rgb(0x00, 0xAC, 0xC1),
+    Color32::from_rgb(0xFF, 0x70, 0x43),
+    Color32::from_rgb(0x5C, 0x6B, 0xC0),
+];
+
+/// The colour of an agent, the same wherever it is shown (a hash of its name).
+#[must_use]
+pub fn agent_color(agent: &str) -> Color32 {
+    // FNV-1a: stable across runs and platforms, unlike the standard library's hasher.
+    let hash = agent.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    });
+    AGENT_COLORS[(hash % AGENT_COLORS.len() as u64) as usize]
+}

@@ -1,57 +1,50 @@
-//! The chart above the list: orders and revenue per agent per day, for the listed orders.
+//! The chart above the list: orders per agent per day for the listed orders, stacked bars on a
+//! date axis (`egui_plot`: the legend hides and shows an agent, drag pans, scroll and pinch
+//! zoom, double click resets). Hovering a day shows its orders and revenue per agent.
 
 use std::collections::BTreeMap;
 
-use egui::{Color32, RichText, Ui};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::OrdersView;
 use crate::money;
 use crate::orders::{self, OrderRow};
-use crate::ui::widgets;
-
-/// Colours of the agents in the chart.
-const CHART_PALETTE: [Color32; 6] = [
-    Color32::from_rgb(0x42, 0x85, 0xF4),
-    Color32::from_rgb(0xEA, 0x43, 0x35),
-    Color32::from_rgb(0x34, 0xA8, 0x53),
-    Color32::from_rgb(0xFB, 0xBC, 0x05),
-    Color32::from_rgb(0x9C, 0x27, 0xB0),
-    Color32::from_rgb(0x00, 0xAC, 0xC1),
-];
+use crate::ui::{theme, widgets};
 
 /// The chart's data for the listed orders.
 pub(super) struct Chart {
     currency: String,
-    daily: BTreeMap<String, BTreeMap<chrono::NaiveDate, orders::DayTotal>>,
-    first: chrono::NaiveDate,
-    days: usize,
-    max_count: u32,
+    daily: BTreeMap<String, BTreeMap<NaiveDate, orders::DayTotal>>,
     /// Agent, orders, revenue (minor units of `currency`).
     per_agent: Vec<(String, u32, i64)>,
+}
+
+/// A day as the chart's x coordinate: days since 1970-01-01.
+fn x_of(day: NaiveDate) -> f64 {
+    f64::from(
+        i32::try_from(day.signed_duration_since(NaiveDate::default()).num_days()).unwrap_or(0),
+    )
+}
+
+/// The day at chart coordinate `x` (each bar is centred on its day).
+fn day_at(x: f64) -> Option<NaiveDate> {
+    let days = x.round();
+    if !days.is_finite() || days.abs() > 1.0e6 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    NaiveDate::default().checked_add_signed(chrono::Duration::days(days as i64))
 }
 
 impl Chart {
     pub(super) fn of(rows: &[&OrderRow]) -> Option<Chart> {
         let currency = orders::main_currency(rows.iter().copied());
         let daily = orders::daily_by_agent(rows.iter().copied(), &currency);
-        let first = daily
-            .values()
-            .filter_map(|d| d.keys().next())
-            .min()?
-            .to_owned();
-        let last = daily
-            .values()
-            .filter_map(|d| d.keys().next_back())
-            .max()?
-            .to_owned();
-        let days = usize::try_from((last - first).num_days()).unwrap_or(0) + 1;
-        let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
-        for totals in daily.values() {
-            for (day, t) in totals {
-                *per_day.entry(*day).or_default() += t.orders;
-            }
+        if daily.values().all(BTreeMap::is_empty) {
+            return None;
         }
-        let max_count = per_day.values().copied().max().unwrap_or(1).max(1);
         let per_agent = daily
             .iter()
             .map(|(agent, totals)| {
@@ -65,11 +58,29 @@ impl Chart {
         Some(Chart {
             currency,
             daily,
-            first,
-            days,
-            max_count,
             per_agent,
         })
+    }
+
+    /// What hovering `day` shows: the date, then each agent's orders and revenue that day.
+    #[must_use]
+    pub(super) fn day_summary(&self, day: NaiveDate) -> Vec<String> {
+        let mut lines = vec![day.format("%a %d %b %Y").to_string()];
+        let mut total = 0;
+        for (agent, per_day) in &self.daily {
+            if let Some(t) = per_day.get(&day) {
+                total += t.orders;
+                lines.push(format!(
+                    "{agent}: {}, {}",
+                    widgets::plural(t.orders as usize, "order"),
+                    money::format_symbol(t.revenue, &self.currency)
+                ));
+            }
+        }
+        if total == 0 {
+            lines.push("No orders".to_owned());
+        }
+        lines
     }
 }
 
@@ -78,70 +89,77 @@ impl OrdersView {
         let Some(chart) = &self.derived.chart else {
             return;
         };
-        let (currency, daily, first, days, max_count) = (
-            &chart.currency,
-            &chart.daily,
-            chart.first,
-            chart.days,
-            chart.max_count,
-        );
-        let palette = CHART_PALETTE;
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Orders per agent per day").strong());
-            for (i, (agent, count, revenue)) in chart.per_agent.iter().enumerate() {
-                widgets::swatch(ui, palette[i % palette.len()]);
+            for (agent, count, revenue) in &chart.per_agent {
+                widgets::swatch(ui, theme::agent_color(agent));
                 ui.label(format!(
                     "{agent}: {}, {}",
                     widgets::plural(*count as usize, "order"),
-                    money::format_symbol(*revenue, currency)
+                    money::format_symbol(*revenue, &chart.currency)
                 ));
             }
         });
-        let (rect, resp) =
-            ui.allocate_exact_size(egui::vec2(ui.available_width(), 90.0), egui::Sense::hover());
-        let painter = ui.painter_at(rect);
-        painter.rect_stroke(
-            rect,
-            2.0,
-            ui.visuals().widgets.noninteractive.bg_stroke,
-            egui::StrokeKind::Inside,
-        );
-        let bar_w = rect.width() / days as f32;
-        let mut hovered_day = None;
-        for d in 0..days {
-            let day = first + chrono::Duration::days(d as i64);
-            let x0 = rect.left() + d as f32 * bar_w;
-            let mut y = rect.bottom();
-            for (i, per_day) in daily.values().enumerate() {
-                if let Some(t) = per_day.get(&day) {
-                    let h = (t.orders as f32 / max_count as f32) * (rect.height() - 6.0);
-                    let bar = egui::Rect::from_min_max(
-                        egui::pos2(x0 + 1.0, y - h),
-                        egui::pos2(x0 + (bar_w - 1.0).max(1.0), y),
-                    );
-                    painter.rect_filled(bar, 0.0, palette[i % palette.len()]);
-                    y -= h;
-                }
-            }
-            if let Some(p) = resp.hover_pos()
-                && p.x >= x0
-                && p.x < x0 + bar_w
-            {
-                hovered_day = Some(day);
-            }
+        let mut below: Vec<BarChart> = Vec::new();
+        for (agent, per_day) in &chart.daily {
+            let bars = per_day
+                .iter()
+                .map(|(day, t)| {
+                    Bar::new(x_of(*day), f64::from(t.orders))
+                        .width(0.8)
+                        .name(day.format("%d %b").to_string())
+                })
+                .collect();
+            let refs: Vec<&BarChart> = below.iter().collect();
+            let bars = BarChart::new(agent.clone(), bars)
+                .color(theme::agent_color(agent))
+                .element_formatter(Box::new(|_, _| String::new()))
+                .stack_on(&refs);
+            below.push(bars);
         }
-        if let Some(day) = hovered_day {
-            let mut lines = vec![day.format("%a %d %b %Y").to_string()];
-            for (agent, per_day) in daily {
-                if let Some(t) = per_day.get(&day) {
-                    lines.push(format!(
-                        "{agent}: {} orders, {}",
-                        t.orders,
-                        money::format_symbol(t.revenue, currency)
-                    ));
+        let shown = Plot::new("orders_per_agent_per_day")
+            .height(150.0)
+            .legend(Legend::default())
+            .allow_scroll(false)
+            .show_x(false)
+            .show_y(false)
+            .y_axis_min_width(28.0)
+            .x_axis_formatter(|mark, _| {
+                day_at(mark.value).map_or_else(String::new, |d| d.format("%d %b").to_string())
+            })
+            .y_axis_formatter(|mark, _| {
+                if mark.value.fract() == 0.0 && mark.value >= 0.0 {
+                    format!("{}", mark.value)
+                } else {
+                    String::new()
                 }
-            }
-            resp.on_hover_text(lines.join("\n"));
+            })
+            .label_formatter(|_| None)
+            .show(ui, |plot_ui| {
+                for bars in below {
+                    plot_ui.bar_chart(bars);
+                }
+                plot_ui.pointer_coordinate().and_then(|p| day_at(p.x))
+            });
+        if let Some(day) = shown.inner
+            && shown.response.hovered()
+        {
+            shown
+                .response
+                .on_hover_text(chart.day_summary(day).join("\n"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_chart_coordinates_round_trip() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(day_at(x_of(day)), Some(day));
+        assert_eq!(day_at(x_of(day) + 0.4), Some(day), "anywhere on the bar");
+        assert_eq!(day_at(f64::NAN), None);
     }
 }
