@@ -90,14 +90,16 @@ click 280 113                         # Show all rows
 shoot catalog-rows shift+Up shift+Up  # select a range of rows upwards from the edited one
 xdotool key --window "$win" Escape; sleep 0.5
 shoot orders ctrl+4
-click 330 375 2                       # the fourth order's number
+xdotool mousemove --window "$win" 1180 230; sleep 1   # a recent day on the chart
+shoot orders-chart
+click 330 435 2                       # the fourth order's number
 click 718 325 2                       # Refund…
 shoot orders-refund
 click 558 517                         # Cancel
-click 155 244                         # Awaiting capture tab
+click 155 304                         # Awaiting capture tab
 shoot orders-capture-queue
-click 44 244                          # All orders tab
-for y in 300 325 350 375 400; do click 15 "$y" 0.4; done   # tick the five newest orders
+click 44 304                          # All orders tab
+for y in 360 385 410 435 460; do click 15 "$y" 0.4; done   # tick the five newest orders
 click 512 43 2                        # Refund selected (5)…
 shoot orders-bulk-refund
 xdotool key --window "$win" ctrl+5; sleep 3
@@ -117,6 +119,10 @@ sleep 20
 shoot overview ctrl+1
 click 1232 12 2                       # Activity (n)
 shoot activity
+xdotool key --window "$win" ctrl+k; sleep 0.6   # the command palette, a few letters typed
+xdotool type --delay 60 "refnd"; sleep 0.5
+shoot palette
+xdotool key --window "$win" Escape; sleep 0.5
 
 # A small seller's Shopify export, opened as a file: the column mapper, after typing the
 # shop's address (the one value the export lacks).

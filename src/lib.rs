@@ -22,5 +22,6 @@ pub mod sandbox;
 pub mod saved_mappings;
 pub mod secrets;
 pub mod stripe;
+pub mod sync;
 pub mod ui;
 pub mod worker;

@@ -1,4 +1,4 @@
-//! The commands that talk to the Stripe API: push, imports, orders, capture, refund, cancel,
+//! The commands that talk to the Stripe API: push, sync, imports, orders, capture, refund, cancel,
 //! bulk-refund, disputes, agreements, events and listen. Each is thin over [`crate::stripe::Client`].
 //!
 //! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
@@ -15,6 +15,7 @@ pub mod imports;
 pub mod orders;
 pub mod payments;
 pub mod push;
+pub mod sync;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ use common::{Common, Failure};
 pub enum ApiCommand {
     /// Validate a feed file, upload it and start a catalog import.
     Push(push::Args),
+    /// Keep catalogs current: the product feed daily, changed stock and prices every 15 minutes.
+    Sync(sync::Args),
     /// Look at catalog imports and download their error reports.
     Imports(imports::Args),
     /// List and show orders placed through agents.
@@ -52,6 +55,7 @@ impl ApiCommand {
     fn common(&self) -> &Common {
         match self {
             ApiCommand::Push(a) => &a.common,
+            ApiCommand::Sync(a) => &a.common,
             ApiCommand::Imports(a) => &a.common,
             ApiCommand::Orders(a) => &a.common,
             ApiCommand::Capture(a) => &a.common,
@@ -69,6 +73,7 @@ impl ApiCommand {
 async fn dispatch(command: ApiCommand) -> common::Outcome {
     match command {
         ApiCommand::Push(a) => push::run(a).await,
+        ApiCommand::Sync(a) => sync::run(a).await,
         ApiCommand::Imports(a) => imports::run(a).await,
         ApiCommand::Orders(a) => orders::run(a).await,
         ApiCommand::Capture(a) => payments::capture(a).await,

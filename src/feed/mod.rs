@@ -2,6 +2,7 @@
 //! in-memory catalog table the editor works on. No egui, no network.
 
 mod cross_row;
+pub mod delta;
 pub mod diagnostic;
 pub mod io;
 mod records;

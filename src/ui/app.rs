@@ -319,6 +319,10 @@ impl SellerApp {
                 self.view = ViewId::Catalog;
                 self.catalog.run(action);
             }
+            Action::Orders(action) => {
+                self.view = ViewId::Orders;
+                self.orders.run(action);
+            }
             Action::CaptureQueue => self.apply_intents(vec![Intent::CaptureQueue]),
             Action::AgreementsWaiting => self.apply_intents(vec![Intent::AgreementsWaiting]),
             Action::ListImports => {

@@ -29,6 +29,17 @@ pub enum CatalogAction {
     Redo,
 }
 
+/// An action of the Orders view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrdersAction {
+    /// Read the orders again.
+    Refresh,
+    /// Refund the selected orders, or every one listed.
+    BulkRefund,
+    /// Save the listed orders as CSV.
+    Export,
+}
+
 /// What the palette can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -36,6 +47,8 @@ pub enum Action {
     Goto(ViewId),
     /// A Catalog action (the Catalog is shown first).
     Catalog(CatalogAction),
+    /// An Orders action (the Orders view is shown first).
+    Orders(OrdersAction),
     /// The orders waiting to be captured.
     CaptureQueue,
     /// Agreements waiting for the seller.

@@ -75,6 +75,16 @@ impl Failure {
             ..Failure::usage(message)
         }
     }
+
+    /// The action failed and the command's own output already says how (exit 1): nothing
+    /// more is printed, so `--json` output stays one document.
+    #[must_use]
+    pub fn reported() -> Failure {
+        Failure {
+            exit: 1,
+            ..Failure::usage(String::new())
+        }
+    }
 }
 
 impl From<JournalError> for Failure {
@@ -237,6 +247,9 @@ pub fn report(failure: &Failure, json: bool) -> ExitCode {
     // The last guard: whatever a failure carries, no key is printed.
     let scrub = |t: &str| crate::stripe::scrub_secrets(t);
     let message = scrub(&failure.message);
+    if message.is_empty() {
+        return ExitCode::from(failure.exit);
+    }
     if json {
         let body = serde_json::json!({
             "error": {

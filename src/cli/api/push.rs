@@ -91,17 +91,21 @@ pub fn error_report_path(file: &Path) -> PathBuf {
 
 /// Adds the push to the history the app's Imports view reads (the only record of an ImportSet:
 /// Stripe has no public list of them). A history that cannot be written is said, not fatal.
-fn record_push(client: &Client, args: &Args, import: &str, flavour: ImportFlavour, rows: u64) {
+pub(crate) fn record_push(
+    client: &Client,
+    pushed: (&str, ImportFlavour),
+    feed: FeedKind,
+    mode: &str,
+    file: &Path,
+    rows: u64,
+) {
+    let (import, flavour) = pushed;
     let record = PushRecord {
         import_id: import.to_owned(),
         flavour,
-        feed_kind: args.feed.as_str().to_owned(),
-        mode: match args.mode {
-            Mode::Upsert => "upsert",
-            Mode::Replace => "replace",
-        }
-        .to_owned(),
-        file_path: std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone()),
+        feed_kind: feed.as_str().to_owned(),
+        mode: mode.to_owned(),
+        file_path: std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
         rows,
         pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         account_key: client.config().account_key(),
@@ -114,6 +118,13 @@ fn record_push(client: &Client, args: &Args, import: &str, flavour: ImportFlavou
             "warning: import {import} was created, but it could not be added to the local push \
              history ({e}); the app will not list it. It still shows in Stripe."
         );
+    }
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Upsert => "upsert",
+        Mode::Replace => "replace",
     }
 }
 
@@ -234,9 +245,10 @@ pub async fn run(args: Args) -> Outcome {
             let pushed = client.push_feed(&args.file, &via, progress).await?;
             record_push(
                 &client,
-                &args,
-                &pushed.import,
-                ImportFlavour::CatalogImport,
+                (&pushed.import, ImportFlavour::CatalogImport),
+                args.feed,
+                mode_name(args.mode),
+                &args.file,
                 report.rows,
             );
             if !json {
@@ -272,9 +284,10 @@ pub async fn run(args: Args) -> Outcome {
                 .await?;
             record_push(
                 &client,
-                &args,
-                &pushed.import,
-                ImportFlavour::ImportSet,
+                (&pushed.import, ImportFlavour::ImportSet),
+                args.feed,
+                mode_name(args.mode),
+                &args.file,
                 report.rows,
             );
             let set = client.retrieve_import_set(&pushed.import).await?;

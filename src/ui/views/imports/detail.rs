@@ -109,32 +109,46 @@ fn progress_ui(ui: &mut Ui, s: &ImportSummary) {
     }
 }
 
-/// Horizontal bars of rows succeeded, failed and skipped.
+/// Horizontal bars of rows succeeded, failed and skipped (`egui_plot`: hover a bar for its
+/// count, click a legend entry to hide it), with the counts written beside the chart too.
 fn chart_ui(ui: &mut Ui, s: &ImportSummary) {
+    use egui_plot::{Bar, BarChart, Legend, Plot};
     let bars: [(&str, u64, Color32); 3] = [
         ("Succeeded", s.succeeded, theme::SUCCESS),
         ("Failed", s.failed, theme::ERROR),
         ("Skipped", s.skipped, theme::NEUTRAL),
     ];
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let width = ui.available_width().clamp(160.0, 520.0) - 200.0;
-    egui::Grid::new("import_chart")
-        .num_columns(3)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            for (name, count, color) in bars {
-                ui.label(name);
-                let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(width.max(60.0), 16.0), egui::Sense::hover());
-                let painter = ui.painter();
-                painter.rect_filled(rect, 3.0, ui.visuals().faint_bg_color);
-                let mut bar = rect;
-                bar.set_width(rect.width() * count as f32 / max as f32);
-                if count > 0 {
-                    painter.rect_filled(bar, 3.0, color);
-                }
-                ui.label(RichText::new(count.to_string()).color(color).strong());
-                ui.end_row();
+    ui.horizontal(|ui| {
+        for (name, count, color) in bars {
+            widgets::swatch(ui, color);
+            ui.label(format!("{name}: {count}"));
+        }
+    });
+    Plot::new(("import_rows", s.id.as_str()))
+        .height(96.0)
+        .width(ui.available_width().clamp(200.0, 560.0))
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .show_x(false)
+        .show_y(false)
+        .include_x(0.0)
+        .y_axis_formatter(move |mark, _| {
+            let names = ["Skipped", "Failed", "Succeeded"];
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 0.01 || !(0.0..=2.0).contains(&i) {
+                return String::new();
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            names[i as usize].to_owned()
+        })
+        .label_formatter(|_| None)
+        .show(ui, |plot_ui| {
+            for (i, (name, count, color)) in bars.into_iter().enumerate() {
+                #[allow(clippy::cast_precision_loss)]
+                let bar = Bar::new(2.0 - i as f64, count as f64)
+                    .width(0.7)
+                    .name(format!("{name}: {count}"));
+                plot_ui.bar_chart(BarChart::new(name, vec![bar]).horizontal().color(color));
             }
         });
     let sentence = match (&s.status, s.failed) {

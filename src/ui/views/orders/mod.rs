@@ -98,6 +98,8 @@ pub struct OrdersView {
     exporting: bool,
     /// An order to open as soon as the view draws (from the Overview or Activity).
     pending_open: Option<String>,
+    /// What the command palette asked for, run when the view draws next.
+    palette_action: Option<crate::ui::palette::OrdersAction>,
 }
 
 impl OrdersView {
@@ -442,6 +444,15 @@ impl OrdersView {
         {
             self.open_detail(id, ctx);
         }
+        if let Some(action) = self.palette_action.take() {
+            use crate::ui::palette::OrdersAction as A;
+            match action {
+                A::Refresh => self.refresh(ctx),
+                A::Export => self.export(ctx),
+                A::BulkRefund if !self.rows.is_empty() => self.open_bulk_refund(),
+                A::BulkRefund => {}
+            }
+        }
         if self.view_dirty {
             self.rebuild_view();
         } else if self.derived_stale {
@@ -501,22 +512,7 @@ impl OrdersView {
                 .add_enabled(!self.loading, egui::Button::new("Refresh orders"))
                 .clicked()
             {
-                self.loading = true;
-                // Once the list is whole, only what is newer is read (a minute of overlap
-                // for orders completed late; repeats update their row).
-                let newest = self.rows.iter().map(|r| r.created).max();
-                match newest {
-                    Some(newest) if self.requested => {
-                        ctx.send(Command::Orders(OrdersCommand::LoadNewer {
-                            since: newest - 60,
-                        }));
-                    }
-                    _ => {
-                        self.detail = None;
-                        self.selected = None;
-                        ctx.send(Command::Orders(OrdersCommand::Load));
-                    }
-                }
+                self.refresh(ctx);
             }
             let picked = self.bulk.len();
             let label = if picked > 0 {
@@ -539,11 +535,47 @@ impl OrdersView {
                 .on_hover_text("Save the orders listed (filtered and sorted) as a CSV file")
                 .clicked()
             {
-                self.exporting = true;
-                let rows = self.visible_rows().into_iter().cloned().collect();
-                ctx.send(Command::Orders(OrdersCommand::Export { rows }));
+                self.export(ctx);
             }
         });
+    }
+
+    /// Reads the orders again: only what is newer once the list is whole (a minute of overlap
+    /// for orders completed late; repeats update their row).
+    fn refresh(&mut self, ctx: &ViewCtx<'_>) {
+        if self.loading {
+            return;
+        }
+        self.loading = true;
+        let newest = self.rows.iter().map(|r| r.created).max();
+        match newest {
+            Some(newest) if self.requested => {
+                ctx.send(Command::Orders(OrdersCommand::LoadNewer {
+                    since: newest - 60,
+                }));
+            }
+            _ => {
+                self.detail = None;
+                self.selected = None;
+                ctx.send(Command::Orders(OrdersCommand::Load));
+            }
+        }
+    }
+
+    /// Saves the orders listed (filtered and sorted) as a CSV file.
+    fn export(&mut self, ctx: &ViewCtx<'_>) {
+        if self.exporting {
+            return;
+        }
+        self.exporting = true;
+        let rows = self.visible_rows().into_iter().cloned().collect();
+        ctx.send(Command::Orders(OrdersCommand::Export { rows }));
+    }
+
+    /// Runs an action the command palette chose, on the view's next frame (where it can
+    /// reach the worker): the same as its button.
+    pub fn run(&mut self, action: crate::ui::palette::OrdersAction) {
+        self.palette_action = Some(action);
     }
 }
 
