@@ -6,7 +6,7 @@
 #   BENCH_PROFILE=dev scripts/bench.sh 2   # quick run on a debug build of our crate (CI)
 #
 # SIZE_MB sets the generated catalogs of feed_bench, table_bench and catalog_view_bench, the
-# Shopify export of convert_bench, the
+# Shopify export of convert_bench, the catalogs of delta_bench, the
 # upload of client_bench (at most the 200 MB upload limit), and the order counts: SIZE_MB x 50
 # orders listed by client_bench (10,000 at 200) and SIZE_MB x 500 orders in the Orders view of
 # ui_frame_bench (100,000 at 200), and as many in the account live_bench follows. CLIENT_BENCH_ORDERS
@@ -47,7 +47,7 @@ while read -r name path; do
 done < <(jq -r 'select(.reason == "compiler-artifact" and .executable != null
                        and (.target.kind[0] == "bench" or .target.name == "gen_catalog"))
                 | "\(.target.name) \(.executable)"' "$logs/build.json")
-benches=(feed_bench table_bench catalog_view_bench convert_bench client_bench ui_frame_bench live_bench)
+benches=(feed_bench table_bench catalog_view_bench convert_bench delta_bench client_bench ui_frame_bench live_bench)
 for b in "${benches[@]}" gen_catalog; do
   [[ -n "${exe[$b]:-}" ]] || { echo "the build made no $b" >&2; exit 1; }
 done
@@ -62,6 +62,7 @@ for b in "${benches[@]}"; do
   echo "running $b ..." >&2
   b0=$SECONDS
   if ! FEED_BENCH_FILE="$feed" TABLE_BENCH_MB="$size" CATALOG_BENCH_MB="$size" CONVERT_BENCH_MB="$size" \
+    DELTA_BENCH_MB="$size" GEN_CATALOG="${exe[gen_catalog]}" \
     CLIENT_BENCH_MB="$size" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
     echo "$b failed; the end of its output ($logs/$b.log):" >&2
     tail -n 20 "$logs/$b.log" >&2

@@ -99,6 +99,20 @@ fn the_command_palette_finds_an_action_by_a_few_letters_and_runs_it() {
     assert_eq!(h.state().current_view(), ViewId::Orders);
     assert!(h.state().orders_view().showing_capture_queue());
 
+    // A view's own toolbar action runs from the palette too, once its orders are in.
+    step_until(&mut h, "the orders", |h| {
+        let v = h.state().orders_view();
+        !v.is_loading() && !v.all_rows().is_empty()
+    });
+    run_from_palette(&mut h, "refund in bulk");
+    let listed = h.state().orders_view().visible_rows().len();
+    let heading = format!("Refund {listed} orders in bulk");
+    step_until(&mut h, "the bulk refund dialog", |h| {
+        h.query_by_label(&heading).is_some()
+    });
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+
     // Escape closes it without running anything.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
     h.run_steps(2);

@@ -15,6 +15,16 @@ pub struct DayTotal {
     pub revenue: i64,
 }
 
+/// The agent an order is shown under (orders without an agent's name have their own group).
+#[must_use]
+pub fn agent_label(row: &OrderRow) -> &str {
+    if row.agent.is_empty() {
+        "(no agent name)"
+    } else {
+        row.agent.as_str()
+    }
+}
+
 /// Orders and revenue per agent per day over the given rows. Revenue sums only rows in
 /// `currency` (mixing currencies makes no sense on one axis); orders count every row.
 #[must_use]
@@ -24,11 +34,7 @@ pub fn daily_by_agent<'a>(
 ) -> BTreeMap<String, BTreeMap<NaiveDate, DayTotal>> {
     let mut out: BTreeMap<String, BTreeMap<NaiveDate, DayTotal>> = BTreeMap::new();
     for r in rows {
-        let agent = if r.agent.is_empty() {
-            "(no agent name)"
-        } else {
-            r.agent.as_str()
-        };
+        let agent = agent_label(r);
         if !out.contains_key(agent) {
             out.insert(agent.to_owned(), BTreeMap::new());
         }

@@ -19,7 +19,7 @@ pub mod row;
 pub mod today;
 
 pub use capture::{capture_queue, countdown, is_urgent};
-pub use chart::{DayTotal, daily_by_agent, main_currency};
+pub use chart::{DayTotal, agent_label, daily_by_agent, main_currency};
 pub use detail::{
     CardInfo, Fees, LineTax, OrderDetail, OrderLine, PostalAddress, RefundInfo, TimelineEntry,
 };

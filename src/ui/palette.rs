@@ -166,6 +166,24 @@ pub fn entries() -> Vec<Entry> {
             None,
         ),
         entry(
+            Action::Orders(OrdersAction::Refresh),
+            "Refresh orders",
+            "Orders",
+            None,
+        ),
+        entry(
+            Action::Orders(OrdersAction::BulkRefund),
+            "Refund in bulk (the selected or listed orders)…",
+            "Orders",
+            None,
+        ),
+        entry(
+            Action::Orders(OrdersAction::Export),
+            "Export the listed orders to CSV…",
+            "Orders",
+            None,
+        ),
+        entry(
             Action::CaptureQueue,
             "Show the capture queue (orders to capture)",
             "Orders",
@@ -403,6 +421,10 @@ mod tests {
         assert_eq!(
             first("go ordrs", &mut matcher),
             Some(Action::Goto(ViewId::Orders))
+        );
+        assert_eq!(
+            first("refnd", &mut matcher),
+            Some(Action::Orders(OrdersAction::BulkRefund))
         );
         assert!(search(&all, "zzzzqqq", &mut matcher).is_empty());
         assert_eq!(search(&all, "", &mut matcher).len(), all.len());

@@ -38,8 +38,7 @@ pub fn tint(color: Color32, dark: bool) -> Color32 {
     Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha)
 }
 
-/// Colours of the agents in charts and lists, picked by name so an agent keeps its colour in
-/// every view and whatever the filter.
+/// Colours of the agents in charts and lists.
 const AGENT_COLORS: [Color32; 8] = [
     Color32::from_rgb(0x42, 0x85, 0xF4),
     Color32::from_rgb(0xEA, 0x43, 0x35),
@@ -51,12 +50,37 @@ const AGENT_COLORS: [Color32; 8] = [
     Color32::from_rgb(0x5C, 0x6B, 0xC0),
 ];
 
-/// The colour of an agent, the same wherever it is shown (a hash of its name).
+/// A colour for each of the account's agents: given in the order of their names, so an
+/// agent keeps its colour whatever is filtered or shown, and no two of the first eight share
+/// one.
 #[must_use]
-pub fn agent_color(agent: &str) -> Color32 {
-    // FNV-1a: stable across runs and platforms, unlike the standard library's hasher.
-    let hash = agent.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
-    });
-    AGENT_COLORS[(hash % AGENT_COLORS.len() as u64) as usize]
+pub fn agent_colors<'a>(
+    agents: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, Color32> {
+    let names: std::collections::BTreeSet<&str> = agents.into_iter().collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_owned(), AGENT_COLORS[i % AGENT_COLORS.len()]))
+        .collect()
+}
+
+#[cfg(test)]
+mod agent_color_tests {
+    use super::*;
+
+    #[test]
+    fn each_agent_has_its_own_colour_whatever_order_they_come_in() {
+        let a = agent_colors([
+            "Orbit Chat",
+            "Nimbus Assistant",
+            "Shopwise AI",
+            "Orbit Chat",
+        ]);
+        let b = agent_colors(["Shopwise AI", "Orbit Chat", "Nimbus Assistant"]);
+        assert_eq!(a, b);
+        let distinct: std::collections::BTreeSet<[u8; 4]> =
+            a.values().map(egui::Color32::to_array).collect();
+        assert_eq!(distinct.len(), 3);
+    }
 }

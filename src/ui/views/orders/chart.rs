@@ -16,6 +16,10 @@ use crate::ui::{theme, widgets};
 /// The chart's data for the listed orders.
 pub(super) struct Chart {
     currency: String,
+    /// Each agent's colour, from every loaded order (so a filter does not change them).
+    colors: BTreeMap<String, egui::Color32>,
+    first: NaiveDate,
+    last: NaiveDate,
     daily: BTreeMap<String, BTreeMap<NaiveDate, orders::DayTotal>>,
     /// Agent, orders, revenue (minor units of `currency`).
     per_agent: Vec<(String, u32, i64)>,
@@ -39,12 +43,17 @@ fn day_at(x: f64) -> Option<NaiveDate> {
 }
 
 impl Chart {
-    pub(super) fn of(rows: &[&OrderRow]) -> Option<Chart> {
+    /// The chart of `rows`; `all` is every loaded order (the agents' colours come from it).
+    pub(super) fn of(rows: &[&OrderRow], all: &[OrderRow]) -> Option<Chart> {
         let currency = orders::main_currency(rows.iter().copied());
         let daily = orders::daily_by_agent(rows.iter().copied(), &currency);
-        if daily.values().all(BTreeMap::is_empty) {
-            return None;
-        }
+        let first = *daily.values().filter_map(|d| d.keys().next()).min()?;
+        let last = *daily.values().filter_map(|d| d.keys().next_back()).max()?;
+        let colors = theme::agent_colors(
+            all.iter()
+                .map(orders::agent_label)
+                .chain(daily.keys().map(String::as_str)),
+        );
         let per_agent = daily
             .iter()
             .map(|(agent, totals)| {
@@ -57,9 +66,19 @@ impl Chart {
             .collect();
         Some(Chart {
             currency,
+            colors,
+            first,
+            last,
             daily,
             per_agent,
         })
+    }
+
+    fn color(&self, agent: &str) -> egui::Color32 {
+        self.colors
+            .get(agent)
+            .copied()
+            .unwrap_or(egui::Color32::GRAY)
     }
 
     /// What hovering `day` shows: the date, then each agent's orders and revenue that day.
@@ -92,7 +111,7 @@ impl OrdersView {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Orders per agent per day").strong());
             for (agent, count, revenue) in &chart.per_agent {
-                widgets::swatch(ui, theme::agent_color(agent));
+                widgets::swatch(ui, chart.color(agent));
                 ui.label(format!(
                     "{agent}: {}, {}",
                     widgets::plural(*count as usize, "order"),
@@ -100,19 +119,28 @@ impl OrdersView {
                 ));
             }
         });
+        // One bar per day for every agent (empty days too): stacking adds bars by position.
+        let days: Vec<NaiveDate> = chart
+            .first
+            .iter_days()
+            .take_while(|d| *d <= chart.last)
+            .collect();
         let mut below: Vec<BarChart> = Vec::new();
         for (agent, per_day) in &chart.daily {
-            let bars = per_day
+            let color = chart.color(agent);
+            let bars = days
                 .iter()
-                .map(|(day, t)| {
-                    Bar::new(x_of(*day), f64::from(t.orders))
+                .map(|day| {
+                    let orders = per_day.get(day).map_or(0, |t| t.orders);
+                    Bar::new(x_of(*day), f64::from(orders))
                         .width(0.8)
-                        .name(day.format("%d %b").to_string())
+                        .fill(color)
+                        .stroke(egui::Stroke::NONE)
                 })
                 .collect();
             let refs: Vec<&BarChart> = below.iter().collect();
             let bars = BarChart::new(agent.clone(), bars)
-                .color(theme::agent_color(agent))
+                .color(color)
                 .element_formatter(Box::new(|_, _| String::new()))
                 .stack_on(&refs);
             below.push(bars);
@@ -144,9 +172,9 @@ impl OrdersView {
         if let Some(day) = shown.inner
             && shown.response.hovered()
         {
-            shown
-                .response
-                .on_hover_text(chart.day_summary(day).join("\n"));
+            shown.response.on_hover_ui_at_pointer(|ui| {
+                ui.label(chart.day_summary(day).join("\n"));
+            });
         }
     }
 }

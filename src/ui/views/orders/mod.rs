@@ -432,7 +432,7 @@ impl OrdersView {
         self.derived = Derived {
             agents: agents.into_iter().map(str::to_owned).collect(),
             queue: orders::capture_queue(&self.rows),
-            chart: Chart::of(&self.visible_rows()),
+            chart: Chart::of(&self.visible_rows(), &self.rows),
         };
     }
 
