@@ -256,42 +256,62 @@ fn each_row(
     let dialect = sniff::sniff(&sample);
     let mut input = std::io::Cursor::new(sample).chain(input);
     let mut splitter = Splitter::new(dialect.delimiter);
-    let (mut carry, mut eof, mut batch) = (Vec::new(), false, Batch::default());
+    let read_error = |e: std::io::Error| format!("{} could not be read: {e}", path.display());
     let mut seen_header = false;
     let mut rows = 0u64;
-    loop {
-        next_batch(
-            &mut input,
-            &mut splitter,
-            &mut carry,
-            &mut eof,
-            (BLOCK_BYTES, 4096),
-            &mut batch,
-        )
-        .map_err(|e| format!("{} could not be read: {e}", path.display()))?;
-        if batch.cells.len() == 0 {
-            break;
-        }
-        let mut cells: Vec<&[u8]> = Vec::new();
-        for i in 0..batch.cells.len() {
-            cells.clear();
-            cells.extend(batch.cells.cell_bytes(&batch.data, i));
-            if !seen_header {
-                seen_header = true;
-                let names: Vec<String> = cells
-                    .iter()
-                    .map(|c| String::from_utf8_lossy(trimmed(c)).into_owned())
-                    .collect();
-                line(Line::Header(&names))?;
-                continue;
+    // Two threads: this one splits the file into batches of records, the caller's hashes or
+    // writes them; batches come back to be filled again.
+    std::thread::scope(|scope| -> Result<(), String> {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        scope.spawn(move || {
+            let (mut carry, mut eof) = (Vec::new(), false);
+            loop {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let read = next_batch(
+                    &mut input,
+                    &mut splitter,
+                    &mut carry,
+                    &mut eof,
+                    (BLOCK_BYTES, 4096),
+                    &mut batch,
+                );
+                let last = read.is_err() || batch.cells.len() == 0;
+                // The caller stopped (an error of its own): nothing more to read.
+                if full_tx.send(read.map(|()| batch)).is_err() || last {
+                    return;
+                }
             }
-            rows += 1;
-            if cells.iter().all(|c| trimmed(c).is_empty()) {
-                continue;
+        });
+        for batch in full_rx {
+            let batch = batch.map_err(read_error)?;
+            if batch.cells.len() == 0 {
+                break;
             }
-            line(Line::Row(rows, &cells))?;
+            let mut cells: Vec<&[u8]> = Vec::new();
+            for i in 0..batch.cells.len() {
+                cells.clear();
+                cells.extend(batch.cells.cell_bytes(&batch.data, i));
+                if !seen_header {
+                    seen_header = true;
+                    let names: Vec<String> = cells
+                        .iter()
+                        .map(|c| String::from_utf8_lossy(trimmed(c)).into_owned())
+                        .collect();
+                    line(Line::Header(&names))?;
+                    continue;
+                }
+                rows += 1;
+                if cells.iter().all(|c| trimmed(c).is_empty()) {
+                    continue;
+                }
+                line(Line::Row(rows, &cells))?;
+            }
+            drop(cells);
+            let _ = empty_tx.send(batch);
         }
-    }
+        Ok(())
+    })?;
     if !seen_header {
         return Err(format!(
             "{} is empty: a catalog starts with a header row.",
