@@ -172,9 +172,9 @@ impl OrdersView {
         if let Some(day) = shown.inner
             && shown.response.hovered()
         {
-            shown.response.on_hover_ui_at_pointer(|ui| {
-                ui.label(chart.day_summary(day).join("\n"));
-            });
+            shown
+                .response
+                .on_hover_text(chart.day_summary(day).join("\n"));
         }
     }
 }
