@@ -21,7 +21,6 @@
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use seller_console::feed::sources::{self, SourceFormat};
@@ -178,22 +177,9 @@ struct Run {
 }
 
 fn measure(exe: &Path, pass: &str, file: &Path, out: Option<&Path>) -> Result<Run, String> {
-    let mut cmd = Command::new(exe);
-    cmd.args(["--child", pass]).arg(file);
-    if let Some(out) = out {
-        cmd.arg(out);
-    }
-    let done = cmd
-        .output()
-        .map_err(|e| format!("cannot start child: {e}"))?;
-    let text = String::from_utf8_lossy(&done.stdout);
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    if !done.status.success() || parts.len() < 3 {
-        return Err(format!(
-            "child {pass} failed: {}",
-            String::from_utf8_lossy(&done.stderr)
-        ));
-    }
+    let mut args = vec![pass.as_ref(), file.as_os_str()];
+    args.extend(out.map(Path::as_os_str));
+    let parts = common::run_child(exe, &args, 3)?;
     Ok(Run {
         secs: parts[0].parse().map_err(|_| "bad secs")?,
         peak_kb: parts[1].parse().map_err(|_| "bad peak")?,

@@ -142,22 +142,9 @@ struct Run {
 }
 
 fn measure(exe: &Path, pass: &str, file: &Path, prints: Option<&Path>) -> Result<Run, String> {
-    let mut cmd = Command::new(exe);
-    cmd.args(["--child", pass]).arg(file);
-    if let Some(p) = prints {
-        cmd.arg(p);
-    }
-    let done = cmd
-        .output()
-        .map_err(|e| format!("cannot start child: {e}"))?;
-    let text = String::from_utf8_lossy(&done.stdout);
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    if !done.status.success() || parts.len() < 3 {
-        return Err(format!(
-            "child {pass} failed: {}",
-            String::from_utf8_lossy(&done.stderr)
-        ));
-    }
+    let mut args = vec![pass.as_ref(), file.as_os_str()];
+    args.extend(prints.map(Path::as_os_str));
+    let parts = common::run_child(exe, &args, 3)?;
     Ok(Run {
         secs: parts[0].parse().map_err(|_| "bad secs")?,
         peak_kb: parts[1].parse().map_err(|_| "bad peak")?,

@@ -91,24 +91,12 @@ struct Run {
 }
 
 fn measure(exe: &Path, pass: &str, file: &Path) -> Result<Run, String> {
-    let out = Command::new(exe)
-        .args(["--child", pass])
-        .arg(file)
-        .output()
-        .map_err(|e| format!("cannot start child: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    if !out.status.success() || parts.len() < 5 {
-        return Err(format!(
-            "child {pass} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    let parts = common::run_child(exe, &[pass.as_ref(), file.as_os_str()], 5)?;
     Ok(Run {
         secs: parts[0].parse().map_err(|_| "bad secs")?,
         rows: parts[1].parse().map_err(|_| "bad rows")?,
         peak_kb: parts[2].parse().map_err(|_| "bad peak")?,
-        extra: parts[3].to_owned(),
+        extra: parts[3].clone(),
         cpu: parts[4].parse().map_err(|_| "bad cpu")?,
     })
 }

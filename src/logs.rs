@@ -43,9 +43,9 @@ pub fn log_dir() -> Option<PathBuf> {
 /// or why there is no file (logging then goes to stderr only when verbose; nothing fails).
 pub fn init(verbose: bool) -> Result<PathBuf, String> {
     let own = |level: LevelFilter| {
+        // The library and the binary both log under the crate's name.
         Targets::new()
             .with_target("seller_console", level)
-            .with_target("seller-console", level)
             .with_default(LevelFilter::WARN)
     };
     let stderr = verbose.then(|| {

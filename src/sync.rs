@@ -76,6 +76,9 @@ impl Plan {
     }
 }
 
+/// Makes a partial feed's push from its rows.
+type MakePush = fn(Vec<u64>) -> Push;
+
 fn due(last: Option<i64>, every: i64, now: i64) -> Result<(), i64> {
     match last {
         Some(at) if now < at + every => Err(at + every),
@@ -112,25 +115,26 @@ pub fn plan(now: i64, state: &SyncState, delta: Option<&Delta>, full: bool) -> P
             )),
         }
     }
-    if !delta.inventory.is_empty() {
-        match due(state.last_inventory, CADENCE_SECS, now) {
-            Ok(()) => out.pushes.push(Push::Inventory(delta.inventory.clone())),
-            Err(at) => out.waiting.push((
-                format!(
-                    "{} stock changes wait for the 15-minute cadence",
-                    delta.inventory.len()
-                ),
-                at,
-            )),
+    // Stock and prices each have their own feed and their own cadence.
+    let partial: [(&[u64], Option<i64>, &str, MakePush); 2] = [
+        (
+            &delta.inventory,
+            state.last_inventory,
+            "stock",
+            Push::Inventory,
+        ),
+        (&delta.price, state.last_price, "price", Push::Price),
+    ];
+    for (rows, last, what, push) in partial {
+        if rows.is_empty() {
+            continue;
         }
-    }
-    if !delta.price.is_empty() {
-        match due(state.last_price, CADENCE_SECS, now) {
-            Ok(()) => out.pushes.push(Push::Price(delta.price.clone())),
+        match due(last, CADENCE_SECS, now) {
+            Ok(()) => out.pushes.push(push(rows.to_vec())),
             Err(at) => out.waiting.push((
                 format!(
-                    "{} price changes wait for the 15-minute cadence",
-                    delta.price.len()
+                    "{} {what} changes wait for the 15-minute cadence",
+                    rows.len()
                 ),
                 at,
             )),

@@ -233,3 +233,30 @@ pub fn window() -> egui::RawInput {
         ..Default::default()
     }
 }
+
+/// Runs this bench's binary again as `exe --child ARGS…` (a measured pass in a process of its
+/// own, so its peak memory is its own) and returns the words it printed on stdout; at least
+/// `fields` of them, or the child's stderr as the error.
+pub fn run_child(
+    exe: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    fields: usize,
+) -> Result<Vec<String>, String> {
+    let out = std::process::Command::new(exe)
+        .arg("--child")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start child: {e}"))?;
+    let words: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if !out.status.success() || words.len() < fields {
+        return Err(format!(
+            "child {:?} failed: {}",
+            args.first(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(words)
+}

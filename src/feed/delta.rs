@@ -28,7 +28,7 @@ pub const INVENTORY_COLUMNS: [&str; 4] = [
 pub const PRICE_COLUMNS: [&str; 4] = ["id", "price", "sale_price", "sale_price_effective_date"];
 
 /// What is remembered of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Print {
     /// Hash of the row's `id`.
     id: u64,
@@ -198,6 +198,9 @@ struct Layout {
     id: usize,
     inventory: Vec<usize>,
     price: Vec<usize>,
+    /// The other columns of the header (cells past its width count as these too).
+    rest: Vec<usize>,
+    width: usize,
 }
 
 impl Layout {
@@ -209,13 +212,20 @@ impl Layout {
         };
         let id =
             find("id").ok_or("the catalog has no `id` column, so its rows cannot be told apart")?;
+        let inventory: Vec<usize> = INVENTORY_COLUMNS[1..]
+            .iter()
+            .filter_map(|c| find(c))
+            .collect();
+        let price: Vec<usize> = PRICE_COLUMNS[1..].iter().filter_map(|c| find(c)).collect();
+        let rest = (0..header.len())
+            .filter(|i| *i != id && !inventory.contains(i) && !price.contains(i))
+            .collect();
         Ok(Layout {
             id,
-            inventory: INVENTORY_COLUMNS[1..]
-                .iter()
-                .filter_map(|c| find(c))
-                .collect(),
-            price: PRICE_COLUMNS[1..].iter().filter_map(|c| find(c)).collect(),
+            inventory,
+            price,
+            rest,
+            width: header.len(),
         })
     }
 }
@@ -356,12 +366,11 @@ pub fn diff(old: &Fingerprints, path: &Path) -> Result<(Delta, Fingerprints), St
             let inventory = hash_cells(layout.inventory.iter().map(|&i| cell(i)), &mut scratch);
             let price = hash_cells(layout.price.iter().map(|&i| cell(i)), &mut scratch);
             let rest = hash_cells(
-                (0..cells.len())
-                    .filter(|i| {
-                        *i != layout.id
-                            && !layout.inventory.contains(i)
-                            && !layout.price.contains(i)
-                    })
+                layout
+                    .rest
+                    .iter()
+                    .copied()
+                    .chain(layout.width..cells.len())
                     .map(cell),
                 &mut scratch,
             );
@@ -391,8 +400,9 @@ pub fn diff(old: &Fingerprints, path: &Path) -> Result<(Delta, Fingerprints), St
         Ok(())
     })?;
     delta.rows = rows;
-    prints.sort_unstable();
-    // A repeated id keeps its last row, as an upsert would.
+    // A repeated id keeps its last row, as an upsert would (the sort is stable, so rows of one
+    // id stay in file order).
+    prints.sort_by_key(|p| p.id);
     prints.reverse();
     prints.dedup_by_key(|p| p.id);
     prints.reverse();
@@ -491,6 +501,16 @@ mod tests {
         let (again, _) = diff(&kept, &path).unwrap();
         assert!(again.price.is_empty());
         assert_eq!(again.inventory, vec![2]);
+    }
+
+    #[test]
+    fn a_repeated_id_is_remembered_by_its_last_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let twice = "id,title,price\nA,Mug,24.00 USD\nA,Mug,19.00 USD\n";
+        let old = fingerprint(&file(&dir, "a.csv", twice)).unwrap();
+        assert_eq!(old.len(), 1);
+        let last = file(&dir, "b.csv", "id,title,price\nA,Mug,19.00 USD\n");
+        assert!(diff(&old, &last).unwrap().0.price.is_empty());
     }
 
     #[test]

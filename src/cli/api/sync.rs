@@ -55,6 +55,9 @@ struct FileRound {
     pushed: Vec<PushedFeed>,
     waiting: Vec<String>,
     next_push_at: Option<String>,
+    /// The same, as Unix seconds (when the loop looks again).
+    #[serde(skip)]
+    next_at: Option<i64>,
     error: Option<String>,
 }
 
@@ -98,9 +101,7 @@ pub async fn run(args: Args) -> Outcome {
         let now = chrono::Utc::now().timestamp();
         let next = rounds
             .iter()
-            .filter_map(|r| r.next_push_at.as_deref())
-            .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.timestamp())
+            .filter_map(|r| r.next_at)
             .min()
             .unwrap_or(now + 60);
         let pause = u64::try_from((next - now).clamp(5, 60)).unwrap_or(60);
@@ -199,7 +200,8 @@ async fn round_inner(
     let now = chrono::Utc::now().timestamp();
     let plan = sync::plan(now, &state, remembered.as_ref().map(|_| &delta), args.full);
     out.waiting = plan.waiting.iter().map(|(why, _)| why.clone()).collect();
-    out.next_push_at = plan.next_at().map(common::date);
+    out.next_at = plan.next_at();
+    out.next_push_at = out.next_at.map(common::date);
     if args.dry_run {
         out.waiting.extend(
             plan.pushes
@@ -252,9 +254,6 @@ async fn round_inner(
             import: pushed.import.clone(),
         });
         prints = prints.after_push(&now_prints, sync::part_of(push));
-        if matches!(push, Push::Product) {
-            prints = now_prints.clone();
-        }
         state = sync::after_push(&state, push, now);
         state.last_result = Some(format!(
             "{} feed of {rows} rows pushed: import {}",
