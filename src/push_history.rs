@@ -40,9 +40,36 @@ pub struct PushRecord {
     pub pushed_at: String,
     /// The account the push went to (see `Connection::account_key`), never a secret.
     pub account_key: String,
+    /// The catalog this feed was made from, when sync derived it (an inventory or price feed
+    /// of the rows that changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_from: Option<PathBuf>,
 }
 
 impl PushRecord {
+    /// A push made now of `file` (its full path is kept, so the app can open it again).
+    #[must_use]
+    pub fn now(
+        (import_id, flavour): (&str, ImportFlavour),
+        feed_kind: &str,
+        mode: &str,
+        file: &Path,
+        rows: u64,
+        account_key: String,
+    ) -> Self {
+        PushRecord {
+            import_id: import_id.to_owned(),
+            flavour,
+            feed_kind: feed_kind.to_owned(),
+            mode: mode.to_owned(),
+            file_path: std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+            rows,
+            pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            account_key,
+            synced_from: None,
+        }
+    }
+
     /// The file's name without its folder.
     #[must_use]
     pub fn file_name(&self) -> String {
@@ -129,6 +156,7 @@ mod tests {
             rows: 12,
             pushed_at: "2026-11-23T10:00:00Z".into(),
             account_key: "sandbox".into(),
+            synced_from: None,
         }
     }
 

@@ -502,3 +502,156 @@ fn a_shopify_export_is_mapped_converted_to_a_clean_feed_and_opened() {
     assert!(has(&h, "with the mapping you saved"));
     assert!(has(&h, "no findings"), "the shop address was kept");
 }
+
+/// Replaces `file` the way an editor or a shop's exporter does: a new file renamed over it.
+fn rewrite(file: &Path, text: &str) {
+    let tmp = file.with_extension("csv.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+}
+
+/// The pushes in the local history, in the order they were made: (feed kind, rows, made by
+/// sync from a catalog).
+fn pushes(data: &Path) -> Vec<(String, u64, bool)> {
+    let text =
+        std::fs::read_to_string(seller_console::push_history::path_in(data)).unwrap_or_default();
+    text.lines()
+        .map(|line| {
+            let r: seller_console::push_history::PushRecord =
+                serde_json::from_str(line).expect("a history line");
+            (r.feed_kind, r.rows, r.synced_from.is_some())
+        })
+        .collect()
+}
+
+#[test]
+fn a_catalog_on_sync_sends_only_its_changed_rows_on_the_cadence() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("shop.csv");
+    let valid = std::fs::read_to_string("tests/fixtures/feed/product_valid.csv").unwrap();
+    std::fs::write(&path, &valid).unwrap();
+    std::fs::write(
+        data.path().join("recent.json"),
+        serde_json::to_vec(&vec![path.clone()]).unwrap(),
+    )
+    .unwrap();
+    // Sync plans by a clock the test moves: no sleeping through 15 minutes.
+    let t0 = 1_900_000_000;
+    let clock = Arc::new(AtomicI64::new(t0));
+    let mut options = options(data.path());
+    let read = Arc::clone(&clock);
+    options.worker.clock = Arc::new(move || read.load(Ordering::SeqCst));
+    let (_rt, mut h) = boot_options_on_catalog(options);
+    step_until(&mut h, "the sandbox and the recent file", |h| {
+        h.state().session().ready && has(h, "Open shop.csv")
+    });
+    h.get_by_label("Open shop.csv").click();
+    step_until(&mut h, "the catalog to load", |h| has(h, "Issues: "));
+
+    // The diff before the first push: never pushed from here, so the whole feed goes.
+    h.get_by_role_and_label(egui::Role::Button, "Sync…").click();
+    step_until(&mut h, "the preview", |h| {
+        has(h, "the first push sends the whole product feed (5 rows)")
+    });
+    h.get_by_role_and_label(egui::Role::Button, "Put on sync")
+        .click();
+    step_until(&mut h, "the first push", |h| {
+        has(h, "last: product feed of 5 rows pushed")
+    });
+    assert!(has(&h, "ON SYNC"), "the strip says the file is on sync");
+    assert_eq!(pushes(data.path()), vec![("product".into(), 5, false)]);
+
+    // Two prices and one stock level change outside the app: the watcher sees the save and
+    // one inventory feed and one price feed go, with just those rows.
+    let edited = valid
+        .replacen(
+            ",false,42,32.00 USD,24.00 USD,",
+            ",false,40,32.00 USD,24.00 USD,",
+            1,
+        )
+        .replacen(",0,32.00 USD,,", ",0,30.00 USD,,", 1);
+    let edited = edited.replacen(",59.00 USD,", ",61.00 USD,", 1);
+    clock.store(t0 + 60, Ordering::SeqCst);
+    rewrite(&path, &edited);
+    step_until(&mut h, "the stock and price feeds", |_| {
+        pushes(data.path()).len() == 3
+    });
+    assert_eq!(
+        pushes(data.path())[1..],
+        [("inventory".into(), 1, true), ("pricing".into(), 2, true)],
+        "only the changed rows went, each in its own feed"
+    );
+
+    // Two more price changes within 15 minutes wait, and then go together as one feed.
+    clock.store(t0 + 300, Ordering::SeqCst);
+    let once = edited.replacen(",false,40,32.00 USD,", ",false,40,33.00 USD,", 1);
+    rewrite(&path, &once);
+    step_until(&mut h, "the change to wait", |h| {
+        has(h, "1 price change waits for the 15-minute cadence")
+    });
+    clock.store(t0 + 500, Ordering::SeqCst);
+    let twice = once.replacen(",0,30.00 USD,,", ",0,29.00 USD,,", 1);
+    rewrite(&path, &twice);
+    step_until(&mut h, "both changes to wait", |h| {
+        has(h, "2 price changes wait for the 15-minute cadence")
+    });
+    assert_eq!(
+        pushes(data.path()).len(),
+        3,
+        "nothing went within the cadence"
+    );
+    clock.store(t0 + 60 + 15 * 60, Ordering::SeqCst);
+    // The strip's Push now looks at once (the worker would wake at the due time by itself).
+    for _ in 0..20 {
+        h.get_by_role_and_label(egui::Role::Button, "Push now")
+            .click();
+        step_until(&mut h, "the round", |h| has(h, "ON SYNC"));
+        if pushes(data.path()).len() == 4 {
+            break;
+        }
+        // The previous price import may still be processing: the push waits for it.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert_eq!(
+        pushes(data.path())[3],
+        ("pricing".into(), 2, true),
+        "the two edits coalesced into one price feed"
+    );
+
+    // A file with an error pauses sync and says why; fixing it resumes.
+    rewrite(&path, &twice.replacen(",0,29.00 USD,,", ",0,cheap,,", 1));
+    step_until(&mut h, "the pause", |h| has(h, "SYNC PAUSED"));
+    assert!(has(&h, "validation errors, so nothing was pushed"));
+    rewrite(&path, &twice);
+    step_until(&mut h, "sync to resume", |h| has(h, "ON SYNC"));
+
+    // Stop: the strip goes, and the file is off sync after a restart too.
+    h.get_by_role_and_label(egui::Role::Button, "Stop sync")
+        .click();
+    step_until(&mut h, "sync to stop", |h| !has(h, "ON SYNC"));
+    let account_dir = data.path().join("sync");
+    let states: Vec<String> = walk(&account_dir)
+        .into_iter()
+        .filter(|p| p.ends_with("state.json"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(states.len(), 1);
+    assert!(states[0].contains("\"watching\": false"), "{}", states[0]);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -102,6 +102,7 @@ fn push_broken_feed(rt: &tokio::runtime::Runtime, api_base: &str, dir: &Path) ->
             rows,
             pushed_at: chrono::Utc::now().to_rfc3339(),
             account_key,
+            synced_from: None,
         },
     )
     .expect("history written");

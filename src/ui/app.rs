@@ -248,6 +248,10 @@ impl SellerApp {
                 Event::Disputes(e) => self.disputes.on_event(e),
                 Event::Hooks(e) => self.hooks.on_event(e),
                 Event::Imports(e) => self.imports.on_event(e),
+                Event::Sync(e) => {
+                    self.catalog.on_sync(&e);
+                    self.imports.on_sync(&e);
+                }
                 Event::Live(e) => self.activity.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
@@ -295,6 +299,10 @@ impl SellerApp {
                 Intent::WatchImport(id) => {
                     self.imports.watch(&id);
                     self.view = ViewId::Imports;
+                }
+                Intent::OpenCatalog(path) => {
+                    self.catalog.open_path(path);
+                    self.view = ViewId::Catalog;
                 }
                 Intent::OpenInCatalog { path, errors } => {
                     self.catalog.open_with_errors(path, errors);

@@ -23,6 +23,8 @@ pub enum CatalogAction {
     Find,
     /// Push the open feed to Stripe.
     Push,
+    /// Put the open feed on sync (or show where its sync stands).
+    Sync,
     /// Undo the last edit.
     Undo,
     /// Redo it.
@@ -134,6 +136,12 @@ pub fn entries() -> Vec<Entry> {
             "Save the feed as…",
             "Catalog",
             Some(command_shift(Key::S)),
+        ),
+        entry(
+            Action::Catalog(C::Sync),
+            "Put the feed on sync (keep it current on Stripe)…",
+            "Catalog",
+            None,
         ),
         entry(
             Action::Catalog(C::Find),

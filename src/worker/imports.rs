@@ -658,6 +658,7 @@ mod tests {
                 rows: 10,
                 pushed_at: "2026-11-23T10:00:00Z".into(),
                 account_key: "k".into(),
+                synced_from: None,
             },
             "gone",
         );

@@ -347,6 +347,10 @@ impl Follower {
                 payment_intent,
             }));
         }
+        if !plan.imports.is_empty() {
+            // A push that waited for an import may go now.
+            self.command(super::Command::Sync(super::sync::Command::ImportEnded));
+        }
         for id in plan.imports {
             self.command(super::Command::Imports(imports::Command::Watch(id)));
         }
@@ -399,6 +403,9 @@ impl Follower {
             }
         } else {
             self.command(super::Command::Imports(imports::Command::Watch(id.clone())));
+            if what != "processing" {
+                self.command(super::Command::Sync(super::sync::Command::ImportEnded));
+            }
             let failed = what == "failed" || status.as_deref().is_some_and(|s| s.contains("error"));
             Entry {
                 id: event.id.clone(),

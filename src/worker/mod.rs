@@ -14,6 +14,7 @@ pub mod imports;
 pub mod live;
 pub mod orders;
 pub mod session;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub enum Command {
     Imports(imports::Command),
     /// The event follower (window focus).
     Live(live::Command),
+    /// Catalogs kept current on Stripe's cadence.
+    Sync(sync::Command),
 }
 
 /// Something the worker tells the UI.
@@ -63,6 +66,8 @@ pub enum Event {
     Imports(imports::Event),
     /// What happened on the account (the Activity panel).
     Live(live::Event),
+    /// Catalogs on sync.
+    Sync(sync::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -118,6 +123,8 @@ pub struct WorkerConfig {
     /// In demo mode, a live shopper places about this many agent orders a minute on the
     /// embedded sandbox, so the demo moves (0: none, the tests' default).
     pub demo_orders_per_minute: u32,
+    /// The time sync plans by (tests move it without sleeping).
+    pub clock: crate::sync::Clock,
 }
 
 impl WorkerConfig {
@@ -131,6 +138,7 @@ impl WorkerConfig {
             data_dir: crate::payment_journal::data_dir(),
             picker: Arc::new(dialogs::SystemDialogs),
             demo_orders_per_minute: 2,
+            clock: crate::sync::system_clock(),
         }
     }
 
@@ -144,6 +152,7 @@ impl WorkerConfig {
             // Every dialog is cancelled unless a test scripts an answer.
             picker: Arc::new(dialogs::ScriptedPicker::default()),
             demo_orders_per_minute: 0,
+            clock: crate::sync::system_clock(),
         }
     }
 }
@@ -239,6 +248,7 @@ pub fn spawn(
             .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
             .unwrap_or_else(std::env::temp_dir);
         let picker = Arc::clone(&config.picker);
+        let clock = Arc::clone(&config.clock);
         let mut session = session::SessionWorker::start(config, sink.clone()).await;
         let mut catalog = catalog::CatalogWorker::start(
             sink.clone(),
@@ -254,16 +264,21 @@ pub fn spawn(
         let mut imports =
             imports::ImportsWorker::new(sink.clone(), session.connection(), Some(data_dir.clone()));
         let mut live = live::LiveWorker::new(sink.clone(), own_commands, &data_dir);
+        let sync =
+            sync::SyncWorker::start(sink.clone(), session.connection(), data_dir.clone(), clock);
         orders.resume_pending();
         live.follow(&session.connection());
+        sync.follow();
         while let Some(command) = cmd_rx.recv().await {
             match command {
                 Command::Session(c) => {
                     session.handle(c).await;
                     orders.resume_pending();
                     live.follow(&session.connection());
+                    sync.follow();
                 }
                 Command::Live(c) => live.handle(c),
+                Command::Sync(c) => sync.handle(c),
                 Command::Catalog(c) => catalog.handle(c),
                 Command::Orders(c) => orders.handle(c),
                 Command::Hooks(c) => hooks.handle(c).await,

@@ -99,17 +99,15 @@ pub(crate) fn record_push(
     file: &Path,
     rows: u64,
 ) {
-    let (import, flavour) = pushed;
-    let record = PushRecord {
-        import_id: import.to_owned(),
-        flavour,
-        feed_kind: feed.as_str().to_owned(),
-        mode: mode.to_owned(),
-        file_path: std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+    let (import, _) = pushed;
+    let record = PushRecord::now(
+        pushed,
+        feed.as_str(),
+        mode,
+        file,
         rows,
-        pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        account_key: client.config().account_key(),
-    };
+        client.config().account_key(),
+    );
     let written = crate::payment_journal::data_dir()
         .ok_or_else(|| std::io::Error::other("no data folder on this system"))
         .and_then(|dir| push_history::append(&push_history::path_in(&dir), &record));

@@ -105,6 +105,8 @@ pub enum Intent {
     Follow(crate::worker::live::Link),
     /// Show the Imports view with this import selected (after a push).
     WatchImport(String),
+    /// Open a local feed in the Catalog view.
+    OpenCatalog(std::path::PathBuf),
     /// Open a local feed in the Catalog view with an import's errors pinned to its rows.
     OpenInCatalog {
         /// The file that was pushed.

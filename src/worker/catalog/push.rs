@@ -117,16 +117,14 @@ pub async fn run(
         None => sink.send(super::super::Event::Catalog(Event::PushCancelled)),
         Some(Err(e)) => fail(&sink, e.user_message(), e.request_id().map(str::to_owned)),
         Some(Ok(import_id)) => {
-            let record = PushRecord {
-                import_id: import_id.clone(),
-                flavour: request.flavour,
-                feed_kind: request.kind.as_str().to_owned(),
-                mode: request.mode.as_str().to_owned(),
-                file_path: request.path.clone(),
-                rows: request.rows,
-                pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                account_key: conn.account_key(),
-            };
+            let record = PushRecord::now(
+                (&import_id, request.flavour),
+                request.kind.as_str(),
+                request.mode.as_str(),
+                &request.path,
+                request.rows,
+                conn.account_key(),
+            );
             let history = push_history::path_in(&data_dir);
             let written =
                 tokio::task::spawn_blocking(move || push_history::append(&history, &record)).await;

@@ -21,6 +21,7 @@ mod loading;
 mod mapper;
 mod push;
 mod summary;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -34,6 +35,7 @@ use crate::worker::Command as WorkerCommand;
 use crate::worker::catalog::{self as work, Command, Pick};
 
 pub use doc::{Busy, Document, Filter, JobKind, Settle};
+pub use sync::status_sentence as sync_sentence;
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]
@@ -77,6 +79,10 @@ pub struct CatalogView {
     quit_confirmed: bool,
     push: Option<push::PushDialog>,
     find: find::FindBar,
+    /// Files on sync, the strip and the put-on-sync dialog.
+    sync: sync::SyncPanel,
+    /// Sync commands queued outside `ui`, sent next frame.
+    queued_sync: Vec<crate::worker::sync::Command>,
     summary: summary::Summary,
     show_issues: bool,
 }
@@ -189,6 +195,13 @@ impl CatalogView {
             ui.colored_label(theme::INFO, "Drop the file to open it.");
         }
         self.notice_ui(ui);
+        if self.loading.is_none()
+            && self.mapper.is_none()
+            && let Some(doc) = &self.doc
+            && let Some(cmd) = self.sync.strip_ui(ui, doc, chrono::Utc::now().timestamp())
+        {
+            self.queued_sync.push(cmd);
+        }
         if let Some(l) = &mut self.loading {
             ui.separator();
             l.ui(ui);
@@ -215,7 +228,16 @@ impl CatalogView {
             }
         }
 
+        if let Some(doc) = &mut self.doc
+            && let Some(cmd) = self.sync.dialog_ui(ui, doc, ctx.session)
+        {
+            self.queued_sync.push(cmd);
+        }
+
         self.send_arrange_request();
+        for cmd in self.queued_sync.drain(..) {
+            ctx.send(WorkerCommand::Sync(cmd));
+        }
         for cmd in self.queued.drain(..) {
             ctx.send(WorkerCommand::Catalog(cmd));
         }
@@ -316,9 +338,32 @@ impl CatalogView {
             A::SaveAs => self.pick(Pick::SaveAs),
             A::Find => self.find.toggle(),
             A::Push => self.open_push(),
+            A::Sync => self.open_sync(),
             A::Undo => self.undo(),
             A::Redo => self.redo(),
         }
+    }
+
+    /// Takes in what sync reports.
+    pub fn on_sync(&mut self, event: &crate::worker::sync::Event) {
+        self.sync.on_event(event);
+    }
+
+    /// Opens the put-on-sync dialog for the open file (saved first: sync reads the file).
+    fn open_sync(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        if doc.is_dirty() {
+            self.notice = Some((
+                "Save the file first: sync pushes the file as saved.".to_owned(),
+                true,
+            ));
+            return;
+        }
+        if self.sync.of(&doc.path).is_some() {
+            return;
+        }
+        let cmd = self.sync.open_dialog(&doc.path);
+        self.queued_sync.push(cmd);
     }
 
     fn open_push(&mut self) {
@@ -328,6 +373,10 @@ impl CatalogView {
     }
 
     fn toolbar(&mut self, ui: &mut Ui) {
+        let on_sync = self
+            .doc
+            .as_ref()
+            .is_some_and(|d| self.sync.of(&d.path).is_some());
         ui.horizontal_wrapped(|ui| {
             ui.heading("Catalog");
             if let Some(doc) = &self.doc {
@@ -411,6 +460,17 @@ impl CatalogView {
                 .clicked()
             {
                 self.open_push();
+            }
+            if ui
+                .add_enabled(idle && !on_sync, egui::Button::new("Sync…"))
+                .on_hover_text(if on_sync {
+                    "This file is on sync (see below)"
+                } else {
+                    "Keep this file current on Stripe: push its changes each time it is saved"
+                })
+                .clicked()
+            {
+                self.open_sync();
             }
             if ui.add_enabled(idle, egui::Button::new("Close")).clicked() {
                 if self.has_unsaved_edits() {

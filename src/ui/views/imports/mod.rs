@@ -15,6 +15,7 @@ use super::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
 use crate::worker::imports::{self as work, ErrorReport, ImportSummary, Status};
+use crate::worker::sync::{self as sync_work, FileSync, Phase};
 
 /// What the view knows of one import's error report.
 #[derive(Debug, Clone)]
@@ -43,6 +44,8 @@ pub struct ImportsView {
     open_note: Option<String>,
     /// Imports the user has opened here (the Overview lists failed ones not looked at yet).
     looked_at: std::collections::HashSet<String>,
+    /// Catalogs on sync for this account.
+    sync: Vec<FileSync>,
 }
 
 /// Colour of a status badge.
@@ -141,6 +144,15 @@ impl ImportsView {
         }
     }
 
+    /// Takes in what sync reports: the files on sync, and pushes to list.
+    pub fn on_sync(&mut self, event: &sync_work::Event) {
+        match event {
+            sync_work::Event::Files(files) => self.sync.clone_from(files),
+            sync_work::Event::Pushed(_) => self.list_again(),
+            sync_work::Event::Preview(_) => {}
+        }
+    }
+
     /// Lists the imports again at the next frame (the view was opened: imports started
     /// elsewhere since the last list show up).
     pub fn list_again(&mut self) {
@@ -229,6 +241,7 @@ impl ImportsView {
         if let Some(error) = &self.list_error {
             ui.colored_label(theme::ERROR, error);
         }
+        self.sync_ui(ui, ctx);
         ui.add_space(4.0);
         egui::Panel::left("imports_list")
             .resizable(true)
@@ -267,6 +280,61 @@ impl ImportsView {
                     }
                 });
         });
+    }
+
+    /// The catalogs on sync: where each stands, with Push now and Stop.
+    fn sync_ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        if self.sync.is_empty() {
+            return;
+        }
+        let now = chrono::Utc::now().timestamp();
+        egui::CollapsingHeader::new(format!("Catalogs on sync ({})", self.sync.len()))
+            .id_salt("imports_sync")
+            .default_open(true)
+            .show(ui, |ui| {
+                for f in &self.sync {
+                    ui.horizontal_wrapped(|ui| {
+                        let (badge, color) = match &f.phase {
+                            Phase::Watching => ("on sync", theme::SUCCESS),
+                            Phase::Working => ("syncing", theme::INFO),
+                            Phase::Paused(_) => ("paused", theme::ERROR),
+                        };
+                        widgets::badge(ui, badge, color);
+                        let name = f.file.file_name().map_or_else(
+                            || f.file.display().to_string(),
+                            |n| n.to_string_lossy().into_owned(),
+                        );
+                        ui.label(RichText::new(name).strong())
+                            .on_hover_text(f.file.display().to_string());
+                        ui.label(super::catalog::sync_sentence(f, now));
+                        let idle = f.phase != Phase::Working;
+                        if ui
+                            .add_enabled(idle, egui::Button::new("Push now"))
+                            .clicked()
+                        {
+                            ctx.send(Command::Sync(sync_work::Command::Check {
+                                file: Some(f.file.clone()),
+                                full: false,
+                            }));
+                        }
+                        if ui.add_enabled(idle, egui::Button::new("Open")).clicked() {
+                            ctx.intent(super::Intent::OpenCatalog(f.file.clone()));
+                        }
+                        if ui
+                            .add_enabled(idle, egui::Button::new("Stop sync"))
+                            .clicked()
+                        {
+                            ctx.send(Command::Sync(sync_work::Command::Stop(f.file.clone())));
+                        }
+                    });
+                    if let Phase::Paused(why) = &f.phase {
+                        ui.colored_label(theme::ERROR, format!("Paused: {why}"));
+                    }
+                    for w in &f.waiting {
+                        ui.label(RichText::new(format!("Waiting: {w}.")).weak());
+                    }
+                }
+            });
     }
 
     fn list_ui(&mut self, ui: &mut Ui, ctx: &ViewCtx<'_>) {

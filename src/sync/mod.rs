@@ -1,14 +1,25 @@
 //! Keeping a catalog current on Stripe's rhythm: the product feed at most once a day,
 //! inventory and price feeds (only the rows that changed, from [`crate::feed::delta`]) in
 //! between, and never the same feed kind more often than every 15 minutes per account. The
-//! planning here is pure (the clock is an argument); the command line and the app run the
-//! plan and keep the state this module reads and writes.
+//! planning here is pure (the clock is an argument); [`round`] runs one plan against Stripe
+//! for the command line and the app alike, and keeps the state this module reads and writes.
+
+pub mod round;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::feed::delta::{Delta, Fingerprints};
+
+/// The time in Unix seconds, as sync sees it (the app's worker takes one, so tests move it).
+pub type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system's clock.
+#[must_use]
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(|| chrono::Utc::now().timestamp())
+}
 
 /// The shortest time between two pushes of one feed kind to one account (Stripe: updates "as
 /// often as every 15 minutes").
@@ -34,6 +45,10 @@ pub struct SyncState {
     /// The last outcome, as a sentence (shown beside the file).
     #[serde(default)]
     pub last_result: Option<String>,
+    /// Whether the app watches the file and pushes its changes (the command line leaves this
+    /// as it finds it).
+    #[serde(default)]
+    pub watching: bool,
 }
 
 /// One feed a plan sends.
@@ -107,10 +122,10 @@ pub fn plan(now: i64, state: &SyncState, delta: Option<&Delta>, full: bool) -> P
                 return out;
             }
             Err(at) => out.waiting.push((
-                format!(
-                    "{} new or changed products wait for the daily product feed",
-                    delta.added.len() + delta.product.len()
-                ),
+                match delta.added.len() + delta.product.len() {
+                    1 => "1 new or changed product waits for the daily product feed".to_owned(),
+                    n => format!("{n} new or changed products wait for the daily product feed"),
+                },
                 at,
             )),
         }
@@ -132,10 +147,10 @@ pub fn plan(now: i64, state: &SyncState, delta: Option<&Delta>, full: bool) -> P
         match due(last, CADENCE_SECS, now) {
             Ok(()) => out.pushes.push(push(rows.to_vec())),
             Err(at) => out.waiting.push((
-                format!(
-                    "{} {what} changes wait for the 15-minute cadence",
-                    rows.len()
-                ),
+                match rows.len() {
+                    1 => format!("1 {what} change waits for the 15-minute cadence"),
+                    n => format!("{n} {what} changes wait for the 15-minute cadence"),
+                },
                 at,
             )),
         }
@@ -210,6 +225,40 @@ pub fn load(folder: &Path) -> Result<(SyncState, Option<Fingerprints>), String> 
     Ok((state, prints))
 }
 
+/// Keeps a synced file's state alone (whether the app watches it), atomically and durably.
+///
+/// # Errors
+/// When the data folder cannot be written.
+pub fn save_state(folder: &Path, state: &SyncState) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    crate::durable::write(
+        &folder.join("state.json"),
+        &json,
+        crate::durable::Access::Private,
+    )
+}
+
+/// The files the app watches on the account `account_key`, read from their sync folders
+/// (a folder that cannot be read is left out).
+#[must_use]
+pub fn watched(data_dir: &Path, account_key: &str) -> Vec<SyncState> {
+    let probe = folder_in(data_dir, account_key, Path::new("probe"));
+    let Some(account_dir) = probe.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(account_dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<SyncState> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| load(&e.path()).ok())
+        .map(|(state, _)| state)
+        .filter(|s| s.watching)
+        .collect();
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
+}
+
 /// Keeps a synced file's state and prints, each written atomically and durably.
 ///
 /// # Errors
@@ -221,8 +270,7 @@ pub fn save(folder: &Path, state: &SyncState, prints: &Fingerprints) -> std::io:
         &prints.to_bytes(),
         Access::Private,
     )?;
-    let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
-    write(&folder.join("state.json"), &json, Access::Private)
+    save_state(folder, state)
 }
 
 #[cfg(test)]
