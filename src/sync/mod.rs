@@ -181,11 +181,22 @@ pub fn part_of(push: &Push) -> crate::feed::delta::Part {
     }
 }
 
+/// The file's full path with links resolved (as typed when it cannot be resolved): the key a
+/// synced file is known by.
+#[must_use]
+pub fn resolved(file: &Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
+}
+
 /// Where a synced file's state and prints are kept: `<data dir>/sync/<account>/<file hash>`.
 #[must_use]
 pub fn folder_in(data_dir: &Path, account_key: &str, file: &Path) -> PathBuf {
-    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let hash = xxhash_rust::xxh3::xxh3_64(file.to_string_lossy().as_bytes());
+    let hash = xxhash_rust::xxh3::xxh3_64(resolved(file).to_string_lossy().as_bytes());
+    account_folder(data_dir, account_key).join(format!("{hash:016x}"))
+}
+
+/// The folder holding every synced file of one account.
+fn account_folder(data_dir: &Path, account_key: &str) -> PathBuf {
     let account: String = account_key
         .chars()
         .map(|c| {
@@ -196,10 +207,7 @@ pub fn folder_in(data_dir: &Path, account_key: &str, file: &Path) -> PathBuf {
             }
         })
         .collect();
-    data_dir
-        .join("sync")
-        .join(account)
-        .join(format!("{hash:016x}"))
+    data_dir.join("sync").join(account)
 }
 
 /// A synced file's state and the prints of what was last pushed (none yet: `None`).
@@ -242,11 +250,7 @@ pub fn save_state(folder: &Path, state: &SyncState) -> std::io::Result<()> {
 /// (a folder that cannot be read is left out).
 #[must_use]
 pub fn watched(data_dir: &Path, account_key: &str) -> Vec<SyncState> {
-    let probe = folder_in(data_dir, account_key, Path::new("probe"));
-    let Some(account_dir) = probe.parent() else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(account_dir) else {
+    let Ok(entries) = std::fs::read_dir(account_folder(data_dir, account_key)) else {
         return Vec::new();
     };
     let mut out: Vec<SyncState> = entries

@@ -94,14 +94,6 @@ pub struct Round {
     pub state: SyncState,
 }
 
-impl Round {
-    /// Whether any row changed since the last push (true when never pushed).
-    #[must_use]
-    pub fn has_changes(&self) -> bool {
-        self.delta.as_ref().is_none_or(|d| !d.is_empty())
-    }
-}
-
 /// Runs one round for `file` on `client`'s account, keeping state under `data_dir`.
 pub async fn run(client: &Client, data_dir: &Path, file: &Path, options: RoundOptions) -> Round {
     let mut out = Round {
@@ -123,7 +115,7 @@ async fn run_inner(
 ) -> Result<(), String> {
     let folder = super::folder_in(data_dir, &client.config().account_key(), file);
     let (mut state, remembered) = super::load(&folder)?;
-    state.file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    state.file = super::resolved(file);
     out.state = state.clone();
     let Some(_lock) = lock(&folder)? else {
         out.waiting.push(

@@ -19,8 +19,8 @@ use tokio::sync::mpsc;
 
 use super::EventSink;
 use super::session::{self, SharedConnection};
-use crate::sync::round::{self, PushedFeed, Round, RoundOptions};
-use crate::sync::{self as plan, Clock, SyncState};
+use crate::sync::round::{self, Round, RoundOptions};
+use crate::sync::{self as plan, Clock, SyncState, resolved};
 
 /// How long after the last write a change is taken in (an editor's save is several writes).
 const SETTLE: Duration = Duration::from_millis(400);
@@ -60,8 +60,8 @@ pub enum Event {
     Preview(Box<Round>),
     /// Every file on sync for the active account, after something changed.
     Files(Vec<FileSync>),
-    /// A round sent feeds (the Imports view lists them).
-    Pushed(Vec<PushedFeed>),
+    /// A round sent feeds (the Imports view lists them again).
+    Pushed,
 }
 
 /// Where a file on sync stands.
@@ -86,31 +86,23 @@ pub struct FileSync {
     pub next_at: Option<i64>,
     /// What waits, and why.
     pub waiting: Vec<String>,
-    /// When the last round ran (Unix seconds).
-    pub checked_at: Option<i64>,
     /// What it keeps between runs (last pushes, last result).
     pub state: SyncState,
 }
 
 impl FileSync {
-    /// Whether `path` is this file (as typed or resolved).
+    /// Whether `path` is this file, as opened or resolved (no file system call: the views ask
+    /// every frame).
     #[must_use]
     pub fn is(&self, path: &Path) -> bool {
-        same_file(&self.file, path)
+        path == self.file || path == self.state.file
     }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || std::fs::canonicalize(a)
-            .ok()
-            .zip(std::fs::canonicalize(b).ok())
-            .is_some_and(|(a, b)| a == b)
 }
 
 enum Msg {
     Command(Command),
-    /// A watched folder changed; these files in it.
+    /// A watched folder changed; these files in it (the watched folder, which is resolved,
+    /// joined with each name, so they compare with the files' keys as they are).
     Changed(Vec<PathBuf>),
     /// The active account may have changed.
     Follow,
@@ -194,7 +186,7 @@ impl Task {
                     let changed: Vec<PathBuf> = self
                         .files
                         .keys()
-                        .filter(|k| paths.iter().any(|p| same_file(p, k)))
+                        .filter(|k| paths.contains(k))
                         .cloned()
                         .collect();
                     for key in changed {
@@ -370,7 +362,6 @@ impl Task {
                 phase: Phase::Watching,
                 next_at: None,
                 waiting: Vec::new(),
-                checked_at: None,
                 state,
             },
         );
@@ -448,7 +439,6 @@ impl Task {
         let r = round::run(&conn.client, &self.data_dir, &file, options).await;
         self.sink.done(&activity);
         if let Some(f) = self.files.get_mut(key) {
-            f.checked_at = Some(now);
             f.next_at = r.next_at;
             f.waiting.clone_from(&r.waiting);
             // A failed round keeps the state it read (the pushes before the failure count);
@@ -468,8 +458,7 @@ impl Task {
             self.sink.error("Sync", w.clone(), None);
         }
         if !r.pushed.is_empty() {
-            self.sink
-                .send(super::Event::Sync(Event::Pushed(r.pushed.clone())));
+            self.sink.send(super::Event::Sync(Event::Pushed));
         }
         self.report();
     }
@@ -479,8 +468,4 @@ impl Task {
             self.files.values().cloned().collect(),
         )));
     }
-}
-
-fn resolved(file: &Path) -> PathBuf {
-    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
 }

@@ -1,5 +1,7 @@
 //! Small widgets shared by the views.
 
+pub mod sync;
+
 use egui::{Color32, RichText, Ui};
 
 /// A coloured pill with white text, e.g. a status badge.

@@ -35,7 +35,6 @@ use crate::worker::Command as WorkerCommand;
 use crate::worker::catalog::{self as work, Command, Pick};
 
 pub use doc::{Busy, Document, Filter, JobKind, Settle};
-pub use sync::status_sentence as sync_sentence;
 
 /// Something the user asked for that would drop unsaved edits, held until they answer.
 #[derive(Debug, Clone)]

@@ -148,7 +148,7 @@ impl ImportsView {
     pub fn on_sync(&mut self, event: &sync_work::Event) {
         match event {
             sync_work::Event::Files(files) => self.sync.clone_from(files),
-            sync_work::Event::Pushed(_) => self.list_again(),
+            sync_work::Event::Pushed => self.list_again(),
             sync_work::Event::Preview(_) => {}
         }
     }
@@ -294,19 +294,14 @@ impl ImportsView {
             .show(ui, |ui| {
                 for f in &self.sync {
                     ui.horizontal_wrapped(|ui| {
-                        let (badge, color) = match &f.phase {
-                            Phase::Watching => ("on sync", theme::SUCCESS),
-                            Phase::Working => ("syncing", theme::INFO),
-                            Phase::Paused(_) => ("paused", theme::ERROR),
-                        };
-                        widgets::badge(ui, badge, color);
+                        widgets::sync::phase_badge(ui, &f.phase);
                         let name = f.file.file_name().map_or_else(
                             || f.file.display().to_string(),
                             |n| n.to_string_lossy().into_owned(),
                         );
                         ui.label(RichText::new(name).strong())
                             .on_hover_text(f.file.display().to_string());
-                        ui.label(super::catalog::sync_sentence(f, now));
+                        ui.label(widgets::sync::status_sentence(f, now));
                         let idle = f.phase != Phase::Working;
                         if ui
                             .add_enabled(idle, egui::Button::new("Push now"))
@@ -327,12 +322,7 @@ impl ImportsView {
                             ctx.send(Command::Sync(sync_work::Command::Stop(f.file.clone())));
                         }
                     });
-                    if let Phase::Paused(why) = &f.phase {
-                        ui.colored_label(theme::ERROR, format!("Paused: {why}"));
-                    }
-                    for w in &f.waiting {
-                        ui.label(RichText::new(format!("Waiting: {w}.")).weak());
-                    }
+                    widgets::sync::details_ui(ui, f);
                 }
             });
     }
