@@ -70,13 +70,28 @@ impl PushRecord {
         }
     }
 
-    /// The file's name without its folder.
+    /// The file's name without its folder; for a feed sync derived, the catalog's name and
+    /// what the feed carried (`catalog.csv (changed prices)`), since the derived file is
+    /// rewritten by each push.
     #[must_use]
     pub fn file_name(&self) -> String {
-        self.file_path.file_name().map_or_else(
-            || self.file_path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        let name = |path: &Path| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        match &self.synced_from {
+            Some(catalog) => {
+                let what = match self.feed_kind.as_str() {
+                    "inventory" => "changed stock",
+                    "pricing" => "changed prices",
+                    _ => "changed rows",
+                };
+                format!("{} ({what})", name(catalog))
+            }
+            None => name(&self.file_path),
+        }
     }
 }
 
@@ -158,6 +173,19 @@ mod tests {
             account_key: "sandbox".into(),
             synced_from: None,
         }
+    }
+
+    #[test]
+    fn a_feed_sync_derived_is_named_after_its_catalog() {
+        let mut r = record("imp_1");
+        assert_eq!(
+            r.file_name(),
+            r.file_path.file_name().unwrap().to_string_lossy()
+        );
+        r.feed_kind = "pricing".into();
+        r.file_path = "/data/sync/acct/0123/pricing.csv".into();
+        r.synced_from = Some("/shop/catalog.csv".into());
+        assert_eq!(r.file_name(), "catalog.csv (changed prices)");
     }
 
     #[test]

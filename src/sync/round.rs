@@ -193,7 +193,7 @@ async fn run_inner(
             .map_err(|e| e.user_message())?
         {
             out.waiting.push(format!(
-                "a {feed} feed waits for import {} to finish (Stripe may finish a later upload \
+                "the {feed} feed waits for import {} to finish (Stripe may finish a later upload \
                  first)",
                 busy.id
             ));

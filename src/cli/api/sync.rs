@@ -98,13 +98,13 @@ fn print_round(r: &Round) {
     }
     for p in &r.pushed {
         eprintln!(
-            "  pushed a {} feed of {} rows: import {}",
+            "  pushed the {} feed of {} rows: import {}",
             p.feed, p.rows, p.import
         );
     }
     for p in &r.would_push {
         eprintln!(
-            "  (dry run) a {} feed of {} rows would go now",
+            "  (dry run) the {} feed of {} rows would go now",
             p.feed, p.rows
         );
     }

@@ -253,7 +253,7 @@ fn preview_ui(ui: &mut Ui, round: &Round, doc: &mut Document) -> bool {
             .iter()
             .map(|p| {
                 format!(
-                    "a {} feed of {}",
+                    "the {} feed of {}",
                     p.feed,
                     widgets::plural(usize::try_from(p.rows).unwrap_or(usize::MAX), "row")
                 )
