@@ -3,6 +3,10 @@
 //! - uploading a 200 MB catalog (`CLIENT_BENCH_MB` for less) streams it: resident memory
 //!   above the baseline stays small. Floor: the same file's bytes written over a loopback
 //!   socket to a receiver that reads and drops them. Three runs each, taking turns; best of each.
+//! - pushing a 1 GB catalog through a v2 import (`CLIENT_BENCH_V2_MB` for another size): the
+//!   import is created, then the file streams to its upload URL. Memory flat: the peak above
+//!   the baseline for the whole file against the same for a tenth of it. Floor for the time:
+//!   the loopback socket as above.
 //! - listing 10,000 orders (`CLIENT_BENCH_ORDERS`) from the sandbox, 100 per page, with
 //!   expansions. Floor: the same number of requests for one fixed page (the first, same query
 //!   and headers), one after another, bodies read but not parsed: what the sandbox and HTTP
@@ -61,24 +65,50 @@ fn client(base: &str) -> Client {
     Client::new(config).expect("client")
 }
 
-/// Writes a catalog of about `bytes` bytes (at most the upload limit); returns its path.
-fn upload_file(dir: &std::path::Path, bytes: u64) -> std::path::PathBuf {
-    use std::io::Write;
-    let path = dir.join("catalog.csv");
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    let row = b"SKU-000000,Stoneware mug,https://shop.example.com/p/mug,in_stock,12.50 USD\n";
-    let mut written = 0u64;
-    while written + row.len() as u64 <= bytes.min(MAX_UPLOAD_BYTES) {
-        f.write_all(row).expect("write");
-        written += row.len() as u64;
+/// Reads an upload to the end and keeps nothing.
+async fn drain(req: Request) -> &'static str {
+    let mut body = req.into_body().into_data_stream();
+    while let Some(chunk) = body.next().await {
+        if chunk.is_err() {
+            break;
+        }
     }
-    f.flush().expect("flush");
-    path
+    "{}"
 }
 
-/// One upload through the client to the sink; returns its time and the peak memory above
-/// the baseline.
-async fn upload_once(client: &Client, path: &std::path::Path, size: u64) -> (Duration, u64) {
+/// A server that answers a v2 import's creation with an upload URL on itself and reads the
+/// file PUT there to the end, keeping nothing.
+async fn v2_sink() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let upload_url = format!("{base}/upload/pcimprt_bench");
+    let create = move || {
+        let body = serde_json::json!({
+            "id": "pcimprt_bench", "object": "v2.commerce.product_catalog_import",
+            "created": "2026-12-07T10:00:00Z", "feed_type": "product", "livemode": false,
+            "metadata": {}, "mode": "upsert", "status": "awaiting_upload",
+            "status_details": { "awaiting_upload": { "upload_url": { "url": upload_url } } },
+        });
+        async move { axum::Json(body) }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/v2/commerce/product_catalog/imports",
+            axum::routing::post(create),
+        )
+        .route("/upload/{id}", axum::routing::put(drain));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+/// Samples resident memory every 5 ms while `work` runs; gives its result, time and the peak
+/// above the baseline.
+async fn with_peak<T>(work: impl std::future::Future<Output = T>) -> (T, Duration, u64) {
     let baseline = common::rss();
     let peak = Arc::new(AtomicU64::new(baseline));
     let stop = Arc::new(AtomicBool::new(false));
@@ -92,15 +122,93 @@ async fn upload_once(client: &Client, path: &std::path::Path, size: u64) -> (Dur
         })
     };
     let start = Instant::now();
-    let file = client
-        .upload_file(path, &FilePurpose::DataManagementManualUpload, None)
-        .await
-        .expect("upload");
+    let out = work.await;
     let took = start.elapsed();
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.join();
+    (
+        out,
+        took,
+        peak.load(Ordering::Relaxed).saturating_sub(baseline),
+    )
+}
+
+async fn bench_v2_push() {
+    use seller_console::stripe::catalog_imports::{FeedType, ImportMode};
+    use seller_console::stripe::push::PushVia;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mb: u64 = common::env_num("CLIENT_BENCH_V2_MB", 1024);
+    let big = catalog_file(dir.path(), "big.csv", mb * 1024 * 1024);
+    let small = catalog_file(
+        dir.path(),
+        "small.csv",
+        (mb * 1024 * 1024 / 10).max(64 * 1024),
+    );
+    let base = v2_sink().await;
+    let client = client(&base);
+    let via = PushVia::CatalogImport {
+        feed: FeedType::Product,
+        mode: ImportMode::Upsert,
+    };
+    let push = |path: std::path::PathBuf| {
+        let (client, via) = (&client, &via);
+        async move { client.push_feed(&path, via, None).await.expect("v2 push") }
+    };
+    let (_, _, small_peak) = with_peak(push(small.clone())).await;
+    let (pushed, took, big_peak) = with_peak(push(big.clone())).await;
+    assert_eq!(pushed.import, "pcimprt_bench");
+    let size = std::fs::metadata(&big).expect("meta").len();
+    let floor = loopback_once(&big, size).await;
+    let size_mb = size as f64 / 1_048_576.0;
+    common::figure(
+        BENCH,
+        &format!("v2 push of {size_mb:.0} MB (create + streamed PUT) ÷ loopback socket"),
+        "s",
+        took.as_secs_f64(),
+        floor.as_secs_f64(),
+        None,
+    );
+    common::figure(
+        BENCH,
+        &format!(
+            "v2 push peak memory over baseline, {size_mb:.0} MB ÷ {:.0} MB",
+            size_mb / 10.0
+        ),
+        "MB",
+        big_peak as f64 / 1_048_576.0,
+        (small_peak.max(1)) as f64 / 1_048_576.0,
+        Some(1.5),
+    );
+}
+
+/// Writes a catalog of about `bytes` bytes as `name` in `dir`; returns its path.
+fn catalog_file(dir: &std::path::Path, name: &str, bytes: u64) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join(name);
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let row = b"SKU-000000,Stoneware mug,https://shop.example.com/p/mug,in_stock,12.50 USD\n";
+    let mut written = 0u64;
+    while written + row.len() as u64 <= bytes {
+        f.write_all(row).expect("write");
+        written += row.len() as u64;
+    }
+    f.flush().expect("flush");
+    path
+}
+
+/// Writes a catalog of about `bytes` bytes (at most the upload limit); returns its path.
+fn upload_file(dir: &std::path::Path, bytes: u64) -> std::path::PathBuf {
+    catalog_file(dir, "catalog.csv", bytes.min(MAX_UPLOAD_BYTES))
+}
+
+/// One upload through the client to the sink; returns its time and the peak memory above
+/// the baseline.
+async fn upload_once(client: &Client, path: &std::path::Path, size: u64) -> (Duration, u64) {
+    let (file, took, extra) =
+        with_peak(client.upload_file(path, &FilePurpose::DataManagementManualUpload, None)).await;
+    let file = file.expect("upload");
     assert!(file.size >= size, "the sink saw the whole file");
-    (took, peak.load(Ordering::Relaxed).saturating_sub(baseline))
+    (took, extra)
 }
 
 /// The floor: the file's bytes over a loopback socket to a receiver that reads and drops
@@ -244,5 +352,6 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(bench_upload());
+    rt.block_on(bench_v2_push());
     rt.block_on(bench_list());
 }

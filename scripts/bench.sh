@@ -7,7 +7,8 @@
 #
 # SIZE_MB sets the generated catalogs of feed_bench, table_bench and catalog_view_bench, the
 # Shopify export of convert_bench, the catalogs of delta_bench, the
-# upload of client_bench (at most the 200 MB upload limit), and the order counts: SIZE_MB x 50
+# upload of client_bench (at most the 200 MB upload limit) and five times it for its v2 push
+# (1 GB at 200), and the order counts: SIZE_MB x 50
 # orders listed by client_bench (10,000 at 200) and SIZE_MB x 500 orders in the Orders view of
 # ui_frame_bench (100,000 at 200), and as many in the account live_bench follows. CLIENT_BENCH_ORDERS
 # and UI_BENCH_ORDERS override them.
@@ -63,7 +64,7 @@ for b in "${benches[@]}"; do
   b0=$SECONDS
   if ! FEED_BENCH_FILE="$feed" TABLE_BENCH_MB="$size" CATALOG_BENCH_MB="$size" CONVERT_BENCH_MB="$size" \
     DELTA_BENCH_MB="$size" GEN_CATALOG="${exe[gen_catalog]}" \
-    CLIENT_BENCH_MB="$size" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
+    CLIENT_BENCH_MB="$size" CLIENT_BENCH_V2_MB="$((size * 5))" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
     echo "$b failed; the end of its output ($logs/$b.log):" >&2
     tail -n 20 "$logs/$b.log" >&2
     exit 1

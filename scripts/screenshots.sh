@@ -139,3 +139,40 @@ click 355 141 0.5                     # Shop address
 click 355 141 0.5
 xdotool type --delay 40 "https://northwind.example"
 shoot catalog-mapper
+
+# A catalog on sync: the first push sends the whole product feed; then two prices and one stock
+# level change in another program, and the dialog shows just those rows before they go.
+kill "$app" 2>/dev/null || true
+sleep 1
+cp tests/fixtures/feed/product_valid.csv "$home/catalog.csv"
+"$bin" "$home/catalog.csv" >>"$home/app.log" 2>&1 &
+app=$!
+sleep 6
+win=$(xdotool search --sync --name "Seller Console" | head -1)
+xdotool windowfocus "$win"
+sleep 0.5
+sync_dialog() {
+  xdotool key --window "$win" ctrl+k; sleep 0.6
+  xdotool type --delay 60 "sync"; sleep 0.5
+  xdotool key --window "$win" Return; sleep 2
+}
+sync_dialog
+click "${SYNC_FIRST_X:-400}" "${SYNC_FIRST_Y:-481}" 6   # Put on sync: the whole product feed
+click 1204 74 2                                          # Stop sync
+python3 - "$home/catalog.csv" <<'PY'
+import csv, sys
+path = sys.argv[1]
+rows = list(csv.reader(open(path, newline="")))
+h = rows[0]
+for r in rows[1:]:
+    if r[0] == "TEE-ORG-NAVY-L": r[h.index("price")] = "29.00 USD"
+    if r[0] == "KETTLE-GOOSE-1L": r[h.index("price")] = "54.00 USD"
+    if r[0] == "TEE-ORG-NAVY-M": r[h.index("inventory_quantity")] = "3"
+csv.writer(open(path, "w", newline=""), lineterminator="\n").writerows(rows)
+PY
+sleep 2
+sync_dialog
+shoot catalog-sync-diff
+click "${SYNC_DIFF_X:-400}" "${SYNC_DIFF_Y:-505}" 6     # Put on sync: one price, one stock feed
+shoot catalog-sync
+shoot imports-sync ctrl+3

@@ -5,7 +5,12 @@
 //! Records are appended one JSON line at a time under an exclusive file lock (the app and the
 //! command line may push at once), and synced before [`append`] returns. A line a crash cut
 //! short is closed off by the next append, so it never swallows the next record.
+//!
+//! Beside it, `finishes.jsonl` keeps when each import was first seen finished (Stripe's
+//! objects have no finish time), so results can be shown in the order Stripe finished them
+//! and an older file that finished after a newer one ([`overtaken`]) is pointed out.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -104,7 +109,139 @@ pub fn path_in(data_dir: &Path) -> PathBuf {
 /// Appends one record (one JSON line), durably: the line, and the file itself when it is new,
 /// are on disk when this returns `Ok`. Creates the folder and file when missing.
 pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
-    let mut line = serde_json::to_string(record).map_err(std::io::Error::other)?;
+    append_line(path, record)
+}
+
+/// How the console learned that an import had finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeenBy {
+    /// Stripe's event said so; the time is the event's.
+    Event,
+    /// A poll found it finished; the time is the poll's (the finish came at most one poll
+    /// earlier).
+    Poll,
+}
+
+/// When an import was first seen finished. Stripe's import objects carry no finish time, so
+/// the console keeps its own (`finishes.jsonl` beside the push history): the order Stripe
+/// finished a feed's imports in is the order its data stands in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finish {
+    /// `impset_…` or the v2 import id.
+    pub import_id: String,
+    /// The status it finished with (`succeeded`, `failed`, …).
+    pub status: String,
+    /// When it finished, as well as the console can tell (RFC 3339, UTC).
+    pub finished_at: String,
+    /// Where that time comes from.
+    pub seen_by: SeenBy,
+}
+
+impl Finish {
+    /// A finish of `import_id` with `status`, seen at `at` (Unix seconds).
+    #[must_use]
+    pub fn seen(import_id: &str, status: &str, at: i64, seen_by: SeenBy) -> Self {
+        let at = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+        Finish {
+            import_id: import_id.to_owned(),
+            status: status.to_owned(),
+            finished_at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            seen_by,
+        }
+    }
+
+    /// The finish time, when it parses.
+    #[must_use]
+    pub fn at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::DateTime::parse_from_rfc3339(&self.finished_at)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    }
+}
+
+/// The finish file inside `data_dir`.
+#[must_use]
+pub fn finishes_path_in(data_dir: &Path) -> PathBuf {
+    data_dir.join("finishes.jsonl")
+}
+
+/// Notes that an import finished, unless an earlier (or equal) finish time is already known
+/// for it: an event's time is the finish itself, a poll only bounds it from above.
+pub fn note_finish(path: &Path, finish: &Finish) -> std::io::Result<()> {
+    let known = load_finishes(path)?;
+    if known
+        .get(&finish.import_id)
+        .and_then(Finish::at)
+        .is_some_and(|t| finish.at().is_none_or(|new| t <= new))
+    {
+        return Ok(());
+    }
+    append_line(path, finish)
+}
+
+/// Every known finish, by import id, keeping the earliest time when an import was seen
+/// finished more than once (by the app and the command line, or by an event and a poll).
+pub fn load_finishes(path: &Path) -> std::io::Result<HashMap<String, Finish>> {
+    let mut by_id: HashMap<String, Finish> = HashMap::new();
+    for finish in load_lines::<Finish>(path)? {
+        let earlier = by_id
+            .get(&finish.import_id)
+            .and_then(Finish::at)
+            .is_some_and(|t| finish.at().is_none_or(|new| t <= new));
+        if !earlier {
+            by_id.insert(finish.import_id.clone(), finish);
+        }
+    }
+    Ok(by_id)
+}
+
+/// One import as [`overtaken`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Ordered<'a> {
+    /// The import.
+    pub id: &'a str,
+    /// Its feed kind: only imports of one kind overwrite each other's values.
+    pub feed_kind: &'a str,
+    /// When it was pushed (created).
+    pub pushed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it finished, when known.
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The imports that finished after a later push of the same feed kind (one account's list):
+/// Stripe does not promise to finish uploads in the order they were sent, and an older file
+/// applied last puts its values back over the newer ones wherever both hold the same rows.
+/// Maps each such import to the later import that overtook it (the latest pushed, when
+/// several did). Imports without both times are left out: the order is then unknown.
+#[must_use]
+pub fn overtaken<'a>(imports: &[Ordered<'a>]) -> HashMap<&'a str, &'a str> {
+    let mut out: HashMap<&'a str, (&'a str, chrono::DateTime<chrono::Utc>)> = HashMap::new();
+    for older in imports {
+        let (Some(older_pushed), Some(older_finished)) = (older.pushed_at, older.finished_at)
+        else {
+            continue;
+        };
+        for newer in imports {
+            let (Some(newer_pushed), Some(newer_finished)) = (newer.pushed_at, newer.finished_at)
+            else {
+                continue;
+            };
+            if newer.feed_kind == older.feed_kind
+                && newer_pushed > older_pushed
+                && newer_finished < older_finished
+                && out.get(older.id).is_none_or(|(_, at)| newer_pushed > *at)
+            {
+                out.insert(older.id, (newer.id, newer_pushed));
+            }
+        }
+    }
+    out.into_iter().map(|(k, (v, _))| (k, v)).collect()
+}
+
+/// Appends one value as a JSON line under the file lock, durably (see [`append`]).
+fn append_line<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let mut line = serde_json::to_string(value).map_err(std::io::Error::other)?;
     line.push('\n');
     let dir = path
         .parent()
@@ -141,20 +278,26 @@ pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
 /// Reads every record, newest first. A missing file is an empty history; a damaged line (a
 /// crash mid-write) is skipped rather than losing the rest.
 pub fn load(path: &Path) -> std::io::Result<Vec<PushRecord>> {
+    let mut records = load_lines::<PushRecord>(path)?;
+    records.reverse();
+    Ok(records)
+}
+
+/// Every whole line of a JSON-lines file, oldest first; a missing file is empty, a damaged
+/// line is skipped.
+fn load_lines<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<Vec<T>> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut records = Vec::new();
+    let mut values = Vec::new();
     for line in std::io::BufReader::new(file).lines() {
-        let line = line?;
-        if let Ok(record) = serde_json::from_str::<PushRecord>(&line) {
-            records.push(record);
+        if let Ok(value) = serde_json::from_str::<T>(&line?) {
+            values.push(value);
         }
     }
-    records.reverse();
-    Ok(records)
+    Ok(values)
 }
 
 #[cfg(test)]
@@ -173,6 +316,83 @@ mod tests {
             account_key: "sandbox".into(),
             synced_from: None,
         }
+    }
+
+    fn at(minute: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::DateTime::parse_from_rfc3339(&format!("2026-11-23T10:{minute:02}:00Z"))
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    }
+
+    #[test]
+    fn an_older_feed_that_finished_after_a_newer_one_is_found() {
+        let imports = [
+            // Pushed at :00, finished at :20: after the :05 push, which finished at :10.
+            Ordered {
+                id: "a",
+                feed_kind: "pricing",
+                pushed_at: at(0),
+                finished_at: at(20),
+            },
+            Ordered {
+                id: "b",
+                feed_kind: "pricing",
+                pushed_at: at(5),
+                finished_at: at(10),
+            },
+            // In order.
+            Ordered {
+                id: "c",
+                feed_kind: "pricing",
+                pushed_at: at(30),
+                finished_at: at(31),
+            },
+            // Another kind never overtakes: its values are other columns.
+            Ordered {
+                id: "d",
+                feed_kind: "inventory",
+                pushed_at: at(1),
+                finished_at: at(2),
+            },
+            // Still processing: the order is not known yet.
+            Ordered {
+                id: "e",
+                feed_kind: "pricing",
+                pushed_at: at(40),
+                finished_at: None,
+            },
+        ];
+        let found = overtaken(&imports);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found.get("a"), Some(&"b"));
+    }
+
+    #[test]
+    fn the_earliest_finish_seen_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = finishes_path_in(dir.path());
+        note_finish(
+            &path,
+            &Finish::seen("imp_1", "succeeded", 1_000, SeenBy::Poll),
+        )
+        .unwrap();
+        // The event arrives later but says it finished earlier.
+        note_finish(
+            &path,
+            &Finish::seen("imp_1", "succeeded", 990, SeenBy::Event),
+        )
+        .unwrap();
+        // A later poll adds nothing.
+        note_finish(
+            &path,
+            &Finish::seen("imp_1", "succeeded", 1_500, SeenBy::Poll),
+        )
+        .unwrap();
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert_eq!(lines, 2);
+        let known = load_finishes(&path).unwrap();
+        assert_eq!(known["imp_1"].seen_by, SeenBy::Event);
+        assert_eq!(known["imp_1"].at().unwrap().timestamp(), 990);
     }
 
     #[test]

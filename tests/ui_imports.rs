@@ -65,6 +65,18 @@ fn demo_client(api_base: &str) -> Client {
 /// Pushes a broken feed to the sandbox as the catalog view would, and records it.
 fn push_broken_feed(rt: &tokio::runtime::Runtime, api_base: &str, dir: &Path) -> String {
     let (path, rows) = broken_feed(dir);
+    push_file(rt, api_base, dir, path, rows)
+}
+
+/// Pushes `path` as a product feed to the sandbox as the catalog view would, and records it
+/// in the push history in `dir`.
+fn push_file(
+    rt: &tokio::runtime::Runtime,
+    api_base: &str,
+    dir: &Path,
+    path: PathBuf,
+    rows: u64,
+) -> String {
     let client = demo_client(api_base);
     let import = rt.block_on(async {
         let import = client
@@ -285,4 +297,67 @@ fn a_watched_push_is_polled_to_its_end_and_opens_with_its_row_errors() {
             .any(|e| e.id == "TEE-ORG-NAVY-L" && e.message.starts_with("availability")),
         "{errors:?}"
     );
+}
+
+/// `product_valid.csv`'s first row `rows` times with distinct ids, written to `path`.
+fn many_rows(path: &Path, rows: u64) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed/product_valid.csv");
+    let mut reader = csv::Reader::from_path(&src).expect("fixture");
+    let headers = reader.headers().expect("header").clone();
+    let first = reader.records().next().expect("a row").expect("row");
+    let mut writer = csv::Writer::from_path(path).expect("temp file");
+    writer.write_record(&headers).expect("write");
+    for i in 0..rows {
+        let mut fields: Vec<String> = first.iter().map(str::to_owned).collect();
+        fields[0] = format!("TEE-{i:05}");
+        writer.write_record(&fields).expect("write");
+    }
+    writer.flush().expect("flush");
+}
+
+#[test]
+fn imports_are_listed_in_the_order_stripe_finished_them_and_an_overtaken_one_is_flagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (rt, mut h) = boot_in(dir.path());
+    let api_base = h.state().session().api_base.clone();
+    // Monday's big catalog goes first, Tuesday's small one a second later: Stripe (and the
+    // sandbox) take longer over a bigger file, so Tuesday's finishes first.
+    let monday = dir.path().join("catalog-monday.csv");
+    many_rows(&monday, 6_000);
+    let tuesday = dir.path().join("catalog-tuesday.csv");
+    many_rows(&tuesday, 3);
+    let older = push_file(&rt, &api_base, dir.path(), monday, 6_000);
+    // Creation times are in seconds: the second push is a second later.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let newer = push_file(&rt, &api_base, dir.path(), tuesday, 3);
+    // The console notes each finish from Stripe's events as they come.
+    let finishes = push_history::finishes_path_in(dir.path());
+    step_until(&mut h, "both finishes noted from the events", |_| {
+        push_history::load_finishes(&finishes)
+            .is_ok_and(|known| known.contains_key(&older) && known.contains_key(&newer))
+    });
+
+    open_imports(&mut h);
+    step_until(&mut h, "both pushes in the list", |h| {
+        h.query_by_label("catalog-monday.csv").is_some()
+            && h.query_by_label("catalog-tuesday.csv").is_some()
+    });
+    // The one Stripe finished last is on top, though it was pushed first.
+    let y = |h: &Harness<'static, SellerApp>, name: &str| h.get_by_label(name).rect().min.y;
+    assert!(
+        y(&h, "catalog-monday.csv") < y(&h, "catalog-tuesday.csv"),
+        "the import that finished last is listed first"
+    );
+    assert_eq!(
+        h.query_all_by_label("out of order").count(),
+        1,
+        "one import finished out of order"
+    );
+
+    h.get_by_label("catalog-monday.csv").click();
+    step_until(&mut h, "the out-of-order warning", |h| {
+        h.query_by_label_contains("Finished out of order").is_some()
+    });
+    h.get_by_label_contains(&format!("Finished after {newer}"));
+    h.get_by_label_contains("this file's older values stand");
 }

@@ -15,7 +15,7 @@ use crate::feed::{FeedKind, Severity};
 use super::ids;
 use rand::rngs::StdRng;
 
-use super::state::{Failure, FileRec, Ledger, LedgerKey, Outcome, PROCESSING_TIME, Sample, Shared};
+use super::state::{Failure, FileRec, Ledger, LedgerKey, Outcome, Sample, Shared, processing_time};
 
 /// How many rows with errors a v2 import quotes in `samples`.
 const MAX_SAMPLES: usize = 10;
@@ -43,6 +43,8 @@ pub(crate) fn start(
 ) {
     let started = Instant::now();
     tokio::spawn(async move {
+        // Set once the file is analysed: a bigger file takes longer.
+        let takes;
         let failed = |message: String| {
             Analysis::failed(Failure {
                 code: "internal_error",
@@ -74,6 +76,7 @@ pub(crate) fn start(
             let mut store = app.lock();
             let (ledger, rng) = store.ledger_and_rng(&key);
             let mut outcome = analysis.outcome;
+            takes = processing_time(outcome.rows);
             match (analysis.error_report_size, error_path) {
                 (Some(size), Some(error_path)) => {
                     let id = ids::v1(rng, "file");
@@ -115,7 +118,7 @@ pub(crate) fn start(
             }
         }
         // The result shows once the job's processing time has passed: its events go then.
-        tokio::time::sleep(PROCESSING_TIME.saturating_sub(started.elapsed())).await;
+        tokio::time::sleep(takes.saturating_sub(started.elapsed())).await;
         let now = app.now();
         let mut store = app.lock();
         let (ledger, rng) = store.ledger_and_rng(&key);

@@ -120,6 +120,11 @@ pub struct ImportSummary {
     pub has_error_report: bool,
     /// The v1 error report's `file_…`.
     pub error_file: Option<String>,
+    /// When it finished, as far as this machine saw it (Stripe keeps no finish time).
+    pub finished: Option<DateTime<Utc>>,
+    /// A later import of the same feed that finished before this one: this older file was
+    /// applied last (see [`push_history::overtaken`]).
+    pub overtaken_by: Option<String>,
 }
 
 impl ImportSummary {
@@ -215,10 +220,10 @@ impl ImportsWorker {
         match command {
             Command::Refresh => {
                 let sink = self.sink.clone();
-                let history = self.data_dir.as_deref().map(push_history::path_in);
+                let data_dir = self.data_dir.clone();
                 tokio::spawn(async move {
                     sink.activity("imports", "Listing imports", None);
-                    let result = list(&conn, history.as_deref()).await;
+                    let result = list(&conn, data_dir.as_deref()).await;
                     sink.done("imports");
                     match result {
                         Ok(list) => send(&sink, Event::List(list)),
@@ -231,9 +236,9 @@ impl ImportsWorker {
                     task.abort();
                 }
                 let sink = self.sink.clone();
-                let history = self.data_dir.as_deref().map(push_history::path_in);
+                let data_dir = self.data_dir.clone();
                 self.watch = Some(tokio::spawn(async move {
-                    watch(&sink, &conn, history.as_deref(), &id).await;
+                    watch(&sink, &conn, data_dir.as_deref(), &id).await;
                 }));
             }
         }
@@ -247,8 +252,8 @@ impl ImportsWorker {
     }
 }
 
-async fn local_pushes(history: Option<&Path>, account: &str) -> Vec<PushRecord> {
-    let Some(path) = history.map(Path::to_path_buf) else {
+async fn local_pushes(data_dir: Option<&Path>, account: &str) -> Vec<PushRecord> {
+    let Some(path) = data_dir.map(push_history::path_in) else {
         return Vec::new();
     };
     let loaded = tokio::task::spawn_blocking(move || push_history::load(&path)).await;
@@ -301,6 +306,8 @@ fn from_import_set(set: &ImportSet) -> ImportSummary {
         failure: set.failed_reason.clone(),
         has_error_report: set.error_file().is_some(),
         error_file: set.error_file().map(str::to_owned),
+        finished: None,
+        overtaken_by: None,
     }
 }
 
@@ -335,6 +342,8 @@ fn from_catalog_import(imp: &CatalogImport) -> ImportSummary {
         }),
         has_error_report: imp.error_file().is_some(),
         error_file: None,
+        finished: None,
+        overtaken_by: None,
     }
 }
 
@@ -371,6 +380,8 @@ fn from_record_only(record: &PushRecord, why: &str) -> ImportSummary {
         failure: Some(why.to_owned()),
         has_error_report: false,
         error_file: None,
+        finished: None,
+        overtaken_by: None,
     };
     with_record(summary, record)
 }
@@ -395,6 +406,67 @@ async fn fetch(
     result.map_err(|e| e.user_message())
 }
 
+/// The finishes this machine has seen (empty without a data folder or when unreadable).
+async fn known_finishes(data_dir: Option<&Path>) -> HashMap<String, push_history::Finish> {
+    let Some(path) = data_dir.map(push_history::finishes_path_in) else {
+        return HashMap::new();
+    };
+    tokio::task::spawn_blocking(move || push_history::load_finishes(&path))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+/// Notes that `summary` is seen finished now (unless an earlier finish is known) and gives
+/// back the earliest finish time known for it.
+async fn note_finished(data_dir: Option<&Path>, summary: &ImportSummary) -> Option<DateTime<Utc>> {
+    let path = push_history::finishes_path_in(data_dir?);
+    let finish = push_history::Finish::seen(
+        &summary.id,
+        summary.status.label(),
+        Utc::now().timestamp(),
+        push_history::SeenBy::Poll,
+    );
+    let id = summary.id.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = push_history::note_finish(&path, &finish) {
+            tracing::warn!("could not note that {id} finished: {e}");
+        }
+        push_history::load_finishes(&path)
+            .ok()
+            .and_then(|known| known.get(&id).and_then(push_history::Finish::at))
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// Puts a list in the order Stripe finished the imports (those still going first, then the
+/// latest finished; an import whose finish this machine never saw counts from its creation)
+/// and marks each older import that finished after a newer one of the same feed.
+pub fn in_finish_order(list: &mut [ImportSummary]) {
+    let overtaken: HashMap<String, String> = push_history::overtaken(
+        &list
+            .iter()
+            .map(|s| push_history::Ordered {
+                id: &s.id,
+                feed_kind: &s.feed_kind,
+                pushed_at: s.created,
+                finished_at: s.finished,
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for s in list.iter_mut() {
+        s.overtaken_by = overtaken.get(&s.id).cloned();
+    }
+    let key = |s: &ImportSummary| (!s.status.is_terminal(), s.finished.or(s.created));
+    list.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+}
+
 fn flavour_of(id: &str) -> ImportFlavour {
     if id.starts_with("impset_") {
         ImportFlavour::ImportSet
@@ -403,8 +475,9 @@ fn flavour_of(id: &str) -> ImportFlavour {
     }
 }
 
-async fn list(conn: &Connection, history: Option<&Path>) -> Result<Vec<ImportSummary>, String> {
-    let records = local_pushes(history, &conn.account_key()).await;
+async fn list(conn: &Connection, data_dir: Option<&Path>) -> Result<Vec<ImportSummary>, String> {
+    let records = local_pushes(data_dir, &conn.account_key()).await;
+    let finishes = known_finishes(data_dir).await;
     let mut by_id: HashMap<String, ImportSummary> = HashMap::new();
     let filter = CatalogImportFilter {
         limit: Some(50),
@@ -445,12 +518,17 @@ async fn list(conn: &Connection, history: Option<&Path>) -> Result<Vec<ImportSum
         by_id.insert(record.import_id.clone(), summary);
     }
     let mut list: Vec<ImportSummary> = by_id.into_values().collect();
-    list.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    for s in &mut list {
+        if s.status.is_terminal() {
+            s.finished = finishes.get(&s.id).and_then(push_history::Finish::at);
+        }
+    }
+    in_finish_order(&mut list);
     Ok(list)
 }
 
-async fn watch(sink: &EventSink, conn: &Connection, history: Option<&Path>, id: &str) {
-    let record = local_pushes(history, &conn.account_key())
+async fn watch(sink: &EventSink, conn: &Connection, data_dir: Option<&Path>, id: &str) {
+    let record = local_pushes(data_dir, &conn.account_key())
         .await
         .into_iter()
         .find(|r| r.import_id == id);
@@ -474,11 +552,14 @@ async fn watch(sink: &EventSink, conn: &Connection, history: Option<&Path>, id: 
                 return;
             }
         };
-        let summary = match &record {
+        let mut summary = match &record {
             Some(r) => with_record(summary, r),
             None => summary,
         };
         let terminal = summary.status.is_terminal();
+        if terminal {
+            summary.finished = note_finished(data_dir, &summary).await;
+        }
         if terminal {
             sink.done(&key);
         } else {

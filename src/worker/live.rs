@@ -5,7 +5,7 @@
 //! agreements), so a view moves in place without a reload. The cursor is saved per account, so
 //! a restart resumes where it stopped ([`crate::live`] decides what is new).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -193,10 +193,11 @@ impl LiveWorker {
     }
 }
 
-/// Where one account's cursors are saved.
+/// Where one account's cursors are saved, and where import finishes are noted.
 struct CursorPaths {
     v1: PathBuf,
     thin: PathBuf,
+    finishes: PathBuf,
 }
 
 impl CursorPaths {
@@ -205,7 +206,11 @@ impl CursorPaths {
         let account = conn.connected_account.as_deref();
         let v1 = Cursor::path(data_dir, &name, account);
         let thin = v1.with_extension("thin.json");
-        CursorPaths { v1, thin }
+        CursorPaths {
+            v1,
+            thin,
+            finishes: crate::push_history::finishes_path_in(data_dir),
+        }
     }
 }
 
@@ -334,6 +339,15 @@ impl Follower {
             .send(super::Event::Live(Event::Reloaded(why.to_owned())));
     }
 
+    /// Notes when an event said an import finished (see [`crate::push_history::Finish`]).
+    fn note_finish(&self, id: &str, status: &str, at: i64) {
+        use crate::push_history::{Finish, SeenBy, note_finish};
+        let finish = Finish::seen(id, status, at, SeenBy::Event);
+        if let Err(e) = note_finish(&self.paths.finishes, &finish) {
+            tracing::warn!("could not note that {id} finished: {e}");
+        }
+    }
+
     /// Turns one look's v1 events into view commands: each order and each payment is fetched
     /// once however many of its events arrived.
     fn apply(&self, events: &[StripeEvent]) {
@@ -350,6 +364,9 @@ impl Follower {
         if !plan.imports.is_empty() {
             // A push that waited for an import may go now.
             self.command(super::Command::Sync(super::sync::Command::ImportEnded));
+        }
+        for (id, (status, at)) in &plan.finishes {
+            self.note_finish(id, status, *at);
         }
         for id in plan.imports {
             self.command(super::Command::Imports(imports::Command::Watch(id)));
@@ -402,6 +419,11 @@ impl Follower {
                 needs_you: waiting,
             }
         } else {
+            if what != "processing" {
+                // The event's time is the finish time; the Imports view orders by it.
+                let status = status.clone().unwrap_or_else(|| what.replace(' ', "_"));
+                self.note_finish(&id, &status, event.created.timestamp());
+            }
             self.command(super::Command::Imports(imports::Command::Watch(id.clone())));
             if what != "processing" {
                 self.command(super::Command::Sync(super::sync::Command::ImportEnded));
@@ -428,6 +450,8 @@ pub struct Plan {
     pub payments: BTreeSet<String>,
     /// Imports to watch.
     pub imports: BTreeSet<String>,
+    /// Imports the events say finished: their status and the event's time.
+    pub finishes: BTreeMap<String, (String, i64)>,
     /// A dispute opened, changed or closed: the Disputes view lists them again.
     pub disputes: bool,
 }
@@ -457,6 +481,16 @@ pub fn plan(events: &[StripeEvent]) -> Plan {
         if event.kind.starts_with("data_management.import_set.") {
             if let Some(id) = object.get("id").and_then(Value::as_str) {
                 plan.imports.insert(id.to_owned());
+                let status = object.get("status").and_then(Value::as_str);
+                let status = status.unwrap_or_else(|| event.kind.rsplit('.').next().unwrap_or(""));
+                let earliest = plan
+                    .finishes
+                    .get(id)
+                    .is_some_and(|(_, at)| *at <= event.created);
+                if !earliest {
+                    plan.finishes
+                        .insert(id.to_owned(), (status.to_owned(), event.created));
+                }
             }
         } else if event.kind != "checkout.session.completed"
             && let Some(pi) = payment_intent_of(object)

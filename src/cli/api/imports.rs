@@ -9,7 +9,7 @@ use crate::stripe::catalog_imports::{CatalogImport, CatalogImportFilter, FeedTyp
 /// `imports` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// List recent catalog imports, newest first.
+    /// List recent catalog imports in the order Stripe finished them (still running first).
     List {
         /// How many to show.
         #[arg(long, default_value_t = 20)]
@@ -81,6 +81,69 @@ fn print_catalog_import(i: &CatalogImport) {
     }
 }
 
+/// One line of `imports list`: a v2 import or an ImportSet from the push history.
+struct ListRow {
+    id: String,
+    feed: String,
+    /// Status and counts, already padded.
+    status: String,
+    terminal: bool,
+    pushed: Option<chrono::DateTime<chrono::Utc>>,
+    finished: Option<chrono::DateTime<chrono::Utc>>,
+    note: String,
+}
+
+/// Prints the imports in the order Stripe finished them (still running first), the way the
+/// app's Imports view lists them, with a warning under an older file that finished after a
+/// newer one of the same feed.
+fn print_in_finish_order(mut rows: Vec<ListRow>) {
+    let overtaken: std::collections::HashMap<String, String> = crate::push_history::overtaken(
+        &rows
+            .iter()
+            .map(|r| crate::push_history::Ordered {
+                id: &r.id,
+                feed_kind: &r.feed,
+                pushed_at: r.pushed,
+                finished_at: r.finished,
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let key = |r: &ListRow| (!r.terminal, r.finished.or(r.pushed));
+    rows.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(
+            || "-".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    println!(
+        "{:<32} {:<10} {:<45}  {:<16}  {:<16}",
+        "IMPORT", "FEED", "STATUS", "PUSHED", "FINISHED"
+    );
+    for r in &rows {
+        println!(
+            "{:<32} {:<10} {}  {:<16}  {:<16}  {}",
+            r.id,
+            r.feed,
+            r.status,
+            time(r.pushed),
+            time(r.finished),
+            r.note
+        );
+        if let Some(newer) = overtaken.get(&r.id) {
+            println!(
+                "  warning: finished after {newer}, a later {} feed: Stripe applied this older \
+                 file last, so where both hold the same rows its older values stand. Push the \
+                 newest file again.",
+                r.feed
+            );
+        }
+    }
+}
+
 /// Runs an `imports` subcommand.
 pub async fn run(args: Args) -> Outcome {
     let common::WithCommon { command, common } = args;
@@ -126,37 +189,64 @@ pub async fn run(args: Args) -> Outcome {
                 println!(
                     "No catalog imports yet. Start one with `seller-console push FILE --feed product`."
                 );
+                return Ok(());
             }
+            let finishes = crate::payment_journal::data_dir()
+                .and_then(|dir| {
+                    crate::push_history::load_finishes(&crate::push_history::finishes_path_in(&dir))
+                        .ok()
+                })
+                .unwrap_or_default();
+            let mut rows = Vec::new();
             for r in &sets {
-                let status = match client.retrieve_import_set(&r.import_id).await {
+                let pushed = chrono::DateTime::parse_from_rfc3339(&r.pushed_at)
+                    .ok()
+                    .map(|t| t.with_timezone(&chrono::Utc));
+                let row = match client.retrieve_import_set(&r.import_id).await {
                     Ok(set) => {
                         let (ok, failed) = set.counts();
-                        format!("{:<22} {ok:>7} ok {failed:>6} failed", set.status)
+                        ListRow {
+                            id: r.import_id.clone(),
+                            feed: r.feed_kind.clone(),
+                            status: format!("{:<22} {ok:>7} ok {failed:>6} failed", set.status),
+                            terminal: set.status.is_terminal(),
+                            pushed,
+                            finished: None,
+                            note: format!("ImportSet of {}", r.file_name()),
+                        }
                     }
-                    Err(e) => format!("(could not be read: {})", e.user_message()),
+                    Err(e) => ListRow {
+                        id: r.import_id.clone(),
+                        feed: r.feed_kind.clone(),
+                        status: format!("(could not be read: {})", e.user_message()),
+                        terminal: false,
+                        pushed,
+                        finished: None,
+                        note: format!("ImportSet of {}", r.file_name()),
+                    },
                 };
-                println!(
-                    "{:<32} {:<10} {status}  {}  (ImportSet of {})",
-                    r.import_id,
-                    r.feed_kind,
-                    r.pushed_at,
-                    r.file_name()
-                );
+                rows.push(row);
             }
             for i in &imports {
                 let (ok, failed) = i.counts();
-                println!(
-                    "{:<32} {:<10} {:<22} {:>7} ok {:>6} failed  {}",
-                    i.id,
-                    i.feed_type,
-                    i.status,
-                    ok,
-                    failed,
-                    i.created
-                        .map(|c| c.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default()
-                );
+                rows.push(ListRow {
+                    id: i.id.clone(),
+                    feed: i.feed_type.to_string(),
+                    status: format!("{:<22} {ok:>7} ok {failed:>6} failed", i.status),
+                    terminal: i.status.is_terminal(),
+                    pushed: i.created,
+                    finished: None,
+                    note: String::new(),
+                });
             }
+            for row in &mut rows {
+                if row.terminal {
+                    row.finished = finishes
+                        .get(&row.id)
+                        .and_then(crate::push_history::Finish::at);
+                }
+            }
+            print_in_finish_order(rows);
             Ok(())
         }
         Command::Show { id, .. } => {

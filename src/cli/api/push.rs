@@ -119,6 +119,23 @@ pub(crate) fn record_push(
     }
 }
 
+/// Notes that a followed import was seen finished now, so the app and `imports list` show
+/// imports in the order Stripe finished them. A note that cannot be written only warns.
+fn note_finish(id: &str, status: &str) {
+    let finish = push_history::Finish::seen(
+        id,
+        status,
+        chrono::Utc::now().timestamp(),
+        push_history::SeenBy::Poll,
+    );
+    let written = crate::payment_journal::data_dir()
+        .ok_or_else(|| std::io::Error::other("no data folder on this system"))
+        .and_then(|dir| push_history::note_finish(&push_history::finishes_path_in(&dir), &finish));
+    if let Err(e) = written {
+        eprintln!("warning: when import {id} finished could not be noted ({e}).");
+    }
+}
+
 fn mode_name(mode: Mode) -> &'static str {
     match mode {
         Mode::Upsert => "upsert",
@@ -162,7 +179,7 @@ pub async fn run(args: Args) -> Outcome {
     let warnings = report.count(Severity::Warning);
     if !json {
         eprintln!(
-            "Validated {} rows of {} as a {} feed: {errors} errors, {warnings} warnings.",
+            "Validated {} rows of {} against the {} feed spec: {errors} errors, {warnings} warnings.",
             report.rows,
             args.file.display(),
             report.feed
@@ -234,7 +251,7 @@ pub async fn run(args: Args) -> Outcome {
                 && let Some(busy) = client.processing_import(&FeedType::from(args.feed)).await?
             {
                 return Err(Failure::refused(format!(
-                    "Import {} of a {} feed is still processing, and Stripe may finish a later \
+                    "Import {} of the {} feed is still processing, and Stripe may finish a later \
                      upload before an earlier one; nothing was sent. Wait for it \
                      (`seller-console imports show {}`), or pass --overlap to push anyway.",
                     busy.id, args.feed, busy.id
@@ -368,6 +385,7 @@ async fn follow_catalog_import(
             eprintln!("  {}: {ok} rows in, {failed} failed so far", import.status);
         }
         if import.status.is_terminal() {
+            note_finish(&import.id, &import.status.to_string());
             return Ok(import);
         }
         tokio::time::sleep(poll_delay(round)).await;
@@ -384,6 +402,7 @@ async fn follow_import_set(client: &Client, id: &str, json: bool) -> Result<Impo
             eprintln!("  {}: {ok} rows in, {failed} failed so far", set.status);
         }
         if set.status.is_terminal() {
+            note_finish(&set.id, &set.status.to_string());
             return Ok(set);
         }
         tokio::time::sleep(poll_delay(round)).await;

@@ -7,6 +7,19 @@ use std::time::{Duration, Instant};
 const PENDING_TIME: Duration = Duration::from_millis(300);
 /// How long an import takes from start to its terminal state (at least).
 pub(crate) const PROCESSING_TIME: Duration = Duration::from_millis(2500);
+/// What each row adds to it, up to [`MAX_EXTRA_TIME`]: a bigger file takes longer, so a big
+/// file pushed first finishes after a small one pushed next, as Stripe warns ("a later
+/// upload can finish before an earlier one").
+const TIME_PER_ROW: Duration = Duration::from_micros(500);
+/// The most rows add (a 200 MB catalog takes 22.5 s in all).
+const MAX_EXTRA_TIME: Duration = Duration::from_secs(20);
+
+/// How long an import of `rows` rows takes from start to its terminal state.
+#[must_use]
+pub(crate) fn processing_time(rows: u64) -> Duration {
+    let extra = TIME_PER_ROW.saturating_mul(u32::try_from(rows).unwrap_or(u32::MAX));
+    PROCESSING_TIME + extra.min(MAX_EXTRA_TIME)
+}
 /// Why a whole file failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Failure {
@@ -70,22 +83,28 @@ impl ImportJob {
         }
     }
 
-    /// Records the outcome of the analysis; pollers see it once [`PROCESSING_TIME`] has passed.
+    /// Records the outcome of the analysis; pollers see it once [`Self::takes`] has passed.
     pub fn finish(&mut self, outcome: Outcome) {
         self.outcome = Some(outcome);
     }
 
-    /// Where the job is now: results appear gradually over [`PROCESSING_TIME`].
+    /// How long the job takes in all ([`processing_time`] of its rows, once analysed).
+    pub fn takes(&self) -> Duration {
+        processing_time(self.outcome.as_ref().map_or(0, |o| o.rows))
+    }
+
+    /// Where the job is now: results appear gradually over [`Self::takes`].
     pub fn phase(&self) -> Phase<'_> {
         let elapsed = self.started.map_or(Duration::MAX, |s| s.elapsed());
         if elapsed < PENDING_TIME {
             return Phase::Pending;
         }
+        let takes = self.takes();
         match &self.outcome {
-            Some(outcome) if elapsed >= PROCESSING_TIME => Phase::Done(outcome),
+            Some(outcome) if elapsed >= takes => Phase::Done(outcome),
             Some(outcome) => {
                 let fraction = elapsed.saturating_sub(PENDING_TIME).as_secs_f64()
-                    / PROCESSING_TIME.saturating_sub(PENDING_TIME).as_secs_f64();
+                    / takes.saturating_sub(PENDING_TIME).as_secs_f64();
                 let fraction = fraction.clamp(0.0, 0.95);
                 Phase::Processing {
                     processed: (outcome.rows as f64 * fraction) as u64,

@@ -11,7 +11,7 @@ mod ledger;
 mod shared;
 mod store;
 
-pub(crate) use import_job::{Failure, ImportJob, Outcome, PROCESSING_TIME, Phase, Sample};
+pub(crate) use import_job::{Failure, ImportJob, Outcome, Phase, Sample, processing_time};
 pub(crate) use ledger::{
     Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, FileRec,
     ImportSet, Ledger, LedgerKey, LineItem, Party, PaymentIntent, Person, Price, Product, Record,

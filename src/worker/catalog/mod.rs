@@ -551,7 +551,7 @@ impl CatalogWorker {
                 tokio::task::spawn_blocking(move || {
                     let Some(mut t) = table.take() else { return };
                     let key = "catalog-recheck";
-                    sink.activity(key, &format!("Checking as a {kind} feed"), None);
+                    sink.activity(key, &format!("Checking against the {kind} feed spec"), None);
                     t.set_feed_kind(kind);
                     sink.done(key);
                     sink.send(wrap(Event::Rechecked {

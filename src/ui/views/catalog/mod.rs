@@ -581,7 +581,7 @@ impl CatalogView {
                 ui.label(match busy {
                     Busy::Saving => format!("Saving {}…", doc.name()),
                     Busy::Rechecking(kind) => {
-                        format!("Checking {} as a {kind} feed…", doc.name())
+                        format!("Checking {} against the {kind} feed spec…", doc.name())
                     }
                     Busy::Arranging => "Filtering and sorting the rows…".to_owned(),
                     Busy::Working(_) => "Applying the change to every row…".to_owned(),

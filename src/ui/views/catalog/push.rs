@@ -125,7 +125,7 @@ impl PushDialog {
                 return;
             }
             if let Some(Busy::Rechecking(kind)) = doc.busy {
-                ui.label(format!("Checking the file as a {kind} feed…"));
+                ui.label(format!("Checking the file against the {kind} feed spec…"));
                 return;
             }
             self.form(ui, doc, session, &mut outcome);

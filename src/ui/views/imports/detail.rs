@@ -3,7 +3,7 @@
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{ReportState, status_color, when};
+use super::{ReportState, overtaken_sentence, status_color, when};
 use crate::ui::views::{Intent, RowError, ViewCtx};
 use crate::ui::{theme, widgets};
 use crate::worker::imports::{ErrorReport, ImportSummary, Status};
@@ -43,11 +43,27 @@ pub(super) fn detail_ui(
                 crate::push_history::ImportFlavour::ImportSet => "ImportSet (v1)",
                 crate::push_history::ImportFlavour::CatalogImport => "catalog import (v2)",
             },
-            when(s.created)
+            match s.finished {
+                Some(finished) => format!(
+                    "pushed {}, finished {}",
+                    when(s.created),
+                    when(Some(finished))
+                ),
+                None => format!("pushed {}", when(s.created)),
+            }
         ))
         .weak(),
     );
     ui.add_space(6.0);
+    if s.overtaken_by.is_some() {
+        widgets::callout(
+            ui,
+            theme::WARNING,
+            "Finished out of order",
+            &overtaken_sentence(s),
+        );
+        ui.add_space(6.0);
+    }
     match &s.status {
         Status::Pending | Status::Processing | Status::AwaitingUpload => progress_ui(ui, s),
         Status::Failed => {

@@ -78,6 +78,17 @@ fn when(created: Option<chrono::DateTime<chrono::Utc>>) -> String {
     }
 }
 
+/// Why an older import that finished after a newer one matters, and what to do.
+fn overtaken_sentence(s: &ImportSummary) -> String {
+    format!(
+        "Finished after {}, a later {} feed pushed after it: Stripe applied this older file \
+         last, so where both files hold the same rows, this file's older values stand. Push the \
+         newest file again to put its values back.",
+        s.overtaken_by.as_deref().unwrap_or("a later import"),
+        s.feed_kind
+    )
+}
+
 fn counts_text(s: &ImportSummary) -> String {
     let mut parts = vec![format!("{} ok", s.succeeded)];
     if s.failed > 0 {
@@ -116,6 +127,7 @@ impl ImportsView {
                     }
                 }
                 self.imports = list;
+                work::in_finish_order(&mut self.imports);
             }
             work::Event::ListFailed(message) => {
                 self.listing = false;
@@ -131,6 +143,7 @@ impl ImportsView {
                     Some(slot) => *slot = summary,
                     None => self.imports.insert(0, summary),
                 }
+                work::in_finish_order(&mut self.imports);
             }
             work::Event::Report { id, report } => {
                 self.reports.insert(id, ReportState::Ready(report));
@@ -349,7 +362,7 @@ impl ImportsView {
             .column(Column::exact(80.0))
             .column(Column::exact(140.0))
             .header(22.0, |mut row| {
-                for title in ["Status", "Feed", "File or import", "When", "Rows"] {
+                for title in ["Status", "Feed", "File or import", "Finished", "Rows"] {
                     row.col(|ui| {
                         ui.label(RichText::new(title).strong());
                     });
@@ -369,6 +382,10 @@ impl ImportsView {
                         ui.label(&s.feed_kind);
                     });
                     row.col(|ui| {
+                        if s.overtaken_by.is_some() {
+                            widgets::badge(ui, "out of order", theme::WARNING)
+                                .on_hover_text(overtaken_sentence(s));
+                        }
                         let name = s.file_name.clone().unwrap_or_else(|| s.id.clone());
                         if ui
                             .selectable_label(is_selected, name)
@@ -378,8 +395,17 @@ impl ImportsView {
                             clicked = Some(s.id.clone());
                         }
                     });
-                    row.col(|ui| {
-                        ui.label(when(s.created));
+                    row.col(|ui| match s.finished {
+                        Some(finished) => {
+                            ui.label(when(Some(finished))).on_hover_text(format!(
+                                "Pushed {}, finished {}",
+                                when(s.created),
+                                when(Some(finished))
+                            ));
+                        }
+                        None => {
+                            ui.label(when(s.created));
+                        }
                     });
                     row.col(|ui| {
                         ui.label(counts_text(s));
