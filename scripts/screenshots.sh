@@ -71,7 +71,7 @@ click() { # x y (window coordinates of a 1280x800 window): hover first, as a han
 mkdir -p screenshots
 # The seller's loop on the demo catalog: open it, fix it, push it, read the import, fix the rest.
 xdotool key --window "$win" ctrl+2; sleep 1
-click 185 103 3                       # Try the demo catalog
+click 185 118 3                       # Try the demo catalog
 shoot catalog
 click 1008 148 2                      # Apply all safe fixes
 click 790 43 2                        # Push…
@@ -79,7 +79,7 @@ click 387 442                         # Push anyway, with the errors
 shoot catalog-push
 click 428 492 5                       # Save and push: the Imports view watches the import
 shoot imports
-click 699 225 3                       # Open in Catalog
+click 749 287 3                       # Open in Catalog
 shoot catalog-import-errors
 xdotool mousemove --window "$win" 296 180; sleep 0.3
 xdotool click --repeat 2 --delay 80 1; sleep 1   # edit the empty title
@@ -93,9 +93,9 @@ shoot orders ctrl+4
 xdotool mousemove --window "$win" 1180 230; sleep 1   # a recent day on the chart
 shoot orders-chart
 click 330 435 2                       # the fourth order's number
-click 718 325 2                       # Refund…
+click 736 385 2                       # Refund…
 shoot orders-refund
-click 558 517                         # Cancel
+click 574 517                         # Cancel
 click 155 304                         # Awaiting capture tab
 shoot orders-capture-queue
 click 44 304                          # All orders tab
@@ -173,6 +173,6 @@ PY
 sleep 2
 sync_dialog
 shoot catalog-sync-diff
-click "${SYNC_DIFF_X:-400}" "${SYNC_DIFF_Y:-505}" 6     # Put on sync: one price, one stock feed
+click "${SYNC_DIFF_X:-400}" "${SYNC_DIFF_Y:-505}" 10    # Put on sync: one price, one stock feed
 shoot catalog-sync
 shoot imports-sync ctrl+3

@@ -118,8 +118,9 @@ pub fn append(path: &Path, record: &PushRecord) -> std::io::Result<()> {
 pub enum SeenBy {
     /// Stripe's event said so; the time is the event's.
     Event,
-    /// A poll found it finished; the time is the poll's (the finish came at most one poll
-    /// earlier).
+    /// A poll found it finished after an earlier poll found it still going; the time is the
+    /// poll's (the finish came at most one poll earlier). An import already over at the first
+    /// look finished at a time nobody knows and is not noted.
     Poll,
 }
 

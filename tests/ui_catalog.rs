@@ -560,7 +560,7 @@ fn a_catalog_on_sync_sends_only_its_changed_rows_on_the_cadence() {
     h.get_by_role_and_label(egui::Role::Button, "Put on sync")
         .click();
     step_until(&mut h, "the first push", |h| {
-        has(h, "last: product feed of 5 rows pushed")
+        has(h, "last: pushed the product feed (5 rows)")
     });
     assert!(has(&h, "ON SYNC"), "the strip says the file is on sync");
     assert_eq!(pushes(data.path()), vec![("product".into(), 5, false)]);
@@ -585,6 +585,12 @@ fn a_catalog_on_sync_sends_only_its_changed_rows_on_the_cadence() {
         [("inventory".into(), 1, true), ("pricing".into(), 2, true)],
         "only the changed rows went, each in its own feed"
     );
+    step_until(&mut h, "the strip to name both feeds", |h| {
+        has(
+            h,
+            "last: pushed the inventory feed (1 row) and the pricing feed (2 rows)",
+        )
+    });
 
     // Two more price changes within 15 minutes wait, and then go together as one feed.
     clock.store(t0 + 300, Ordering::SeqCst);

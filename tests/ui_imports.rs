@@ -360,4 +360,14 @@ fn imports_are_listed_in_the_order_stripe_finished_them_and_an_overtaken_one_is_
     });
     h.get_by_label_contains(&format!("Finished after {newer}"));
     h.get_by_label_contains("this file's older values stand");
+
+    // An import that was over long before this machine looked at it has no known finish:
+    // opening it notes nothing and flags nothing.
+    h.get_by_label("juniper-oak-catalog-fall.csv").click();
+    step_until(&mut h, "the older import's outcome", |h| {
+        h.query_by_label_contains("17 rows went in").is_some()
+    });
+    h.run_steps(5);
+    assert_eq!(push_history::load_finishes(&finishes).unwrap().len(), 2);
+    assert_eq!(h.query_all_by_label("out of order").count(), 1);
 }

@@ -233,11 +233,16 @@ async fn run_inner(
         });
         prints = prints.after_push(&now_prints, super::part_of(push));
         state = super::after_push(&state, push, options.now);
-        state.last_result = Some(format!(
-            "{} feed of {rows} rows pushed: import {}",
-            push.feed(),
-            pushed.import
-        ));
+        // Every feed this round sent, not only the last one.
+        let sent: Vec<String> = out
+            .pushed
+            .iter()
+            .map(|p| {
+                let rows = if p.rows == 1 { "row" } else { "rows" };
+                format!("the {} feed ({} {rows})", p.feed, p.rows)
+            })
+            .collect();
+        state.last_result = Some(format!("pushed {}", sent.join(" and ")));
         out.state = state.clone();
         super::save(&folder, &state, &prints)
             .map_err(|e| format!("pushed, but the sync state could not be kept: {e}"))?;

@@ -536,6 +536,7 @@ async fn watch(sink: &EventSink, conn: &Connection, data_dir: Option<&Path>, id:
         .as_ref()
         .map_or_else(|| flavour_of(id), |r| r.flavour);
     let mut wait = POLL_FIRST;
+    let mut seen_going = false;
     let key = format!("import:{id}");
     for _ in 0..POLL_TRIES {
         let summary = match fetch(conn, id, flavour).await {
@@ -558,8 +559,18 @@ async fn watch(sink: &EventSink, conn: &Connection, data_dir: Option<&Path>, id:
         };
         let terminal = summary.status.is_terminal();
         if terminal {
-            summary.finished = note_finished(data_dir, &summary).await;
+            // A poll bounds the finish only when an earlier one saw the import still going:
+            // an import already over at the first look finished at some unknown time.
+            summary.finished = if seen_going {
+                note_finished(data_dir, &summary).await
+            } else {
+                known_finishes(data_dir)
+                    .await
+                    .get(id)
+                    .and_then(push_history::Finish::at)
+            };
         }
+        seen_going = !terminal;
         if terminal {
             sink.done(&key);
         } else {

@@ -385,7 +385,10 @@ async fn follow_catalog_import(
             eprintln!("  {}: {ok} rows in, {failed} failed so far", import.status);
         }
         if import.status.is_terminal() {
-            note_finish(&import.id, &import.status.to_string());
+            // Only a poll after one that saw it still going tells when it finished.
+            if round > 0 {
+                note_finish(&import.id, &import.status.to_string());
+            }
             return Ok(import);
         }
         tokio::time::sleep(poll_delay(round)).await;
@@ -402,7 +405,9 @@ async fn follow_import_set(client: &Client, id: &str, json: bool) -> Result<Impo
             eprintln!("  {}: {ok} rows in, {failed} failed so far", set.status);
         }
         if set.status.is_terminal() {
-            note_finish(&set.id, &set.status.to_string());
+            if round > 0 {
+                note_finish(&set.id, &set.status.to_string());
+            }
             return Ok(set);
         }
         tokio::time::sleep(poll_delay(round)).await;

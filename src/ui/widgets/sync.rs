@@ -99,7 +99,7 @@ mod tests {
             waiting: Vec::new(),
             state: SyncState {
                 last_price: Some(1_000),
-                last_result: Some("pricing feed of 2 rows pushed: import imp_1".into()),
+                last_result: Some("pushed the pricing feed (2 rows)".into()),
                 ..SyncState::default()
             },
         }
@@ -109,7 +109,7 @@ mod tests {
     fn the_strip_says_when_the_next_push_goes_and_what_the_last_did() {
         let s = status_sentence(&file(Phase::Watching, Some(1_900)), 1_300);
         assert!(s.starts_with("next push in 10 min"), "{s}");
-        assert!(s.contains("last: pricing feed of 2 rows"), "{s}");
+        assert!(s.contains("last: pushed the pricing feed (2 rows)"), "{s}");
         assert!(s.contains("price 5 min ago"), "{s}");
         let s = status_sentence(&file(Phase::Paused("2 errors".into()), None), 1_300);
         assert!(s.starts_with("nothing goes until the file changes"), "{s}");

@@ -258,7 +258,7 @@ impl ImportsView {
         ui.add_space(4.0);
         egui::Panel::left("imports_list")
             .resizable(true)
-            .default_size(620.0)
+            .default_size(680.0)
             .min_size(360.0)
             .show(ui, |ui| self.list_ui(ui, ctx));
         egui::CentralPanel::default().show(ui, |ui| {
@@ -356,11 +356,11 @@ impl ImportsView {
             .striped(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::exact(150.0))
+            .column(Column::exact(124.0))
             .column(Column::exact(70.0))
             .column(Column::remainder().at_least(140.0).clip(true))
             .column(Column::exact(80.0))
-            .column(Column::exact(140.0))
+            .column(Column::exact(120.0))
             .header(22.0, |mut row| {
                 for title in ["Status", "Feed", "File or import", "Finished", "Rows"] {
                     row.col(|ui| {
