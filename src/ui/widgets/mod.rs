@@ -27,6 +27,25 @@ pub fn callout(ui: &mut Ui, color: Color32, title: &str, body: &str) {
         });
 }
 
+/// How long ago `at` was, in Unix seconds, seen at `now`: "just now", "12 min ago", "3 h ago",
+/// "2 d ago", or the date after two weeks. The one way the window words a past time.
+#[must_use]
+pub fn ago(at: i64, now: i64) -> String {
+    let secs = (now - at).max(0);
+    if secs < 60 {
+        "just now".to_owned()
+    } else if secs < 3600 {
+        format!("{} min ago", secs / 60)
+    } else if secs < 24 * 3600 {
+        format!("{} h ago", secs / 3600)
+    } else if secs < 14 * 86_400 {
+        format!("{} d ago", secs / 86_400)
+    } else {
+        chrono::DateTime::from_timestamp(at, 0)
+            .map_or_else(|| at.to_string(), |t| t.format("%Y-%m-%d").to_string())
+    }
+}
+
 /// A count with its noun: "1 row", "3 rows" (the noun takes an "s" in the plural).
 #[must_use]
 pub fn plural(n: usize, word: &str) -> String {
@@ -115,4 +134,21 @@ pub fn view_header(ui: &mut Ui, title: &str, words: &str, refresh: &str, busy: b
         ui.add_enabled(!busy, egui::Button::new(refresh)).clicked()
     })
     .inner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn past_times_read_as_people_say_them() {
+        let now = 1_800_000_000;
+        assert_eq!(ago(now - 5, now), "just now");
+        assert_eq!(ago(now - 12 * 60, now), "12 min ago");
+        assert_eq!(ago(now - 3 * 3600, now), "3 h ago");
+        assert_eq!(ago(now - 2 * 86_400, now), "2 d ago");
+        // After two weeks, the date; a clock a little ahead is "just now", not negative.
+        assert_eq!(ago(now - 20 * 86_400, now), "2026-12-26");
+        assert_eq!(ago(now + 30, now), "just now");
+    }
 }

@@ -49,7 +49,7 @@ pub fn status_sentence(f: &FileSync, now: i64) -> String {
     ];
     let ages: Vec<String> = pushes
         .iter()
-        .filter_map(|(k, at)| at.map(|at| format!("{k} {}", ago(at, now))))
+        .filter_map(|(k, at)| at.map(|at| format!("{k} {}", super::ago(at, now))))
         .collect();
     if !ages.is_empty() {
         parts.push(format!("feeds sent: {}", ages.join(", ")));
@@ -69,20 +69,6 @@ fn when(at: i64, now: i64) -> String {
             || at.to_string(),
             |t| format!("at {} UTC", t.format("%H:%M")),
         )
-    }
-}
-
-/// "3 min ago".
-fn ago(at: i64, now: i64) -> String {
-    let secs = (now - at).max(0);
-    if secs < 60 {
-        "just now".to_owned()
-    } else if secs < 3600 {
-        format!("{} min ago", secs / 60)
-    } else if secs < 48 * 3600 {
-        format!("{} h ago", secs / 3600)
-    } else {
-        format!("{} d ago", secs / 86_400)
     }
 }
 

@@ -59,23 +59,12 @@ fn status_color(status: &Status) -> egui::Color32 {
     }
 }
 
-/// "3 h ago", "2 d ago", or the date.
-fn when(created: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    let Some(t) = created else {
-        return "—".to_owned();
-    };
-    let age = chrono::Utc::now().signed_duration_since(t);
-    if age.num_seconds() < 60 {
-        "just now".to_owned()
-    } else if age.num_minutes() < 60 {
-        format!("{} min ago", age.num_minutes())
-    } else if age.num_hours() < 24 {
-        format!("{} h ago", age.num_hours())
-    } else if age.num_days() < 14 {
-        format!("{} d ago", age.num_days())
-    } else {
-        t.format("%Y-%m-%d").to_string()
-    }
+/// When it was, in the window's words ([`widgets::ago`]); a dash when unknown.
+fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map_or_else(
+        || "—".to_owned(),
+        |t| widgets::ago(t.timestamp(), chrono::Utc::now().timestamp()),
+    )
 }
 
 /// Why an older import that finished after a newer one matters, and what to do.
