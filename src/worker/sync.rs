@@ -139,6 +139,7 @@ impl SyncWorker {
             files: BTreeMap::new(),
             watcher: watcher.map_err(|e| e.to_string()),
             folders: BTreeMap::new(),
+            read: BTreeMap::new(),
         };
         tokio::spawn(task.run(rx));
         SyncWorker { tx }
@@ -167,6 +168,17 @@ struct Task {
     watcher: Result<Debouncer<RecommendedWatcher>, String>,
     /// Watched folders and how many files on sync each holds.
     folders: BTreeMap<PathBuf, usize>,
+    /// Each file's size and modification time when its last round read it.
+    read: BTreeMap<PathBuf, Option<Version>>,
+}
+
+/// A file's size and modification time: what tells a change from a mere read.
+type Version = (u64, std::time::SystemTime);
+
+/// The file's [`Version`] now, or `None` when it cannot be read.
+async fn version_of(path: &Path) -> Option<Version> {
+    let meta = tokio::fs::metadata(path).await.ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 impl Task {
@@ -183,14 +195,19 @@ impl Task {
             match msg {
                 Some(Msg::Command(c)) => self.command(c).await,
                 Some(Msg::Changed(paths)) => {
-                    let changed: Vec<PathBuf> = self
+                    let touched: Vec<PathBuf> = self
                         .files
                         .keys()
                         .filter(|k| paths.contains(k))
                         .cloned()
                         .collect();
-                    for key in changed {
-                        self.round(&key, false).await;
+                    for key in touched {
+                        // The watcher also reports a file opened for reading (by this very
+                        // round's validation, or a backup tool): only a new size or
+                        // modification time is a change.
+                        if version_of(&key).await != self.read.get(&key).copied().flatten() {
+                            self.round(&key, false).await;
+                        }
                     }
                 }
                 Some(Msg::Follow) => self.follow().await,
@@ -275,6 +292,7 @@ impl Task {
             }
             Command::Stop(file) => {
                 let key = resolved(&file);
+                self.read.remove(&key);
                 if let Some(f) = self.files.remove(&key) {
                     self.unwatch(&key);
                     if let Some(account) = &self.account {
@@ -436,6 +454,7 @@ impl Task {
             full,
             dry_run: false,
         };
+        self.read.insert(key.to_path_buf(), version_of(key).await);
         let r = round::run(&conn.client, &self.data_dir, &file, options).await;
         self.sink.done(&activity);
         if let Some(f) = self.files.get_mut(key) {
