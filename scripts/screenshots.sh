@@ -124,17 +124,21 @@ xdotool type --delay 60 "refnd"; sleep 0.5
 shoot palette
 xdotool key --window "$win" Escape; sleep 0.5
 
+reopen_with() { # fixture name: closes the app, opens it again on a copy of the fixture
+  kill "$app" 2>/dev/null || true
+  sleep 1
+  cp "$1" "$home/$2"
+  "$bin" "$home/$2" >>"$home/app.log" 2>&1 &
+  app=$!
+  sleep 6
+  win=$(xdotool search --sync --name "Seller Console" | head -1)
+  xdotool windowfocus "$win"
+  sleep 0.5
+}
+
 # A small seller's Shopify export, opened as a file: the column mapper, after typing the
 # shop's address (the one value the export lacks).
-kill "$app" 2>/dev/null || true
-sleep 1
-cp tests/fixtures/sources/shopify_products.csv "$home/products_export.csv"
-"$bin" "$home/products_export.csv" >>"$home/app.log" 2>&1 &
-app=$!
-sleep 6
-win=$(xdotool search --sync --name "Seller Console" | head -1)
-xdotool windowfocus "$win"
-sleep 0.5
+reopen_with tests/fixtures/sources/shopify_products.csv products_export.csv
 click 355 141 0.5                     # Shop address
 click 355 141 0.5
 xdotool type --delay 40 "https://northwind.example"
@@ -142,23 +146,15 @@ shoot catalog-mapper
 
 # A catalog on sync: the first push sends the whole product feed; then two prices and one stock
 # level change in another program, and the dialog shows just those rows before they go.
-kill "$app" 2>/dev/null || true
-sleep 1
-cp tests/fixtures/feed/product_valid.csv "$home/catalog.csv"
-"$bin" "$home/catalog.csv" >>"$home/app.log" 2>&1 &
-app=$!
-sleep 6
-win=$(xdotool search --sync --name "Seller Console" | head -1)
-xdotool windowfocus "$win"
-sleep 0.5
+reopen_with tests/fixtures/feed/product_valid.csv catalog.csv
 sync_dialog() {
   xdotool key --window "$win" ctrl+k; sleep 0.6
   xdotool type --delay 60 "sync"; sleep 0.5
   xdotool key --window "$win" Return; sleep 2
 }
 sync_dialog
-click "${SYNC_FIRST_X:-400}" "${SYNC_FIRST_Y:-481}" 6   # Put on sync: the whole product feed
-click 1204 74 2                                          # Stop sync
+click "${SYNC_FIRST_X:-400}" "${SYNC_FIRST_Y:-481}" 12  # Put on sync: the whole product feed (and let the strip settle on one line)
+click 890 74 2                                           # Stop sync (the strip is one line: text, Push now, Full feed now, Stop sync)
 python3 - "$home/catalog.csv" <<'PY'
 import csv, sys
 path = sys.argv[1]

@@ -168,17 +168,18 @@ pub fn finishes_path_in(data_dir: &Path) -> PathBuf {
 }
 
 /// Notes that an import finished, unless an earlier (or equal) finish time is already known
-/// for it: an event's time is the finish itself, a poll only bounds it from above.
-pub fn note_finish(path: &Path, finish: &Finish) -> std::io::Result<()> {
-    let known = load_finishes(path)?;
-    if known
-        .get(&finish.import_id)
-        .and_then(Finish::at)
-        .is_some_and(|t| finish.at().is_none_or(|new| t <= new))
-    {
-        return Ok(());
+/// for it: an event's time is the finish itself, a poll only bounds it from above. Gives back
+/// the finish kept, the earliest known.
+pub fn note_finish(path: &Path, finish: &Finish) -> std::io::Result<Finish> {
+    let mut known = load_finishes(path)?;
+    if let Some(earlier) = known.remove(&finish.import_id).filter(|k| {
+        k.at()
+            .is_some_and(|t| finish.at().is_none_or(|new| t <= new))
+    }) {
+        return Ok(earlier);
     }
-    append_line(path, finish)
+    append_line(path, finish)?;
+    Ok(finish.clone())
 }
 
 /// Every known finish, by import id, keeping the earliest time when an import was seen
@@ -208,6 +209,33 @@ pub struct Ordered<'a> {
     pub pushed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it finished, when known.
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Still being processed (or its state is unknown): listed before the finished ones.
+    pub running: bool,
+}
+
+/// Something listed in finish order: an import as the app or the command line shows it.
+pub trait InFinishOrder {
+    /// The import's id, feed kind and times.
+    fn ordered(&self) -> Ordered<'_>;
+}
+
+/// Sorts `items` in the order Stripe finished them: those still running first, then the latest
+/// finished (one whose finish this machine never saw counts from its creation). Gives back the
+/// [`overtaken`] ones: each older import's id, and the newer import's that finished first.
+pub fn sort_by_finish<T: InFinishOrder>(items: &mut [T]) -> HashMap<String, String> {
+    let found: HashMap<String, String> = {
+        let ordered: Vec<Ordered<'_>> = items.iter().map(T::ordered).collect();
+        overtaken(&ordered)
+            .into_iter()
+            .map(|(older, newer)| (older.to_owned(), newer.to_owned()))
+            .collect()
+    };
+    items.sort_by(|a, b| {
+        let (a, b) = (a.ordered(), b.ordered());
+        let key = |o: &Ordered<'_>| (o.running, o.finished_at.or(o.pushed_at));
+        key(&b).cmp(&key(&a)).then_with(|| a.id.cmp(b.id))
+    });
+    found
 }
 
 /// The imports that finished after a later push of the same feed kind (one account's list):
@@ -334,12 +362,14 @@ mod tests {
                 feed_kind: "pricing",
                 pushed_at: at(0),
                 finished_at: at(20),
+                running: false,
             },
             Ordered {
                 id: "b",
                 feed_kind: "pricing",
                 pushed_at: at(5),
                 finished_at: at(10),
+                running: false,
             },
             // In order.
             Ordered {
@@ -347,6 +377,7 @@ mod tests {
                 feed_kind: "pricing",
                 pushed_at: at(30),
                 finished_at: at(31),
+                running: false,
             },
             // Another kind never overtakes: its values are other columns.
             Ordered {
@@ -354,6 +385,7 @@ mod tests {
                 feed_kind: "inventory",
                 pushed_at: at(1),
                 finished_at: at(2),
+                running: false,
             },
             // Still processing: the order is not known yet.
             Ordered {
@@ -361,6 +393,7 @@ mod tests {
                 feed_kind: "pricing",
                 pushed_at: at(40),
                 finished_at: None,
+                running: true,
             },
         ];
         let found = overtaken(&imports);

@@ -429,42 +429,37 @@ async fn note_finished(data_dir: Option<&Path>, summary: &ImportSummary) -> Opti
         push_history::SeenBy::Poll,
     );
     let id = summary.id.clone();
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = push_history::note_finish(&path, &finish) {
+    tokio::task::spawn_blocking(move || match push_history::note_finish(&path, &finish) {
+        Ok(kept) => kept.at(),
+        Err(e) => {
             tracing::warn!("could not note that {id} finished: {e}");
+            finish.at()
         }
-        push_history::load_finishes(&path)
-            .ok()
-            .and_then(|known| known.get(&id).and_then(push_history::Finish::at))
     })
     .await
     .ok()
     .flatten()
 }
 
-/// Puts a list in the order Stripe finished the imports (those still going first, then the
-/// latest finished; an import whose finish this machine never saw counts from its creation)
+impl push_history::InFinishOrder for ImportSummary {
+    fn ordered(&self) -> push_history::Ordered<'_> {
+        push_history::Ordered {
+            id: &self.id,
+            feed_kind: &self.feed_kind,
+            pushed_at: self.created,
+            finished_at: self.finished,
+            running: !self.status.is_terminal(),
+        }
+    }
+}
+
+/// Puts a list in the order Stripe finished the imports ([`push_history::sort_by_finish`])
 /// and marks each older import that finished after a newer one of the same feed.
 pub fn in_finish_order(list: &mut [ImportSummary]) {
-    let overtaken: HashMap<String, String> = push_history::overtaken(
-        &list
-            .iter()
-            .map(|s| push_history::Ordered {
-                id: &s.id,
-                feed_kind: &s.feed_kind,
-                pushed_at: s.created,
-                finished_at: s.finished,
-            })
-            .collect::<Vec<_>>(),
-    )
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    let overtaken = push_history::sort_by_finish(list);
     for s in list.iter_mut() {
         s.overtaken_by = overtaken.get(&s.id).cloned();
     }
-    let key = |s: &ImportSummary| (!s.status.is_terminal(), s.finished.or(s.created));
-    list.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
 }
 
 fn flavour_of(id: &str) -> ImportFlavour {

@@ -169,7 +169,7 @@ struct Task {
     /// Watched folders and how many files on sync each holds.
     folders: BTreeMap<PathBuf, usize>,
     /// Each file's size and modification time when its last round read it.
-    read: BTreeMap<PathBuf, Option<Version>>,
+    read: BTreeMap<PathBuf, Version>,
 }
 
 /// A file's size and modification time: what tells a change from a mere read.
@@ -205,7 +205,7 @@ impl Task {
                         // The watcher also reports a file opened for reading (by this very
                         // round's validation, or a backup tool): only a new size or
                         // modification time is a change.
-                        if version_of(&key).await != self.read.get(&key).copied().flatten() {
+                        if version_of(&key).await != self.read.get(&key).copied() {
                             self.round(&key, false).await;
                         }
                     }
@@ -350,6 +350,7 @@ impl Task {
         if account == self.account {
             return;
         }
+        self.read.clear();
         for key in std::mem::take(&mut self.files).into_keys() {
             self.unwatch(&key);
         }
@@ -454,7 +455,10 @@ impl Task {
             full,
             dry_run: false,
         };
-        self.read.insert(key.to_path_buf(), version_of(key).await);
+        match version_of(key).await {
+            Some(version) => self.read.insert(key.to_path_buf(), version),
+            None => self.read.remove(key),
+        };
         let r = round::run(&conn.client, &self.data_dir, &file, options).await;
         self.sink.done(&activity);
         if let Some(f) = self.files.get_mut(key) {

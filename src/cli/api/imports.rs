@@ -93,26 +93,23 @@ struct ListRow {
     note: String,
 }
 
+impl crate::push_history::InFinishOrder for ListRow {
+    fn ordered(&self) -> crate::push_history::Ordered<'_> {
+        crate::push_history::Ordered {
+            id: &self.id,
+            feed_kind: &self.feed,
+            pushed_at: self.pushed,
+            finished_at: self.finished,
+            running: !self.terminal,
+        }
+    }
+}
+
 /// Prints the imports in the order Stripe finished them (still running first), the way the
 /// app's Imports view lists them, with a warning under an older file that finished after a
 /// newer one of the same feed.
 fn print_in_finish_order(mut rows: Vec<ListRow>) {
-    let overtaken: std::collections::HashMap<String, String> = crate::push_history::overtaken(
-        &rows
-            .iter()
-            .map(|r| crate::push_history::Ordered {
-                id: &r.id,
-                feed_kind: &r.feed,
-                pushed_at: r.pushed,
-                finished_at: r.finished,
-            })
-            .collect::<Vec<_>>(),
-    )
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let key = |r: &ListRow| (!r.terminal, r.finished.or(r.pushed));
-    rows.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+    let overtaken = crate::push_history::sort_by_finish(&mut rows);
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(
             || "-".to_owned(),
@@ -202,30 +199,25 @@ pub async fn run(args: Args) -> Outcome {
                 let pushed = chrono::DateTime::parse_from_rfc3339(&r.pushed_at)
                     .ok()
                     .map(|t| t.with_timezone(&chrono::Utc));
-                let row = match client.retrieve_import_set(&r.import_id).await {
+                let (status, terminal) = match client.retrieve_import_set(&r.import_id).await {
                     Ok(set) => {
                         let (ok, failed) = set.counts();
-                        ListRow {
-                            id: r.import_id.clone(),
-                            feed: r.feed_kind.clone(),
-                            status: format!("{:<22} {ok:>7} ok {failed:>6} failed", set.status),
-                            terminal: set.status.is_terminal(),
-                            pushed,
-                            finished: None,
-                            note: format!("ImportSet of {}", r.file_name()),
-                        }
+                        (
+                            format!("{:<22} {ok:>7} ok {failed:>6} failed", set.status),
+                            set.status.is_terminal(),
+                        )
                     }
-                    Err(e) => ListRow {
-                        id: r.import_id.clone(),
-                        feed: r.feed_kind.clone(),
-                        status: format!("(could not be read: {})", e.user_message()),
-                        terminal: false,
-                        pushed,
-                        finished: None,
-                        note: format!("ImportSet of {}", r.file_name()),
-                    },
+                    Err(e) => (format!("(could not be read: {})", e.user_message()), false),
                 };
-                rows.push(row);
+                rows.push(ListRow {
+                    id: r.import_id.clone(),
+                    feed: r.feed_kind.clone(),
+                    status,
+                    terminal,
+                    pushed,
+                    finished: None,
+                    note: format!("ImportSet of {}", r.file_name()),
+                });
             }
             for i in &imports {
                 let (ok, failed) = i.counts();
