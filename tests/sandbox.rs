@@ -324,16 +324,138 @@ async fn auth_is_checked_like_stripe() {
     assert_eq!(live_import["livemode"], true);
     assert!(id(&live_import).starts_with("pcimprt_61"));
 
-    let connected = Api {
-        account: Some("acct_1ConnectedShop".into()),
+    // Stripe-Account must name one of the platform's connected accounts.
+    let stranger = Api {
+        account: Some("acct_1NotConnectedHere".into()),
         ..api.with_key(DEMO_KEY)
     };
-    let other = connected.get("/v1/checkout/sessions").await.ok();
-    assert_eq!(data(&other).len(), 0, "accounts are separate");
+    let refused = stranger.get("/v1/checkout/sessions").await;
+    refused.assert_refused(StatusCode::FORBIDDEN, "does not have access to account");
+    assert_eq!(refused.error()["code"], "account_invalid");
 
     api.get("/v1/customers")
         .await
         .assert_refused(StatusCode::NOT_FOUND, "Unrecognized request URL");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_lists_its_connected_sellers_and_acts_as_each_one() {
+    let (sandbox, api) = demo().await;
+    let accounts = list_all(&api, "/v1/accounts?limit=100").await;
+    assert_eq!(accounts.len(), 12, "the demo platform has a dozen sellers");
+    let created: Vec<i64> = accounts
+        .iter()
+        .map(|a| a["created"].as_i64().unwrap())
+        .collect();
+    assert!(created.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let named = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a["business_profile"]["name"] == name)
+            .unwrap_or_else(|| panic!("no seller {name}"))
+            .clone()
+    };
+    let alder = named("Alder & Ash Ceramics");
+    assert_eq!(alder["object"], "account");
+    assert_eq!(alder["charges_enabled"], true);
+    assert_eq!(alder["capabilities"]["card_payments"], "active");
+    // One seller has not finished onboarding.
+    let onboarding = named("Granite Peak Outfitters");
+    assert_eq!(onboarding["charges_enabled"], false);
+    assert_eq!(
+        onboarding["requirements"]["disabled_reason"],
+        "requirements.past_due"
+    );
+
+    // Acting as a seller shows its own data, not the platform's.
+    let as_alder = Api {
+        account: Some(id(&alder).to_owned()),
+        ..api.with_key(DEMO_KEY)
+    };
+    let platform_orders = ids(&all_sessions(&api, "").await);
+    let alder_orders = ids(&all_sessions(&as_alder, "").await);
+    assert!(!alder_orders.is_empty(), "the seller has orders of its own");
+    assert!(
+        alder_orders.iter().all(|o| !platform_orders.contains(o)),
+        "accounts are separate"
+    );
+    let current = as_alder.get("/v1/account").await.ok();
+    assert_eq!(current["id"], alder["id"]);
+    let mine = api.get("/v1/account").await.ok();
+    assert_eq!(mine["business_profile"]["name"], "Juniper & Oak");
+    let one = api.get(&format!("/v1/accounts/{}", id(&alder))).await.ok();
+    assert_eq!(one["email"], alder["email"]);
+    // "If you're not a platform, the list is empty."
+    assert_eq!(data(&as_alder.get("/v1/accounts").await.ok()).len(), 0);
+    // Test-mode sellers do not exist in live mode.
+    let live = Api {
+        account: Some(id(&alder).to_owned()),
+        ..api.with_key(concat!("sk_live", "_SomeLiveKey123"))
+    };
+    assert_eq!(
+        live.get("/v1/checkout/sessions").await.status,
+        StatusCode::FORBIDDEN
+    );
+    api.get("/v1/accounts/acct_1NotConnectedHere")
+        .await
+        .assert_refused(StatusCode::FORBIDDEN, "does not have access");
+
+    // A new connected account starts empty and cannot take charges yet.
+    let made = api
+        .post(
+            "/v1/accounts",
+            &[
+                ("type", "express"),
+                ("email", "new@shop.example"),
+                ("business_profile[name]", "New Shop"),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(made["charges_enabled"], false);
+    assert_eq!(made["business_profile"]["name"], "New Shop");
+    let as_new = Api {
+        account: Some(id(&made).to_owned()),
+        ..api.with_key(DEMO_KEY)
+    };
+    assert_eq!(
+        data(&as_new.get("/v1/checkout/sessions").await.ok()).len(),
+        0
+    );
+    assert_eq!(list_all(&api, "/v1/accounts?limit=100").await.len(), 13);
+    as_alder
+        .post("/v1/accounts", &[("type", "express")])
+        .await
+        .assert_refused(StatusCode::BAD_REQUEST, "Only a platform");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_thousand_sellers_page_through_and_cost_nothing_until_used() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        accounts: Some(5_000),
+        ..SandboxConfig::seeded(Seed::Empty)
+    })
+    .await
+    .unwrap();
+    let api = Api::new(&sandbox);
+    let held = sandbox.accounts_held();
+    let all = list_all(&api, "/v1/accounts?limit=100").await;
+    assert_eq!(all.len(), 5_000);
+    assert_eq!(ids(&all).into_iter().collect::<HashSet<_>>().len(), 5_000);
+    assert_eq!(sandbox.accounts_held(), held, "listing made no ledgers");
+    let last = Api {
+        account: Some(id(&all[4_999]).to_owned()),
+        ..api.with_key(DEMO_KEY)
+    };
+    let products = last.get("/v2/commerce/product_catalog/imports").await.ok();
+    assert!(products["data"].is_array());
+    assert_eq!(
+        sandbox.accounts_held(),
+        held + 1,
+        "a seller's data is made when used"
+    );
     sandbox.shutdown().await;
 }
 

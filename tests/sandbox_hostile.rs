@@ -96,12 +96,11 @@ async fn reads_of_thousands_of_accounts_keep_nothing() {
             .send()
             .await
             .unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        let list: Value = resp.json().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        let body: Value = resp.json().await.unwrap();
         assert_eq!(
-            list["data"],
-            Value::Array(vec![]),
-            "a new account has no orders"
+            body["error"]["code"], "account_invalid",
+            "an account that is not connected is refused"
         );
     }
     assert_eq!(

@@ -19,6 +19,9 @@ pub struct Args {
     /// Extra generated orders on top of the seed (for big lists and benchmarks).
     #[arg(long, default_value_t = 0)]
     pub orders: usize,
+    /// Connected sellers on the platform (the demo seed has 12; 5000 to try a big platform).
+    #[arg(long, value_name = "N")]
+    pub accounts: Option<usize>,
     /// A live demo shopper: about this many new agent orders a minute, each with its events.
     #[arg(long, default_value_t = 0, value_name = "PER_MINUTE")]
     pub live_orders: u32,
@@ -49,6 +52,7 @@ async fn serve(args: Args) -> Result<(), String> {
         port,
         seed: args.seed,
         faults: args.faults,
+        accounts: args.accounts,
     })
     .await
     .map_err(|e| {

@@ -31,8 +31,10 @@ mod params;
 mod render;
 mod routes;
 mod seed;
+mod sellers;
 
 pub use seed::demo_catalog_csv;
+pub use sellers::DEMO_SELLERS;
 mod server;
 mod state;
 
@@ -102,6 +104,9 @@ pub struct SandboxConfig {
     pub seed: Seed,
     /// Faults in force from the start (change them later with [`Sandbox::faults`]).
     pub faults: FaultSpec,
+    /// Connected accounts of the platform (test mode): `None` for the seed's own number
+    /// ([`DEMO_SELLERS`] with the demo seed, none when empty).
+    pub accounts: Option<usize>,
 }
 
 impl SandboxConfig {
@@ -112,6 +117,7 @@ impl SandboxConfig {
             port: 0,
             seed,
             faults: FaultSpec::none(),
+            accounts: None,
         }
     }
 }
@@ -194,6 +200,18 @@ impl Sandbox {
                 live: false,
             });
             seed::demo(ledger, &shared, now)?;
+            store.accounts.platform_name = Some("Juniper & Oak".into());
+        }
+        let sellers = config.accounts.unwrap_or(match config.seed {
+            Seed::Demo => DEMO_SELLERS,
+            Seed::Empty => 0,
+        });
+        {
+            let now = shared.now();
+            let mut store = shared.lock();
+            for account in sellers::accounts(sellers, now) {
+                store.accounts.add(false, account);
+            }
         }
         let app = Router::new()
             .fallback(server::handle)

@@ -699,7 +699,7 @@ fn order(
 /// Disputes in every state a support agent meets, on paid agent orders that were not refunded:
 /// an inquiry, chargebacks due in under two days and in over a week, one under review, one won,
 /// one lost.
-fn disputes(ledger: &mut Ledger, rng: &mut StdRng, now: i64) {
+pub(super) fn disputes(ledger: &mut Ledger, rng: &mut StdRng, now: i64) {
     use crate::sandbox::routes::disputes::{NewDispute, open};
     let mut paid: Vec<(i64, String)> = ledger
         .charges
@@ -790,7 +790,7 @@ fn disputes(ledger: &mut Ledger, rng: &mut StdRng, now: i64) {
 }
 
 /// Agreements in every status: the four order agents confirmed, others pending or ended.
-fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now: i64) {
+pub(super) fn agreements(ledger: &mut Ledger, rng: &mut StdRng, catalog: &DemoCatalog, now: i64) {
     let add = |ledger: &mut Ledger,
                rng: &mut StdRng,
                name: &str,
@@ -951,7 +951,7 @@ fn catalog_csv(broken: &[(usize, &str, &str)]) -> String {
     out
 }
 
-fn store_file(
+pub(super) fn store_file(
     ledger: &mut Ledger,
     rng: &mut StdRng,
     shared: &Shared,
@@ -977,16 +977,10 @@ fn store_file(
     Ok(id)
 }
 
-/// Past imports: v1 `ImportSets` (succeeded, with errors, failed) and v2 catalog imports.
-fn past_imports(
-    ledger: &mut Ledger,
-    rng: &mut StdRng,
-    shared: &Shared,
-    now: i64,
-) -> io::Result<()> {
-    let rows = PRODUCTS.len() as u64;
-    let good = catalog_csv(&[]);
-    let bad = demo_catalog_csv().to_owned();
+/// The demo catalog's error report (Stripe's layout: the message, then the row as sent) and
+/// the v2 samples of its three bad rows.
+pub(super) fn demo_error_report() -> (String, Vec<Sample>) {
+    let bad = demo_catalog_csv();
     let messages = [
         (
             3usize,
@@ -1007,21 +1001,37 @@ fn past_imports(
             let _ = writeln!(report, "\"{message}\",{line}");
         }
     }
-    let samples = |ledger_rows: &[(usize, &str, &str)]| -> Vec<Sample> {
-        ledger_rows
-            .iter()
-            .map(|(row, field, message)| Sample {
-                id: PRODUCTS[*row].0.to_string(),
-                row: *row as u64 + 1,
-                field: (*field).to_string(),
-                message: message
-                    .split_once(": ")
-                    .map_or(*message, |(_, m)| m)
-                    .to_string(),
-            })
-            .collect()
-    };
+    let samples = messages
+        .iter()
+        .map(|(row, field, message)| Sample {
+            id: PRODUCTS[*row].0.to_string(),
+            row: *row as u64 + 1,
+            field: (*field).to_string(),
+            message: message
+                .split_once(": ")
+                .map_or(*message, |(_, m)| m)
+                .to_string(),
+        })
+        .collect();
+    (report, samples)
+}
 
+/// How many rows the demo catalog has.
+pub(super) fn demo_catalog_rows() -> u64 {
+    PRODUCTS.len() as u64
+}
+
+/// Past imports: v1 `ImportSets` (succeeded, with errors, failed) and v2 catalog imports.
+fn past_imports(
+    ledger: &mut Ledger,
+    rng: &mut StdRng,
+    shared: &Shared,
+    now: i64,
+) -> io::Result<()> {
+    let rows = PRODUCTS.len() as u64;
+    let good = catalog_csv(&[]);
+    let bad = demo_catalog_csv().to_owned();
+    let (report, samples) = demo_error_report();
     // v1: a clean catalog 20 days ago.
     let created = now - 20 * DAY;
     let file = store_file(
@@ -1077,7 +1087,7 @@ fn past_imports(
             rows,
             error_rows: 3,
             error_file: Some(errors),
-            samples: samples(&messages),
+            samples: samples.clone(),
             failure: None,
         }),
     });
@@ -1130,7 +1140,7 @@ fn past_imports(
                 rows,
                 error_rows: 3,
                 error_file: Some(errors),
-                samples: samples(&messages),
+                samples: samples.clone(),
                 failure: None,
             }
         } else {

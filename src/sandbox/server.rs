@@ -219,6 +219,30 @@ fn fault_response(kind: &FaultKind) -> Option<Response> {
     }
 }
 
+/// Checks that `account` is connected to the platform in this mode, and fills its ledger with
+/// its demo data on first use.
+fn act_as(app: &Shared, account: &str, live: bool) -> Result<(), ApiError> {
+    let now = app.now();
+    let mut store = app.lock();
+    if !store.accounts.is_connected(live, account) {
+        return Err(routes::accounts::not_connected(account));
+    }
+    if let Some(data) = store.accounts.take_pending_data(live, account) {
+        let ledger = store.ledger(&LedgerKey {
+            account: Some(account.to_owned()),
+            live,
+        });
+        super::sellers::fill(ledger, app, now, data).map_err(|e| ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "api_error",
+            ..ApiError::invalid(format!(
+                "The sandbox could not write this account's demo data ({e})."
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or_default().to_string();
@@ -252,6 +276,13 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
             ));
         }
     };
+    // Connect: a request may act only as one of the platform's connected accounts, whose
+    // demo data is made the first time one is used.
+    if let Some(account) = &account
+        && let Err(e) = act_as(app, account, key.live)
+    {
+        return error_response(&e);
+    }
     let ledger_key = LedgerKey {
         account,
         live: key.live,

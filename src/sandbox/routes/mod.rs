@@ -1,5 +1,6 @@
 //! The endpoints, one module per resource, and the table that routes a path to them.
 
+pub(crate) mod accounts;
 pub(crate) mod agreements;
 pub(crate) mod catalog_imports;
 pub(crate) mod checkout;
@@ -30,6 +31,11 @@ pub(crate) async fn dispatch(
     let get = *method == Method::GET;
     let post = *method == Method::POST;
     match segments {
+        ["v1", "accounts"] if get => accounts::list(app, ctx),
+        ["v1", "accounts"] if post => accounts::create(app, ctx),
+        ["v1", "accounts", id] if get => accounts::retrieve(app, ctx, id),
+        ["v1", "account"] if get => accounts::retrieve_current(app, ctx),
+
         ["v1", "files"] if post => files::create(app, ctx, upload).await,
         ["v1", "files"] if get => files::list(app, ctx),
         ["v1", "files", id] if get => files::retrieve(app, ctx, id),

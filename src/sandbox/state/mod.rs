@@ -3,14 +3,16 @@
 //! keys, and the progress of feed imports.
 //!
 //! The files import each other directly, never through this face, so the folder has no
-//! circle: `shared -> store -> ledger, idempotency`; `ledger -> import_job`.
+//! circle: `shared -> store -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job`.
 
+mod accounts;
 pub(crate) mod idempotency;
 mod import_job;
 mod ledger;
 mod shared;
 mod store;
 
+pub(crate) use accounts::{ConnectedAccount, SellerData};
 pub(crate) use import_job::{Failure, ImportJob, Outcome, Phase, Sample, processing_time};
 pub(crate) use ledger::{
     Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, FileRec,
@@ -18,4 +20,4 @@ pub(crate) use ledger::{
     Refund, Session, Table, TaxRate,
 };
 pub(crate) use shared::{Blob, Shared};
-pub(crate) use store::{DownloadSlot, MAX_LEDGERS, Store, UploadSlot};
+pub(crate) use store::{DownloadSlot, MAX_ACCOUNTS, MAX_LEDGERS, Store, UploadSlot};

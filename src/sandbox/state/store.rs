@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 
+use super::accounts::Accounts;
 use super::idempotency::IdempotencyStore;
 use super::ledger::{Ledger, LedgerKey};
 use crate::sandbox::ids;
@@ -29,10 +30,16 @@ pub(crate) struct DownloadSlot {
 /// refused.
 pub(crate) const MAX_LEDGERS: usize = 2_000;
 
+/// The most connected accounts a platform may have in one mode in the sandbox; creating one
+/// more is refused.
+pub(crate) const MAX_ACCOUNTS: usize = 20_000;
+
 /// All sandbox state behind one lock.
 #[derive(Debug)]
 pub(crate) struct Store {
     pub ledgers: HashMap<LedgerKey, Ledger>,
+    /// The platform's connected accounts.
+    pub accounts: Accounts,
     pub idempotency: IdempotencyStore,
     pub rng: StdRng,
     pub uploads: HashMap<String, UploadSlot>,
@@ -44,6 +51,7 @@ impl Store {
     pub fn new(rng: StdRng) -> Self {
         Store {
             ledgers: HashMap::new(),
+            accounts: Accounts::default(),
             idempotency: IdempotencyStore::default(),
             rng,
             uploads: HashMap::new(),
@@ -51,10 +59,16 @@ impl Store {
         }
     }
 
-    /// True when a write for `key` may start: its ledger exists, or there is room for one
-    /// more (at most [`MAX_LEDGERS`]).
+    /// True when a write for `key` may start: its ledger exists, it is a connected account's
+    /// (their number is bounded by [`MAX_ACCOUNTS`]), or there is room for one more (at most
+    /// [`MAX_LEDGERS`]).
     pub fn has_room_for(&self, key: &LedgerKey) -> bool {
-        self.ledgers.contains_key(key) || self.ledgers.len() < MAX_LEDGERS
+        self.ledgers.contains_key(key)
+            || self.ledgers.len() < MAX_LEDGERS
+            || key
+                .account
+                .as_ref()
+                .is_some_and(|a| self.accounts.is_connected(key.live, a))
     }
 
     /// Drops the ledger for `key` if nothing was stored in it, so reads of many accounts
