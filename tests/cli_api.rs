@@ -389,3 +389,53 @@ async fn the_log_names_each_request_and_its_id_but_never_the_key() {
         assert!(!text.contains("CanaryLogKey"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_lists_and_searches_its_sellers_and_acts_as_one() {
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
+    let base = sandbox.base_url();
+    tokio::task::spawn_blocking(move || {
+        let all = api(&base, &["accounts", "list", "--json"]).ok().json();
+        assert_eq!(all.as_array().map(Vec::len), Some(12), "{all}");
+        let text = api(&base, &["accounts", "list", "--search", "TEA"])
+            .ok()
+            .stdout;
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("Bluebell Tea Co."), "{text}");
+        let granite = api(
+            &base,
+            &["accounts", "list", "--search", "granite", "--json"],
+        )
+        .ok()
+        .json();
+        let id = granite[0]["id"].as_str().unwrap().to_owned();
+        let shown = api(&base, &["accounts", "show", &id]).ok().stdout;
+        assert!(
+            shown.contains("charges off: onboarding unfinished"),
+            "{shown}"
+        );
+        // The seller's own orders, through the platform's key.
+        let orders = api(&base, &["orders", "list", "--account", &id, "--json"])
+            .ok()
+            .json();
+        assert!(!orders.as_array().unwrap().is_empty(), "{orders}");
+        // An account that is not connected: a clear refusal, not a missing permission.
+        let refused = api(
+            &base,
+            &["orders", "list", "--account", "acct_1NotConnected"],
+        );
+        assert_ne!(refused.code, 0);
+        assert!(
+            refused
+                .stderr
+                .contains("not one of your platform's connected accounts"),
+            "{}",
+            refused.stderr
+        );
+    })
+    .await
+    .unwrap();
+    sandbox.shutdown().await;
+}

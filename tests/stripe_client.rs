@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use seller_console::stripe::account::Account;
 use seller_console::stripe::agreements::{Agreement, AgreementStatus};
 use seller_console::stripe::catalog_imports::{CatalogImport, CatalogImportStatus};
 use seller_console::stripe::files::{File, FilePurpose};
@@ -66,6 +67,16 @@ fn every_canonical_fixture_deserializes() {
         let prod: Product = fixture(&format!("product{suffix}.json"));
         assert_eq!(prod.name.as_deref(), Some("T-shirt"));
     }
+    // A connected account, as `GET /v1/accounts` lists it: no name, so it goes by its email,
+    // and it cannot take charges until its onboarding is done.
+    let account: Account = fixture("account.json");
+    assert_eq!(account.id, "acct_1PgafTB7WZ01zgkW");
+    assert_eq!(account.label(), "site@stripe.com");
+    assert!(account.matches("STRIPE.com") && !account.matches("juniper"));
+    assert_eq!(
+        account.charges_blocked_because().as_deref(),
+        Some("charges off: onboarding unfinished (6 details due)")
+    );
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The commands that talk to the Stripe API: push, sync, imports, orders, capture, refund, cancel,
-//! bulk-refund, disputes, agreements, events and listen. Each is thin over [`crate::stripe::Client`].
+//! bulk-refund, disputes, agreements, accounts, events and listen. Each is thin over [`crate::stripe::Client`].
 //!
 //! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
 //! `STRIPE_API_KEY` (see [`common::resolve_key`]), never from an argument;
 //! `--api-base` (or `STRIPE_API_BASE`) points both hosts at a sandbox; `--account` acts for a
 //! connected account; `--json` prints machine-readable output.
 
+pub mod accounts;
 pub mod agreements;
 pub mod bulk_refund;
 pub mod common;
@@ -44,6 +45,8 @@ pub enum ApiCommand {
     Disputes(disputes::Args),
     /// Manage agreements with AI agents.
     Agreements(agreements::Args),
+    /// A platform's connected accounts: list, search, show one.
+    Accounts(accounts::Args),
     /// Follow the account's events.
     #[command(subcommand)]
     Events(events::Command),
@@ -64,6 +67,7 @@ impl ApiCommand {
             ApiCommand::BulkRefund(a) => &a.common,
             ApiCommand::Disputes(a) => &a.common,
             ApiCommand::Agreements(a) => &a.common,
+            ApiCommand::Accounts(a) => &a.common,
             ApiCommand::Events(c) => c.common(),
             ApiCommand::Listen(a) => &a.common,
         }
@@ -82,6 +86,7 @@ async fn dispatch(command: ApiCommand) -> common::Outcome {
         ApiCommand::BulkRefund(a) => bulk_refund::run(a).await,
         ApiCommand::Disputes(a) => disputes::run(a).await,
         ApiCommand::Agreements(a) => agreements::run(a).await,
+        ApiCommand::Accounts(a) => accounts::run(a).await,
         ApiCommand::Events(c) => events::run(c).await,
         ApiCommand::Listen(a) => events::listen(a).await,
     }

@@ -186,6 +186,12 @@ impl ApiError {
                  details, so Stripe refused it to avoid doing the work twice. Start a new \
                  request instead of retrying the old one.{said}"
             )
+        } else if self.code_is("account_invalid") {
+            format!(
+                "This account is not one of your platform's connected accounts (or it does not \
+                 exist, or its access was revoked). Pick the account again from the list of \
+                 connected accounts (`seller-console accounts list`), or use the platform itself.{said}"
+            )
         } else if self.status == 401 {
             "Stripe did not accept the API key: it may be mistyped, rolled or deleted. Check \
              the key in Developers › API keys and save it again."
@@ -444,6 +450,20 @@ mod tests {
             "{}",
             e.user_message()
         );
+    }
+
+    #[test]
+    fn an_account_that_is_not_connected_is_not_called_a_missing_permission() {
+        let e = api(
+            403,
+            r#"{"error":{"type":"invalid_request_error","code":"account_invalid","message":"The provided key does not have access to account 'acct_1X'"}}"#,
+        );
+        let msg = e.user_message();
+        assert!(
+            msg.contains("not one of your platform's connected accounts"),
+            "{msg}"
+        );
+        assert!(!msg.contains("permission"), "{msg}");
     }
 
     #[test]
