@@ -16,6 +16,7 @@ pub mod money;
 pub mod orders;
 pub mod payment_batch;
 pub mod payment_journal;
+pub mod platform;
 pub mod profiles;
 pub mod push_history;
 pub mod sandbox;

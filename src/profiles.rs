@@ -102,6 +102,12 @@ pub struct Profile {
     /// A connected account to act on (`Stripe-Account` header), if any.
     #[serde(default)]
     pub connected_account: Option<String>,
+    /// The connected account's name, as the platform's list gave it.
+    #[serde(default)]
+    pub connected_name: Option<String>,
+    /// Connected accounts acted on lately, newest first (at most [`RECENT_ACCOUNTS`]).
+    #[serde(default)]
+    pub recent_accounts: Vec<RecentAccount>,
     /// An API base other than Stripe's (a sandbox), if any.
     #[serde(default)]
     pub api_base: Option<String>,
@@ -119,9 +125,30 @@ impl Profile {
             account_id: None,
             account_name: None,
             connected_account: None,
+            connected_name: None,
+            recent_accounts: Vec::new(),
             api_base: None,
         }
     }
+}
+
+/// How many recent connected accounts a profile remembers.
+pub const RECENT_ACCOUNTS: usize = 8;
+
+/// A connected account a profile acted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentAccount {
+    /// `acct_…`.
+    pub id: String,
+    /// Its name when it was picked.
+    pub name: String,
+}
+
+/// Puts `account` first in `recent`, once, keeping at most [`RECENT_ACCOUNTS`].
+pub fn remember_recent(recent: &mut Vec<RecentAccount>, account: RecentAccount) {
+    recent.retain(|r| r.id != account.id);
+    recent.insert(0, account);
+    recent.truncate(RECENT_ACCOUNTS);
 }
 
 /// Every saved profile and which one is active.

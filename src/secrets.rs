@@ -134,6 +134,28 @@ impl SecretStore for OsKeyring {
 #[derive(Default)]
 pub struct MemoryStore {
     secrets: Mutex<HashMap<String, String>>,
+    writes: std::sync::atomic::AtomicUsize,
+}
+
+impl MemoryStore {
+    /// How many secrets it holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.secrets.lock().map_or(0, |m| m.len())
+    }
+
+    /// Whether it holds none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many times a secret was written (tests check a key is stored once, not again on
+    /// every switch).
+    #[must_use]
+    pub fn writes(&self) -> usize {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl fmt::Debug for MemoryStore {
@@ -158,6 +180,8 @@ impl SecretStore for MemoryStore {
             .lock()
             .map_err(|_| SecretError::Other("memory store poisoned".into()))?;
         map.insert(id.to_owned(), secret.to_owned());
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 

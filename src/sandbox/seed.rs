@@ -399,11 +399,27 @@ pub(crate) fn orders(
     count: usize,
     spread_days: i64,
 ) {
+    orders_with_urgent(ledger, rng, now, count, spread_days, 3);
+}
+
+/// [`orders`] with `urgent` (at most 3) of the first orders awaiting a capture due within a
+/// day; with fewer than 3, no other order is due within a day either.
+pub(crate) fn orders_with_urgent(
+    ledger: &mut Ledger,
+    rng: &mut StdRng,
+    now: i64,
+    count: usize,
+    spread_days: i64,
+    urgent: usize,
+) {
     let catalog = ensure_catalog(ledger, rng, now);
+    // The other authorizations have at least this long left (the full demo's, an hour, lets a
+    // few more fall due within a day).
+    let left_at_least = if urgent >= 3 { HOUR } else { DAY + HOUR };
     for i in 0..count {
         let (created, fate) = match i {
             // Authorizations that must be captured within a day.
-            0..3 => (
+            _ if i < urgent.min(3) => (
                 now - 6 * DAY - rng.random_range(2..20) * HOUR,
                 Fate::AwaitingCapture,
             ),
@@ -414,7 +430,7 @@ pub(crate) fn orders(
             _ => {
                 let created = now - rng.random_range(HOUR..spread_days * DAY);
                 let roll = rng.random_range(0..100);
-                let fate = if now - created < AUTH_WINDOW - HOUR && roll < 40 {
+                let fate = if now - created < AUTH_WINDOW - left_at_least && roll < 40 {
                     Fate::AwaitingCapture
                 } else {
                     match roll % 50 {

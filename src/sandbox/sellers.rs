@@ -180,13 +180,28 @@ pub(crate) fn fill(
     } else {
         rng.random_range(0..7)
     };
-    seed::orders(ledger, &mut rng, now, count, 30);
+    // One seller in four has captures due within a day.
+    let urgent = if data.index.is_multiple_of(4) { 2 } else { 0 };
+    seed::orders_with_urgent(ledger, &mut rng, now, count, 30, urgent);
     let catalog = seed::ensure_catalog(ledger, &mut rng, now);
     if data.rich && data.index % 4 == 1 {
         seed::disputes(ledger, &mut rng, now);
     }
     if data.rich || data.index.is_multiple_of(3) {
         seed::agreements(ledger, &mut rng, &catalog, now);
+        // Only one seller in three still has agreements to confirm; the others did.
+        if !data.index.is_multiple_of(3) {
+            for agreement in ledger.agreements.values_mut() {
+                if agreement.terminated_at.is_none() {
+                    agreement.seller_confirmed_at = agreement
+                        .seller_confirmed_at
+                        .or(Some(agreement.created + HOUR));
+                    agreement.orchestrator_confirmed_at = agreement
+                        .orchestrator_confirmed_at
+                        .or(Some(agreement.created + 2 * HOUR));
+                }
+            }
+        }
     }
     imports(ledger, &mut rng, shared, now, Story::of(data.index))
 }

@@ -372,7 +372,8 @@ impl Call {
 struct Inner {
     config: Config,
     http: reqwest::Client,
-    limiter: RateLimiter,
+    /// Shared with [`Client::for_account`]'s clients: its buckets are per account already.
+    limiter: Arc<RateLimiter>,
 }
 
 /// The Stripe client. Cheap to clone; clones share the connection pool and rate limiter.
@@ -412,12 +413,29 @@ impl Client {
                     "Could not set up the HTTPS client ({e}). Check the system's TLS setup."
                 ))
             })?;
-        let limiter = RateLimiter::new(config.rate_limits);
+        let limiter = Arc::new(RateLimiter::new(config.rate_limits));
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 http,
                 limiter,
+            }),
+        })
+    }
+
+    /// The same key acting as `account` (`None`: the platform itself), sharing this client's
+    /// connections and rate limiter (whose buckets are per account): for a platform working
+    /// through many connected accounts.
+    ///
+    /// # Errors
+    /// When `account` is not an `acct_…` id.
+    pub fn for_account(&self, account: Option<&str>) -> Result<Client, Error> {
+        let config = self.inner.config.clone().with_account(account)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config,
+                http: self.inner.http.clone(),
+                limiter: Arc::clone(&self.inner.limiter),
             }),
         })
     }

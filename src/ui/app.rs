@@ -17,6 +17,7 @@ use super::views::{
     imports::ImportsView,
     orders::OrdersView,
     overview::{OverviewData, OverviewView},
+    sellers::SellersView,
     settings::SettingsView,
 };
 use crate::profiles::Mode;
@@ -91,6 +92,7 @@ pub struct SellerApp {
     imports: ImportsView,
     orders: OrdersView,
     agreements: AgreementsView,
+    sellers: SellersView,
     disputes: DisputesView,
     hooks: HooksView,
     /// The catalog products last handed to the Hooks view.
@@ -137,6 +139,8 @@ impl SellerApp {
                 key_hint: String::new(),
                 account: None,
                 connected_account: None,
+                connected_name: None,
+                recent_accounts: Vec::new(),
                 api_base: String::new(),
                 ready: false,
             },
@@ -153,6 +157,7 @@ impl SellerApp {
             imports: ImportsView::default(),
             orders: OrdersView::default(),
             agreements: AgreementsView::default(),
+            sellers: SellersView::default(),
             disputes: DisputesView::default(),
             hooks: HooksView::default(),
             settings: {
@@ -204,6 +209,12 @@ impl SellerApp {
         &self.agreements
     }
 
+    /// The Sellers board's state (tests read what it lists).
+    #[must_use]
+    pub fn sellers_view(&self) -> &SellersView {
+        &self.sellers
+    }
+
     /// The Disputes view's state (tests read what it lists).
     #[must_use]
     pub fn disputes_view(&self) -> &DisputesView {
@@ -225,12 +236,19 @@ impl SellerApp {
                         session::Event::Session(info) => {
                             // A different account or a fresh connection: the data on screen
                             // belongs to the old one.
-                            let changed = info.ready
+                            let platform_changed = info.ready
                                 && (info.api_base != self.session.api_base
                                     || info.profile != self.session.profile
-                                    || info.connected_account != self.session.connected_account
                                     || !self.session.ready);
+                            let changed = platform_changed
+                                || (info.ready
+                                    && info.connected_account != self.session.connected_account);
                             self.session = info.clone();
+                            if platform_changed {
+                                // The connected accounts belong to the platform, whichever
+                                // of them the views act as.
+                                self.sellers.reset();
+                            }
                             if changed {
                                 self.orders.reset();
                                 self.agreements.reset();
@@ -253,6 +271,7 @@ impl SellerApp {
                     self.imports.on_sync(&e);
                 }
                 Event::Live(e) => self.activity.on_event(e),
+                Event::Accounts(e) => self.sellers.on_event(e),
                 Event::Activity(a) => {
                     self.activities.retain(|x| x.key != a.key);
                     if !a.done {
@@ -468,7 +487,7 @@ impl SellerApp {
             });
     }
 
-    fn nav_bar(&mut self, ui: &mut Ui) {
+    fn nav_bar(&mut self, ui: &mut Ui, intents: &mut Vec<Intent>) {
         egui::Panel::top("nav").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("Seller Console").strong().size(16.0));
@@ -488,6 +507,9 @@ impl SellerApp {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     self.activity.button(ui);
+                    let mut ctx =
+                        ViewCtx::new(&self.session, self.store.as_ref(), &self.worker, intents);
+                    self.sellers.picker_ui(ui, &mut ctx);
                     let dark = ui.visuals().dark_mode;
                     let (text, next) = if dark {
                         ("Light theme", egui::ThemePreference::Light)
@@ -540,9 +562,9 @@ impl SellerApp {
                     ui.separator();
                     label(ui, &format!("Account: {account}"));
                 }
-                if let Some(acct) = &self.session.connected_account {
+                if let Some(seller) = self.session.acting_as() {
                     ui.separator();
-                    label(ui, &format!("Connected account: {acct}"));
+                    label(ui, &format!("Acting as: {seller}"));
                 }
                 if !self.session.key_hint.is_empty() {
                     ui.separator();
@@ -620,7 +642,7 @@ impl eframe::App for SellerApp {
         if self.session.mode == Mode::Live {
             Self::live_band(ui, &self.session);
         }
-        self.nav_bar(ui);
+        self.nav_bar(ui, &mut intents);
         self.status_bar(ui, &mut intents);
         self.errors_panel(ui);
         self.cross_view_updates(ui);
@@ -667,6 +689,7 @@ impl eframe::App for SellerApp {
                 ViewId::Agreements => self.agreements.ui(ui, &mut ctx),
                 ViewId::Disputes => self.disputes.ui(ui, &mut ctx),
                 ViewId::Hooks => self.hooks.ui(ui, &mut ctx),
+                ViewId::Sellers => self.sellers.ui(ui, &mut ctx),
                 ViewId::Settings => self.settings.ui(ui, &mut ctx),
             }
         });

@@ -266,7 +266,7 @@ async fn local_pushes(data_dir: Option<&Path>, account: &str) -> Vec<PushRecord>
     }
 }
 
-fn from_import_set(set: &ImportSet) -> ImportSummary {
+pub(crate) fn from_import_set(set: &ImportSet) -> ImportSummary {
     let (succeeded, failed) = set.counts();
     let skipped = set.result.as_ref().map_or(0, |r| {
         r.skipped_by_filter.as_ref().map_or(0, |s| s.row_count)
@@ -311,7 +311,7 @@ fn from_import_set(set: &ImportSet) -> ImportSummary {
     }
 }
 
-fn from_catalog_import(imp: &CatalogImport) -> ImportSummary {
+pub(crate) fn from_catalog_import(imp: &CatalogImport) -> ImportSummary {
     let (succeeded, failed) = imp.counts();
     let status = match &imp.status {
         CatalogImportStatus::AwaitingUpload => Status::AwaitingUpload,

@@ -5,6 +5,7 @@
 //! Each area of the app has its own command and event types in its own module (`session` for
 //! profiles and keys, and one per view area), so views never reach into each other.
 
+pub mod accounts;
 pub mod agreements;
 pub mod catalog;
 pub mod dialogs;
@@ -45,6 +46,8 @@ pub enum Command {
     Live(live::Command),
     /// Catalogs kept current on Stripe's cadence.
     Sync(sync::Command),
+    /// A platform's connected accounts and the board's figures.
+    Accounts(accounts::Command),
 }
 
 /// Something the worker tells the UI.
@@ -68,6 +71,8 @@ pub enum Event {
     Live(live::Event),
     /// Catalogs on sync.
     Sync(sync::Event),
+    /// A platform's connected accounts and the board's figures.
+    Accounts(accounts::Event),
     /// Background work started, progressed or ended (for the status bar).
     Activity(Activity),
     /// A failure, already put in words.
@@ -278,6 +283,7 @@ pub fn spawn(
                     sync.follow();
                 }
                 Command::Live(c) => live.handle(c),
+                Command::Accounts(c) => accounts::handle(&session.connection(), &sink, c),
                 Command::Sync(c) => sync.handle(c),
                 Command::Catalog(c) => catalog.handle(c),
                 Command::Orders(c) => orders.handle(c),

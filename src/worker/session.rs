@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
-use crate::profiles::{self, Mode, Profile, ProfileBook};
+use crate::profiles::{self, Mode, Profile, ProfileBook, RecentAccount};
 use crate::secrets::{MemoryStore, OsKeyring, SecretError, SecretStore};
 
 use super::{EventSink, StoreChoice, WorkerConfig};
@@ -22,6 +22,9 @@ pub enum Command {
     Activate(Option<String>),
     /// Delete a profile and its key.
     Delete(String),
+    /// With the same key, act as one of the platform's connected accounts (`None`: the
+    /// platform itself). The active profile remembers it.
+    ActAs(Option<RecentAccount>),
 }
 
 /// A profile as typed in the settings form. The key is `None` when editing a profile without
@@ -99,10 +102,26 @@ pub struct SessionInfo {
     pub account: Option<String>,
     /// Connected account acted on, if any.
     pub connected_account: Option<String>,
+    /// Its name, when known.
+    pub connected_name: Option<String>,
+    /// Connected accounts acted on lately, newest first.
+    pub recent_accounts: Vec<RecentAccount>,
     /// Where requests go.
     pub api_base: String,
     /// False while the connection is being set up (sandbox starting).
     pub ready: bool,
+}
+
+impl SessionInfo {
+    /// The connected account acted on, in words: "Bluebell Tea Co. (acct_…)", or its id.
+    #[must_use]
+    pub fn acting_as(&self) -> Option<String> {
+        let id = self.connected_account.as_ref()?;
+        Some(match &self.connected_name {
+            Some(name) => format!("{name} ({id})"),
+            None => id.clone(),
+        })
+    }
 }
 
 /// Everything other worker modules need to call the API on the active account.
@@ -188,6 +207,8 @@ pub struct SessionWorker {
     config: WorkerConfig,
     connection: SharedConnection,
     sandbox: Option<crate::sandbox::Sandbox>,
+    /// In demo mode (no profile to keep them), the sellers acted on lately.
+    demo_recent: Vec<RecentAccount>,
 }
 
 impl SessionWorker {
@@ -220,6 +241,7 @@ impl SessionWorker {
             config,
             connection: Arc::new(RwLock::new(None)),
             sandbox: None,
+            demo_recent: Vec::new(),
         };
         worker.publish_book();
         let active = worker.book.active.clone();
@@ -249,7 +271,60 @@ impl SessionWorker {
                 self.persist_book().await;
             }
             Command::Delete(id) => self.delete(&id).await,
+            Command::ActAs(account) => self.act_as(account).await,
         }
+    }
+
+    /// Acts as a connected account (or the platform) with the key already in use: no key is
+    /// read or stored again; the active profile remembers the choice and its recent accounts.
+    async fn act_as(&mut self, account: Option<RecentAccount>) {
+        let Some(current) = active(&self.connection) else {
+            self.sink.error(
+                "Switching account",
+                "Not connected yet; try again in a moment.",
+                None,
+            );
+            return;
+        };
+        let id = account.as_ref().map(|a| a.id.clone());
+        match Connection::new(
+            current.mode,
+            current.api_base.clone(),
+            current.files_base.clone(),
+            current.key.clone(),
+            id.clone(),
+        ) {
+            Ok(connection) => self.set_connection(connection),
+            Err(message) => {
+                self.sink.error("Switching account", message, None);
+                return;
+            }
+        }
+        let name = account.as_ref().map(|a| a.name.clone());
+        let active_id = self.book.active.clone();
+        let profile = active_id
+            .as_deref()
+            .and_then(|active| self.book.profiles.iter_mut().find(|p| p.id == active));
+        let info = if let Some(profile) = profile {
+            profile.connected_account = id;
+            profile.connected_name = name;
+            if let Some(account) = account {
+                profiles::remember_recent(&mut profile.recent_accounts, account);
+            }
+            profile_info(profile)
+        } else {
+            if let Some(account) = account {
+                profiles::remember_recent(&mut self.demo_recent, account);
+            }
+            let mut info = demo_info(current.api_base.clone(), true);
+            info.connected_account = id;
+            info.connected_name = name;
+            info.recent_accounts.clone_from(&self.demo_recent);
+            info
+        };
+        self.sink.send(super::Event::Session(Event::Session(info)));
+        self.publish_book();
+        self.persist_book().await;
     }
 
     /// Stops the demo sandbox, if running.
@@ -436,20 +511,9 @@ impl SessionWorker {
             }
         }
         self.sink
-            .send(super::Event::Session(Event::Session(SessionInfo {
-                mode: profile.mode,
-                profile: Some((profile.id.clone(), profile.name.clone())),
-                key_hint: profile.key_hint.clone(),
-                account: match (&profile.account_name, &profile.account_id) {
-                    (Some(n), Some(id)) => Some(format!("{n} ({id})")),
-                    (None, Some(id)) => Some(id.clone()),
-                    (Some(n), None) => Some(n.clone()),
-                    (None, None) => None,
-                },
-                connected_account: profile.connected_account.clone(),
-                api_base,
-                ready: true,
-            })));
+            .send(super::Event::Session(Event::Session(profile_info(
+                &profile,
+            ))));
         self.publish_book();
     }
 
@@ -512,6 +576,29 @@ impl SessionWorker {
     }
 }
 
+/// The session a profile opens, as the status bar shows it.
+fn profile_info(profile: &Profile) -> SessionInfo {
+    SessionInfo {
+        mode: profile.mode,
+        profile: Some((profile.id.clone(), profile.name.clone())),
+        key_hint: profile.key_hint.clone(),
+        account: match (&profile.account_name, &profile.account_id) {
+            (Some(n), Some(id)) => Some(format!("{n} ({id})")),
+            (None, Some(id)) => Some(id.clone()),
+            (Some(n), None) => Some(n.clone()),
+            (None, None) => None,
+        },
+        connected_account: profile.connected_account.clone(),
+        connected_name: profile.connected_name.clone(),
+        recent_accounts: profile.recent_accounts.clone(),
+        api_base: profile
+            .api_base
+            .clone()
+            .unwrap_or_else(|| STRIPE_API_BASE.to_owned()),
+        ready: true,
+    }
+}
+
 fn demo_info(api_base: String, ready: bool) -> SessionInfo {
     SessionInfo {
         mode: Mode::Sandbox,
@@ -519,6 +606,8 @@ fn demo_info(api_base: String, ready: bool) -> SessionInfo {
         key_hint: crate::secrets::redact(crate::sandbox::DEMO_KEY),
         account: Some("Demo shop".into()),
         connected_account: None,
+        connected_name: None,
+        recent_accounts: Vec::new(),
         api_base,
         ready,
     }

@@ -9,6 +9,7 @@ pub mod hooks;
 pub mod imports;
 pub mod orders;
 pub mod overview;
+pub mod sellers;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};
@@ -34,13 +35,15 @@ pub enum ViewId {
     Agreements,
     /// Test the seller's own hook and checkout endpoints.
     Hooks,
+    /// A platform's connected accounts on one board.
+    Sellers,
     /// Profiles, keys, appearance.
     Settings,
 }
 
 impl ViewId {
     /// Every view in navigation order.
-    pub const ALL: [ViewId; 8] = [
+    pub const ALL: [ViewId; 9] = [
         ViewId::Overview,
         ViewId::Catalog,
         ViewId::Imports,
@@ -48,6 +51,7 @@ impl ViewId {
         ViewId::Disputes,
         ViewId::Agreements,
         ViewId::Hooks,
+        ViewId::Sellers,
         ViewId::Settings,
     ];
 
@@ -62,6 +66,7 @@ impl ViewId {
             ViewId::Disputes => "Disputes",
             ViewId::Agreements => "Agreements",
             ViewId::Hooks => "Hooks",
+            ViewId::Sellers => "Sellers",
             ViewId::Settings => "Settings",
         }
     }
@@ -78,6 +83,8 @@ impl ViewId {
             ViewId::Agreements => egui::Key::Num6,
             ViewId::Hooks => egui::Key::Num7,
             ViewId::Settings => egui::Key::Num8,
+            // After Settings' key, which users already know.
+            ViewId::Sellers => egui::Key::Num9,
         }
     }
 }

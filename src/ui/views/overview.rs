@@ -115,8 +115,8 @@ impl OverviewView {
                 Mode::Live => format!("{account}: live mode, real money"),
             };
             ui.label(words);
-            if let Some(acct) = &session.connected_account {
-                ui.label(format!("acting on {acct}"));
+            if let Some(seller) = session.acting_as() {
+                ui.label(RichText::new(format!("acting as {seller}")).strong());
             }
         });
         ui.add_space(6.0);

@@ -152,9 +152,9 @@ impl PushDialog {
                 Mode::Sandbox => "the demo sandbox".to_owned(),
                 _ => "the account of the active key".to_owned(),
             });
-        match &session.connected_account {
-            Some(acct) => ui.label(format!(
-                "Target: connected account {acct} (acting for it from {account})."
+        match session.acting_as() {
+            Some(seller) => ui.label(format!(
+                "Target: connected account {seller} (acting for it from {account})."
             )),
             None => ui.label(format!("Target: {account} ({}).", session.mode.label())),
         };

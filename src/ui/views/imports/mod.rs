@@ -189,8 +189,12 @@ impl ImportsView {
     /// the view is opened), and starts a watch asked for before the session was ready.
     pub fn ensure_loaded(&mut self, ctx: &ViewCtx<'_>) {
         let key = format!(
-            "{}|{}|{:?}|{}",
-            ctx.session.api_base, ctx.session.key_hint, ctx.session.profile, ctx.session.ready
+            "{}|{}|{:?}|{:?}|{}",
+            ctx.session.api_base,
+            ctx.session.key_hint,
+            ctx.session.profile,
+            ctx.session.connected_account,
+            ctx.session.ready
         );
         if ctx.session.ready && (!self.loaded || key != self.session_key) {
             if self.loaded {

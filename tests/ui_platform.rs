@@ -1,0 +1,194 @@
+//! UI tests of platform mode (Connect) against the sandbox's demo platform: the Sellers
+//! board filtered to failed imports, a seller opened from it and a feed pushed to that seller;
+//! the top bar's switcher acting as sellers with one key, kept once.
+
+mod ui_support;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui_kittest::kittest::Queryable as _;
+use seller_console::platform::ImportState;
+use seller_console::sandbox::{Sandbox, SandboxConfig, Seed};
+use seller_console::secrets::MemoryStore;
+use seller_console::ui::AppOptions;
+use seller_console::ui::views::ViewId;
+use seller_console::worker::StoreChoice;
+use ui_support::{boot_options, step_until, type_into};
+
+type App = egui_kittest::Harness<'static, seller_console::ui::SellerApp>;
+
+fn has(h: &App, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// A data folder whose recent-files list holds a copy of a clean product feed.
+fn data_with_feed() -> (tempfile::TempDir, PathBuf) {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("seller-feed.csv");
+    std::fs::copy("tests/fixtures/feed/product_valid.csv", &path).unwrap();
+    std::fs::write(
+        data.path().join("recent.json"),
+        serde_json::to_vec(&vec![path.clone()]).unwrap(),
+    )
+    .unwrap();
+    (data, path)
+}
+
+fn pushed_accounts(data: &Path) -> Vec<String> {
+    std::fs::read_to_string(seller_console::push_history::path_in(data))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<seller_console::push_history::PushRecord>(l).ok())
+        .map(|r| r.account_key)
+        .collect()
+}
+
+#[test]
+fn the_board_finds_failed_feeds_and_a_seller_opened_from_it_gets_the_push() {
+    let (data, _feed) = data_with_feed();
+    let mut options = AppOptions::for_tests();
+    options.worker.data_dir = Some(data.path().to_path_buf());
+    let (_rt, mut h) = boot_options(options);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Sellers")
+        .click();
+    step_until(&mut h, "every seller's figures", |h| {
+        let v = h.state().sellers_view();
+        v.is_listed() && !v.figures_loading() && v.rows().len() == 12
+    });
+
+    h.get_by_label_contains("Failed imports (").click();
+    h.run_steps(2);
+    let visible: Vec<(String, String, ImportState)> = h
+        .state()
+        .sellers_view()
+        .visible()
+        .iter()
+        .map(|r| {
+            let last = r.figures.as_ref().unwrap().last_import.as_ref().unwrap();
+            (
+                r.account.id.clone(),
+                r.account.label().to_owned(),
+                last.state,
+            )
+        })
+        .collect();
+    assert_eq!(visible.len(), 4, "{visible:?}");
+    assert!(
+        visible
+            .iter()
+            .all(|(_, _, s)| matches!(s, ImportState::Failed | ImportState::WithErrors)),
+        "{visible:?}"
+    );
+    // Needs attention first: a whole file rejected before rows refused.
+    assert_eq!(visible[0].2, ImportState::Failed);
+    assert!(has(&h, "inventory feed failed"));
+
+    // Open the first: every view now acts as that seller.
+    let (id, name, _) = visible[0].clone();
+    h.get_all_by_label("Open").next().unwrap().click();
+    step_until(&mut h, "acting as the seller", |h| {
+        h.state().session().connected_account.as_deref() == Some(id.as_str())
+    });
+    assert_eq!(h.state().current_view(), ViewId::Overview);
+    assert!(
+        has(&h, &format!("acting as {name}")),
+        "the Overview says whose data"
+    );
+    assert!(has(&h, &format!("Seller: {name}")), "so does the top bar");
+
+    // Push the seller's fixed feed: it goes to the seller, not the platform.
+    h.get_by_role_and_label(egui::Role::Button, "Catalog")
+        .click();
+    step_until(&mut h, "the recent file", |h| {
+        has(h, "Open seller-feed.csv")
+    });
+    h.get_by_label("Open seller-feed.csv").click();
+    step_until(&mut h, "the feed to load", |h| has(h, "Issues: "));
+    h.get_by_role_and_label(egui::Role::Button, "Push…").click();
+    h.run_steps(2);
+    assert!(has(&h, &format!("Target: connected account {name}")));
+    h.get_by_role_and_label(egui::Role::Button, "Push").click();
+    step_until(&mut h, "the push to be recorded", |h| {
+        !pushed_accounts(data.path()).is_empty()
+    });
+    let accounts = pushed_accounts(data.path());
+    assert!(accounts[0].ends_with(&format!("|{id}")), "{accounts:?}");
+    step_until(&mut h, "the Imports view", |h| {
+        h.state().current_view() == ViewId::Imports
+    });
+
+    // The board still lists the platform's sellers, and the filter is kept.
+    h.get_by_role_and_label(egui::Role::Button, "Sellers")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().sellers_view().rows().len(), 12);
+}
+
+#[test]
+fn switching_sellers_keeps_one_key_and_the_profile_remembers_them() {
+    let store = Arc::new(MemoryStore::default());
+    let mut options = AppOptions::for_tests();
+    options.worker.store = StoreChoice::Memory(Arc::clone(&store));
+    let (rt, mut h) = boot_options(options);
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::seeded(Seed::Demo)))
+        .unwrap();
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_label("Add a real key").click();
+    h.run_steps(2);
+    type_into(&mut h, "Profile name", "Platform test");
+    type_into(
+        &mut h,
+        "Secret or restricted key",
+        "sk_test_51Hplatform0000004242",
+    );
+    type_into(&mut h, "API base (optional)", &sandbox.base_url());
+    h.get_by_label("Check and save").click();
+    step_until(&mut h, "the profile and its sellers", |h| {
+        h.state().session().profile.is_some() && h.state().sellers_view().rows().len() == 12
+    });
+    assert_eq!(store.len(), 1);
+    let writes = store.writes();
+
+    for seller in ["Bluebell Tea Co.", "Kestrel Books"] {
+        h.get_by_label_contains("Platform: ").click();
+        h.run_steps(2);
+        assert!(has(&h, "Find a seller"), "the switcher opened");
+        type_into(&mut h, "Find a seller", &seller[..6]);
+        h.run_steps(2);
+        assert!(has(&h, "1 matching"), "the search narrowed the list");
+        h.get_by_label(seller).click();
+        step_until(&mut h, "acting as the seller", |h| {
+            h.state().session().connected_name.as_deref() == Some(seller)
+        });
+        assert!(has(&h, &format!("Acting as: {seller} (acct_")));
+        // Back to the platform, one click away.
+        h.get_by_label_contains("Seller: ").click();
+        h.run_steps(2);
+        h.get_by_label_contains("Back to the platform").click();
+        step_until(&mut h, "the platform again", |h| {
+            h.state().session().connected_account.is_none()
+        });
+    }
+    assert_eq!(store.len(), 1, "one key, filed once");
+    assert_eq!(
+        store.writes(),
+        writes,
+        "switching never stores the key again"
+    );
+    let recent: Vec<String> = h
+        .state()
+        .session()
+        .recent_accounts
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(
+        recent,
+        ["Kestrel Books", "Bluebell Tea Co."],
+        "newest first"
+    );
+    rt.block_on(sandbox.shutdown());
+}
