@@ -110,7 +110,7 @@ fn the_board_finds_failed_feeds_and_a_seller_opened_from_it_gets_the_push() {
     h.run_steps(2);
     assert!(has(&h, &format!("Target: connected account {name}")));
     h.get_by_role_and_label(egui::Role::Button, "Push").click();
-    step_until(&mut h, "the push to be recorded", |h| {
+    step_until(&mut h, "the push to be recorded", |_| {
         !pushed_accounts(data.path()).is_empty()
     });
     let accounts = pushed_accounts(data.path());
