@@ -18,6 +18,7 @@ pub mod payment_batch;
 pub mod payment_journal;
 pub mod platform;
 pub mod profiles;
+pub mod push_all;
 pub mod push_history;
 pub mod sandbox;
 pub mod saved_mappings;

@@ -49,6 +49,10 @@ pub struct PushRecord {
     /// of the rows that changed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synced_from: Option<PathBuf>,
+    /// The file's content hash when it was pushed (`push_all::content_hash`), so a rerun can
+    /// skip a file already in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
 impl PushRecord {
@@ -72,6 +76,7 @@ impl PushRecord {
             pushed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             account_key,
             synced_from: None,
+            content_hash: None,
         }
     }
 

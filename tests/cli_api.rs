@@ -439,3 +439,112 @@ async fn a_platform_lists_and_searches_its_sellers_and_acts_as_one() {
     .unwrap();
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_all_sends_each_sellers_feed_blocks_only_the_bad_one_and_a_rerun_skips_the_rest() {
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
+    let base = sandbox.base_url();
+    tokio::task::spawn_blocking(move || {
+        let accounts = api(&base, &["accounts", "list", "--json"]).ok().json();
+        let ids: Vec<String> = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed");
+        for (i, id) in ids.iter().enumerate() {
+            let folder = dir.path().join(id);
+            std::fs::create_dir_all(&folder).unwrap();
+            // The second seller's feed has errors; the others are clean.
+            let fixture = if i == 1 {
+                "product_fixable.csv"
+            } else {
+                "product_valid.csv"
+            };
+            std::fs::copy(fixtures.join(fixture), folder.join("product.csv")).unwrap();
+        }
+        let data = dir.path().join("data");
+        let run = |args: &[&str]| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_seller-console"));
+            command
+                .args(args)
+                .args(["--api-base", &base])
+                .env("STRIPE_API_KEY", DEMO_KEY)
+                .env_remove("STRIPE_API_BASE")
+                .env_remove("SELLER_CONSOLE_PROFILE")
+                .env(seller_console::payment_journal::DATA_DIR_ENV, &data);
+            let out = command.output().unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                serde_json::from_slice::<Value>(&out.stdout).unwrap_or_else(|e| {
+                    panic!(
+                        "not JSON ({e}): {}\n{}",
+                        String::from_utf8_lossy(&out.stdout),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                }),
+            )
+        };
+        let folder = dir.path().to_string_lossy().into_owned();
+        let (code, first) = run(&["push-all", &folder, "--wait", "--json"]);
+        assert_eq!(code, 1, "one feed had errors: {first}");
+        let outcome = |report: &Value, id: &str| {
+            report["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["account"] == id)
+                .unwrap()["outcome"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(outcome(&first, &ids[0]), "succeeded");
+        assert_eq!(
+            outcome(&first, &ids[1]),
+            "invalid",
+            "only that account is blocked"
+        );
+        assert_eq!(outcome(&first, &ids[2]), "succeeded");
+        assert_eq!(first["summary"]["accounts"], 3);
+
+        // Fix the bad feed and run again: the two already in are skipped, the fixed one goes.
+        std::fs::copy(
+            fixtures.join("product_valid.csv"),
+            dir.path().join(&ids[1]).join("product.csv"),
+        )
+        .unwrap();
+        let (code, second) = run(&["push-all", &folder, "--wait", "--json"]);
+        assert_eq!(code, 0, "{second}");
+        assert_eq!(outcome(&second, &ids[0]), "skipped");
+        assert_eq!(outcome(&second, &ids[1]), "succeeded");
+        assert_eq!(outcome(&second, &ids[2]), "skipped");
+        assert_eq!(second["summary"]["skipped"], 2);
+
+        // Each seller's import is its own, not the platform's.
+        let imports = api(&base, &["imports", "list", "--account", &ids[1], "--json"])
+            .ok()
+            .json();
+        let pushed = second["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["account"] == ids[1].as_str())
+            .unwrap()["import"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            imports.to_string().contains(&pushed),
+            "the import is on the seller's account: {imports}"
+        );
+    })
+    .await
+    .unwrap();
+    sandbox.shutdown().await;
+}

@@ -1,4 +1,4 @@
-//! The commands that talk to the Stripe API: push, sync, imports, orders, capture, refund, cancel,
+//! The commands that talk to the Stripe API: push, push-all, sync, imports, orders, capture, refund, cancel,
 //! bulk-refund, disputes, agreements, accounts, events and listen. Each is thin over [`crate::stripe::Client`].
 //!
 //! The key comes from a saved profile (`--profile NAME`, key in the OS keyring) or
@@ -16,6 +16,7 @@ pub mod imports;
 pub mod orders;
 pub mod payments;
 pub mod push;
+pub mod push_all;
 pub mod sync;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ use common::{Common, Failure};
 pub enum ApiCommand {
     /// Validate a feed file, upload it and start a catalog import.
     Push(push::Args),
+    /// A platform pushes a folder of feeds to its connected accounts, one account per folder.
+    PushAll(push_all::Args),
     /// Keep catalogs current: the product feed daily, changed stock and prices every 15 minutes.
     Sync(sync::Args),
     /// Look at catalog imports and download their error reports.
@@ -58,6 +61,7 @@ impl ApiCommand {
     fn common(&self) -> &Common {
         match self {
             ApiCommand::Push(a) => &a.common,
+            ApiCommand::PushAll(a) => &a.common,
             ApiCommand::Sync(a) => &a.common,
             ApiCommand::Imports(a) => &a.common,
             ApiCommand::Orders(a) => &a.common,
@@ -77,6 +81,7 @@ impl ApiCommand {
 async fn dispatch(command: ApiCommand) -> common::Outcome {
     match command {
         ApiCommand::Push(a) => push::run(a).await,
+        ApiCommand::PushAll(a) => push_all::run(a).await,
         ApiCommand::Sync(a) => sync::run(a).await,
         ApiCommand::Imports(a) => imports::run(a).await,
         ApiCommand::Orders(a) => orders::run(a).await,
