@@ -349,6 +349,7 @@ mod tests {
             pushed_at: "2026-11-23T10:00:00Z".into(),
             account_key: "sandbox".into(),
             synced_from: None,
+            content_hash: None,
         }
     }
 

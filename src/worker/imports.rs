@@ -746,6 +746,7 @@ mod tests {
                 pushed_at: "2026-11-23T10:00:00Z".into(),
                 account_key: "k".into(),
                 synced_from: None,
+                content_hash: None,
             },
             "gone",
         );
