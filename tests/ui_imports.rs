@@ -115,6 +115,7 @@ fn push_file(
             pushed_at: chrono::Utc::now().to_rfc3339(),
             account_key,
             synced_from: None,
+            content_hash: None,
         },
     )
     .expect("history written");
