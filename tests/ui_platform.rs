@@ -192,3 +192,65 @@ fn switching_sellers_keeps_one_key_and_the_profile_remembers_them() {
     );
     rt.block_on(sandbox.shutdown());
 }
+
+#[test]
+fn the_board_pushes_a_folder_of_feeds_and_only_the_bad_one_is_held_back() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let mut options = AppOptions::for_tests();
+    options.worker.data_dir = Some(data.path().to_path_buf());
+    options.worker.picker = Arc::new(seller_console::worker::dialogs::ScriptedPicker::answering(
+        [Some(folder.path().to_path_buf())],
+    ));
+    let (_rt, mut h) = boot_options(options);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Sellers")
+        .click();
+    step_until(&mut h, "the sellers", |h| {
+        h.state().sellers_view().is_listed() && !h.state().sellers_view().figures_loading()
+    });
+    let ids: Vec<String> = h.state().sellers_view().rows()[..2]
+        .iter()
+        .map(|r| r.account.id.clone())
+        .collect();
+    for (id, fixture) in ids.iter().zip(["product_valid.csv", "product_fixable.csv"]) {
+        std::fs::create_dir_all(folder.path().join(id)).unwrap();
+        std::fs::copy(
+            Path::new("tests/fixtures/feed").join(fixture),
+            folder.path().join(id).join("product.csv"),
+        )
+        .unwrap();
+    }
+    h.get_by_label("Push a folder of feeds…").click();
+    step_until(&mut h, "the go-ahead", |h| {
+        has(h, "Push 2 feeds to 2 sellers?")
+    });
+    h.get_by_label("Push to every seller").click();
+    step_until(&mut h, "every feed's result", |h| {
+        h.state().sellers_view().push_done()
+    });
+    let outcomes: Vec<(String, &str)> = h
+        .state()
+        .sellers_view()
+        .push_results()
+        .iter()
+        .map(|r| (r.account.clone(), r.outcome.label()))
+        .collect();
+    assert!(
+        outcomes.contains(&(ids[0].clone(), "succeeded")),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.contains(&(ids[1].clone(), "not sent: invalid")),
+        "{outcomes:?}"
+    );
+    assert!(has(
+        &h,
+        "2 feeds to 2 sellers: 1 in, 0 already in (skipped), 1 with a problem."
+    ));
+    assert_eq!(
+        pushed_accounts(data.path()).len(),
+        1,
+        "the bad feed was not sent"
+    );
+}

@@ -7,6 +7,9 @@
 
 use std::time::{Duration, Instant};
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use futures_util::StreamExt;
 
 use crate::platform::{Figures, ImportState, LastImport};
@@ -16,6 +19,7 @@ use crate::stripe::catalog_imports::CatalogImportFilter;
 use crate::stripe::orders::{OrderQuery, SessionStatus};
 
 use super::EventSink;
+use super::dialogs::{FilePicker, FileRequest};
 use super::imports::{ImportSummary, Status, from_catalog_import, from_import_set};
 use super::session::SharedConnection;
 
@@ -36,6 +40,17 @@ pub enum Command {
         generation: u64,
         /// Also read the board's figures.
         figures: bool,
+    },
+    /// Ask for a folder of per-account feeds (or a mapping file, when `mapping`) and say
+    /// what pushing it would send ([`Event::PushPlanned`]).
+    ChooseFeeds {
+        /// Pick a mapping file instead of a folder.
+        mapping: bool,
+    },
+    /// Push the planned feeds to their accounts, following each import to the end.
+    PushAll {
+        /// The folder or mapping file.
+        source: std::path::PathBuf,
     },
 }
 
@@ -60,6 +75,24 @@ pub enum Event {
         /// Every account's figures are in.
         done: bool,
     },
+    /// What a push of `source` would send.
+    PushPlanned {
+        /// The folder or mapping file.
+        source: std::path::PathBuf,
+        /// Feeds it names.
+        feeds: usize,
+        /// Accounts they go to.
+        accounts: usize,
+    },
+    /// The folder or mapping could not be used.
+    PushRefused {
+        /// Why, in words.
+        message: String,
+    },
+    /// One feed's result, as it came.
+    PushResult(crate::push_all::FeedResult),
+    /// Every feed has its result.
+    PushDone(crate::push_all::Summary),
     /// The list could not be read.
     Failed {
         /// The load this answers.
@@ -73,29 +106,103 @@ fn send(sink: &EventSink, event: Event) {
     sink.send(super::Event::Accounts(event));
 }
 
-/// Runs one command (spawns its work; returns at once).
-pub fn handle(connection: &SharedConnection, sink: &EventSink, command: Command) {
+/// Runs one command (spawns its work; returns at once). `history` is the push history file
+/// pushes are recorded in (and reruns read to skip what is in).
+pub fn handle(
+    connection: &SharedConnection,
+    sink: &EventSink,
+    picker: &Arc<dyn FilePicker>,
+    history: Option<PathBuf>,
+    command: Command,
+) {
     let Some(conn) = super::session::active(connection) else {
         return;
     };
-    let Command::Load {
-        generation,
-        figures,
-    } = command;
+    // Every call is the platform's: only the account a call is about is named on it.
     let platform = match conn.client.for_account(None) {
         Ok(client) => client,
         Err(e) => {
-            send(
-                sink,
-                Event::Failed {
-                    generation,
-                    message: e.user_message(),
-                },
-            );
+            sink.error("Connected accounts", e.user_message(), None);
             return;
         }
     };
-    tokio::spawn(load(platform, sink.clone(), generation, figures));
+    let sink = sink.clone();
+    match command {
+        Command::Load {
+            generation,
+            figures,
+        } => {
+            tokio::spawn(load(platform, sink, generation, figures));
+        }
+        Command::ChooseFeeds { mapping } => {
+            let request = if mapping {
+                FileRequest::open("Choose a mapping file (account,path,feed)")
+                    .filter("CSV", &["csv"])
+            } else {
+                FileRequest::folder("Choose the folder of per-account feeds (acct_…/product.csv)")
+            };
+            let answer = picker.pick(request);
+            tokio::spawn(async move {
+                let Some(source) = answer.await else {
+                    return;
+                };
+                let planned = {
+                    let source = source.clone();
+                    tokio::task::spawn_blocking(move || crate::push_all::plan(&source, None)).await
+                };
+                match planned {
+                    Ok(Ok(targets)) => {
+                        let accounts: std::collections::BTreeSet<&str> =
+                            targets.iter().map(|t| t.account.as_str()).collect();
+                        send(
+                            &sink,
+                            Event::PushPlanned {
+                                feeds: targets.len(),
+                                accounts: accounts.len(),
+                                source,
+                            },
+                        );
+                    }
+                    Ok(Err(message)) => send(&sink, Event::PushRefused { message }),
+                    Err(e) => send(
+                        &sink,
+                        Event::PushRefused {
+                            message: format!("Reading the folder stopped unexpectedly: {e}"),
+                        },
+                    ),
+                }
+            });
+        }
+        Command::PushAll { source } => {
+            tokio::spawn(async move {
+                let targets = match crate::push_all::plan(&source, None) {
+                    Ok(targets) => targets,
+                    Err(message) => {
+                        send(&sink, Event::PushRefused { message });
+                        return;
+                    }
+                };
+                let total = targets.len();
+                let mut done = 0usize;
+                sink.activity("push-all", &format!("Pushing {total} feeds"), Some(0.0));
+                let results = crate::push_all::run(&platform, targets, true, history, |r| {
+                    done += 1;
+                    sink.activity(
+                        "push-all",
+                        &format!("Pushing {total} feeds"),
+                        Some(done as f32 / total.max(1) as f32),
+                    );
+                    send(&sink, Event::PushResult(r.clone()));
+                })
+                .await;
+                sink.done("push-all");
+                send(
+                    &sink,
+                    Event::PushDone(crate::push_all::Summary::of(&results)),
+                );
+            });
+        }
+    }
 }
 
 async fn load(platform: Client, sink: EventSink, generation: u64, with_figures: bool) {

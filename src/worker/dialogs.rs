@@ -19,6 +19,8 @@ pub struct FileRequest {
     pub filters: Vec<(String, Vec<String>)>,
     /// The folder the dialog starts in, when it matters (beside a source file).
     pub directory: Option<PathBuf>,
+    /// Pick a folder, not a file.
+    pub folder: bool,
 }
 
 impl FileRequest {
@@ -30,6 +32,16 @@ impl FileRequest {
             save_as: None,
             filters: Vec::new(),
             directory: None,
+            folder: false,
+        }
+    }
+
+    /// A dialog that picks an existing folder.
+    #[must_use]
+    pub fn folder(title: &str) -> Self {
+        FileRequest {
+            folder: true,
+            ..FileRequest::open(title)
         }
     }
 
@@ -41,6 +53,7 @@ impl FileRequest {
             save_as: Some(file_name.to_owned()),
             filters: Vec::new(),
             directory: None,
+            folder: false,
         }
     }
 
@@ -87,6 +100,7 @@ impl FilePicker for SystemDialogs {
         Box::pin(async move {
             let handle = match request.save_as {
                 Some(name) => dialog.set_file_name(&name).save_file().await,
+                None if request.folder => dialog.pick_folder().await,
                 None => dialog.pick_file().await,
             };
             handle.map(|h| h.path().to_path_buf())

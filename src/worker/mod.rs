@@ -283,7 +283,13 @@ pub fn spawn(
                     sync.follow();
                 }
                 Command::Live(c) => live.handle(c),
-                Command::Accounts(c) => accounts::handle(&session.connection(), &sink, c),
+                Command::Accounts(c) => accounts::handle(
+                    &session.connection(),
+                    &sink,
+                    &picker,
+                    Some(crate::push_history::path_in(&data_dir)),
+                    c,
+                ),
                 Command::Sync(c) => sync.handle(c),
                 Command::Catalog(c) => catalog.handle(c),
                 Command::Orders(c) => orders.handle(c),

@@ -58,6 +58,18 @@ pub struct SellersView {
     picker_search: String,
     /// The switcher's accounts by name, and the `version` it was sorted at.
     picker_order: (u64, Vec<usize>),
+    push: PushAll,
+}
+
+/// A push of a folder of feeds to many sellers, from the board.
+#[derive(Default)]
+struct PushAll {
+    /// Planned, waiting for the operator's go: the source, feeds and accounts.
+    planned: Option<(std::path::PathBuf, usize, usize)>,
+    running: bool,
+    results: Vec<crate::push_all::FeedResult>,
+    summary: Option<crate::push_all::Summary>,
+    refused: Option<String>,
 }
 
 impl SellersView {
@@ -100,6 +112,25 @@ impl SellersView {
                     self.figures_loading = false;
                 }
                 self.version += 1;
+            }
+            Event::PushPlanned {
+                source,
+                feeds,
+                accounts,
+            } => {
+                self.push.refused = None;
+                self.push.planned = Some((source, feeds, accounts));
+            }
+            Event::PushRefused { message } => {
+                self.push.running = false;
+                self.push.refused = Some(message);
+            }
+            Event::PushResult(result) => self.push.results.push(result),
+            Event::PushDone(summary) => {
+                self.push.running = false;
+                self.push.summary = Some(summary);
+                // Their imports changed: read the figures again.
+                self.figures_requested = false;
             }
             Event::Failed {
                 generation,
@@ -148,6 +179,18 @@ impl SellersView {
     #[must_use]
     pub fn figures_loading(&self) -> bool {
         self.figures_loading
+    }
+
+    /// Results of the last push to many sellers, as they came.
+    #[must_use]
+    pub fn push_results(&self) -> &[crate::push_all::FeedResult] {
+        &self.push.results
+    }
+
+    /// The last push to many sellers has ended.
+    #[must_use]
+    pub fn push_done(&self) -> bool {
+        self.push.summary.is_some() && !self.push.running
     }
 
     /// Shows only the rows `show` keeps.
@@ -221,6 +264,7 @@ impl SellersView {
         if let Some(error) = &self.error {
             widgets::callout(ui, theme::ERROR, "The accounts could not be read", error);
         }
+        self.push_ui(ui, ctx);
         if self.listed && self.rows.is_empty() {
             widgets::callout(
                 ui,
@@ -410,6 +454,139 @@ impl SellersView {
         if let Some(account) = open {
             act_as(ctx, Some(&account));
             ctx.intent(Intent::Goto(ViewId::Overview));
+        }
+    }
+
+    /// Pushing a folder of per-account feeds: the buttons, the go-ahead and the results.
+    fn push_ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
+        ui.horizontal(|ui| {
+            let idle = !self.push.running && ctx.session.ready;
+            if ui
+                .add_enabled(idle, egui::Button::new("Push a folder of feeds…"))
+                .on_hover_text(
+                    "A folder with one acct_… folder per seller, holding product.csv, \
+                     inventory.csv, pricing.csv or promotion.csv",
+                )
+                .clicked()
+            {
+                ctx.send(Command::Accounts(AccountsCommand::ChooseFeeds {
+                    mapping: false,
+                }));
+            }
+            if ui
+                .add_enabled(idle, egui::Button::new("Push from a mapping file…"))
+                .on_hover_text("A CSV with the columns account,path,feed")
+                .clicked()
+            {
+                ctx.send(Command::Accounts(AccountsCommand::ChooseFeeds {
+                    mapping: true,
+                }));
+            }
+            if self.push.running {
+                ui.spinner();
+                ui.label(format!("{} feeds done so far…", self.push.results.len()));
+            }
+        });
+        if let Some(message) = &self.push.refused {
+            widgets::callout(ui, theme::ERROR, "Nothing was pushed", message);
+        }
+        if let Some(summary) = &self.push.summary {
+            let color = if summary.problems > 0 {
+                theme::WARNING
+            } else {
+                theme::SUCCESS
+            };
+            let mut body = format!(
+                "{} feeds to {} sellers: {} in, {} already in (skipped), {} with a problem.",
+                summary.feeds, summary.accounts, summary.ok, summary.skipped, summary.problems
+            );
+            if summary.problems > 0 {
+                body.push_str(
+                    " Fix those and push the same folder again: feeds already in are skipped.",
+                );
+            }
+            widgets::callout(ui, color, "Push to many sellers", &body);
+        }
+        if !self.push.results.is_empty() {
+            let names: HashMap<&str, &str> = self
+                .rows
+                .iter()
+                .map(|r| (r.account.id.as_str(), r.account.label()))
+                .collect();
+            egui::CollapsingHeader::new(format!(
+                "Results of the last push ({})",
+                self.push.results.len()
+            ))
+            .default_open(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("push_all_results")
+                    .max_height(160.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("push_all_grid")
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for r in &self.push.results {
+                                    ui.label(
+                                        names
+                                            .get(r.account.as_str())
+                                            .copied()
+                                            .unwrap_or(&r.account),
+                                    );
+                                    ui.label(&r.feed);
+                                    let color = if r.outcome.is_problem() {
+                                        theme::ERROR
+                                    } else {
+                                        theme::SUCCESS
+                                    };
+                                    ui.colored_label(color, r.outcome.label());
+                                    ui.label(r.message.as_deref().unwrap_or(""));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+        }
+        let Some((source, feeds, accounts)) = self.push.planned.clone() else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("push_all_confirm")).show(ui.ctx(), |ui| {
+            ui.set_width(460.0);
+            ui.heading(format!(
+                "Push {} to {}?",
+                widgets::plural(feeds, "feed"),
+                widgets::plural(accounts, "seller")
+            ));
+            ui.label(format!(
+                "From {}. Each feed is validated first: one with errors is not sent, and the \
+                 other sellers still get theirs. A feed whose identical file already went in \
+                 for its seller is skipped. Each import is followed to the end.",
+                source.display()
+            ));
+            if ctx.session.mode == crate::profiles::Mode::Live {
+                ui.colored_label(
+                    theme::LIVE_RED,
+                    "Live mode: these catalogs are your sellers' real ones.",
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Push to every seller").clicked() {
+                    self.push.running = true;
+                    self.push.results.clear();
+                    self.push.summary = None;
+                    ctx.send(Command::Accounts(AccountsCommand::PushAll {
+                        source: source.clone(),
+                    }));
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.push.planned = None;
         }
     }
 
