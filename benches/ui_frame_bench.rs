@@ -213,6 +213,104 @@ fn goto(h: &mut App, view: ViewId) {
     h.run_steps(3);
 }
 
+/// Adds a profile with the demo key on `base` and waits until it is active.
+fn add_profile(h: &mut App, base: &str) {
+    goto(h, ViewId::Settings);
+    h.get_by_label("Add profile").click();
+    h.run_steps(2);
+    for (label, text) in [
+        ("Profile name", "Bench"),
+        ("Secret or restricted key", DEMO_KEY),
+        ("API base (optional)", base),
+    ] {
+        h.get_by_label(label).click();
+        h.run_steps(1);
+        h.get_by_label(label).type_text(text);
+        h.run_steps(1);
+    }
+    h.get_by_label("Check and save").click();
+    step_until(h, "the bench profile", |h| {
+        h.state().session().ready && h.state().session().profile.is_some()
+    });
+}
+
+/// The Sellers board of a platform with `UI_BENCH_ACCOUNTS` (5,000) connected accounts: how
+/// soon its first rows show, and its frames while the figures load and after.
+fn board(rt: &tokio::runtime::Runtime, timer: &mut Timer) {
+    let accounts: usize = common::env_num("UI_BENCH_ACCOUNTS", 5_000);
+    let secs: u64 = common::env_num("UI_BENCH_BOARD_SECS", 20);
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig {
+            accounts: Some(accounts),
+            ..SandboxConfig::seeded(Seed::Empty)
+        }))
+        .expect("sandbox");
+    let mut h = boot(rt);
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    add_profile(&mut h, &sandbox.base_url());
+    goto(&mut h, ViewId::Sellers);
+    let started = Instant::now();
+    let mut first_rows = None;
+    let mut loading = Vec::new();
+    while h.state().sellers_view().figures_loading() || !h.state().sellers_view().is_listed() {
+        h.step();
+        let t = timer.frame(&mut h);
+        if first_rows.is_none() && !h.state().sellers_view().visible().is_empty() {
+            first_rows = Some(started.elapsed());
+        } else if first_rows.is_some() {
+            loading.push(t);
+        }
+        if started.elapsed() > Duration::from_secs(secs) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let with_figures = h
+        .state()
+        .sellers_view()
+        .rows()
+        .iter()
+        .filter(|r| r.figures.is_some())
+        .count();
+    let listed = h.state().sellers_view().rows().len();
+    let elapsed = started.elapsed().as_secs_f64();
+    row(
+        &format!("Sellers while {listed} accounts' figures load"),
+        summarize(&mut loading.clone()),
+    );
+    let mut loaded = Vec::new();
+    for _ in 0..200 {
+        loaded.push(timer.frame(&mut h));
+    }
+    row(
+        &format!("Sellers, {listed} accounts"),
+        summarize(&mut loaded.clone()),
+    );
+    println!();
+    let first = first_rows.map_or(f64::NAN, |d| d.as_secs_f64());
+    println!(
+        "ui_frame_bench: Sellers board of {listed} accounts: first rows after {first:.2} s; \
+         {with_figures} accounts' figures in after {elapsed:.1} s (4 requests each, 8 accounts \
+         at a time, each account's data made by the sandbox on first use)."
+    );
+    common::info(BENCH, &format!("Sellers: first rows of {accounts} accounts (target under 1 s)"), "s", first);
+    let during = Stats::of_ms(&loading);
+    common::info(
+        BENCH,
+        &format!("Sellers frame while {accounts} accounts' figures load (p95; target under 4 ms)"),
+        "ms",
+        during.p95,
+    );
+    common::info(
+        BENCH,
+        &format!("Sellers frame, {accounts} accounts (p95; target under 4 ms)"),
+        "ms",
+        Stats::of_ms(&loaded).p95,
+    );
+    drop(h);
+    rt.block_on(sandbox.shutdown());
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -247,6 +345,8 @@ fn main() {
     }
     drop(h);
 
+    board(&rt, &mut timer);
+
     // 10,000 orders from a sandbox of their own.
     let mut sandbox = rt
         .block_on(Sandbox::start(SandboxConfig::seeded(Seed::Demo)))
@@ -256,23 +356,7 @@ fn main() {
     let held = sandbox.add_orders(orders.saturating_sub(320));
     let mut h = boot(&rt);
     step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
-    goto(&mut h, ViewId::Settings);
-    h.get_by_label("Add profile").click();
-    h.run_steps(2);
-    for (label, text) in [
-        ("Profile name", "Bench".to_owned()),
-        ("Secret or restricted key", DEMO_KEY.to_owned()),
-        ("API base (optional)", sandbox.base_url()),
-    ] {
-        h.get_by_label(label).click();
-        h.run_steps(1);
-        h.get_by_label(label).type_text(&text);
-        h.run_steps(1);
-    }
-    h.get_by_label("Check and save").click();
-    step_until(&mut h, "the bench profile", |h| {
-        h.state().session().ready && h.state().session().profile.is_some()
-    });
+    add_profile(&mut h, &sandbox.base_url());
     goto(&mut h, ViewId::Orders);
     let mut loading = Vec::new();
     let started = Instant::now();

@@ -11,7 +11,8 @@
 # (1 GB at 200), and the order counts: SIZE_MB x 50
 # orders listed by client_bench (10,000 at 200) and SIZE_MB x 500 orders in the Orders view of
 # ui_frame_bench (100,000 at 200), and as many in the account live_bench follows. CLIENT_BENCH_ORDERS
-# and UI_BENCH_ORDERS override them.
+# and UI_BENCH_ORDERS override them. push_all_bench pushes 1 MB feeds to SIZE_MB accounts (200 at
+# 200), and ui_frame_bench's Sellers board lists SIZE_MB x 25 accounts (5,000 at 200).
 # Builds once (CARGO_TARGET_DIR as given, else ./target), runs every bench binary itself, keeps
 # each one's whole output in a log folder it names, and prints figures only: nothing is asserted.
 set -euo pipefail
@@ -48,7 +49,7 @@ while read -r name path; do
 done < <(jq -r 'select(.reason == "compiler-artifact" and .executable != null
                        and (.target.kind[0] == "bench" or .target.name == "gen_catalog"))
                 | "\(.target.name) \(.executable)"' "$logs/build.json")
-benches=(feed_bench table_bench catalog_view_bench convert_bench delta_bench client_bench ui_frame_bench live_bench)
+benches=(feed_bench table_bench catalog_view_bench convert_bench delta_bench client_bench push_all_bench ui_frame_bench live_bench)
 for b in "${benches[@]}" gen_catalog; do
   [[ -n "${exe[$b]:-}" ]] || { echo "the build made no $b" >&2; exit 1; }
 done
@@ -64,7 +65,7 @@ for b in "${benches[@]}"; do
   b0=$SECONDS
   if ! FEED_BENCH_FILE="$feed" TABLE_BENCH_MB="$size" CATALOG_BENCH_MB="$size" CONVERT_BENCH_MB="$size" \
     DELTA_BENCH_MB="$size" GEN_CATALOG="${exe[gen_catalog]}" \
-    CLIENT_BENCH_MB="$size" CLIENT_BENCH_V2_MB="$((size * 5))" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
+    CLIENT_BENCH_MB="$size" CLIENT_BENCH_V2_MB="$((size * 5))" PUSH_ALL_ACCOUNTS="$size" UI_BENCH_ACCOUNTS="$((size * 25))" LIVE_BENCH_ORDERS="$((size * 500))" LIVE_BENCH_SECS="$live_secs" "${exe[$b]}" >"$logs/$b.log" 2>&1; then
     echo "$b failed; the end of its output ($logs/$b.log):" >&2
     tail -n 20 "$logs/$b.log" >&2
     exit 1
