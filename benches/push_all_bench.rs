@@ -160,9 +160,9 @@ fn main() -> Result<(), String> {
         full.push(measure(&rt, &exe, accounts, &feed)?);
     }
     let best = |runs: &[(f64, u64, usize)]| {
-        runs.iter()
-            .copied()
-            .fold((f64::MAX, u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.min(b.1), b.2))
+        runs.iter().copied().fold((f64::MAX, u64::MAX, 0), |a, b| {
+            (a.0.min(b.0), a.1.min(b.1), b.2)
+        })
     };
     let (secs, peak, pushed) = best(&full);
     let (_, peak_small, _) = best(&small);

@@ -248,8 +248,10 @@ fn board(rt: &tokio::runtime::Runtime, timer: &mut Timer) {
     let mut h = boot(rt);
     step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
     add_profile(&mut h, &sandbox.base_url());
-    goto(&mut h, ViewId::Sellers);
+    // The list is read as soon as the profile is active (the top bar's switcher needs it);
+    // the clock starts there.
     let started = Instant::now();
+    goto(&mut h, ViewId::Sellers);
     let mut first_rows = None;
     let mut loading = Vec::new();
     while h.state().sellers_view().figures_loading() || !h.state().sellers_view().is_listed() {
@@ -289,11 +291,17 @@ fn board(rt: &tokio::runtime::Runtime, timer: &mut Timer) {
     println!();
     let first = first_rows.map_or(f64::NAN, |d| d.as_secs_f64());
     println!(
-        "ui_frame_bench: Sellers board of {listed} accounts: first rows after {first:.2} s; \
+        "ui_frame_bench: Sellers board of {listed} accounts: first rows {first:.2} s after the profile \
+         became active; \
          {with_figures} accounts' figures in after {elapsed:.1} s (4 requests each, 8 accounts \
          at a time, each account's data made by the sandbox on first use)."
     );
-    common::info(BENCH, &format!("Sellers: first rows of {accounts} accounts (target under 1 s)"), "s", first);
+    common::info(
+        BENCH,
+        &format!("Sellers: first rows of {accounts} accounts (target under 1 s)"),
+        "s",
+        first,
+    );
     let during = Stats::of_ms(&loading);
     common::info(
         BENCH,

@@ -113,6 +113,10 @@ click 290 130 2                       # Start example seller
 click 61 540 3                        # Send request
 shoot hooks
 shoot settings ctrl+8
+SHOT_WAIT=5 shoot sellers ctrl+9      # the demo platform's dozen sellers, figures read
+click 1117 12 1                       # Platform: Demo shop, the account switcher
+shoot sellers-switcher
+click 640 760 1                       # close it
 # Last, the first screen: by now the live demo shopper has placed orders and the push above
 # has finished, so the Overview and the Activity panel have something to say.
 sleep 20

@@ -30,6 +30,9 @@ pub const ROW_HEIGHT: f32 = 24.0;
 struct Arranged {
     indices: Vec<usize>,
     key: Option<(Show, String, Column, bool, u64, i64)>,
+    /// Rows each filter chip keeps, and the `(version, minute)` they were counted at.
+    counts: Vec<usize>,
+    counted: Option<(u64, i64)>,
 }
 
 /// State of the Sellers view and the account switcher.
@@ -231,6 +234,13 @@ impl SellersView {
             self.version,
             now / 60,
         );
+        if self.arranged.counted != Some((self.version, now / 60)) {
+            self.arranged.counts = Show::ALL
+                .iter()
+                .map(|show| self.rows.iter().filter(|r| show.keeps(r, now)).count())
+                .collect();
+            self.arranged.counted = Some((self.version, now / 60));
+        }
         if self.arranged.key.as_ref() == Some(&key) {
             return;
         }
@@ -278,7 +288,7 @@ impl SellersView {
         }
         let now = chrono::Utc::now().timestamp();
         self.arrange(now);
-        self.filters_ui(ui, now);
+        self.filters_ui(ui);
         if self.figures_loading {
             ui.label(format!(
                 "Reading each seller's imports, agreements and orders: {} of {}…",
@@ -294,11 +304,11 @@ impl SellersView {
         }
     }
 
-    fn filters_ui(&mut self, ui: &mut Ui, now: i64) {
+    fn filters_ui(&mut self, ui: &mut Ui) {
         ui.horizontal_wrapped(|ui| {
             ui.label("Show");
-            for show in Show::ALL {
-                let count = self.rows.iter().filter(|r| show.keeps(r, now)).count();
+            for (i, show) in Show::ALL.into_iter().enumerate() {
+                let count = self.arranged.counts.get(i).copied().unwrap_or_default();
                 if ui
                     .selectable_label(self.show == show, format!("{} ({count})", show.label()))
                     .clicked()
