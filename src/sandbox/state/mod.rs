@@ -3,13 +3,12 @@
 //! keys, and the progress of feed imports.
 //!
 //! The files import each other directly, never through this face, so the folder has no
-//! circle: `shared -> store, rate_limit -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job`.
+//! circle: `shared -> store -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job`.
 
 mod accounts;
 pub(crate) mod idempotency;
 mod import_job;
 mod ledger;
-mod rate_limit;
 mod shared;
 mod store;
 
