@@ -33,8 +33,9 @@ struct Report<'a> {
     results: &'a [FeedResult],
 }
 
-/// Runs `push-all`. Exit code 0 when every feed went in (or was already in), 1 when any
-/// failed, was refused by the validator or could not be sent.
+/// Runs `push-all`. Exit code 0 when every feed went in (or was already in), 3 when the only
+/// problems are feeds the validator held back, 1 when any failed, had rows refused or could not
+/// be sent.
 pub async fn run(args: Args) -> Outcome {
     let json = args.common.json;
     if args.common.account.is_some() {
@@ -93,6 +94,12 @@ pub async fn run(args: Args) -> Outcome {
         }
     }
     if summary.problems > 0 {
+        // Like `push`: 3 when the validator held feeds back and nothing else went wrong, 1
+        // when Stripe or the network refused or rows failed.
+        let only_invalid = results
+            .iter()
+            .filter(|r| r.outcome.is_problem())
+            .all(|r| r.outcome == push_all::Outcome::Invalid);
         return Err(Failure {
             // With --json the report above says it all: one JSON document on stdout.
             message: if json {
@@ -105,7 +112,7 @@ pub async fn run(args: Args) -> Outcome {
             },
             request_id: None,
             stripe_code: None,
-            exit: 1,
+            exit: if only_invalid { 3 } else { 1 },
         });
     }
     Ok(())
