@@ -94,7 +94,7 @@ mod tests {
                 .flexible(true)
                 .from_writer(Vec::new());
             for record in &records {
-                write_record(&mut ours, record.iter().map(|f| f.as_bytes()));
+                write_record(&mut ours, record.iter().map(String::as_bytes));
                 theirs.write_record(record).unwrap();
             }
             proptest::prop_assert_eq!(ours, theirs.into_inner().unwrap());

@@ -266,9 +266,12 @@ fn product_items(
         first.text_len() + DERIVED_BYTES,
         layout.width + DERIVED.len() + variants::COLUMNS.len(),
     );
-    own_first.extend((0..layout.width).map(|i| match layout.inherited[i] {
-        true => "",
-        false => first.get(Some(i)),
+    own_first.extend((0..layout.width).map(|i| {
+        if layout.inherited[i] {
+            ""
+        } else {
+            first.get(Some(i))
+        }
     }));
     let product = Arc::new(Product {
         values: first,
