@@ -200,7 +200,8 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
                 return None;
             }
             // Gather one product: rows with the same handle (a blank handle continues it).
-            let mut group: Vec<(u64, Record)> = pending.take().into_iter().collect();
+            let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
+            group.extend(pending.take());
             loop {
                 match rows.next_row() {
                     None => {
@@ -240,7 +241,7 @@ fn product_items(
     let Some((_, first)) = group.first() else {
         return;
     };
-    let mut positioned: Vec<(u64, &str)> = Vec::new();
+    let mut positioned: Vec<(u64, &str)> = Vec::with_capacity(group.len());
     for (_, row) in &group {
         let image = cell(row, layout.image);
         if !image.is_empty() {
@@ -249,7 +250,11 @@ fn product_items(
         }
     }
     positioned.sort_by_key(|(p, _)| *p);
-    let images: Record = positioned.iter().map(|(_, image)| *image).collect();
+    let mut images = Record::with_capacity(
+        positioned.iter().map(|(_, image)| image.len()).sum(),
+        positioned.len(),
+    );
+    images.extend(positioned.iter().map(|(_, image)| *image));
     let is_variant = |i: usize, row: &Record| i == 0 || !layout.image_only(row);
     let variant_count = (group.iter().enumerate())
         .filter(|(i, (_, row))| is_variant(*i, row))
@@ -344,7 +349,7 @@ fn derived_cells(
         "" => images.get(Some(0)),
         own => own,
     };
-    let mut others = String::new();
+    let mut others = String::with_capacity(images.text_len() + images.len());
     for image in images.iter().filter(|i| *i != main).take(10) {
         if !others.is_empty() {
             others.push(',');
