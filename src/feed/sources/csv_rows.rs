@@ -200,7 +200,8 @@ impl CsvRows {
         loop {
             match self.next_record()? {
                 Ok(mut values) => {
-                    if values.iter().all(str::is_empty) {
+                    // Cells are kept trimmed and end to end: no text, no cell with any.
+                    if values.text_len() == 0 {
                         continue;
                     }
                     values.pad(self.header.len());
