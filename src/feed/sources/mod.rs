@@ -392,8 +392,10 @@ pub fn convert(
         let mut to_mappers: Vec<SyncSender<Batch>> = Vec::new();
         let mut from_mappers = Vec::new();
         for _ in 0..threads {
-            let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
-            let (mapped_tx, mapped_rx) = sync_channel::<Result<Mapped, SourceError>>(2);
+            // One batch waiting each way per thread: enough to keep it busy, and what is
+            // in memory at once does not grow with the source.
+            let (batch_tx, batch_rx) = sync_channel::<Batch>(1);
+            let (mapped_tx, mapped_rx) = sync_channel::<Result<Mapped, SourceError>>(1);
             let (spent_tx, spent_rx) = channel::<Vec<u8>>();
             to_mappers.push(batch_tx);
             from_mappers.push((mapped_rx, spent_tx));
