@@ -404,7 +404,14 @@ pub fn convert(
                 let mut maker = compiled.maker();
                 for batch in batch_rx {
                     let mapped = batch.map(|items| {
-                        let mut bytes = spent_rx.try_recv().unwrap_or_default();
+                        // A buffer the writer is done with, when one is back; one is
+                        // enough, any others are freed (else they would pile up).
+                        let mut bytes = Vec::new();
+                        for spent in spent_rx.try_iter() {
+                            if bytes.capacity() == 0 {
+                                bytes = spent;
+                            }
+                        }
                         bytes.clear();
                         let mut ends = Vec::with_capacity(items.len());
                         for item in items.iter().filter(|item| item.skip.is_none()) {
