@@ -340,7 +340,7 @@ impl Summary {
 }
 
 /// How many items the reading thread hands over at a time.
-const BATCH_ITEMS: usize = 1024;
+const BATCH_ITEMS: usize = 256;
 
 /// A batch of items on its way to a mapping thread, or the read error that ended the source.
 type Batch = Result<Vec<Item>, SourceError>;
