@@ -77,6 +77,8 @@ pub(crate) struct CsvRows {
     next: usize,
     legacy: Option<&'static encoding_rs::Encoding>,
     row: u64,
+    /// Room left in each record for the cells a reader adds (cells, bytes).
+    spare: (usize, usize),
 }
 
 /// Records split at a time.
@@ -107,6 +109,7 @@ impl CsvRows {
             next: 0,
             legacy,
             row: 0,
+            spare: (0, 0),
         };
         let header = match rows.next_record() {
             Some(Ok(header)) => header,
@@ -121,6 +124,12 @@ impl CsvRows {
         rows.header = header.iter().map(str::to_owned).collect();
         rows.row = 0;
         Ok(rows)
+    }
+
+    /// Leaves room in each row for `cells` more cells of `bytes` in all, which the reader
+    /// adds (its derived columns) without the row growing again.
+    pub fn reserve(&mut self, cells: usize, bytes: usize) {
+        self.spare = (cells, bytes);
     }
 
     /// The next record of the file, whatever it holds.
@@ -161,7 +170,11 @@ impl CsvRows {
         let batch = &self.batch;
         let spans = batch.cells.spans(i);
         let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-        let mut record = Record::with_capacity(bytes, spans.len().max(self.header.len()));
+        let (spare_cells, spare_bytes) = self.spare;
+        let mut record = Record::with_capacity(
+            bytes + spare_bytes,
+            spans.len().max(self.header.len()) + spare_cells,
+        );
         match &self.text {
             Some(data) => {
                 for span in spans {
@@ -187,7 +200,8 @@ impl CsvRows {
         loop {
             match self.next_record()? {
                 Ok(mut values) => {
-                    if values.iter().all(str::is_empty) {
+                    // Cells are kept trimmed and end to end: no text, no cell with any.
+                    if values.text_len() == 0 {
                         continue;
                     }
                     values.pad(self.header.len());
@@ -275,6 +289,20 @@ impl Record {
         let end = self.text.len();
         if self.ends.len() < width {
             self.ends.resize(width, end);
+        }
+    }
+
+    /// Removes every cell (keeps the room).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Keeps the first `width` cells (a row longer than its header loses the rest).
+    pub fn truncate(&mut self, width: usize) {
+        if self.ends.len() > width {
+            self.ends.truncate(width);
+            self.text.truncate(self.ends.last().copied().unwrap_or(0));
         }
     }
 

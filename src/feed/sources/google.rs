@@ -82,13 +82,7 @@ pub fn read(path: &Path) -> Result<Source, SourceError> {
         csv_rows::Peek::Header(_) => {
             let rows = CsvRows::open(path)?;
             let header = rows.header.clone();
-            let items = rows.map(|row| {
-                row.map(|(n, values)| Item {
-                    row: n,
-                    values,
-                    skip: None,
-                })
-            });
+            let items = rows.map(|row| row.map(|(n, values)| Item::new(n, values, None)));
             Ok(Source::new(SourceFormat::Google, header, items))
         }
     }
@@ -124,11 +118,7 @@ fn read_xml(path: &Path) -> Result<Source, SourceError> {
                     cell.push_str(&value);
                 }
             }
-            Item {
-                row: n,
-                values: values.into_iter().collect(),
-                skip: None,
-            }
+            Item::new(n, values.into_iter().collect(), None)
         }))
     });
     Ok(Source::new(SourceFormat::Google, names, iter))

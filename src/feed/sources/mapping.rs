@@ -4,11 +4,13 @@
 //! file for the window and `seller-console convert --mapping`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::csv_out;
 use super::transform as tf;
-use super::{Record, SourceFormat};
+use super::{Item, Product, SourceFormat};
 use crate::feed::FeedKind;
 
 /// The mapping file's format version.
@@ -454,10 +456,10 @@ fn compile_rule(
 }
 
 impl Compiled {
-    /// One output row from one source record (aligned with the header given to
+    /// One output row from one source item (aligned with the header given to
     /// [`Mapping::compile`]).
     #[must_use]
-    pub fn row(&self, record: &Record) -> Vec<String> {
+    pub fn row(&self, record: &Item) -> Vec<String> {
         let mut maker = self.maker();
         let mut cells = Vec::with_capacity(self.rules.len());
         for (slot, step) in self.rules.iter().enumerate() {
@@ -466,8 +468,8 @@ impl Compiled {
         cells
     }
 
-    /// A row maker: writes rows straight to a CSV writer, remembering each transform's last
-    /// answer (a product's description, category and brand repeat on every variant).
+    /// A row maker: writes rows as CSV bytes, remembering each transform's last answer (a
+    /// product's description, category and brand repeat on every variant).
     #[must_use]
     pub fn maker(&self) -> RowMaker<'_> {
         RowMaker {
@@ -478,7 +480,7 @@ impl Compiled {
     }
 
     /// A fallback rule's cell, made without a memo (fallbacks are rarely needed).
-    fn fallback(&self, step: &Step, record: &Record, out: &mut String) {
+    fn fallback(&self, step: &Step, record: &Item, out: &mut String) {
         out.clear();
         match step {
             Step::Column {
@@ -504,13 +506,13 @@ impl Compiled {
     }
 }
 
-/// A source record's cell (trimmed when the record was made), or empty.
-fn cell(record: &Record, index: Option<usize>) -> &str {
+/// A source item's cell (trimmed when the record was made), or empty.
+fn cell(record: &Item, index: Option<usize>) -> &str {
     record.get(index)
 }
 
 /// Puts a template's cell together in `out`; empty when any placeholder is.
-fn fill_template(pieces: &[Piece], record: &Record, out: &mut String) {
+fn fill_template(pieces: &[Piece], record: &Item, out: &mut String) {
     out.clear();
     for piece in pieces {
         match piece {
@@ -542,41 +544,65 @@ struct Memo {
     other: String,
     out: String,
     set: bool,
+    /// The product whose shared cells `value` and `other` are, when they are: its next
+    /// variant has the same ones without comparing their text.
+    product: Option<Arc<Product>>,
+}
+
+impl Memo {
+    /// Whether the memo holds the answer for these inputs: the same product's shared cells,
+    /// or the same text.
+    fn holds(&self, (value, other): (&str, &str), product: Option<&Arc<Product>>) -> bool {
+        let same_product = match (product, &self.product) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        self.set && (same_product || (self.value == value && self.other == other))
+    }
 }
 
 impl<'c> RowMaker<'c> {
-    /// Writes the output row of one source record as a CSV record.
-    pub fn write<W: std::io::Write>(
-        &mut self,
-        record: &Record,
-        out: &mut csv::Writer<W>,
-    ) -> csv::Result<()> {
+    /// Appends the output row of one source item to `out` as a CSV record.
+    pub fn write(&mut self, record: &Item, out: &mut Vec<u8>) {
         let compiled = self.compiled;
+        let mut line = csv_out::Line::new(out);
         for (slot, step) in compiled.rules.iter().enumerate() {
-            out.write_field(self.cell(slot, step, record).as_bytes())?;
+            line.field(self.cell(slot, step, record).as_bytes());
         }
-        out.write_record(None::<&[u8]>)
+        line.end();
     }
 
     /// The cell rule `slot` (`step`) makes of `record`: borrowed from the record, the rule or
     /// the maker's memo and scratch, so no cell allocates unless a transform runs.
-    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a Record) -> &'a str {
+    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a Item) -> &'a str {
         match step {
             Step::Column {
                 index,
                 transform,
                 or,
             } => {
-                let (value, other) = (cell(record, *index), cell(record, transform.other));
+                let (value, shared) = record.cell(*index);
                 let made = if transform.transform.is_none() {
                     value
                 } else {
+                    let (other, other_shared) = record.cell(transform.other);
+                    // The inputs are the product's when both are (or there is no other).
+                    let product = record
+                        .product
+                        .as_ref()
+                        .filter(|_| shared && (other_shared || transform.other.is_none()));
                     let memo = &mut self.memo[slot];
-                    if !(memo.set && memo.value == value && memo.other == other) {
+                    if memo.holds((value, other), product) {
+                        // The next variants of this product hold it without a comparison.
+                        if memo.product.as_ref().map(Arc::as_ptr) != product.map(Arc::as_ptr) {
+                            memo.product = product.cloned();
+                        }
+                    } else {
                         memo.out =
                             transform_value(value, other, transform, &self.compiled.settings);
                         value.clone_into(&mut memo.value);
                         other.clone_into(&mut memo.other);
+                        memo.product = product.cloned();
                         memo.set = true;
                     }
                     memo.out.as_str()
@@ -687,37 +713,48 @@ mod tests {
     #[test]
     fn the_row_maker_writes_the_cells_a_row_has_whatever_its_memo_holds() {
         let compiled = mapping().compile(&header()).unwrap();
-        let records: Vec<Record> = [
-            ["Mug", "<p>Stoneware &amp; glaze</p>", "28", "", "", "mug"],
-            [
-                "Mug",
-                "<p>Stoneware &amp; glaze</p>",
-                "19",
-                "28",
-                "Acme",
-                "mug",
-            ],
-            ["Towel", "<p>Linen</p>", "16.5", "", "", ""],
-        ]
-        .iter()
-        .map(|r| r.iter().collect())
-        .collect();
+        // Two variants of one mug that take its title and description from the product,
+        // then a towel with all of its cells its own.
+        let mug = Arc::new(Product {
+            values: ["Mug", "<p>Stoneware &amp; glaze</p>", "", "", "", "mug"]
+                .iter()
+                .collect(),
+            shared: vec![true, true, false, false, true, false].into(),
+        });
+        let variant = |cells: [&str; 6]| Item {
+            product: Some(Arc::clone(&mug)),
+            ..Item::new(1, cells.iter().collect(), None)
+        };
+        let items = [
+            variant(["", "", "28", "", "", "mug"]),
+            variant(["", "", "19", "28", "Acme", "mug"]),
+            Item::new(
+                3,
+                ["Towel", "<p>Linen</p>", "16.5", "", "", ""]
+                    .iter()
+                    .collect(),
+                None,
+            ),
+        ];
         let mut maker = compiled.maker();
-        let mut out = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        for r in &records {
-            maker.write(r, &mut out).unwrap();
+        let mut out = Vec::new();
+        for item in &items {
+            maker.write(item, &mut out);
         }
-        let written = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        let written = String::from_utf8(out).unwrap();
         let mut expected = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
-        for r in &records {
-            expected.write_record(compiled.row(r)).unwrap();
+        for item in &items {
+            expected.write_record(compiled.row(item)).unwrap();
         }
         let expected = String::from_utf8(expected.into_inner().unwrap()).unwrap();
         assert_eq!(written, expected);
+        assert_eq!(
+            written.matches("Mug,Stoneware & glaze").count(),
+            2,
+            "each variant has its product's title and description"
+        );
         assert!(written.contains("https://juniper.example/products/mug"));
         assert!(
             written.contains("28.00 EUR"),
@@ -728,5 +765,6 @@ mod tests {
             "the fallback fills an empty brand"
         );
         assert!(written.contains("Acme"));
+        assert!(written.contains("Towel,Linen"));
     }
 }

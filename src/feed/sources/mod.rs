@@ -9,6 +9,7 @@
 //! records over a header of source columns plus a few derived ones (named in each format's
 //! module); [`suggest`] proposes a mapping from the header; [`convert`] writes the feed.
 
+mod csv_out;
 mod csv_rows;
 pub mod google;
 pub mod mapping;
@@ -20,6 +21,8 @@ pub mod woocommerce;
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, channel, sync_channel};
 
 use serde::{Deserialize, Serialize};
 
@@ -115,10 +118,58 @@ pub enum SourceError {
 pub struct Item {
     /// The source row (1 = the first data row; the item's first row for grouped formats).
     pub row: u64,
-    /// Cells aligned with the header, trimmed.
+    /// Cells aligned with the header, trimmed. A variant may leave the cells it shares with
+    /// its product empty: [`Item::get`] then gives the product's.
     pub values: Record,
+    /// The product a variant belongs to, when its reader shares the product's cells rather
+    /// than copying them into every variant.
+    pub product: Option<Arc<Product>>,
     /// Why this item is not a feed row (a draft, a variable parent), when it is not.
     pub skip: Option<String>,
+}
+
+/// The cells a product's variants share (a Shopify product's first row: its title,
+/// description, vendor), held once for all of them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Product {
+    /// The product's cells, aligned with the header.
+    pub values: Record,
+    /// Per header column, whether a variant with no cell of its own there takes the
+    /// product's.
+    pub shared: Arc<[bool]>,
+}
+
+impl Item {
+    /// An item with all of its cells its own.
+    #[must_use]
+    pub fn new(row: u64, values: Record, skip: Option<String>) -> Item {
+        Item {
+            row,
+            values,
+            product: None,
+            skip,
+        }
+    }
+
+    /// Cell `index`, or empty when there is none: the item's own, else its product's in a
+    /// column the product shares.
+    #[must_use]
+    pub fn get(&self, index: Option<usize>) -> &str {
+        self.cell(index).0
+    }
+
+    /// Cell `index` and whether it is the product's (the same text on each of its
+    /// variants, so a transform of it need not be made again for the next variant).
+    pub(crate) fn cell(&self, index: Option<usize>) -> (&str, bool) {
+        let own = self.values.get(index);
+        if let (Some(product), Some(i)) = (&self.product, index)
+            && own.is_empty()
+            && product.shared.get(i) == Some(&true)
+        {
+            return (product.values.get(index), true);
+        }
+        (own, false)
+    }
 }
 
 /// A source file being read: its header (source columns, then derived ones) and its items.
@@ -289,17 +340,35 @@ impl Summary {
 }
 
 /// How many items the reading thread hands over at a time.
-const BATCH_ITEMS: usize = 1024;
+const BATCH_ITEMS: usize = 256;
+
+/// A batch of items on its way to a mapping thread, or the read error that ended the source.
+type Batch = Result<Vec<Item>, SourceError>;
+
+/// A batch mapped: its items (for their rows and skip reasons) and the CSV bytes of those
+/// that are feed rows, each row ending at its offset in `ends`.
+struct Mapped {
+    items: Vec<Item>,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// How many threads map rows: one a core, with the reading thread beside them.
+fn mapping_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8))
+}
 
 /// Converts `source` with `mapping`, writing the Stripe feed as CSV to `out`; stops after
 /// `limit` feed rows when one is given (the mapper's preview).
 ///
-/// Two threads share the work: one reads the source and gathers its items (the CSV parse,
-/// a product's variants), the caller's maps them and writes the feed, in order.
+/// The work is shared: one thread reads the source and gathers its items (the CSV parse, a
+/// product's variants) in batches, handed out in turn to mapping threads that make each
+/// batch's CSV bytes; the caller's thread takes the batches back in the same turn, so in the
+/// source's order, counts what was skipped and written, and writes the bytes.
 pub fn convert(
     source: Source,
     mapping: &Mapping,
-    out: impl Write,
+    mut out: impl Write,
     limit: Option<u64>,
 ) -> Result<Summary, SourceError> {
     let compiled = mapping.compile(&source.header)?;
@@ -307,68 +376,114 @@ pub fn convert(
         missing_columns: compiled.missing.clone(),
         ..Summary::default()
     };
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    let write_error = |e: csv::Error| SourceError::Write {
+    let write_error = |e: std::io::Error| SourceError::Write {
         path: "the output".into(),
         message: e.to_string(),
     };
-    writer
-        .write_record(&compiled.columns)
-        .map_err(write_error)?;
-    let mut maker = compiled.maker();
+    let mut header = Vec::new();
+    csv_out::write_record(&mut header, compiled.columns.iter().map(|c| c.as_bytes()));
+    out.write_all(&header).map_err(write_error)?;
+    let threads = mapping_threads();
     std::thread::scope(|scope| -> Result<(), SourceError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, SourceError>>(4);
-        // Written batches go back to the reading thread, which made their strings and frees
-        // them (a free on another thread than the allocation's is slow with most allocators).
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<Item>>();
+        // Mapped items go back to the reading thread, which made their strings and frees
+        // them (a free on another thread than the allocation's is slow with most allocators);
+        // written bytes go back to the mapping thread that made them, to be filled again.
+        let (done_tx, done_rx) = channel::<Vec<Item>>();
+        let mut to_mappers: Vec<SyncSender<Batch>> = Vec::new();
+        let mut from_mappers = Vec::new();
+        for _ in 0..threads {
+            // One batch waiting each way per thread: enough to keep it busy, and what is
+            // in memory at once does not grow with the source.
+            let (batch_tx, batch_rx) = sync_channel::<Batch>(1);
+            let (mapped_tx, mapped_rx) = sync_channel::<Result<Mapped, SourceError>>(1);
+            let (spent_tx, spent_rx) = channel::<Vec<u8>>();
+            to_mappers.push(batch_tx);
+            from_mappers.push((mapped_rx, spent_tx));
+            let compiled = &compiled;
+            scope.spawn(move || {
+                let mut maker = compiled.maker();
+                for batch in batch_rx {
+                    let mapped = batch.map(|items| {
+                        // A buffer the writer is done with, when one is back; one is
+                        // enough, any others are freed (else they would pile up).
+                        let mut bytes = Vec::new();
+                        for spent in spent_rx.try_iter() {
+                            if bytes.capacity() == 0 {
+                                bytes = spent;
+                            }
+                        }
+                        bytes.clear();
+                        let mut ends = Vec::with_capacity(items.len());
+                        for item in items.iter().filter(|item| item.skip.is_none()) {
+                            maker.write(item, &mut bytes);
+                            ends.push(bytes.len());
+                        }
+                        Mapped { items, bytes, ends }
+                    });
+                    // The writer stopped (an error, or the preview has its rows).
+                    if mapped_tx.send(mapped).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
         scope.spawn(move || {
+            let mut turn = (0..to_mappers.len()).cycle();
+            // False once the writer stopped (an error, or the preview has its rows).
+            let mut send = |batch: Batch| match turn.next() {
+                Some(next) => to_mappers[next].send(batch).is_ok(),
+                None => false,
+            };
             let mut batch = Vec::with_capacity(BATCH_ITEMS);
             for item in source {
                 done_rx.try_iter().for_each(drop);
                 match item {
                     Ok(item) => batch.push(item),
                     Err(e) => {
-                        let _ = tx.send(Err(e));
+                        send(Err(e));
                         return;
                     }
                 }
                 if batch.len() == BATCH_ITEMS {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS));
-                    // The writer stopped (an error, or the preview has its rows).
-                    if tx.send(Ok(full)).is_err() {
+                    if !send(Ok(full)) {
                         return;
                     }
                 }
             }
             if !batch.is_empty() {
-                let _ = tx.send(Ok(batch));
+                send(Ok(batch));
             }
         });
-        for batch in rx {
-            let batch = batch?;
-            for item in &batch {
+        // Batches come back in the turn they were handed out in, so in the source's order.
+        for (mapped_rx, spent_tx) in from_mappers.iter().cycle() {
+            let Ok(mapped) = mapped_rx.recv() else {
+                // That thread's turn came with no batch: the source is done.
+                return Ok(());
+            };
+            let Mapped { items, bytes, ends } = mapped?;
+            let mut rows = 0;
+            for item in &items {
                 if let Some(reason) = &item.skip {
                     summary.skip(reason.clone(), item.row);
                     continue;
                 }
                 if limit.is_some_and(|l| summary.rows >= l) {
+                    // The preview has its rows: the ones of this batch before are written.
+                    let before = if rows == 0 { 0 } else { ends[rows - 1] };
+                    out.write_all(&bytes[..before]).map_err(write_error)?;
                     return Ok(());
                 }
-                maker
-                    .write(&item.values, &mut writer)
-                    .map_err(write_error)?;
+                rows += 1;
                 summary.rows += 1;
             }
-            let _ = done_tx.send(batch);
+            out.write_all(&bytes).map_err(write_error)?;
+            let _ = done_tx.send(items);
+            let _ = spent_tx.send(bytes);
         }
         Ok(())
     })?;
-    writer.flush().map_err(|e| SourceError::Write {
-        path: "the output".into(),
-        message: e.to_string(),
-    })?;
+    out.flush().map_err(write_error)?;
     Ok(summary)
 }
 

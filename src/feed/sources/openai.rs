@@ -60,11 +60,7 @@ pub fn read(path: &Path) -> Result<Source, SourceError> {
             let items = rows.map(move |row| {
                 row.map(|(n, values)| {
                     let skip = not_searchable(cell(&values, search));
-                    Item {
-                        row: n,
-                        values,
-                        skip,
-                    }
+                    Item::new(n, values, skip)
                 })
             });
             Ok(Source::new(SourceFormat::Openai, header, items))
@@ -191,11 +187,7 @@ fn read_json(path: &Path) -> Result<Source, SourceError> {
         }
         let values: Record = values.into_iter().collect();
         let skip = not_searchable(cell(&values, search));
-        Ok(Item {
-            row: n,
-            values,
-            skip,
-        })
+        Ok(Item::new(n, values, skip))
     });
     Ok(Source::new(SourceFormat::Openai, names, items))
 }

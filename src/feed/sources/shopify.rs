@@ -18,7 +18,10 @@
 
 use super::csv_rows::{Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
-use super::{Item, Source, SourceError, SourceFormat, count_of, pick, variants};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::{Item, Product, Source, SourceError, SourceFormat, count_of, pick, variants};
 
 const HANDLE: &[&str] = &["Handle", "URL handle"];
 const TITLE: &[&str] = &["Title"];
@@ -63,6 +66,9 @@ pub const DERIVED: [&str; 8] = [
     "(product) inventory not tracked",
 ];
 
+/// Room kept in each row for its derived cells (an id, images, options).
+const DERIVED_BYTES: usize = 256;
+
 /// How strongly a header looks like a Shopify export.
 #[must_use]
 pub fn score(header: &[String]) -> u32 {
@@ -101,9 +107,9 @@ struct Layout {
     gift_card: Option<usize>,
     option_names: [Option<usize>; 3],
     option_values: [Option<usize>; 3],
-    /// Columns carried on a product's first row only, filled into its other variants.
+    /// Columns carried on a product's first row only, shared by its variants.
     /// Per column, whether a variant row without a value takes its product's.
-    inherited: Vec<bool>,
+    inherited: Arc<[bool]>,
     width: usize,
 }
 
@@ -170,6 +176,7 @@ impl Layout {
 /// Reads a Shopify export.
 pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     let mut rows = CsvRows::open(path)?;
+    rows.reserve(DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
     let header = rows.header.clone();
     let layout = Layout::new(&header);
     if layout.handle.is_none() {
@@ -193,7 +200,8 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
                 return None;
             }
             // Gather one product: rows with the same handle (a blank handle continues it).
-            let mut group: Vec<(u64, Record)> = pending.take().into_iter().collect();
+            let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
+            group.extend(pending.take());
             loop {
                 match rows.next_row() {
                     None => {
@@ -216,99 +224,151 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
                 }
             }
             if !group.is_empty() {
-                queue.extend(product_items(&layout, group));
+                product_items(&layout, group, &mut queue);
             }
         }
     });
     Ok(Source::new(SourceFormat::Shopify, full, items))
 }
 
-/// The items of one product's rows.
-fn product_items(layout: &Layout, group: Vec<(u64, Record)>) -> Vec<Item> {
-    let first = &group[0].1;
-    let mut images: Vec<(u64, &str)> = Vec::new();
-    let mut variant_rows: Vec<(u64, &Record)> = Vec::new();
-    for (i, (n, row)) in group.iter().enumerate() {
+/// The items of one product's rows, one per variant, each sharing the product's cells (its
+/// first row) instead of a copy of them.
+fn product_items(
+    layout: &Layout,
+    group: Vec<(u64, Record)>,
+    items: &mut std::collections::VecDeque<Item>,
+) {
+    let Some((_, first)) = group.first() else {
+        return;
+    };
+    let mut positioned: Vec<(u64, &str)> = Vec::with_capacity(group.len());
+    for (_, row) in &group {
         let image = cell(row, layout.image);
         if !image.is_empty() {
             let position = cell(row, layout.image_position).parse().unwrap_or(u64::MAX);
-            images.push((position, image));
-        }
-        if i == 0 || !layout.image_only(row) {
-            variant_rows.push((*n, row));
+            positioned.push((position, image));
         }
     }
-    images.sort_by_key(|(p, _)| *p);
-    let many = variant_rows.len() > 1;
-    let handle = cell(first, layout.handle);
+    positioned.sort_by_key(|(p, _)| *p);
+    let mut images = Record::with_capacity(
+        positioned.iter().map(|(_, image)| image.len()).sum(),
+        positioned.len(),
+    );
+    images.extend(positioned.iter().map(|(_, image)| *image));
+    let is_variant = |i: usize, row: &Record| i == 0 || !layout.image_only(row);
+    let variant_count = (group.iter().enumerate())
+        .filter(|(i, (_, row))| is_variant(*i, row))
+        .count();
+    let many = variant_count > 1;
     let skip = skip_reason(layout, first);
-    let width = layout.width + DERIVED.len() + variants::COLUMNS.len();
-    let mut others = String::new();
-    variant_rows
-        .into_iter()
-        .map(|(n, row)| {
-            // A variant's own cell, or its product's where the column is the product's.
-            let at = |index: Option<usize>| {
-                let own = cell(row, index);
-                match index {
-                    Some(i) if own.is_empty() && layout.inherited[i] => cell(first, index),
-                    _ => own,
-                }
-            };
-            let mut values = Record::with_capacity(row.text_len() + first.text_len() + 256, width);
-            for i in 0..layout.width {
-                values.push(at(Some(i)));
+    let mut rows = group.into_iter().enumerate();
+    let Some((_, (first_n, first))) = rows.next() else {
+        return;
+    };
+    // The first variant's own cells are the first row's variant columns; the product's
+    // are left to the product.
+    let mut own_first = Record::with_capacity(
+        first.text_len() + DERIVED_BYTES,
+        layout.width + DERIVED.len() + variants::COLUMNS.len(),
+    );
+    own_first.extend((0..layout.width).map(|i| {
+        if layout.inherited[i] {
+            ""
+        } else {
+            first.get(Some(i))
+        }
+    }));
+    let product = Arc::new(Product {
+        values: first,
+        shared: Arc::clone(&layout.inherited),
+    });
+    let others = rows
+        .filter(|(i, (_, row))| is_variant(*i, row))
+        .map(|(_, row)| row);
+    let mut derived = Record::with_capacity(DERIVED_BYTES, DERIVED.len() + variants::COLUMNS.len());
+    for (n, mut values) in std::iter::once((first_n, own_first)).chain(others) {
+        values.truncate(layout.width);
+        derived.clear();
+        derived_cells(
+            layout,
+            &product.values,
+            &values,
+            &images,
+            many,
+            &mut derived,
+        );
+        values.extend(derived.iter());
+        items.push_back(Item {
+            row: n,
+            values,
+            product: Some(Arc::clone(&product)),
+            skip: skip.clone(),
+        });
+    }
+}
+
+/// A variant's derived cells (its id, images, group, stock and options), aligned with
+/// [`DERIVED`] and [`variants::COLUMNS`], added to `out`. `images` are the product's, in
+/// position order.
+fn derived_cells(
+    layout: &Layout,
+    first: &Record,
+    row: &Record,
+    images: &Record,
+    many: bool,
+    out: &mut Record,
+) {
+    // A variant's own cell, or its product's where the column is the product's.
+    let at = |index: Option<usize>| {
+        let own = cell(row, index);
+        match index {
+            Some(i) if own.is_empty() && layout.inherited[i] => cell(first, index),
+            _ => own,
+        }
+    };
+    let handle = cell(first, layout.handle);
+    let options = [0, 1, 2].map(|k| (at(layout.option_names[k]), at(layout.option_values[k])));
+    let option_cells = variants::cells(&options);
+    let id: Cow<'_, str> = match at(layout.sku) {
+        "" => {
+            let parts: Vec<String> = option_cells
+                .iter()
+                .enumerate()
+                .filter(|(k, v)| (*k < 2 || k % 2 == 1) && !v.is_empty())
+                .map(|(_, v)| slugify(v))
+                .collect();
+            if parts.is_empty() {
+                Cow::Borrowed(handle)
+            } else {
+                Cow::Owned(format!("{handle}-{}", parts.join("-")))
             }
-            let options =
-                [0, 1, 2].map(|k| (at(layout.option_names[k]), at(layout.option_values[k])));
-            let option_cells = variants::cells(&options);
-            let id = match at(layout.sku) {
-                "" => {
-                    let slug: Vec<String> = option_cells
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, v)| (*k < 2 || k % 2 == 1) && !v.is_empty())
-                        .map(|(_, v)| slugify(v))
-                        .collect();
-                    if slug.is_empty() {
-                        handle.to_owned()
-                    } else {
-                        format!("{handle}-{}", slug.join("-"))
-                    }
-                }
-                sku => sku.to_owned(),
-            };
-            let main = match at(layout.variant_image) {
-                "" => images.first().map_or("", |(_, image)| image),
-                own => own,
-            };
-            others.clear();
-            for (_, image) in images.iter().filter(|(_, i)| *i != main).take(10) {
-                if !others.is_empty() {
-                    others.push(',');
-                }
-                others.push_str(image);
-            }
-            let (availability, quantity, not_tracked) = stock(layout, row);
-            let title = at(layout.title);
-            values.extend([
-                id.as_str(),
-                main,
-                others.as_str(),
-                if many { handle } else { "" },
-                if many { title } else { "" },
-                availability,
-                quantity.as_str(),
-                not_tracked,
-            ]);
-            values.extend(option_cells);
-            Item {
-                row: n,
-                values,
-                skip: skip.clone(),
-            }
-        })
-        .collect()
+        }
+        sku => Cow::Borrowed(sku),
+    };
+    let main = match at(layout.variant_image) {
+        "" => images.get(Some(0)),
+        own => own,
+    };
+    let mut others = String::with_capacity(images.text_len() + images.len());
+    for image in images.iter().filter(|i| *i != main).take(10) {
+        if !others.is_empty() {
+            others.push(',');
+        }
+        others.push_str(image);
+    }
+    let (availability, quantity, not_tracked) = stock(layout, row);
+    let title = at(layout.title);
+    out.extend([
+        id.as_ref(),
+        main,
+        others.as_str(),
+        if many { handle } else { "" },
+        if many { title } else { "" },
+        availability,
+        quantity.as_str(),
+        not_tracked,
+    ]);
+    out.extend(option_cells);
 }
 
 fn skip_reason(layout: &Layout, first: &Record) -> Option<String> {

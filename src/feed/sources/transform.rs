@@ -16,6 +16,9 @@ pub fn money(value: &str, currency: &str) -> String {
     if value.is_empty() {
         return String::new();
     }
+    if let Some(quick) = plain_money(value, currency) {
+        return quick;
+    }
     let (number, code) = split_amount(value, currency);
     let Some(minor) = spec::currency_minor_units(&code) else {
         return value.to_owned();
@@ -24,6 +27,46 @@ pub fn money(value: &str, currency: &str) -> String {
         Some(amount) => format!("{amount} {code}"),
         None => value.to_owned(),
     }
+}
+
+/// Whether a price is written as digits with at most one decimal point (`24.50`, most
+/// prices), which [`plain_money`] and [`amount_of`] read without the general way's strings.
+fn is_plain_amount(value: &str) -> bool {
+    !value.is_empty()
+        && value.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && value.bytes().filter(|&b| b == b'.').count() <= 1
+}
+
+/// [`money`] of a plain amount ([`is_plain_amount`]) in a currency already written in
+/// capitals, with the same result as the general way; `None` for any other.
+fn plain_money(value: &str, currency: &str) -> Option<String> {
+    let code = currency.trim();
+    if !is_plain_amount(value) || code.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let Some(minor) = spec::currency_minor_units(code) else {
+        return Some(value.to_owned());
+    };
+    let minor = usize::from(minor);
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > minor {
+        return Some(value.to_owned());
+    }
+    let mut out = String::with_capacity(whole.len() + minor + code.len() + 2);
+    out.push_str(whole);
+    if minor > 0 {
+        out.push('.');
+        out.push_str(fraction);
+        for _ in fraction.len()..minor {
+            out.push('0');
+        }
+    }
+    out.push(' ');
+    out.push_str(code);
+    Some(out)
 }
 
 /// The amount and the currency code of a loosely written price.
@@ -89,6 +132,9 @@ fn format_amount(number: &str, minor: u8) -> Option<String> {
 
 /// The amount of a money cell as a number, for comparing a price with a compare-at price.
 fn amount_of(value: &str) -> Option<f64> {
+    if is_plain_amount(value) {
+        return value.parse().ok();
+    }
     let (number, _) = split_amount(value, "USD");
     let number = number.replace(',', "");
     number.parse().ok()
@@ -518,7 +564,11 @@ pub fn first_category(value: &str) -> String {
 /// them; anything else (an internal code in the barcode field) is left out.
 #[must_use]
 pub fn gtin(value: &str) -> String {
-    let digits: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let digits: std::borrow::Cow<'_, str> = if value.contains([' ', '-']) {
+        value.chars().filter(|c| !matches!(c, ' ' | '-')).collect()
+    } else {
+        value.into()
+    };
     let value = digits.trim_start_matches('\''); // spreadsheets' text marker
     if value.bytes().all(|b| b.is_ascii_digit()) && matches!(value.len(), 8 | 12 | 13 | 14) {
         value.to_owned()
@@ -545,6 +595,26 @@ mod tests {
         assert_eq!(money("24.999", "USD"), "24.999");
         assert_eq!(money("-3", "USD"), "-3");
         assert_eq!(money("", "USD"), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_prices_are_written_as_the_general_way_writes_them(
+            value in "[0-9.]{1,8}",
+            currency in proptest::sample::select(vec!["USD", "JPY", "KWD", "XXQ", "", " EUR "]),
+        ) {
+            let general = || {
+                let (number, code) = split_amount(&value, currency);
+                match spec::currency_minor_units(&code) {
+                    Some(minor) => format_amount(&number, minor)
+                        .map_or_else(|| value.clone(), |amount| format!("{amount} {code}")),
+                    None => value.clone(),
+                }
+            };
+            if let Some(quick) = plain_money(&value, currency) {
+                proptest::prop_assert_eq!(quick, general());
+            }
+        }
     }
 
     #[test]

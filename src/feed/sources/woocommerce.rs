@@ -263,11 +263,7 @@ fn item(layout: &Layout, n: u64, own: Record, parent: Option<&Record>) -> Item {
         },
     ]);
     values.extend(variants::cells(&options));
-    Item {
-        row: n,
-        values,
-        skip,
-    }
+    Item::new(n, values, skip)
 }
 
 fn stock(layout: &Layout, row: &Record) -> (String, String, String) {
