@@ -492,7 +492,10 @@ async fn push_all_sends_each_sellers_feed_blocks_only_the_bad_one_and_a_rerun_sk
         };
         let folder = dir.path().to_string_lossy().into_owned();
         let (code, first) = run(&["push-all", &folder, "--wait", "--json"]);
-        assert_eq!(code, 3, "one feed was held back by the validator, like push: {first}");
+        assert_eq!(
+            code, 3,
+            "one feed was held back by the validator, like push: {first}"
+        );
         let outcome = |report: &Value, id: &str| {
             report["results"]
                 .as_array()
