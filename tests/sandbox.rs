@@ -1328,3 +1328,288 @@ async fn files_and_payment_intents_page_and_expand_like_sessions() {
     );
     sandbox.shutdown().await;
 }
+
+/// The available balance in US cents of the platform (`account` `None`) or a seller.
+async fn available_usd(api: &Api, account: Option<&str>) -> i64 {
+    let as_account = Api {
+        account: account.map(str::to_owned),
+        ..api.with_key(DEMO_KEY)
+    };
+    let balance = as_account.get("/v1/balance").await.ok();
+    assert_eq!(balance["object"], "balance");
+    balance["available"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["currency"] == "usd")
+        .and_then(|a| a["amount"].as_i64())
+        .unwrap_or_else(|| panic!("no usd balance in {balance}"))
+}
+
+/// `total × part / whole`, rounded half up.
+fn share(total: i64, part: i64, whole: i64) -> i64 {
+    (2 * total * part + whole) / (2 * whole)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destination_charges_move_money_between_the_platform_and_its_sellers() {
+    let (sandbox, api) = demo().await;
+    let sessions = all_sessions(
+        &api,
+        "&status=complete&expand[]=data.payment_intent.latest_charge",
+    )
+    .await;
+    let paid: Vec<&Value> = sessions
+        .iter()
+        .map(|s| &s["payment_intent"])
+        .filter(|pi| {
+            let charge = &pi["latest_charge"];
+            pi["status"] == "succeeded"
+                && charge["amount_refunded"] == 0
+                && charge["disputed"] == false
+        })
+        .collect();
+    let mut destination = paid.iter().filter(|pi| !pi["transfer_data"].is_null());
+    let pi = destination
+        .next()
+        .expect("the demo platform has destination charges");
+    let other = destination.next().expect("more than one");
+    let direct = paid
+        .iter()
+        .find(|pi| pi["transfer_data"].is_null())
+        .expect("and orders of its own");
+
+    // The order names its seller and the platform's fee, and capture made the transfer.
+    let charge = &pi["latest_charge"];
+    let seller = pi["transfer_data"]["destination"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(seller.starts_with("acct_"));
+    assert_eq!(pi["on_behalf_of"], seller.as_str());
+    assert_eq!(charge["transfer_data"]["destination"], seller.as_str());
+    assert_eq!(charge["on_behalf_of"], seller.as_str());
+    let captured = charge["amount_captured"].as_i64().unwrap();
+    let fee_amount = pi["application_fee_amount"].as_i64().unwrap();
+    assert_eq!(fee_amount, share(captured, 1, 10), "a 10 % fee");
+    assert_eq!(charge["application_fee_amount"], fee_amount);
+    let transfer_id = charge["transfer"].as_str().unwrap().to_owned();
+    let fee_id = charge["application_fee"].as_str().unwrap().to_owned();
+    let transfer = api.get(&format!("/v1/transfers/{transfer_id}")).await.ok();
+    assert_eq!(transfer["object"], "transfer");
+    assert_eq!(
+        transfer["amount"], captured,
+        "the whole amount goes to the seller"
+    );
+    assert_eq!(transfer["destination"], seller.as_str());
+    assert_eq!(transfer["source_transaction"], id(charge));
+    assert!(
+        transfer["destination_payment"]
+            .as_str()
+            .unwrap()
+            .starts_with("py_")
+    );
+    assert_eq!(transfer["amount_reversed"], 0);
+    let fee = api
+        .get(&format!("/v1/application_fees/{fee_id}"))
+        .await
+        .ok();
+    assert_eq!(fee["object"], "application_fee");
+    assert_eq!(fee["account"], seller.as_str());
+    assert_eq!(fee["amount"], fee_amount);
+    assert_eq!(fee["originating_transaction"], id(charge));
+    let fees = api
+        .get(&format!("/v1/application_fees?charge={}", id(charge)))
+        .await
+        .ok();
+    assert_eq!(ids(data(&fees)), vec![fee_id.clone()]);
+    let expanded = api
+        .get(&format!(
+            "/v1/charges/{}?expand[]=transfer&expand[]=application_fee",
+            id(charge)
+        ))
+        .await
+        .ok();
+    assert_eq!(expanded["transfer"]["id"], transfer_id.as_str());
+    assert_eq!(expanded["application_fee"]["id"], fee_id.as_str());
+
+    // A partial refund that reverses the transfer and refunds the fee: the seller gives back
+    // its share of the refund, less the share of the fee it gets back.
+    let platform_before = available_usd(&api, None).await;
+    let seller_before = available_usd(&api, Some(&seller)).await;
+    let amount = captured / 4;
+    let amount_text = amount.to_string();
+    let form = [
+        ("payment_intent", id(pi)),
+        ("amount", amount_text.as_str()),
+        ("reverse_transfer", "true"),
+        ("refund_application_fee", "true"),
+    ];
+    let refund = api
+        .post_key("/v1/refunds", &form, "dest-refund-1")
+        .await
+        .ok();
+    let reversal = refund["transfer_reversal"].as_str().unwrap().to_owned();
+    assert!(reversal.starts_with("trr_"));
+    let fee_back = share(fee_amount, amount, captured);
+    assert_eq!(available_usd(&api, None).await, platform_before - fee_back);
+    assert_eq!(
+        available_usd(&api, Some(&seller)).await,
+        seller_before - amount + fee_back
+    );
+    let transfer = api.get(&format!("/v1/transfers/{transfer_id}")).await.ok();
+    assert_eq!(transfer["amount_reversed"], amount);
+    assert_eq!(transfer["reversed"], false);
+    assert_eq!(data(&transfer["reversals"])[0]["id"], reversal.as_str());
+    assert_eq!(
+        data(&transfer["reversals"])[0]["source_refund"],
+        id(&refund)
+    );
+    let fee = api
+        .get(&format!("/v1/application_fees/{fee_id}"))
+        .await
+        .ok();
+    assert_eq!(fee["amount_refunded"], fee_back);
+    assert!(id(&data(&fee["refunds"])[0]).starts_with("fr_"));
+
+    // Replaying the request replays the refund: nothing moves twice.
+    let again = api.post_key("/v1/refunds", &form, "dest-refund-1").await;
+    assert_eq!(again.body, refund);
+    assert_eq!(available_usd(&api, None).await, platform_before - fee_back);
+
+    // The rest, refunded the same way: the whole transfer comes back, and the whole fee.
+    let rest = [
+        ("payment_intent", id(pi)),
+        ("reverse_transfer", "true"),
+        ("refund_application_fee", "true"),
+    ];
+    api.post("/v1/refunds", &rest).await.ok();
+    let transfer = api.get(&format!("/v1/transfers/{transfer_id}")).await.ok();
+    assert_eq!(
+        (&transfer["amount_reversed"], &transfer["reversed"]),
+        (&json!(captured), &json!(true))
+    );
+    let fee = api
+        .get(&format!("/v1/application_fees/{fee_id}"))
+        .await
+        .ok();
+    assert_eq!(
+        (&fee["amount_refunded"], &fee["refunded"]),
+        (&json!(fee_amount), &json!(true))
+    );
+    assert_eq!(
+        available_usd(&api, None).await,
+        platform_before - fee_amount,
+        "the platform gave back its fee; the seller paid the refunds"
+    );
+
+    // By default the platform's balance pays and the seller keeps the transfer.
+    let other_seller = other["transfer_data"]["destination"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (platform_before, seller_before) = (
+        available_usd(&api, None).await,
+        available_usd(&api, Some(&other_seller)).await,
+    );
+    let refund = api
+        .post(
+            "/v1/refunds",
+            &[("payment_intent", id(other)), ("amount", "100")],
+        )
+        .await
+        .ok();
+    assert!(refund["transfer_reversal"].is_null());
+    assert_eq!(available_usd(&api, None).await, platform_before - 100);
+    assert_eq!(
+        available_usd(&api, Some(&other_seller)).await,
+        seller_before
+    );
+
+    // Nothing to take back on the platform's own orders, nor on a seller's direct charge.
+    let refused = api
+        .post(
+            "/v1/refunds",
+            &[("payment_intent", id(direct)), ("reverse_transfer", "true")],
+        )
+        .await;
+    refused.assert_refused(StatusCode::BAD_REQUEST, "no transfer to reverse");
+    assert_eq!(refused.error()["type"], "invalid_request_error");
+    assert_eq!(refused.error()["param"], "reverse_transfer");
+    let refused = api
+        .post(
+            "/v1/refunds",
+            &[
+                ("payment_intent", id(direct)),
+                ("refund_application_fee", "true"),
+            ],
+        )
+        .await;
+    refused.assert_refused(StatusCode::BAD_REQUEST, "no application fee");
+    assert_eq!(refused.error()["param"], "refund_application_fee");
+    let as_seller = Api {
+        account: Some(seller.clone()),
+        ..api.with_key(DEMO_KEY)
+    };
+    let own = find_pi(&as_seller, "succeeded").await;
+    let refused = as_seller
+        .post(
+            "/v1/refunds",
+            &[
+                ("payment_intent", id(&own[0])),
+                ("reverse_transfer", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.error()["param"], "reverse_transfer");
+    assert_eq!(
+        direct["latest_charge"]["amount_refunded"], 0,
+        "nothing was refunded"
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capturing_a_destination_charge_pays_the_seller_less_the_fee() {
+    let (sandbox, api) = demo().await;
+    let pi = find_pi(&api, "requires_capture")
+        .await
+        .into_iter()
+        .find(|pi| !pi["transfer_data"].is_null())
+        .expect("a destination charge awaiting capture");
+    let seller = pi["transfer_data"]["destination"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let fee = pi["application_fee_amount"].as_i64().unwrap();
+    let before = available_usd(&api, Some(&seller)).await;
+    let captured = api
+        .post(
+            &format!("/v1/payment_intents/{}/capture", id(&pi)),
+            &[("expand[]", "latest_charge.transfer")],
+        )
+        .await
+        .ok();
+    let transfer = &captured["latest_charge"]["transfer"];
+    assert_eq!(transfer["amount"], pi["amount"]);
+    assert_eq!(transfer["destination"], seller.as_str());
+    assert_eq!(
+        available_usd(&api, Some(&seller)).await,
+        before + pi["amount"].as_i64().unwrap() - fee
+    );
+    let refused = api
+        .post(
+            &format!(
+                "/v1/payment_intents/{}/capture",
+                id(&find_pi(&api, "requires_capture")
+                    .await
+                    .into_iter()
+                    .find(|pi| pi["transfer_data"].is_null())
+                    .expect("an order of the platform's own awaiting capture"))
+            ),
+            &[("application_fee_amount", "100")],
+        )
+        .await;
+    assert_eq!(refused.error()["param"], "application_fee_amount");
+    sandbox.shutdown().await;
+}

@@ -12,7 +12,7 @@ pub(crate) const MAX_DEPTH: usize = 4;
 
 /// Id prefixes that name objects which can be expanded.
 const EXPANDABLE: &[&str] = &[
-    "pi", "ch", "re", "cs", "prod", "price", "file", "txr", "txn", "pm", "cus",
+    "pi", "ch", "re", "cs", "prod", "price", "file", "txr", "txn", "pm", "cus", "tr", "fee", "acct",
 ];
 
 /// Checks every path against the depth limit before anything is expanded.

@@ -24,6 +24,7 @@ mod errors;
 mod events;
 mod expand;
 pub mod faults;
+mod funds;
 mod ids;
 mod imports;
 mod pagination;
@@ -192,6 +193,13 @@ impl Sandbox {
             faults,
             base_url,
         )?);
+        let sellers = sellers::accounts(
+            config.accounts.unwrap_or(match config.seed {
+                Seed::Demo => DEMO_SELLERS,
+                Seed::Empty => 0,
+            }),
+            shared.now(),
+        );
         if config.seed == Seed::Demo {
             let now = shared.now();
             let mut store = shared.lock();
@@ -199,17 +207,12 @@ impl Sandbox {
                 account: None,
                 live: false,
             });
-            seed::demo(ledger, &shared, now)?;
+            seed::demo(ledger, &shared, now, &sellers::destinations(&sellers))?;
             store.accounts.platform_name = Some("Juniper & Oak".into());
         }
-        let sellers = config.accounts.unwrap_or(match config.seed {
-            Seed::Demo => DEMO_SELLERS,
-            Seed::Empty => 0,
-        });
         {
-            let now = shared.now();
             let mut store = shared.lock();
-            for account in sellers::accounts(sellers, now) {
+            for account in sellers {
                 store.accounts.add(false, account);
             }
         }

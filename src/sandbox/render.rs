@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::pagination::v1_envelope;
 use super::state::{
-    Address, Agreement, Charge, Dispute, FileRec, Ledger, LineItem, PaymentIntent, Person, Price,
-    Product, Refund, Session, TaxRate,
+    Address, Agreement, ApplicationFee, Charge, Destination, Dispute, FileRec, Ledger, LineItem,
+    PaymentIntent, Person, Price, Product, Refund, Session, TaxRate, Transfer,
 };
 
 /// Renders objects of one ledger.
@@ -45,6 +45,8 @@ draw_with! {
     Charge => charge,
     Refund => refund,
     Dispute => dispute,
+    Transfer => transfer,
+    ApplicationFee => application_fee,
 }
 
 /// RFC 3339 (`2026-04-06T10:00:00Z`) for v2 timestamps.
@@ -79,6 +81,8 @@ impl Renderer<'_> {
             "price" => l.prices.get(id).map(|p| self.price(p)),
             "file" => l.files.get(id).map(|f| self.file(f)),
             "txr" => l.tax_rates.get(id).map(|t| self.tax_rate(t)),
+            "tr" => l.transfers.get(id).map(|t| self.transfer(t)),
+            "fee" => l.application_fees.get(id).map(|f| self.application_fee(f)),
             "txn" => l
                 .charges
                 .values()
@@ -88,11 +92,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// The balance transaction a captured charge made. Stripe's fee is modelled on its
-    /// standard card pricing (2.9 % plus 30 cents or the like, in the charge's currency).
+    /// The balance transaction a captured charge made, with [`Charge::stripe_fee`].
     pub fn charge_transaction(c: &Charge) -> Value {
         let amount = c.amount_captured;
-        let fee = (amount * 29 + 500) / 1000 + 30;
+        let fee = c.stripe_fee();
         json!({
             "id": c.balance_transaction, "object": "balance_transaction", "amount": amount,
             "available_on": c.created + 2 * 86_400, "created": c.created,
@@ -287,7 +290,8 @@ impl Renderer<'_> {
             "id": p.id, "object": "payment_intent", "agent_details": agent,
             "amount": p.amount, "amount_capturable": p.amount_capturable,
             "amount_details": { "tip": {} }, "amount_received": p.amount_received,
-            "application": null, "application_fee_amount": null,
+            "application": null,
+            "application_fee_amount": p.destination.as_ref().and_then(|d| d.application_fee_amount),
             "automatic_payment_methods": null, "canceled_at": p.canceled_at,
             "cancellation_reason": p.cancellation_reason, "capture_method": p.capture_method,
             "client_secret": format!("{}_secret_{}", p.id, p.payment_method.get(3..).unwrap_or_default()),
@@ -300,7 +304,8 @@ impl Renderer<'_> {
                 "excluded_payment_method_types": null, "last_payment_error": null,
                 "latest_charge": p.latest_charge, "livemode": self.live,
                 "metadata": metadata(&p.metadata), "next_action": null,
-                "on_behalf_of": null, "payment_method": p.payment_method,
+                "on_behalf_of": p.destination.as_ref().and_then(|d| d.on_behalf_of.clone()),
+                "payment_method": p.payment_method,
                 "payment_method_configuration_details": null,
                 "payment_method_options": {
                     "card": { "capture_method": null, "request_three_d_secure": "automatic" },
@@ -313,7 +318,8 @@ impl Renderer<'_> {
             json!({
                 "receipt_email": p.receipt_email, "review": null, "setup_future_usage": null,
                 "shipping": null, "source": null, "statement_descriptor": null,
-                "statement_descriptor_suffix": null, "status": p.status, "transfer_data": null,
+                "statement_descriptor_suffix": null, "status": p.status,
+                "transfer_data": p.destination.as_ref().map(|d| json!({ "destination": d.account })),
                 "transfer_group": null,
             }),
         );
@@ -351,7 +357,8 @@ impl Renderer<'_> {
         let mut out = json!({
             "id": c.id, "object": "charge", "amount": c.amount,
             "amount_captured": c.amount_captured, "amount_refunded": c.amount_refunded,
-            "application": null, "application_fee": null, "application_fee_amount": null,
+            "application": null, "application_fee": c.application_fee,
+            "application_fee_amount": c.destination.as_ref().and_then(|d| d.application_fee_amount),
             "balance_transaction": c.balance_transaction, "billing_details": billing,
             "calculated_statement_descriptor": "SANDBOX SELLER", "captured": c.captured,
             "created": c.created, "currency": c.currency, "customer": null,
@@ -362,7 +369,8 @@ impl Renderer<'_> {
             json!({
                 "failure_balance_transaction": null, "failure_code": null,
                 "failure_message": null, "fraud_details": {}, "livemode": self.live,
-                "metadata": {}, "on_behalf_of": null,
+                "metadata": {},
+                "on_behalf_of": c.destination.as_ref().and_then(|d| d.on_behalf_of.clone()),
                 "outcome": {
                     "advice_code": null, "network_advice_code": null,
                     "network_decline_code": null, "network_status": "approved_by_network",
@@ -384,7 +392,9 @@ impl Renderer<'_> {
                 "refunded": c.refunded(), "review": null, "shipping": null, "source": null,
                 "source_transfer": null, "statement_descriptor": null,
                 "statement_descriptor_suffix": null, "status": "succeeded",
-                "transfer_data": null, "transfer_group": null,
+                "transfer": c.transfer,
+                "transfer_data": c.destination.as_ref().map(charge_transfer_data),
+                "transfer_group": c.destination.as_ref().map(|_| format!("group_{}", c.payment_intent)),
             }),
         );
         out
@@ -400,6 +410,87 @@ impl Renderer<'_> {
             .map(|r| self.refund(r))
             .collect();
         v1_envelope(&format!("/v1/charges/{charge}/refunds"), data, false)
+    }
+
+    /// A Transfer, with its reversals (all of them: the sandbox's transfers have few).
+    pub fn transfer(&self, t: &Transfer) -> Value {
+        let reversals = t
+            .reversals
+            .iter()
+            .rev()
+            .map(|r| {
+                json!({
+                    "id": r.id, "object": "transfer_reversal", "amount": r.amount,
+                    "balance_transaction": r.balance_transaction, "created": r.created,
+                    "currency": t.currency,
+                    "destination_payment_refund": r.destination_payment_refund,
+                    "metadata": {}, "source_refund": r.source_refund, "transfer": t.id,
+                })
+            })
+            .collect();
+        json!({
+            "id": t.id, "object": "transfer", "amount": t.amount,
+            "amount_reversed": t.amount_reversed(),
+            "balance_transaction": t.balance_transaction, "created": t.created,
+            "currency": t.currency, "description": null, "destination": t.destination,
+            "destination_payment": t.destination_payment, "livemode": self.live,
+            "metadata": {},
+            "reversals": v1_envelope(&format!("/v1/transfers/{}/reversals", t.id), reversals, false),
+            "reversed": t.reversed(), "source_transaction": t.source_transaction,
+            "source_type": "card", "transfer_group": t.group,
+        })
+    }
+
+    /// An application fee, with its refunds (newest first).
+    pub fn application_fee(&self, f: &ApplicationFee) -> Value {
+        let refunds = f
+            .refunds
+            .iter()
+            .rev()
+            .map(|r| {
+                json!({
+                    "id": r.id, "object": "fee_refund", "amount": r.amount,
+                    "balance_transaction": r.balance_transaction, "created": r.created,
+                    "currency": f.currency, "fee": f.id, "metadata": {},
+                })
+            })
+            .collect();
+        json!({
+            "id": f.id, "object": "application_fee", "account": f.account,
+            "amount": f.amount, "amount_refunded": f.amount_refunded(),
+            "application": crate::sandbox::funds::PLATFORM_APPLICATION,
+            "balance_transaction": f.balance_transaction, "charge": f.charge,
+            "created": f.created, "currency": f.currency,
+            "fee_source": { "charge": f.charge, "type": "charge" },
+            "livemode": self.live, "originating_transaction": f.originating_transaction,
+            "refunded": f.refunded(),
+            "refunds": v1_envelope(&format!("/v1/application_fees/{}/refunds", f.id), refunds, false),
+        })
+    }
+
+    /// A Balance of the amounts by currency, all available (the sandbox settles at once).
+    pub fn balance(&self, amounts: &BTreeMap<String, i64>, platform: bool) -> Value {
+        let by_currency = |zero: bool| -> Vec<Value> {
+            amounts
+                .iter()
+                .map(|(currency, amount)| {
+                    let amount = if zero { 0 } else { *amount };
+                    json!({ "amount": amount, "currency": currency, "source_types": { "card": amount } })
+                })
+                .collect()
+        };
+        let mut out = json!({
+            "object": "balance", "available": by_currency(false), "livemode": self.live,
+            "pending": by_currency(true),
+        });
+        if platform {
+            let reserved: Vec<Value> = amounts
+                .keys()
+                .map(|currency| json!({ "amount": 0, "currency": currency }))
+                .collect();
+            extend(&mut out, json!({ "connect_reserved": reserved }));
+        }
+        out
     }
 
     /// A Refund.
@@ -420,7 +511,7 @@ impl Renderer<'_> {
             "metadata": metadata(&r.metadata), "payment_intent": r.payment_intent,
             "payment_method": null, "reason": r.reason, "receipt_number": null,
             "source_transfer_reversal": null, "status": "succeeded",
-            "transfer_reversal": null,
+            "transfer_reversal": r.transfer_reversal,
         })
     }
 
@@ -446,7 +537,7 @@ impl Renderer<'_> {
             .balance_transactions
             .iter()
             .map(|(id, amount, created, description)| {
-                let fee = if *amount < 0 { 1_500 } else { -1_500 };
+                let fee = Dispute::fee_on(*amount);
                 json!({
                     "id": id, "object": "balance_transaction", "amount": amount,
                     "available_on": created, "created": created, "currency": d.currency,
@@ -513,6 +604,11 @@ fn extend(out: &mut Value, more: Value) {
     if let (Value::Object(out), Value::Object(more)) = (out, more) {
         out.extend(more);
     }
+}
+
+/// A destination charge's `transfer_data`: the whole amount goes to the destination.
+fn charge_transfer_data(d: &Destination) -> Value {
+    json!({ "amount": null, "destination": d.account })
 }
 
 fn person(p: &Person) -> Value {

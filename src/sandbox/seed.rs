@@ -10,6 +10,7 @@ use std::io;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::funds;
 use super::ids;
 use super::imports::ERROR_REPORT_PURPOSE;
 use super::routes::files::CATALOG_PURPOSE;
@@ -586,6 +587,9 @@ fn order(
                 "Juniper & Oak order via {}",
                 agent.as_ref().map_or("an agent", |a| a.name.as_str())
             )),
+            destination: None,
+            transfer: None,
+            application_fee: None,
         });
         let (pi_status, canceled_at, cancellation_reason) = match fate {
             Fate::AwaitingCapture => ("requires_capture", None, None),
@@ -627,6 +631,7 @@ fn order(
             description: None,
             receipt_email: Some(buyer.email.clone()),
             metadata: BTreeMap::new(),
+            destination: None,
         });
         let refunds: Vec<(i64, &str)> = match fate {
             Fate::RefundedFull { in_two: true } => {
@@ -674,6 +679,7 @@ fn order(
                 reason: Some(reason.to_string()),
                 metadata,
                 balance_transaction: ids::v1(rng, "txn"),
+                transfer_reversal: None,
             });
             refunded += amount;
         }
@@ -1183,12 +1189,73 @@ fn past_imports(
     Ok(())
 }
 
-/// Fills `ledger` with the demo data set.
-pub(crate) fn demo(ledger: &mut Ledger, shared: &Shared, now: i64) -> io::Result<()> {
+/// Makes every fourth of the platform's orders with a charge (oldest first) a destination
+/// charge to each of `sellers` in turn, settled as a capture settles it; the refunds already
+/// made on every other one reversed the transfer and refunded the fee, the others left them.
+/// Draws its ids from its own generator, so the rest of the demo is unchanged.
+fn destination_charges(ledger: &mut Ledger, sellers: &[String]) {
+    if sellers.is_empty() {
+        return;
+    }
+    let mut rng = StdRng::seed_from_u64(0xDE57_1A7E);
+    let charges: Vec<(String, String)> = ledger
+        .charges
+        .oldest_first()
+        .map(|c| (c.id.clone(), c.payment_intent.clone()))
+        .collect();
+    for (n, (charge_id, pi_id)) in charges.iter().enumerate() {
+        if n % 4 != 1 {
+            continue;
+        }
+        let k = n / 4;
+        let Some(charge) = ledger.charges.get_mut(charge_id) else {
+            continue;
+        };
+        let terms = funds::demo_terms(&sellers[k % sellers.len()], charge.amount);
+        charge.destination = Some(terms.clone());
+        let at = charge.created;
+        if let Some(pi) = ledger.payment_intents.get_mut(pi_id) {
+            pi.destination = Some(terms);
+        }
+        funds::settle(ledger, &mut rng, charge_id, at);
+        let refunds: Vec<(String, i64, i64)> = ledger
+            .refunds
+            .oldest_first()
+            .filter(|r| r.charge == *charge_id)
+            .map(|r| (r.id.clone(), r.amount, r.created))
+            .collect();
+        let mut before = 0;
+        for (id, amount, at) in refunds {
+            let share = funds::RefundShare {
+                charge: charge_id,
+                refund: &id,
+                before,
+                amount,
+                reverse_transfer: k % 2 == 0,
+                refund_application_fee: k % 2 == 0,
+                at,
+            };
+            let unwound = funds::unwind(ledger, &mut rng, &share);
+            if let Some(r) = ledger.refunds.get_mut(&id) {
+                r.transfer_reversal = unwound.reversal;
+            }
+            before += amount;
+        }
+    }
+}
+
+/// Fills `ledger` with the demo data set; some orders are destination charges to `sellers`.
+pub(crate) fn demo(
+    ledger: &mut Ledger,
+    shared: &Shared,
+    now: i64,
+    sellers: &[String],
+) -> io::Result<()> {
     let mut rng = StdRng::seed_from_u64(0x5E11_E2C0);
     ledger.seller_profile = ids::moded(&mut rng, "profile", false);
     let catalog = ensure_catalog(ledger, &mut rng, now);
     orders(ledger, &mut rng, now, DEMO_ORDERS, 60);
+    destination_charges(ledger, sellers);
     disputes(ledger, &mut rng, now);
     agreements(ledger, &mut rng, &catalog, now);
     past_imports(ledger, &mut rng, shared, now)

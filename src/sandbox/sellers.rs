@@ -127,6 +127,18 @@ pub(crate) fn accounts(count: usize, now: i64) -> Vec<ConnectedAccount> {
         .collect()
 }
 
+/// The sellers the demo platform's destination charges pay: the first four named ones that
+/// take charges in US dollars.
+pub(crate) fn destinations(accounts: &[ConnectedAccount]) -> Vec<String> {
+    accounts
+        .iter()
+        .take(DEMO_SELLERS)
+        .filter(|a| a.charges_enabled && a.default_currency == "usd")
+        .take(4)
+        .map(|a| a.id.clone())
+        .collect()
+}
+
 fn generated_name(n: usize) -> String {
     let first = FIRST[n % FIRST.len()];
     let second = SECOND[(n / FIRST.len()) % SECOND.len()];

@@ -4,6 +4,7 @@ pub(crate) mod accounts;
 pub(crate) mod agreements;
 pub(crate) mod catalog_imports;
 pub(crate) mod checkout;
+pub(crate) mod connect;
 pub(crate) mod disputes;
 pub(crate) mod events;
 pub(crate) mod files;
@@ -62,6 +63,12 @@ pub(crate) async fn dispatch(
         ["v1", "refunds"] if post => refunds::create(app, ctx),
         ["v1", "refunds"] if get => refunds::list(app, ctx),
         ["v1", "refunds", id] if get => refunds::retrieve(app, ctx, id),
+
+        ["v1", "transfers"] if get => connect::transfers(app, ctx),
+        ["v1", "transfers", id] if get => connect::transfer(app, ctx, id),
+        ["v1", "application_fees"] if get => connect::application_fees(app, ctx),
+        ["v1", "application_fees", id] if get => connect::application_fee(app, ctx, id),
+        ["v1", "balance"] if get => connect::balance(app, ctx),
 
         ["v1", "disputes"] if get => disputes::list(app, ctx),
         ["v1", "disputes", id] if get => disputes::retrieve(app, ctx, id),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::request::{Ctx, Object, Outcome, at_most, expanded, list_page, render_or_404, renderer};
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
+use crate::sandbox::funds;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::rfc3339;
@@ -132,6 +133,24 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         };
         return Err(error.with_object("payment_intent", object));
     }
+    let fee_override = p.int("application_fee_amount")?;
+    if let Some(fee) = fee_override {
+        if pi.destination.is_none() {
+            return Err(ApiError::param(
+                "application_fee_amount",
+                "Can only apply an application_fee_amount when the PaymentIntent is attempting \
+                 a direct payment (using an OAuth key or Stripe-Account header) or destination \
+                 payment (using transfer_data[destination]).",
+            ));
+        }
+        if fee < 0 {
+            return Err(ApiError::param(
+                "application_fee_amount",
+                "application_fee_amount must be a non-negative integer in the currency's \
+                 smallest unit.",
+            ));
+        }
+    }
     let capturable = pi.amount_capturable;
     let amount = requested.unwrap_or(capturable);
     at_most(
@@ -152,7 +171,12 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         rand::Rng::random_range(rng, 1000..10000),
         rand::Rng::random_range(rng, 1000..10000)
     );
+    let mut destination = pi.destination.clone();
+    if let (Some(d), Some(fee)) = (destination.as_mut(), fee_override) {
+        d.application_fee_amount = Some(fee);
+    }
     if let Some(pi) = ledger.payment_intents.get_mut(id) {
+        pi.destination.clone_from(&destination);
         pi.status = "succeeded";
         pi.amount_received = amount;
         pi.amount_capturable = 0;
@@ -165,7 +189,9 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
         charge.amount_captured = amount;
         charge.balance_transaction = Some(txn);
         charge.receipt_number.get_or_insert(receipt);
+        charge.destination = destination;
     }
+    let settled = funds::settle(ledger, rng, &charge_id, ctx.now);
     for session in ledger.sessions.values_mut() {
         if session.payment_intent.as_deref() == Some(id) {
             session.payment_status = "paid";
@@ -188,6 +214,25 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     };
     let (key, now) = (&ctx.key, ctx.now);
     events::emit(ledger, rng, key, now, "charge.captured", charge_value, None);
+    let (transfer, fee) = {
+        let r = renderer(app, ctx, ledger);
+        (
+            settled
+                .transfer
+                .and_then(|t| ledger.transfers.get(&t))
+                .map(|t| r.transfer(t)),
+            settled
+                .application_fee
+                .and_then(|f| ledger.application_fees.get(&f))
+                .map(|f| r.application_fee(f)),
+        )
+    };
+    if let Some(t) = transfer {
+        events::emit(ledger, rng, key, now, "transfer.created", t, None);
+    }
+    if let Some(f) = fee {
+        events::emit(ledger, rng, key, now, "application_fee.created", f, None);
+    }
     events::emit(
         ledger,
         rng,

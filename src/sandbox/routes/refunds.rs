@@ -7,6 +7,7 @@ use super::request::{
 };
 use crate::sandbox::errors::ApiError;
 use crate::sandbox::events;
+use crate::sandbox::funds;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::state::{Charge, Refund, Shared};
@@ -52,6 +53,8 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     }
     let metadata = p.metadata()?.unwrap_or_default();
     let currency = p.str("currency")?.map(str::to_ascii_lowercase);
+    let reverse_transfer = p.bool("reverse_transfer")?.unwrap_or(false);
+    let refund_application_fee = p.bool("refund_application_fee")?.unwrap_or(false);
     let by_pi = p.str("payment_intent")?;
     let by_charge = p.str("charge")?;
 
@@ -129,6 +132,26 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         )
         .with_param("charge"));
     }
+    // Stripe's error for these is not public: the sandbox answers as
+    // `reference/stripe-api-events-connect-disputes.md` §18.6 proposes.
+    if reverse_transfer && charge.transfer.is_none() {
+        return Err(ApiError::param(
+            "reverse_transfer",
+            format!(
+                "Charge {charge_id} has no transfer to reverse: reverse_transfer applies only to \
+                 a destination charge (one made with transfer_data[destination]) once captured."
+            ),
+        ));
+    }
+    if refund_application_fee && charge.application_fee.is_none() {
+        return Err(ApiError::param(
+            "refund_application_fee",
+            format!(
+                "Charge {charge_id} has no application fee to refund: refund_application_fee \
+                 applies only to a charge made with an application_fee_amount."
+            ),
+        ));
+    }
     if let Some(c) = currency.as_deref()
         && c != charge.currency
     {
@@ -176,18 +199,34 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
         seq: ledger.next_seq(),
         created: ctx.now,
         amount,
-        currency: charge.currency,
+        currency: charge.currency.clone(),
         charge: charge_id.clone(),
         payment_intent: pi_id,
         reason,
         metadata,
         balance_transaction: ids::v1(rng, "txn"),
+        transfer_reversal: None,
     };
     let id = refund.id.clone();
-    ledger.refunds.insert(refund);
-    let mut refunded_before = 0;
+    let refunded_before = charge.amount_refunded;
+    let unwound = funds::unwind(
+        ledger,
+        rng,
+        &funds::RefundShare {
+            charge: &charge_id,
+            refund: &id,
+            before: refunded_before,
+            amount,
+            reverse_transfer,
+            refund_application_fee,
+            at: ctx.now,
+        },
+    );
+    ledger.refunds.insert(Refund {
+        transfer_reversal: unwound.reversal.clone(),
+        ..refund
+    });
     if let Some(charge) = ledger.charges.get_mut(&charge_id) {
-        refunded_before = charge.amount_refunded;
         charge.amount_refunded += amount;
     }
     let (value, charge_value) = {
@@ -234,6 +273,7 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
             Some(previous),
         );
     }
+    emit_unwound(app, ctx, ledger, rng, &charge, &unwound);
     let previous = serde_json::json!({ "amount_refunded": refunded_before });
     events::emit(
         ledger,
@@ -246,6 +286,37 @@ pub(crate) fn create(app: &Arc<Shared>, ctx: &Ctx) -> Outcome {
     );
     let r = renderer(app, ctx, ledger);
     expanded(&r, ctx, value, true)
+}
+
+/// `transfer.reversed` and `application_fee.refunded` for what a refund took back.
+fn emit_unwound(
+    app: &Arc<Shared>,
+    ctx: &Ctx,
+    ledger: &mut crate::sandbox::state::Ledger,
+    rng: &mut rand::rngs::StdRng,
+    charge: &Charge,
+    unwound: &funds::Unwound,
+) {
+    let r = renderer(app, ctx, ledger);
+    let transfer = unwound
+        .reversal
+        .as_ref()
+        .and(charge.transfer.as_deref())
+        .and_then(|t| ledger.transfers.get(t))
+        .map(|t| r.transfer(t));
+    let fee = unwound
+        .fee_refund
+        .as_ref()
+        .and(charge.application_fee.as_deref())
+        .and_then(|f| ledger.application_fees.get(f))
+        .map(|f| r.application_fee(f));
+    let (key, now) = (&ctx.key, ctx.now);
+    if let Some(t) = transfer {
+        events::emit(ledger, rng, key, now, "transfer.reversed", t, None);
+    }
+    if let Some(f) = fee {
+        events::emit(ledger, rng, key, now, "application_fee.refunded", f, None);
+    }
 }
 
 /// `GET /v1/refunds`, optionally for one charge or `PaymentIntent`.

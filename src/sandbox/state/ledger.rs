@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::PathBuf;
 
+use super::connect::{ApplicationFee, Destination, Transfer};
 use super::import_job::ImportJob;
 use crate::feed::FeedKind;
 
@@ -146,6 +147,8 @@ record!(
     CatalogImport,
     Agreement,
     Dispute,
+    Transfer,
+    ApplicationFee,
 );
 
 /// A postal address.
@@ -291,6 +294,8 @@ pub(crate) struct PaymentIntent {
     pub description: Option<String>,
     pub receipt_email: Option<String>,
     pub metadata: BTreeMap<String, String>,
+    /// Set on a destination charge.
+    pub destination: Option<Destination>,
 }
 
 /// Card details on a charge.
@@ -325,12 +330,24 @@ pub(crate) struct Charge {
     pub balance_transaction: Option<String>,
     pub risk_score: u32,
     pub description: Option<String>,
+    /// Set on a destination charge (copied from its `PaymentIntent`).
+    pub destination: Option<Destination>,
+    /// The transfer (`tr_…`) to the destination, made on capture.
+    pub transfer: Option<String>,
+    /// The application fee (`fee_…`) taken back from the destination, made on capture.
+    pub application_fee: Option<String>,
 }
 
 impl Charge {
     /// What can still be refunded.
     pub fn refundable(&self) -> i64 {
         self.amount_captured - self.amount_refunded
+    }
+
+    /// Stripe's processing fee on the captured amount, modelled on its standard card pricing
+    /// (2.9 % plus 30 cents or the like, in the charge's currency).
+    pub fn stripe_fee(&self) -> i64 {
+        (self.amount_captured * 29 + 500) / 1000 + 30
     }
 
     /// `refunded`: true once everything captured has been refunded.
@@ -352,6 +369,8 @@ pub(crate) struct Refund {
     pub reason: Option<String>,
     pub metadata: BTreeMap<String, String>,
     pub balance_transaction: String,
+    /// The reversal (`trr_…`) of the charge's transfer this refund made (`reverse_transfer`).
+    pub transfer_reversal: Option<String>,
 }
 
 /// A dispute (`dp_…`) on a charge: an inquiry (`warning_…`) or a chargeback.
@@ -394,6 +413,12 @@ impl Dispute {
     /// Whether the status is final.
     pub fn is_closed(&self) -> bool {
         matches!(self.status, "won" | "lost" | "warning_closed" | "prevented")
+    }
+
+    /// Stripe's dispute fee on one of its balance transactions of `amount`: charged with the
+    /// withdrawal, given back with a reinstatement.
+    pub fn fee_on(amount: i64) -> i64 {
+        if amount < 0 { 1_500 } else { -1_500 }
     }
 }
 
@@ -500,6 +525,10 @@ pub(crate) struct Ledger {
     pub catalog_imports: Table<CatalogImport>,
     pub agreements: Table<Agreement>,
     pub disputes: Table<Dispute>,
+    /// Transfers to connected accounts (the platform's ledger only).
+    pub transfers: Table<Transfer>,
+    /// Application fees taken from connected accounts (the platform's ledger only).
+    pub application_fees: Table<ApplicationFee>,
     /// Every state change as a Stripe event, v1 snapshot and v2 thin (30 days).
     pub events: Table<crate::sandbox::events::EventRec>,
     /// Products, prices, tax rates and agents that generated orders are drawn from.
@@ -532,6 +561,8 @@ impl Ledger {
             && self.catalog_imports.len() == 0
             && self.agreements.len() == 0
             && self.disputes.len() == 0
+            && self.transfers.len() == 0
+            && self.application_fees.len() == 0
             && self.events.len() == 0
             && self.demo_catalog.is_none()
     }

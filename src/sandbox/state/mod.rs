@@ -3,9 +3,10 @@
 //! keys, and the progress of feed imports.
 //!
 //! The files import each other directly, never through this face, so the folder has no
-//! circle: `shared -> store -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job`.
+//! circle: `shared -> store -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job, connect`.
 
 mod accounts;
+mod connect;
 pub(crate) mod idempotency;
 mod import_job;
 mod ledger;
@@ -13,6 +14,7 @@ mod shared;
 mod store;
 
 pub(crate) use accounts::{ConnectedAccount, SellerData};
+pub(crate) use connect::{ApplicationFee, Destination, FeeRefund, Transfer, TransferReversal};
 pub(crate) use import_job::{Failure, ImportJob, Outcome, Phase, Sample, processing_time};
 pub(crate) use ledger::{
     Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, FileRec,
