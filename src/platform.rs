@@ -139,6 +139,13 @@ impl BoardRow {
         }
     }
 
+    /// Whether `query_lower` (already in lower case; empty matches) is part of its name,
+    /// email or id.
+    #[must_use]
+    pub fn matches(&self, query_lower: &str) -> bool {
+        self.haystack.contains(query_lower)
+    }
+
     /// How current its catalog is (`None` while loading).
     #[must_use]
     pub fn freshness(&self, now: i64) -> Option<Freshness> {
@@ -346,7 +353,7 @@ pub fn arrange(
 ) -> Vec<usize> {
     let query = search.trim().to_lowercase();
     let mut keep: Vec<usize> = (0..rows.len())
-        .filter(|&i| show.keeps(&rows[i], now) && rows[i].haystack.contains(&query))
+        .filter(|&i| show.keeps(&rows[i], now) && rows[i].matches(&query))
         .collect();
     let urgency: Vec<u32> = if column == Column::Attention {
         rows.iter().map(|r| r.urgency(now)).collect()

@@ -1043,6 +1043,44 @@ pub(super) fn demo_catalog_rows() -> u64 {
     PRODUCTS.len() as u64
 }
 
+/// A v1 inventory `ImportSet` made at `created` of a file (`filename`, `contents`) that names
+/// its id column `sku`: Stripe rejects the whole file.
+pub(super) fn rejected_inventory_import(
+    ledger: &mut Ledger,
+    rng: &mut StdRng,
+    shared: &Shared,
+    created: i64,
+    filename: &str,
+    contents: &str,
+) -> io::Result<()> {
+    let file = store_file(
+        ledger,
+        rng,
+        shared,
+        created,
+        filename,
+        CATALOG_PURPOSE,
+        contents,
+    )?;
+    let seq = ledger.next_seq();
+    ledger.import_sets.insert(ImportSet {
+        id: ids::moded(rng, "impset", false),
+        seq,
+        created,
+        file,
+        standard_data_format: "inventory_feed".into(),
+        job: ImportJob::finished(Outcome {
+            failure: Some(Failure {
+                code: "invalid_file",
+                kind: "cannot_proceed",
+                message: "The whole file was rejected: the required column `id` is missing (found `sku`; rename it to `id`).".into(),
+            }),
+            ..Outcome::default()
+        }),
+    });
+    Ok(())
+}
+
 /// Past imports: v1 `ImportSets` (succeeded, with errors, failed) and v2 catalog imports.
 fn past_imports(
     ledger: &mut Ledger,
@@ -1115,32 +1153,14 @@ fn past_imports(
     });
     // v1: an inventory file without its id column, 8 days ago.
     let created = now - 8 * DAY + 2 * HOUR;
-    let inventory = "sku,availability,inventory_quantity\nJO-MUG-SAGE-12,in_stock,40\nJO-THROW-OAT,out_of_stock,0\n";
-    let file = store_file(
+    rejected_inventory_import(
         ledger,
         rng,
         shared,
         created,
         "inventory-update.csv",
-        CATALOG_PURPOSE,
-        inventory,
+        "sku,availability,inventory_quantity\nJO-MUG-SAGE-12,in_stock,40\nJO-THROW-OAT,out_of_stock,0\n",
     )?;
-    let seq = ledger.next_seq();
-    ledger.import_sets.insert(ImportSet {
-        id: ids::moded(rng, "impset", false),
-        seq,
-        created,
-        file,
-        standard_data_format: "inventory_feed".into(),
-        job: ImportJob::finished(Outcome {
-            failure: Some(Failure {
-                code: "invalid_file",
-                kind: "cannot_proceed",
-                message: "The whole file was rejected: the required column `id` is missing (found `sku`; rename it to `id`).".into(),
-            }),
-            ..Outcome::default()
-        }),
-    });
     // v2: product upsert with errors 2 days ago, inventory upsert yesterday.
     for (age, kind, with_errors) in [
         (2 * DAY, FeedKind::Product, true),

@@ -11,11 +11,9 @@ use rand::{Rng, SeedableRng};
 
 use super::ids;
 use super::imports::ERROR_REPORT_PURPOSE;
-use super::routes::files::CATALOG_PURPOSE;
 use super::seed;
 use super::state::{
-    CatalogImport, ConnectedAccount, Failure, ImportJob, ImportSet, Ledger, Outcome, SellerData,
-    Shared,
+    CatalogImport, ConnectedAccount, ImportJob, Ledger, Outcome, SellerData, Shared,
 };
 use crate::feed::FeedKind;
 
@@ -278,34 +276,14 @@ fn imports(
         }
         Story::Failed => {
             v2_import(ledger, rng, now - DAY, FeedKind::Product, clean(rows));
-            let created = now - 2 * HOUR;
-            let file = seed::store_file(
+            seed::rejected_inventory_import(
                 ledger,
                 rng,
                 shared,
-                created,
+                now - 2 * HOUR,
                 "inventory.csv",
-                CATALOG_PURPOSE,
                 "sku,availability,inventory_quantity\nJO-MUG-SAGE-12,in_stock,40\n",
             )?;
-            let seq = ledger.next_seq();
-            ledger.import_sets.insert(ImportSet {
-                id: ids::moded(rng, "impset", false),
-                seq,
-                created,
-                file,
-                standard_data_format: "inventory_feed".into(),
-                job: ImportJob::finished(Outcome {
-                    failure: Some(Failure {
-                        code: "invalid_file",
-                        kind: "cannot_proceed",
-                        message: "The whole file was rejected: the required column `id` is \
-                                  missing (found `sku`; rename it to `id`)."
-                            .into(),
-                    }),
-                    ..Outcome::default()
-                }),
-            });
         }
     }
     Ok(())

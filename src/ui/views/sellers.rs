@@ -518,11 +518,6 @@ impl SellersView {
             widgets::callout(ui, color, "Push to many sellers", &body);
         }
         if !self.push.results.is_empty() {
-            let names: HashMap<&str, &str> = self
-                .rows
-                .iter()
-                .map(|r| (r.account.id.as_str(), r.account.label()))
-                .collect();
             egui::CollapsingHeader::new(format!(
                 "Results of the last push ({})",
                 self.push.results.len()
@@ -537,12 +532,13 @@ impl SellersView {
                             .striped(true)
                             .show(ui, |ui| {
                                 for r in &self.push.results {
-                                    ui.label(
-                                        names
-                                            .get(r.account.as_str())
-                                            .copied()
-                                            .unwrap_or(&r.account),
-                                    );
+                                    let name = self
+                                        .by_id
+                                        .get(&r.account)
+                                        .map_or(r.account.as_str(), |&i| {
+                                            self.rows[i].account.label()
+                                        });
+                                    ui.label(name);
                                     ui.label(&r.feed);
                                     let color = if r.outcome.is_problem() {
                                         theme::ERROR
@@ -674,12 +670,14 @@ impl SellersView {
                     order.sort_by_cached_key(|&i| self.rows[i].account.label().to_lowercase());
                     self.picker_order = (self.version, order);
                 }
+                // The rows' own lower-case search text, made once, not per account per frame.
                 let matches: Vec<&Account> = self
                     .picker_order
                     .1
                     .iter()
-                    .map(|&i| &self.rows[i].account)
-                    .filter(|a| a.matches(&query))
+                    .map(|&i| &self.rows[i])
+                    .filter(|r| r.matches(&query))
+                    .map(|r| &r.account)
                     .collect();
                 ui.label(
                     RichText::new(format!(
