@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::orders::bulk::{BulkOutcome, PlannedRefund};
 use crate::payment_journal::{self, Begin, Kind, PaymentJournal, Reader, Request, State};
 use crate::stripe::Client;
-use crate::stripe::refunds::Refund;
+use crate::stripe::refunds::{ConnectRefund, Refund};
 
 /// What Stripe made for one write.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +234,7 @@ pub async fn refund_plan(
                     reason: terms.reason.clone(),
                     note: metadata.get("note").cloned(),
                     session: Some(p.order.id.clone()),
+                    connect: ConnectRefund::default(),
                 };
                 match send_one(client, journal, request, metadata.clone(), reader).await {
                     Ok(sent) => BulkOutcome::Refunded {

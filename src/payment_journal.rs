@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::durable::{self, Access};
 use crate::money;
 use crate::stripe::payment_intents::PaymentIntentStatus;
-use crate::stripe::refunds::{Refund, RefundReason, RefundRequest};
+use crate::stripe::refunds::{ConnectRefund, Refund, RefundReason, RefundRequest};
 use crate::stripe::{Client, IdempotencyKey};
 
 /// The journal's file name inside the data folder.
@@ -145,6 +145,9 @@ pub struct Request {
     /// The Checkout Session, when the app started it.
     #[serde(default)]
     pub session: Option<String>,
+    /// For a refund of a destination charge: what it takes back from the seller, as sent.
+    #[serde(default, skip_serializing_if = "ConnectRefund::is_off")]
+    pub connect: ConnectRefund,
 }
 
 impl Request {
@@ -225,6 +228,7 @@ impl Attempt {
             amount: self.request.amount,
             reason: self.request.reason.as_deref().map(RefundReason::from),
             metadata: self.metadata.clone(),
+            connect: self.request.connect,
         }
     }
 
@@ -616,6 +620,7 @@ fn from_old(e: OldPendingRefund) -> Attempt {
             reason: (!e.reason.is_empty()).then_some(e.reason),
             note: (!e.note.is_empty()).then_some(e.note),
             session: Some(e.session),
+            connect: ConnectRefund::default(),
         },
         metadata,
         state: State::OutcomeUnknown {
@@ -848,6 +853,7 @@ mod tests {
             reason: None,
             note: Some("note".into()),
             session: None,
+            connect: ConnectRefund::default(),
         }
     }
 
@@ -860,6 +866,44 @@ mod tests {
         match b {
             Begin::New(a) | Begin::Resume(a) | Begin::Lapsed(a) | Begin::AskAgain(a) => a,
         }
+    }
+
+    #[test]
+    fn a_resumed_destination_refund_sends_the_flags_it_was_journalled_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = PaymentJournal::in_dir(dir.path());
+        let now = chrono::Utc::now().timestamp();
+        let connect = ConnectRefund {
+            reverse_transfer: true,
+            refund_application_fee: false,
+        };
+        let asked = Request {
+            connect,
+            ..request(Some(300))
+        };
+        let Begin::New(first) = j.begin(asked, BTreeMap::new(), None, false, now).unwrap() else {
+            panic!("a new attempt")
+        };
+        j.settle(
+            &first.key,
+            State::OutcomeUnknown { detail: "x".into() },
+            now,
+        )
+        .unwrap();
+        // After a restart, the same command resumes with its key and its flags.
+        let again = PaymentJournal::in_dir(dir.path());
+        let Begin::Resume(resumed) = begin(&again, Some(300), false, now + 60) else {
+            panic!("resumed")
+        };
+        assert_eq!(resumed.key, first.key);
+        assert_eq!(resumed.refund_request().connect, connect);
+        assert_eq!(resumed.refund_request(), first.refund_request());
+        // A journal written before destination charges reads as "neither".
+        let old: Request = serde_json::from_str(
+            r#"{"kind":"refund","account":"a","payment_intent":"pi_1","amount":1,"currency":"usd"}"#,
+        )
+        .unwrap();
+        assert!(old.connect.is_off());
     }
 
     #[test]

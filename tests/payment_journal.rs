@@ -374,6 +374,7 @@ fn crash_writer(spec: &str) {
             reason: None,
             note: None,
             session: None,
+            connect: seller_console::stripe::refunds::ConnectRefund::default(),
         };
         let now = chrono::Utc::now().timestamp();
         let Ok(Begin::New(a)) = journal.begin(request, BTreeMap::new(), None, true, now) else {

@@ -12,7 +12,7 @@ use seller_console::live::{Cursor, Resume};
 use seller_console::sandbox::{DEMO_KEY, Sandbox, SandboxConfig, Seed};
 use seller_console::stripe::events::{EventFilter, EventRequest};
 use seller_console::stripe::orders::{CheckoutSession, OrderQuery};
-use seller_console::stripe::refunds::RefundRequest;
+use seller_console::stripe::refunds::{ConnectRefund, RefundRequest};
 use seller_console::stripe::{Client, IdempotencyKey, RetryPolicy};
 
 async fn sandbox() -> Sandbox {
@@ -92,6 +92,7 @@ async fn a_capture_and_a_refund_become_snapshot_events_read_once_through_the_cur
                 amount: Some(100),
                 reason: None,
                 metadata: std::collections::BTreeMap::default(),
+                connect: ConnectRefund::default(),
             },
             Some(IdempotencyKey::parse("refund-key-1").unwrap()),
         )

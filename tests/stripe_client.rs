@@ -16,11 +16,13 @@ use axum::response::Response;
 use seller_console::stripe::account::Account;
 use seller_console::stripe::agreements::{Agreement, AgreementStatus};
 use seller_console::stripe::catalog_imports::{CatalogImport, CatalogImportStatus};
+use seller_console::stripe::connect::{ApplicationFee, FeeRefund, Transfer, TransferReversal};
 use seller_console::stripe::files::{File, FilePurpose};
 use seller_console::stripe::import_sets::{ImportSet, ImportSetStatus, StandardDataFormat};
+use seller_console::stripe::model::Expandable;
 use seller_console::stripe::orders::{CheckoutSession, LineItem, OrderQuery, Price, Product};
 use seller_console::stripe::payment_intents::{Charge, PaymentIntent};
-use seller_console::stripe::refunds::{Refund, RefundReason, RefundRequest};
+use seller_console::stripe::refunds::{ConnectRefund, Refund, RefundReason, RefundRequest};
 use seller_console::stripe::{
     ApiKey, Checkpoint, Client, Config, Error, IdempotencyKey, RetryPolicy,
 };
@@ -36,6 +38,66 @@ fn fixture<T: DeserializeOwned>(name: &str) -> T {
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// What a destination charge carries: its seller (an id, or expanded as in the canonical
+/// fixtures), the transfer with its reversals and the application fee with its refunds.
+#[test]
+fn destination_charge_fixtures_deserialize() {
+    let pi: PaymentIntent = fixture("payment_intent.json");
+    assert_eq!(
+        pi.destination(),
+        Some("obj_123"),
+        "transfer_data.destination, expanded"
+    );
+    let ch: Charge = fixture("charge.json");
+    assert_eq!(ch.destination(), Some("obj_123"));
+    assert_eq!(ch.transfer_data.as_ref().unwrap().amount, None);
+    assert!(ch.application_fee.is_none() && ch.transfer.is_none());
+    let t: Transfer = fixture("transfer.json");
+    assert_eq!(t.id, "tr_1Pgc7BB7WZ01zgkWVJfE40RX");
+    assert_eq!((t.amount, t.amount_reversed, t.reversed), (1100, 0, false));
+    assert_eq!(
+        t.destination.as_ref().map(Expandable::id),
+        Some("acct_1PgafTB7WZ01zgkW")
+    );
+    assert_eq!(t.destination_payment.as_deref(), Some("py_QXhWZR8SdWquhf"));
+    assert!(t.reversals.unwrap().data.is_empty());
+    let r: TransferReversal = fixture("transfer_reversal.json");
+    assert_eq!(
+        (r.id.as_str(), r.amount),
+        ("trr_1Pgc7BB7WZ01zgkWsU61ufNC", 1100)
+    );
+    let fee: ApplicationFee = fixture("application_fee.json");
+    assert_eq!(fee.amount, 100);
+    assert_eq!(
+        fee.account.as_ref().map(Expandable::id),
+        Some("acct_1PgafTB7WZ01zgkW")
+    );
+    assert!(!fee.refunded && fee.refunds.unwrap().data.is_empty());
+    let fr: FeeRefund = fixture("fee_refund.json");
+    assert_eq!(
+        (fr.id.as_str(), fr.amount),
+        ("fr_1Pgc70B7WZ01zgkWSr1ANtFu", 100)
+    );
+    // A charge on a sandbox destination charge, with its transfer and fee expanded.
+    let expanded: Charge = serde_json::from_value(serde_json::json!({
+        "id": "ch_1", "amount": 2000, "amount_captured": 2000,
+        "transfer_data": { "amount": null, "destination": "acct_1" },
+        "on_behalf_of": "acct_1", "application_fee_amount": 200,
+        "transfer": serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/stripe/transfer.json")).unwrap()).unwrap(),
+        "application_fee": "fee_1",
+    }))
+    .unwrap();
+    assert_eq!(expanded.destination(), Some("acct_1"));
+    assert_eq!(expanded.transfer_object().map(|t| t.amount), Some(1100));
+    assert!(expanded.application_fee_object().is_none());
+    assert_eq!(
+        expanded.application_fee.as_ref().map(Expandable::id),
+        Some("fee_1")
+    );
 }
 
 #[test]
@@ -249,6 +311,7 @@ fn refund_request() -> RefundRequest {
         amount: Some(500),
         reason: Some(RefundReason::RequestedByCustomer),
         metadata,
+        connect: ConnectRefund::default(),
     }
 }
 
@@ -280,6 +343,10 @@ async fn a_retried_refund_sends_one_idempotency_key_on_every_attempt() {
     assert_eq!(form["amount"], "500");
     assert_eq!(form["reason"], "requested_by_customer");
     assert_eq!(form["metadata[note]"], "broken mug & lid");
+    assert!(
+        !form.contains_key("reverse_transfer") && !form.contains_key("refund_application_fee"),
+        "the destination-charge flags are sent only when asked for"
+    );
     assert_eq!(
         seen[0].header("content-type"),
         Some("application/x-www-form-urlencoded")
@@ -287,6 +354,38 @@ async fn a_retried_refund_sends_one_idempotency_key_on_every_attempt() {
     assert_eq!(
         seen[0].header("authorization"),
         Some(format!("Bearer {SECRET}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_retried_destination_refund_sends_the_same_flags_with_the_same_key() {
+    let server = Server::start(|_, n| {
+        if n < 1 {
+            err(500, r#"{"error":{"type":"api_error","message":"boom"}}"#)
+        } else {
+            ok(REFUND)
+        }
+    })
+    .await;
+    let client = client_for(&server.base);
+    let request = RefundRequest {
+        connect: ConnectRefund {
+            reverse_transfer: true,
+            refund_application_fee: true,
+        },
+        ..refund_request()
+    };
+    client.create_refund(&request, None).await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    for s in &seen {
+        let form = s.form();
+        assert_eq!(form["reverse_transfer"], "true");
+        assert_eq!(form["refund_application_fee"], "true");
+    }
+    assert_eq!(
+        seen[0].header("idempotency-key"),
+        seen[1].header("idempotency-key")
     );
 }
 

@@ -3,8 +3,8 @@
 //! Build a [`Client`] from a [`Config`] (key, hosts, optional connected account), then call
 //! the endpoint methods, which live in one module per resource:
 //! [`files`], [`import_sets`] (v1 preview), [`catalog_imports`] (v2), [`orders`],
-//! [`payment_intents`], [`refunds`], [`disputes`], [`agreements`] (v2 preview), [`events`] (v1 snapshot
-//! and v2 thin). Lists come back as a
+//! [`payment_intents`] (with [`connect`] for destination charges), [`refunds`], [`disputes`],
+//! [`agreements`] (v2 preview), [`events`] (v1 snapshot and v2 thin). Lists come back as a
 //! resumable [`Pager`]. Every mutating method takes an optional [`IdempotencyKey`]; pass the
 //! one stored with the user's action so retries and restarts never repeat it.
 //!
@@ -19,6 +19,7 @@ pub mod account;
 pub mod agreements;
 pub mod catalog_imports;
 pub mod client;
+pub mod connect;
 pub mod disputes;
 pub mod error;
 pub mod events;

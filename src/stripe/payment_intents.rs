@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::account::Account;
 use super::client::{ApiVersion, Call, Client};
+use super::connect::{ApplicationFee, Transfer, TransferData};
 use super::error::Error;
 use super::form::{Form, path_id};
 use super::idempotency::IdempotencyKey;
@@ -197,6 +199,21 @@ pub struct Charge {
     /// The balance transaction (fees and net), an id unless expanded; none until captured.
     #[serde(default)]
     pub balance_transaction: Option<Expandable<BalanceTransaction>>,
+    /// A destination charge's seller (`transfer_data.destination`).
+    #[serde(default)]
+    pub transfer_data: Option<TransferData>,
+    /// The account the charge settles for (equal to the destination, for cards).
+    #[serde(default)]
+    pub on_behalf_of: Option<Expandable<Account>>,
+    /// The platform's fee on a destination (or direct) charge, minor units.
+    #[serde(default)]
+    pub application_fee_amount: Option<i64>,
+    /// The application fee (`fee_…`) taken, an id unless expanded; none until captured.
+    #[serde(default)]
+    pub application_fee: Option<Expandable<ApplicationFee>>,
+    /// The transfer (`tr_…`) to the destination, an id unless expanded; none until captured.
+    #[serde(default)]
+    pub transfer: Option<Expandable<Transfer>>,
 }
 
 /// A balance transaction: what a charge added to the balance after Stripe's fees.
@@ -234,6 +251,24 @@ impl Charge {
     #[must_use]
     pub fn refundable(&self) -> i64 {
         (self.amount_captured - self.amount_refunded).max(0)
+    }
+
+    /// The seller (`acct_…`) a destination charge pays.
+    #[must_use]
+    pub fn destination(&self) -> Option<&str> {
+        self.transfer_data.as_ref().map(|t| t.destination.id())
+    }
+
+    /// The transfer to the seller, when it was expanded.
+    #[must_use]
+    pub fn transfer_object(&self) -> Option<&Transfer> {
+        self.transfer.as_ref().and_then(Expandable::object)
+    }
+
+    /// The application fee, when it was expanded.
+    #[must_use]
+    pub fn application_fee_object(&self) -> Option<&ApplicationFee> {
+        self.application_fee.as_ref().and_then(Expandable::object)
     }
 }
 
@@ -286,6 +321,15 @@ pub struct PaymentIntent {
     /// The agent that created it (preview).
     #[serde(default)]
     pub agent_details: Option<AgentDetails>,
+    /// A destination charge's seller (`transfer_data.destination`).
+    #[serde(default)]
+    pub transfer_data: Option<TransferData>,
+    /// The account the payment settles for (equal to the destination, for cards).
+    #[serde(default)]
+    pub on_behalf_of: Option<Expandable<Account>>,
+    /// The platform's fee, minor units.
+    #[serde(default)]
+    pub application_fee_amount: Option<i64>,
 }
 
 impl PaymentIntent {
@@ -306,14 +350,29 @@ impl PaymentIntent {
     pub fn needs_capture(&self) -> bool {
         self.status == PaymentIntentStatus::RequiresCapture
     }
+
+    /// The seller (`acct_…`) a destination charge pays.
+    #[must_use]
+    pub fn destination(&self) -> Option<&str> {
+        self.transfer_data.as_ref().map(|t| t.destination.id())
+    }
 }
 
+/// What `retrieve_payment_intent` and a capture expand: the latest charge, with a
+/// destination charge's transfer and application fee (null on other charges).
+const EXPAND_CHARGE: [&str; 3] = [
+    "latest_charge",
+    "latest_charge.transfer",
+    "latest_charge.application_fee",
+];
+
 impl Client {
-    /// Retrieves a `PaymentIntent` with its latest charge expanded (for the capture deadline
-    /// and refund counters) and the preview `agent_details`.
+    /// Retrieves a `PaymentIntent` with its latest charge expanded (for the capture deadline,
+    /// refund counters, and a destination charge's transfer and fee) and the preview
+    /// `agent_details`.
     pub async fn retrieve_payment_intent(&self, id: &str) -> Result<PaymentIntent, Error> {
         let mut q = Form::new();
-        q.push_list("expand", ["latest_charge"]);
+        q.push_list("expand", EXPAND_CHARGE);
         self.json(
             Call::get(
                 format!("/v1/payment_intents/{}", path_id(id)?),
@@ -339,7 +398,7 @@ impl Client {
         }
         let mut form = Form::new();
         form.push_opt("amount_to_capture", amount_to_capture);
-        form.push_list("expand", ["latest_charge"]);
+        form.push_list("expand", EXPAND_CHARGE);
         self.json(
             Call::post(
                 format!("/v1/payment_intents/{}/capture", path_id(id)?),

@@ -74,6 +74,32 @@ pub struct Refund {
     /// Receipt number.
     #[serde(default)]
     pub receipt_number: Option<String>,
+    /// The reversal (`trr_…`) of a destination charge's transfer it made.
+    #[serde(default)]
+    pub transfer_reversal: Option<String>,
+}
+
+/// What a refund of a destination charge takes back from its seller
+/// (`reference/stripe-api-events-connect-disputes.md` §18.6). Both off, Stripe's default: the
+/// platform's balance pays the refund and the seller keeps the transfer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectRefund {
+    /// `reverse_transfer`: takes back from the seller the share of the transfer the refund
+    /// stands for.
+    #[serde(default)]
+    pub reverse_transfer: bool,
+    /// `refund_application_fee`: gives the platform's fee back to the seller in the same
+    /// proportion.
+    #[serde(default)]
+    pub refund_application_fee: bool,
+}
+
+impl ConnectRefund {
+    /// True when neither is asked for.
+    #[must_use]
+    pub fn is_off(&self) -> bool {
+        !self.reverse_transfer && !self.refund_application_fee
+    }
 }
 
 /// What to refund.
@@ -87,6 +113,8 @@ pub struct RefundRequest {
     pub reason: Option<RefundReason>,
     /// Metadata stored on the refund (the console puts its order note here).
     pub metadata: Metadata,
+    /// For a destination charge: what to take back from the seller (each sent only when on).
+    pub connect: ConnectRefund,
 }
 
 impl Client {
@@ -115,6 +143,12 @@ impl Client {
         form.push_opt("amount", request.amount);
         form.push_opt("reason", request.reason.as_ref().map(RefundReason::as_str));
         form.push_map("metadata", &request.metadata);
+        if request.connect.reverse_transfer {
+            form.push("reverse_transfer", "true");
+        }
+        if request.connect.refund_application_fee {
+            form.push("refund_application_fee", "true");
+        }
         self.json(
             Call::post("/v1/refunds", ApiVersion::Default)
                 .form(form)

@@ -243,6 +243,7 @@ use super::dialogs::{FilePicker, FileRequest, SystemDialogs};
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
 use crate::stripe::orders::{OrderQuery, SessionStatus};
 use crate::stripe::payment_intents::CancellationReason;
+use crate::stripe::refunds::ConnectRefund;
 use crate::stripe::{Client, Error};
 
 use super::EventSink;
@@ -448,6 +449,7 @@ impl OrdersWorker {
                     reason: (!reason.is_empty()).then_some(reason),
                     note: (!note.is_empty()).then_some(note),
                     session: Some(session),
+                    connect: ConnectRefund::default(),
                 };
                 self.start(client, request, metadata, again);
             }
@@ -466,6 +468,7 @@ impl OrdersWorker {
                     reason: None,
                     note: None,
                     session: Some(session),
+                    connect: ConnectRefund::default(),
                 };
                 self.start(
                     client,
@@ -488,6 +491,7 @@ impl OrdersWorker {
                     reason: Some(reason),
                     note: None,
                     session: Some(session),
+                    connect: ConnectRefund::default(),
                 };
                 self.start(
                     client,
@@ -517,6 +521,7 @@ impl OrdersWorker {
                             reason: None,
                             note: None,
                             session: Some(session.clone()),
+                            connect: ConnectRefund::default(),
                         };
                         let sent = crate::payment_batch::send_one(
                             &client,

@@ -13,7 +13,7 @@ use super::common::{self, Common, Failure, Outcome};
 use crate::money;
 use crate::payment_journal::{self, Attempt, Begin, Kind, PaymentJournal, Reader, State};
 use crate::stripe::payment_intents::{PaymentIntent, PaymentIntentStatus};
-use crate::stripe::refunds::{Refund, RefundStatus};
+use crate::stripe::refunds::{ConnectRefund, Refund, RefundStatus};
 use crate::stripe::{Client, Error, IdempotencyKey};
 
 /// Why a refund is made.
@@ -362,6 +362,7 @@ pub async fn capture(args: CaptureArgs) -> Outcome {
         reason: None,
         note: None,
         session: None,
+        connect: ConnectRefund::default(),
     };
     if !resumable(&journal, &request, key.as_ref())? {
         if pi.status != PaymentIntentStatus::RequiresCapture {
@@ -471,6 +472,7 @@ pub async fn refund(args: RefundArgs) -> Outcome {
         reason: args.reason.map(|r| reason_value(r).to_owned()),
         note: note.clone(),
         session: None,
+        connect: ConnectRefund::default(),
     };
     if !resumable(&journal, &request, key.as_ref())? {
         if pi.status == PaymentIntentStatus::RequiresCapture {
@@ -572,6 +574,7 @@ pub async fn cancel(args: CancelArgs) -> Outcome {
         reason: args.reason.map(|r| cancel_reason_value(r).to_owned()),
         note: None,
         session: None,
+        connect: ConnectRefund::default(),
     };
     if !resumable(&journal, &request, None)? {
         if matches!(
