@@ -76,7 +76,38 @@ pub async fn dispute_with_order(
 pub async fn order_detail(client: &Client, session: &str) -> Result<OrderDetail, Error> {
     let s = client.retrieve_order(session).await?;
     let refunds = refunds_of(client, &s).await;
-    Ok(OrderDetail::from_session(&s, refunds))
+    let mut detail = OrderDetail::from_session(&s, refunds);
+    name_seller(client, &mut detail).await;
+    Ok(detail)
+}
+
+/// Fills in the name of the seller a destination charge paid (left as its id when the
+/// platform's account cannot be read).
+pub async fn name_seller(client: &Client, detail: &mut OrderDetail) {
+    let Some(id) = detail.row.seller.clone() else {
+        return;
+    };
+    if let Some((_, name)) = seller_names(client, std::slice::from_ref(&id)).await.pop() {
+        detail.row.seller_name.clone_from(&name);
+        if let Some(d) = &mut detail.destination {
+            d.seller_name = Some(name);
+        }
+    }
+}
+
+/// The names of connected accounts (`acct_…`, name), eight read at a time; an account that
+/// cannot be read is left out.
+pub async fn seller_names(client: &Client, ids: &[String]) -> Vec<(String, String)> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(ids.iter().cloned())
+        .map(|id| async move {
+            let account = client.retrieve_connected_account(&id).await.ok()?;
+            Some((id, account.label().to_owned()))
+        })
+        .buffer_unordered(8)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await
 }
 
 /// The refunds of an order's payment (none when it has no payment, or they cannot be read).

@@ -195,6 +195,9 @@ pub struct RefundTerms {
     pub reason: Option<String>,
     /// The internal note stored on each refund.
     pub note: Option<String>,
+    /// What to take back from the seller on each order that is a destination charge (orders
+    /// paying no seller are refunded without these flags).
+    pub connect: ConnectRefund,
 }
 
 /// Refunds a planned batch, one journalled refund per order that is not skipped, in the plan's
@@ -234,7 +237,11 @@ pub async fn refund_plan(
                     reason: terms.reason.clone(),
                     note: metadata.get("note").cloned(),
                     session: Some(p.order.id.clone()),
-                    connect: ConnectRefund::default(),
+                    connect: if p.order.seller.is_some() {
+                        terms.connect
+                    } else {
+                        ConnectRefund::default()
+                    },
                 };
                 match send_one(client, journal, request, metadata.clone(), reader).await {
                     Ok(sent) => BulkOutcome::Refunded {

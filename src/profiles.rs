@@ -111,6 +111,9 @@ pub struct Profile {
     /// An API base other than Stripe's (a sandbox), if any.
     #[serde(default)]
     pub api_base: Option<String>,
+    /// How the platform charges for its sellers.
+    #[serde(default)]
+    pub charges: ChargeType,
 }
 
 impl Profile {
@@ -128,6 +131,51 @@ impl Profile {
             connected_name: None,
             recent_accounts: Vec::new(),
             api_base: None,
+            charges: ChargeType::Direct,
+        }
+    }
+}
+
+/// How a platform charges for its sellers (Stripe Connect's charge types): where its orders
+/// live, and so what the Orders view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChargeType {
+    /// Direct charges: each seller's orders live on its own account (act as the seller to
+    /// see them).
+    #[default]
+    Direct,
+    /// Destination charges (`on_behalf_of` + `transfer_data.destination`): orders live on the
+    /// platform and name the seller they pay; the Orders view shows a seller column and filter
+    /// and refunds offer to reverse the transfer and refund the application fee.
+    Destination,
+}
+
+impl ChargeType {
+    /// Both, in the order the setting lists them.
+    pub const ALL: [ChargeType; 2] = [ChargeType::Direct, ChargeType::Destination];
+
+    /// Words for the setting.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            ChargeType::Direct => "Direct charges",
+            ChargeType::Destination => "Destination charges",
+        }
+    }
+
+    /// What it means, in one sentence.
+    #[must_use]
+    pub fn explain(self) -> &'static str {
+        match self {
+            ChargeType::Direct => {
+                "Orders live on each seller's account: pick the seller in the top bar to see them."
+            }
+            ChargeType::Destination => {
+                "Orders live on the platform and are attributed to the seller they pay: the \
+                 Orders view shows a seller column and filter, and a refund can reverse the \
+                 transfer and refund the application fee."
+            }
         }
     }
 }
@@ -152,12 +200,30 @@ pub fn remember_recent(recent: &mut Vec<RecentAccount>, account: RecentAccount) 
 }
 
 /// Every saved profile and which one is active.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileBook {
     /// The profiles, in the order the user added them.
     pub profiles: Vec<Profile>,
     /// Id of the active profile; `None` means the embedded sandbox (demo mode).
     pub active: Option<String>,
+    /// The demo sandbox's charge type (it has no profile to keep one): destination charges,
+    /// since the demo platform pays some of its sellers that way.
+    #[serde(default = "demo_charges")]
+    pub demo_charges: ChargeType,
+}
+
+fn demo_charges() -> ChargeType {
+    ChargeType::Destination
+}
+
+impl Default for ProfileBook {
+    fn default() -> Self {
+        ProfileBook {
+            profiles: Vec::new(),
+            active: None,
+            demo_charges: demo_charges(),
+        }
+    }
 }
 
 impl ProfileBook {

@@ -551,3 +551,115 @@ async fn push_all_sends_each_sellers_feed_blocks_only_the_bad_one_and_a_rerun_sk
     .unwrap();
     sandbox.shutdown().await;
 }
+
+/// A paid, unrefunded agent order's PaymentIntent among `orders` (`orders list --json`).
+fn paid_unrefunded(orders: &Value, destination: bool) -> String {
+    orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["payment_intent"])
+        .find(|pi| {
+            pi["status"] == "succeeded"
+                && pi["latest_charge"]["amount_refunded"] == 0
+                && pi["amount"].as_i64().unwrap_or(0) > 1_000
+                && pi["transfer_data"].is_object() == destination
+        })
+        .and_then(|pi| pi["id"].as_str())
+        .unwrap_or_else(|| panic!("a paid order (destination: {destination}) in {orders}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_destination_charge_refund_reverses_the_transfer_and_says_what_each_side_pays() {
+    let sandbox = Sandbox::start(SandboxConfig::seeded(Seed::Demo))
+        .await
+        .expect("sandbox starts");
+    let base = sandbox.base_url();
+    let b = base.clone();
+    let (destination, direct) = tokio::task::spawn_blocking(move || {
+        let alder = api(&b, &["accounts", "list", "--search", "alder", "--json"])
+            .ok()
+            .json();
+        let alder = alder[0]["id"].as_str().unwrap().to_owned();
+        let listed = api(&b, &["orders", "list", "--seller", &alder, "--limit", "5"])
+            .ok()
+            .stdout;
+        assert_eq!(listed.lines().count(), 5, "{listed}");
+        assert!(
+            listed
+                .lines()
+                .all(|l| l.ends_with(&format!("seller {alder}"))),
+            "{listed}"
+        );
+        let theirs = api(
+            &b,
+            &[
+                "orders", "list", "--seller", &alder, "--limit", "60", "--json",
+            ],
+        )
+        .ok()
+        .json();
+        let destination = paid_unrefunded(&theirs, true);
+        let all = api(&b, &["orders", "list", "--limit", "60", "--json"])
+            .ok()
+            .json();
+        let direct = paid_unrefunded(&all, false);
+
+        // Flags on a charge that pays no seller: refused before anything is sent.
+        let refused = api(
+            &b,
+            &["refund", &direct, "--amount", "5.00", "--reverse-transfer"],
+        );
+        assert_eq!(refused.code, 3, "{}\n{}", refused.stdout, refused.stderr);
+        assert!(
+            refused.stderr.contains("apply only to destination charges"),
+            "{}",
+            refused.stderr
+        );
+
+        let done = api(
+            &b,
+            &[
+                "refund",
+                &destination,
+                "--amount",
+                "5.00",
+                "--reverse-transfer",
+                "--refund-application-fee",
+            ],
+        )
+        .ok();
+        for said in [
+            "Reverse the transfer: $5.00 comes back from Alder & Ash Ceramics's balance",
+            "Refund the application fee: $0.50 of the platform's",
+            "Net: Alder & Ash Ceramics −$4.50, the platform −$0.50.",
+        ] {
+            assert!(done.stderr.contains(said), "{said}\n{}", done.stderr);
+        }
+        assert!(done.stdout.contains("succeeded"), "{}", done.stdout);
+        (destination, direct)
+    })
+    .await
+    .unwrap();
+
+    let http = reqwest::Client::new();
+    let read = |pi: String| {
+        let request = http
+            .get(format!(
+                "{base}/v1/payment_intents/{pi}?expand[]=latest_charge.transfer&expand[]=latest_charge.application_fee"
+            ))
+            .bearer_auth(DEMO_KEY);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let charge = read(destination).await["latest_charge"].clone();
+    assert_eq!(charge["amount_refunded"], 500);
+    assert_eq!(charge["transfer"]["amount_reversed"], 500, "{charge}");
+    assert_eq!(charge["application_fee"]["amount_refunded"], 50, "{charge}");
+    let untouched = read(direct).await["latest_charge"].clone();
+    assert_eq!(
+        untouched["amount_refunded"], 0,
+        "the refused refund sent nothing"
+    );
+    sandbox.shutdown().await;
+}

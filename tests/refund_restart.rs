@@ -134,6 +134,7 @@ fn a_refund_interrupted_by_a_fault_and_a_restart_is_made_once() {
         reason: "requested_by_customer".into(),
         note: "test".into(),
         again: false,
+        connect: seller_console::stripe::refunds::ConnectRefund::default(),
     }));
     let message = wait_for(
         &worker1,
@@ -185,6 +186,7 @@ fn a_refund_interrupted_by_a_fault_and_a_restart_is_made_once() {
             reason: "requested_by_customer".into(),
             note: "second".into(),
             again,
+            connect: seller_console::stripe::refunds::ConnectRefund::default(),
         })
     };
     worker2.send(refund_again(false));

@@ -642,7 +642,8 @@ async fn each_call_carries_its_version_and_the_connected_account() {
             .all(|s| s.header("stripe-account") == Some("acct_1Conn"))
     );
     // The import set is form-encoded; the order retrieve expands four levels deep, not five,
-    // and asks for the line taxes and the charge's fees the detail shows.
+    // and asks for the line taxes, the charge's fees, and a destination charge's transfer and
+    // application fee, which the detail shows.
     assert_eq!(
         seen[0].form()["standard_data_format"],
         "product_catalog_feed"
@@ -658,7 +659,9 @@ async fn each_call_carries_its_version_and_the_connected_account() {
         [
             "line_items.data.price.product",
             "line_items.data.taxes",
-            "payment_intent.latest_charge.balance_transaction"
+            "payment_intent.latest_charge.balance_transaction",
+            "payment_intent.latest_charge.transfer",
+            "payment_intent.latest_charge.application_fee"
         ]
     );
     assert!(expands.iter().all(|e| e.split('.').count() <= 4));

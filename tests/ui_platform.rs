@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use egui_kittest::kittest::Queryable as _;
+use seller_console::orders::{OrderRow, PaymentState};
 use seller_console::platform::ImportState;
 use seller_console::sandbox::{Sandbox, SandboxConfig, Seed};
 use seller_console::secrets::MemoryStore;
@@ -253,4 +254,184 @@ fn the_board_pushes_a_folder_of_feeds_and_only_the_bad_one_is_held_back() {
         1,
         "the bad feed was not sent"
     );
+}
+
+/// The available balance in US cents of the demo platform (`None`) or one of its sellers.
+fn available_usd(rt: &tokio::runtime::Runtime, base: &str, account: Option<&str>) -> i64 {
+    rt.block_on(async {
+        let mut request = reqwest::Client::new()
+            .get(format!("{base}/v1/balance"))
+            .bearer_auth(seller_console::sandbox::DEMO_KEY);
+        if let Some(account) = account {
+            request = request.header("Stripe-Account", account);
+        }
+        let balance: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+        balance["available"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["currency"] == "usd")
+            .and_then(|a| a["amount"].as_i64())
+            .unwrap_or_else(|| panic!("no usd balance in {balance}"))
+    })
+}
+
+#[test]
+fn a_destination_charge_is_found_by_its_seller_and_refunded_with_its_transfer_reversed() {
+    let (rt, mut h) = ui_support::orders_loaded_with(AppOptions::for_tests());
+    assert_eq!(
+        h.state().session().charges,
+        seller_console::profiles::ChargeType::Destination,
+        "the demo platform charges for some sellers with destination charges"
+    );
+    step_until(&mut h, "the sellers' names", |h| {
+        h.state()
+            .orders_view()
+            .all_rows()
+            .iter()
+            .any(|r| r.seller_name == "Alder & Ash Ceramics")
+    });
+    assert!(
+        h.query_by_role_and_label(egui::Role::Button, "Seller")
+            .is_some(),
+        "destination mode shows a seller column"
+    );
+
+    // Only Alder & Ash's orders.
+    h.get_by_role_and_label(egui::Role::ComboBox, "Seller")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Alder & Ash Ceramics")
+        .click();
+    h.run_steps(3);
+    let rows: Vec<OrderRow> = h
+        .state()
+        .orders_view()
+        .visible_rows()
+        .into_iter()
+        .cloned()
+        .collect();
+    assert!(!rows.is_empty(), "Alder & Ash has destination charges");
+    let alder = rows[0].seller.clone().unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.seller.as_deref() == Some(alder.as_str()))
+    );
+    assert!(
+        rows.len() < h.state().orders_view().all_rows().len(),
+        "the filter left the others out"
+    );
+
+    // A paid one, opened: the detail shows the fee and the transfer.
+    let row = rows
+        .iter()
+        .take(10)
+        .find(|r| r.state == PaymentState::Paid && !r.order_number.is_empty() && r.total > 1_000)
+        .cloned()
+        .expect("a paid destination charge on screen");
+    h.get_by_role_and_label(egui::Role::Link, &row.display_number())
+        .click();
+    step_until(&mut h, "the order detail", |h| {
+        h.state()
+            .orders_view()
+            .detail()
+            .is_some_and(|d| d.row.id == row.id)
+    });
+    let detail = h.state().orders_view().detail().unwrap().clone();
+    let dest = detail.destination.clone().expect("a destination charge");
+    let transfer = dest.transfer.clone().expect("captured, so transferred");
+    assert_eq!(transfer.amount, row.captured);
+    assert_eq!(transfer.reversed, 0);
+    assert!(has(&h, "Transfer to seller"));
+    assert!(has(&h, "Application fee"));
+
+    let base = h.state().session().api_base.clone();
+    let (seller_before, platform_before) = (
+        available_usd(&rt, &base, Some(&alder)),
+        available_usd(&rt, &base, None),
+    );
+
+    // Refund $10.00 and reverse the transfer: the seller pays it back.
+    h.get_by_label("Refund…").click();
+    step_until(&mut h, "fresh amounts", |h| {
+        h.query_by_label("Refundable").is_some()
+    });
+    assert!(
+        has(&h, "The transfer stays: the platform's balance pays"),
+        "without the option the sentence says the platform pays"
+    );
+    h.get_by_label("Amount (USD)").click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Amount (USD)").type_text("10.00");
+    h.run_steps(2);
+    h.get_by_label_contains("Reverse the transfer").click();
+    h.run_steps(2);
+    assert!(
+        has(&h, "$10.00 comes back from Alder & Ash Ceramics's balance"),
+        "the option says what it takes from the seller"
+    );
+    assert!(has(
+        &h,
+        "Net: Alder & Ash Ceramics −$10.00, the platform $0.00."
+    ));
+    h.get_by_label("Refund $10.00").click();
+    step_until(&mut h, "the refund's outcome", |h| {
+        h.query_by_label_contains(": succeeded.").is_some()
+    });
+    h.get_by_label("Close").click();
+    step_until(&mut h, "the detail to show the reversal", |h| {
+        h.state()
+            .orders_view()
+            .detail()
+            .and_then(|d| d.destination.as_ref())
+            .and_then(|d| d.transfer.as_ref())
+            .is_some_and(|t| t.reversed == 1_000)
+    });
+    assert!(has(&h, "($10.00 reversed)"));
+    assert_eq!(
+        available_usd(&rt, &base, Some(&alder)),
+        seller_before - 1_000,
+        "the seller's balance paid the refund"
+    );
+    assert_eq!(
+        available_usd(&rt, &base, None),
+        platform_before,
+        "the platform's balance is whole: the refund left it and the reversal came back"
+    );
+}
+
+#[test]
+fn choosing_direct_charges_hides_the_seller_column_and_is_kept() {
+    let config = tempfile::tempdir().unwrap();
+    let profiles = config.path().join("profiles.json");
+    let mut options = AppOptions::for_tests();
+    options.worker.profiles_path = Some(profiles.clone());
+    let (_rt, mut h) = ui_support::orders_loaded_with(options);
+    assert!(
+        h.query_by_role_and_label(egui::Role::Button, "Seller")
+            .is_some()
+    );
+    h.get_by_role_and_label(egui::Role::Button, "Settings")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Direct charges").click();
+    step_until(&mut h, "the session to charge directly", |h| {
+        h.state().session().charges == seller_console::profiles::ChargeType::Direct
+    });
+    let book = seller_console::profiles::ProfileBook::load(&profiles).unwrap();
+    assert_eq!(
+        book.demo_charges,
+        seller_console::profiles::ChargeType::Direct,
+        "the choice is saved"
+    );
+    h.get_by_role_and_label(egui::Role::Button, "Orders")
+        .click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_role_and_label(egui::Role::Button, "Seller")
+            .is_none(),
+        "no seller column with direct charges"
+    );
+    assert!(has(&h, "Choose destination charges in Settings"));
 }

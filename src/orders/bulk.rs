@@ -4,6 +4,7 @@
 
 use super::row::{OrderRow, PaymentState};
 use crate::money;
+use crate::stripe::refunds::ConnectRefund;
 
 /// How much to refund on each order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +81,28 @@ pub fn parse_percent(text: &str) -> Result<u32, String> {
         ));
     }
     Ok(bp)
+}
+
+/// What a bulk refund does on its `count` destination charges, in one sentence (orders paying
+/// no seller are refunded without the flags).
+#[must_use]
+pub fn connect_words(count: usize, connect: ConnectRefund) -> String {
+    let orders = if count == 1 {
+        "1 destination charge".to_owned()
+    } else {
+        format!("{count} destination charges")
+    };
+    let transfer = if connect.reverse_transfer {
+        "each seller's transfer is reversed in proportion (the seller pays the refund)"
+    } else {
+        "the platform's balance pays and the sellers keep their transfers"
+    };
+    let fee = if connect.refund_application_fee {
+        "the application fee is refunded to the seller in proportion"
+    } else {
+        "the platform keeps its application fees"
+    };
+    format!("On the {orders}: {transfer}; {fee}.")
 }
 
 /// Why an order is left out of a bulk refund.
@@ -305,6 +328,8 @@ mod tests {
             state,
             capture_before: None,
             disputed: false,
+            seller: None,
+            seller_name: String::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! One order in full, as the detail shows it: lines with SKU, GTIN, MPN and taxes, addresses,
 //! card, the payment timeline and refunds, built from a retrieved Checkout Session.
 
+use super::destination::Destination;
 use super::row::OrderRow;
 use crate::stripe::model::Address;
 use crate::stripe::orders::CheckoutSession;
@@ -176,6 +177,8 @@ pub struct OrderDetail {
     pub timeline: Vec<TimelineEntry>,
     /// Refunds, newest first.
     pub refunds: Vec<RefundInfo>,
+    /// A destination charge's seller, transfer and application fee (or a direct charge's fee).
+    pub destination: Option<Destination>,
 }
 
 /// What Stripe kept and what the seller nets on a charge.
@@ -334,6 +337,7 @@ impl OrderDetail {
                 }),
             timeline,
             refunds: refunds.iter().map(RefundInfo::from_refund).collect(),
+            destination: pi.and_then(Destination::of),
             row,
         }
     }

@@ -69,6 +69,39 @@ impl OrderDetail {
             out.push(Field::new("Stripe fees", amount(f.fee)));
             out.push(Field::new("Net", amount(f.net)));
         }
+        if let Some(d) = &self.destination {
+            if d.seller.is_some() {
+                out.push(Field::new("Seller", d.seller_label()));
+            }
+            if let Some(fee) = &d.fee {
+                out.push(Field::new(
+                    "Application fee",
+                    if fee.refunded > 0 {
+                        format!(
+                            "{} ({} refunded to the seller)",
+                            amount(fee.amount),
+                            amount(fee.refunded)
+                        )
+                    } else {
+                        amount(fee.amount)
+                    },
+                ));
+            }
+            match &d.transfer {
+                Some(t) => out.push(Field::new(
+                    "Transfer to seller",
+                    if t.reversed > 0 {
+                        format!("{} ({} reversed)", amount(t.amount), amount(t.reversed))
+                    } else {
+                        amount(t.amount)
+                    },
+                )),
+                None if d.seller.is_some() => {
+                    out.push(Field::new("Transfer to seller", "on capture"));
+                }
+                None => {}
+            }
+        }
         if let Some(deadline) = r
             .capture_before
             .filter(|_| r.state == PaymentState::AwaitingCapture)
@@ -113,6 +146,19 @@ impl OrderDetail {
                 .clone()
                 .map(|p| Field::new("PaymentIntent", p)),
             self.charge.clone().map(|c| Field::new("Charge", c)),
+            self.destination
+                .as_ref()
+                .and_then(|d| d.seller.clone())
+                .map(|a| Field::new("Seller account", a)),
+            self.destination
+                .as_ref()
+                .and_then(|d| d.transfer.as_ref())
+                .map(|t| Field::new("Transfer", t.id.clone())),
+            self.destination
+                .as_ref()
+                .and_then(|d| d.fee.as_ref())
+                .and_then(|f| f.id.clone())
+                .map(|f| Field::new("Application fee", f)),
         ]
         .into_iter()
         .flatten()

@@ -27,12 +27,34 @@ impl AgentFilter {
     }
 }
 
+/// Which seller's orders a filter keeps (destination charges name their seller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SellerFilter {
+    /// Orders paying this connected account (`acct_…`).
+    Account(String),
+    /// Orders paying no seller: the platform's own sales.
+    PlatformOnly,
+}
+
+impl SellerFilter {
+    /// Whether an order paying `seller` passes.
+    #[must_use]
+    pub fn matches(&self, seller: Option<&str>) -> bool {
+        match self {
+            SellerFilter::Account(id) => seller == Some(id.as_str()),
+            SellerFilter::PlatformOnly => seller.is_none(),
+        }
+    }
+}
+
 /// What the list is filtered by, in the window and in `orders list`. Empty fields filter
 /// nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderFilter {
     /// The agent.
     pub agent: Option<AgentFilter>,
+    /// The seller a destination charge pays.
+    pub seller: Option<SellerFilter>,
     /// First day included (UTC).
     pub from: Option<NaiveDate>,
     /// Last day included (UTC).
@@ -43,7 +65,8 @@ pub struct OrderFilter {
     pub min_total: Option<i64>,
     /// Largest total, minor units.
     pub max_total: Option<i64>,
-    /// Free text: matched case-insensitively against email, customer, SKUs, ids, order number.
+    /// Free text: matched case-insensitively against email, customer, SKUs, ids, order number
+    /// and seller.
     pub text: String,
 }
 
@@ -59,6 +82,11 @@ impl OrderFilter {
     pub fn matches_fields(&self, row: &OrderRow) -> bool {
         if let Some(agent) = &self.agent
             && !agent.matches(&row.agent)
+        {
+            return false;
+        }
+        if let Some(seller) = &self.seller
+            && !seller.matches(row.seller.as_deref())
         {
             return false;
         }
@@ -91,6 +119,8 @@ impl OrderFilter {
             row.order_number.as_str(),
             row.payment_intent.as_deref().unwrap_or(""),
             row.items.as_str(),
+            row.seller.as_deref().unwrap_or(""),
+            row.seller_name.as_str(),
         ];
         hay.iter().any(|h| contains_ignore_case(h, text))
             || row.skus.iter().any(|s| contains_ignore_case(s, text))
@@ -114,6 +144,8 @@ pub enum SortKey {
     Total,
     /// Payment state.
     State,
+    /// The seller paid (by name, then id; orders paying no seller first).
+    Seller,
 }
 
 /// Indices of `rows` that pass `filter`, sorted by `key` (newest or largest first when
@@ -149,6 +181,8 @@ fn compare(
         SortKey::Items => ra.items.cmp(&rb.items),
         SortKey::Total => ra.total.cmp(&rb.total),
         SortKey::State => ra.state.cmp(&rb.state),
+        SortKey::Seller => (ra.seller.is_some(), ra.seller_label().to_lowercase())
+            .cmp(&(rb.seller.is_some(), rb.seller_label().to_lowercase())),
     };
     let ord = if descending { ord.reverse() } else { ord };
     ord.then(a.cmp(&b))
@@ -216,6 +250,8 @@ impl SearchIndex {
             row.order_number.as_str(),
             row.payment_intent.as_deref().unwrap_or(""),
             row.items.as_str(),
+            row.seller.as_deref().unwrap_or(""),
+            row.seller_name.as_str(),
         ]
         .join("\n");
         for sku in &row.skus {

@@ -10,6 +10,7 @@
 pub mod bulk;
 pub mod capture;
 pub mod chart;
+pub mod destination;
 pub mod detail;
 pub mod disputes;
 pub mod export;
@@ -20,14 +21,15 @@ pub mod today;
 
 pub use capture::{capture_queue, countdown, is_urgent};
 pub use chart::{DayTotal, agent_label, daily_by_agent, main_currency};
+pub use destination::{Destination, RefundEffect};
 pub use detail::{
     CardInfo, Fees, LineTax, OrderDetail, OrderLine, PostalAddress, RefundInfo, TimelineEntry,
 };
 pub use export::export_csv;
 pub use fields::{Field, format_time};
 pub use filter::{
-    AgentFilter, OrderFilter, SearchIndex, SortKey, contains_ignore_case, place_in_view, view,
-    view_indexed,
+    AgentFilter, OrderFilter, SearchIndex, SellerFilter, SortKey, contains_ignore_case,
+    place_in_view, view, view_indexed,
 };
 pub use row::{OrderRow, PaymentState};
 pub use today::{AgentToday, TodaySummary, today_by_agent};

@@ -97,6 +97,10 @@ pub struct OrderRow {
     pub capture_before: Option<i64>,
     /// The charge is disputed (Stripe refuses refunds; the dispute is answered instead).
     pub disputed: bool,
+    /// The seller (`acct_…`) a destination charge pays (`transfer_data.destination`).
+    pub seller: Option<String>,
+    /// The seller's name, once the platform's account list gave it ("" until then).
+    pub seller_name: String,
 }
 
 impl OrderRow {
@@ -160,6 +164,11 @@ impl OrderRow {
             state,
             capture_before: s.capture_before(),
             disputed: charge.is_some_and(|c| c.disputed),
+            seller: charge
+                .and_then(crate::stripe::payment_intents::Charge::destination)
+                .or_else(|| pi.and_then(PaymentIntent::destination))
+                .map(str::to_owned),
+            seller_name: String::new(),
         }
     }
 
@@ -178,6 +187,17 @@ impl OrderRow {
             format!("…{}", self.id.get(tail..).unwrap_or(&self.id))
         } else {
             self.order_number.clone()
+        }
+    }
+
+    /// The seller in words: its name when known, else its id ("" when the order pays no
+    /// seller).
+    #[must_use]
+    pub fn seller_label(&self) -> &str {
+        if self.seller_name.is_empty() {
+            self.seller.as_deref().unwrap_or("")
+        } else {
+            &self.seller_name
         }
     }
 

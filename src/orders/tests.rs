@@ -25,6 +25,8 @@ fn row(i: i64, agent: &str, state: PaymentState, total: i64) -> OrderRow {
         state,
         capture_before: Some(1_763_000_000 + (10 - i) * 3600),
         disputed: false,
+        seller: None,
+        seller_name: String::new(),
     }
 }
 

@@ -123,6 +123,8 @@ mod tests {
             state,
             capture_before: None,
             disputed: false,
+            seller: None,
+            seller_name: String::new(),
         }
     }
 

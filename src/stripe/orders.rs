@@ -437,6 +437,8 @@ impl Client {
                 "line_items.data.price.product",
                 "line_items.data.taxes",
                 "payment_intent.latest_charge.balance_transaction",
+                "payment_intent.latest_charge.transfer",
+                "payment_intent.latest_charge.application_fee",
             ],
         );
         let mut session: CheckoutSession = self

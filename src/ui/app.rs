@@ -142,6 +142,7 @@ impl SellerApp {
                 connected_name: None,
                 recent_accounts: Vec::new(),
                 api_base: String::new(),
+                charges: crate::profiles::ChargeType::Destination,
                 ready: false,
             },
             store: None,

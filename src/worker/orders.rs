@@ -5,7 +5,7 @@
 //! moments ago waits for the user to confirm it.
 
 use crate::orders::bulk::{BulkOutcome, PlannedRefund};
-use crate::orders::{OrderDetail, OrderRow, RefundInfo};
+use crate::orders::{Destination, OrderDetail, OrderRow, RefundInfo};
 use crate::payment_batch::RefundTerms;
 
 /// What the Orders view asks for.
@@ -56,6 +56,13 @@ pub enum Command {
         /// The user confirmed a refund that repeats one made moments ago (see
         /// [`Event::AskAgain`]).
         again: bool,
+        /// For a destination charge: what to take back from the seller.
+        connect: ConnectRefund,
+    },
+    /// Look up the names of the sellers these orders pay (destination charges).
+    SellerNames {
+        /// `acct_…` ids.
+        ids: Vec<String>,
     },
     /// Capture an authorization (all of it when `amount` is `None`).
     Capture {
@@ -118,6 +125,8 @@ pub struct RefundQuote {
     pub refundable: i64,
     /// The charge is disputed (refunds are refused).
     pub disputed: bool,
+    /// A destination charge's seller, transfer and fee (what the refund's options move).
+    pub destination: Option<Destination>,
 }
 
 /// How an export ended.
@@ -154,6 +163,8 @@ pub enum Event {
     },
     /// An order's full detail.
     Detail(Box<OrderDetail>),
+    /// Names of sellers orders pay (`acct_…`, name).
+    SellerNames(Vec<(String, String)>),
     /// Fresh amounts for the refund dialog.
     Quote(RefundQuote),
     /// A row changed after an action (capture, refund, cancel) or an event, or a new order
@@ -433,6 +444,7 @@ impl OrdersWorker {
                 reason,
                 note,
                 again,
+                connect,
             } => {
                 let note = note.trim().to_owned();
                 let mut metadata = crate::stripe::model::Metadata::default();
@@ -449,9 +461,17 @@ impl OrdersWorker {
                     reason: (!reason.is_empty()).then_some(reason),
                     note: (!note.is_empty()).then_some(note),
                     session: Some(session),
-                    connect: ConnectRefund::default(),
+                    connect,
                 };
                 self.start(client, request, metadata, again);
+            }
+            Command::SellerNames { ids } => {
+                tokio::spawn(async move {
+                    let names = crate::lookup::seller_names(&client, &ids).await;
+                    if !names.is_empty() {
+                        send(&sink, Event::SellerNames(names));
+                    }
+                });
             }
             Command::Capture {
                 session,
@@ -984,6 +1004,17 @@ async fn quote(client: &Client, session: &str) -> Result<RefundQuote, crate::str
         refunded,
         refundable: (paid - refunded).max(0),
         disputed: charge.is_some_and(|c| c.disputed),
+        destination: match Destination::of(&pi) {
+            Some(mut d) => {
+                if let Some(id) = d.seller.clone()
+                    && let Some((_, name)) = crate::lookup::seller_names(client, &[id]).await.pop()
+                {
+                    d.seller_name = Some(name);
+                }
+                Some(d)
+            }
+            None => None,
+        },
     })
 }
 
@@ -999,7 +1030,8 @@ async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
         } else {
             Vec::new()
         };
-        let detail = OrderDetail::from_session(&s, refunds);
+        let mut detail = OrderDetail::from_session(&s, refunds);
+        crate::lookup::name_seller(client, &mut detail).await;
         send(sink, Event::RowUpdated(detail.row.clone()));
         send(sink, Event::Detail(Box::new(detail)));
     }

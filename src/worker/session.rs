@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
-use crate::profiles::{self, Mode, Profile, ProfileBook, RecentAccount};
+use crate::profiles::{self, ChargeType, Mode, Profile, ProfileBook, RecentAccount};
 use crate::secrets::{MemoryStore, OsKeyring, SecretError, SecretStore};
 
 use super::{EventSink, StoreChoice, WorkerConfig};
@@ -25,6 +25,9 @@ pub enum Command {
     /// With the same key, act as one of the platform's connected accounts (`None`: the
     /// platform itself). The active profile remembers it.
     ActAs(Option<RecentAccount>),
+    /// How the platform charges for its sellers: kept on the active profile (or, in demo
+    /// mode, in the book).
+    SetCharges(ChargeType),
 }
 
 /// A profile as typed in the settings form. The key is `None` when editing a profile without
@@ -108,6 +111,8 @@ pub struct SessionInfo {
     pub recent_accounts: Vec<RecentAccount>,
     /// Where requests go.
     pub api_base: String,
+    /// How the platform charges for its sellers.
+    pub charges: ChargeType,
     /// False while the connection is being set up (sandbox starting).
     pub ready: bool,
 }
@@ -272,6 +277,7 @@ impl SessionWorker {
             }
             Command::Delete(id) => self.delete(&id).await,
             Command::ActAs(account) => self.act_as(account).await,
+            Command::SetCharges(charges) => self.set_charges(charges).await,
         }
     }
 
@@ -316,9 +322,40 @@ impl SessionWorker {
             if let Some(account) = account {
                 profiles::remember_recent(&mut self.demo_recent, account);
             }
-            let mut info = demo_info(current.api_base.clone(), true);
+            let mut info = demo_info(current.api_base.clone(), true, self.book.demo_charges);
             info.connected_account = id;
             info.connected_name = name;
+            info.recent_accounts.clone_from(&self.demo_recent);
+            info
+        };
+        self.sink.send(super::Event::Session(Event::Session(info)));
+        self.publish_book();
+        self.persist_book().await;
+    }
+
+    /// Keeps the platform's charge type on the active profile (the book, in demo mode) and
+    /// tells the views.
+    async fn set_charges(&mut self, charges: ChargeType) {
+        let active_id = self.book.active.clone();
+        let profile = active_id
+            .as_deref()
+            .and_then(|active| self.book.profiles.iter_mut().find(|p| p.id == active));
+        let info = if let Some(profile) = profile {
+            profile.charges = charges;
+            profile_info(profile)
+        } else {
+            self.book.demo_charges = charges;
+            let Some(current) = active(&self.connection) else {
+                return;
+            };
+            let mut info = demo_info(current.api_base.clone(), true, charges);
+            info.connected_account
+                .clone_from(&current.connected_account);
+            info.connected_name = self
+                .demo_recent
+                .iter()
+                .find(|a| Some(&a.id) == current.connected_account.as_ref())
+                .map(|a| a.name.clone());
             info.recent_accounts.clone_from(&self.demo_recent);
             info
         };
@@ -522,6 +559,7 @@ impl SessionWorker {
             .send(super::Event::Session(Event::Session(demo_info(
                 String::new(),
                 false,
+                self.book.demo_charges,
             ))));
         if self.sandbox.is_none() {
             self.sink
@@ -565,7 +603,11 @@ impl SessionWorker {
             }
         }
         self.sink
-            .send(super::Event::Session(Event::Session(demo_info(base, true))));
+            .send(super::Event::Session(Event::Session(demo_info(
+                base,
+                true,
+                self.book.demo_charges,
+            ))));
         self.publish_book();
     }
 
@@ -595,11 +637,12 @@ fn profile_info(profile: &Profile) -> SessionInfo {
             .api_base
             .clone()
             .unwrap_or_else(|| STRIPE_API_BASE.to_owned()),
+        charges: profile.charges,
         ready: true,
     }
 }
 
-fn demo_info(api_base: String, ready: bool) -> SessionInfo {
+fn demo_info(api_base: String, ready: bool, charges: ChargeType) -> SessionInfo {
     SessionInfo {
         mode: Mode::Sandbox,
         profile: None,
@@ -609,6 +652,7 @@ fn demo_info(api_base: String, ready: bool) -> SessionInfo {
         connected_name: None,
         recent_accounts: Vec::new(),
         api_base,
+        charges,
         ready,
     }
 }

@@ -12,9 +12,10 @@ use super::common::{self, Common, Failure, Outcome};
 use super::payments::ReasonArg;
 use crate::money;
 use crate::orders::bulk::{self, BulkAmount, BulkOutcome, PlannedRefund};
-use crate::orders::{AgentFilter, OrderFilter, OrderRow};
+use crate::orders::{AgentFilter, OrderFilter, OrderRow, SellerFilter};
 use crate::payment_batch::RefundTerms;
 use crate::payment_journal::{PaymentJournal, Reader};
+use crate::stripe::refunds::ConnectRefund;
 
 /// Arguments of `bulk-refund`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +45,11 @@ pub struct Args {
     /// A note stored on each refund's metadata.
     #[arg(long)]
     pub note: Option<String>,
+    /// Only orders paying this seller (acct_…; destination charges).
+    #[arg(long, value_name = "acct_…")]
+    pub seller: Option<String>,
+    #[command(flatten)]
+    pub connect: super::payments::ConnectArgs,
     /// Print the plan and stop; nothing is refunded.
     #[arg(long)]
     pub preview: bool,
@@ -72,6 +78,7 @@ async fn find_orders(
     let query = super::orders::complete_orders(args.since.as_deref())?;
     let filter = OrderFilter {
         agent: args.agent.clone().map(AgentFilter::NameContains),
+        seller: args.seller.clone().map(SellerFilter::Account),
         ..OrderFilter::default()
     };
     let mut stream = std::pin::pin!(client.list_orders(&query).into_stream());
@@ -87,16 +94,28 @@ async fn find_orders(
     Ok(rows)
 }
 
-fn print_plan(how: &BulkAmount, plan: &[PlannedRefund]) {
+fn print_plan(how: &BulkAmount, plan: &[PlannedRefund], connect: ConnectRefund) {
     println!("Bulk refund: {}", how.describe());
+    let destination = plan
+        .iter()
+        .filter(|p| p.skip.is_none() && p.order.seller.is_some())
+        .count();
+    if destination > 0 {
+        println!("{}", bulk::connect_words(destination, connect));
+    }
     for p in plan {
         let o = &p.order;
         let what = match &p.skip {
             Some(skip) => format!("skip: {}", skip.words(&o.currency)),
             None => format!("refund {}", money::format(p.refund, &o.currency)),
         };
+        let seller = o
+            .seller
+            .as_deref()
+            .map(|s| format!("  seller {s}"))
+            .unwrap_or_default();
         println!(
-            "  {:<14} {:<16} paid {:>12}  refunded {:>12}  {what}",
+            "  {:<14} {:<16} paid {:>12}  refunded {:>12}  {what}{seller}",
             o.display_number(),
             if o.agent.is_empty() { "—" } else { &o.agent },
             money::format(o.captured, &o.currency),
@@ -137,7 +156,7 @@ pub async fn run(args: Args) -> Outcome {
     let plan = bulk::plan(&rows, &how);
     let json = args.common.json;
     if !json {
-        print_plan(&how, &plan);
+        print_plan(&how, &plan, args.connect.flags());
     }
     let count = plan.iter().filter(|p| p.skip.is_none()).count();
     if args.preview {
@@ -156,6 +175,7 @@ pub async fn run(args: Args) -> Outcome {
             .reason
             .map(|r| super::payments::reason_value(r).to_owned()),
         note: args.note.clone(),
+        connect: args.connect.flags(),
     };
     let results =
         crate::payment_batch::refund_plan(&client, &journal, &plan, &terms, Reader::Cli, |i, n| {

@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::common::{self, Outcome};
 use crate::money;
 use crate::orders::{
-    AgentFilter, Field, OrderDetail, OrderFilter, OrderRow, PaymentState, countdown, format_time,
+    AgentFilter, Field, OrderDetail, OrderFilter, OrderRow, PaymentState, SellerFilter, countdown,
+    format_time,
 };
 use crate::stripe::form::Range;
 use crate::stripe::orders::{CheckoutSession, OrderQuery, SessionStatus};
@@ -27,6 +28,9 @@ pub enum Command {
         /// Only orders whose payment is authorized and waits for capture.
         #[arg(long)]
         needs_capture: bool,
+        /// Only orders paying this seller (acct_…): destination charges on a platform.
+        #[arg(long, value_name = "acct_…")]
+        seller: Option<String>,
         /// Include orders not placed by agents.
         #[arg(long)]
         all: bool,
@@ -76,6 +80,7 @@ pub async fn run(args: Args) -> Outcome {
             agent,
             since,
             needs_capture,
+            seller,
             all,
             limit,
             ..
@@ -83,6 +88,7 @@ pub async fn run(args: Args) -> Outcome {
             let query = complete_orders(since.as_deref())?;
             let filter = OrderFilter {
                 agent: agent.map(AgentFilter::NameContains),
+                seller: seller.map(SellerFilter::Account),
                 states: if needs_capture {
                     vec![PaymentState::AwaitingCapture]
                 } else {
@@ -122,14 +128,18 @@ pub async fn run(args: Args) -> Outcome {
                     }
                     _ => String::new(),
                 };
+                let seller = r
+                    .seller
+                    .as_deref()
+                    .map(|s| format!("  seller {s}"))
+                    .unwrap_or_default();
                 println!(
-                    "{:<40} {}  {:<16} {:>14}  {:<18} {}",
+                    "{:<40} {}  {:<16} {:>14}  {:<18} {deadline}{seller}",
                     r.id,
                     format_time(r.created),
                     if r.agent.is_empty() { "-" } else { &r.agent },
                     money::format_symbol(r.total, &r.currency),
                     r.state.label(),
-                    deadline
                 );
             }
             Ok(())
@@ -150,11 +160,9 @@ pub async fn run(args: Args) -> Outcome {
                 });
             }
             let now = chrono::Utc::now().timestamp();
-            print_order(
-                &OrderDetail::from_session(&order, refunds),
-                order.livemode,
-                now,
-            );
+            let mut detail = OrderDetail::from_session(&order, refunds);
+            crate::lookup::name_seller(&client, &mut detail).await;
+            print_order(&detail, order.livemode, now);
             Ok(())
         }
     }

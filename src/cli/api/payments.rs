@@ -85,9 +85,36 @@ pub struct RefundArgs {
     #[arg(long)]
     pub again: bool,
     #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
     pub write: WriteOptions,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// What a refund of a destination charge takes back from its seller (Stripe's defaults: neither;
+/// the platform's balance pays and the seller keeps the transfer).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ConnectArgs {
+    /// Destination charges: take the refund back from the seller by reversing the transfer,
+    /// in proportion to the refund (`reverse_transfer`).
+    #[arg(long)]
+    pub reverse_transfer: bool,
+    /// Give the seller back the platform's application fee, in proportion to the refund
+    /// (`refund_application_fee`).
+    #[arg(long)]
+    pub refund_application_fee: bool,
+}
+
+impl ConnectArgs {
+    /// The flags as the refund sends them.
+    #[must_use]
+    pub fn flags(self) -> ConnectRefund {
+        ConnectRefund {
+            reverse_transfer: self.reverse_transfer,
+            refund_application_fee: self.refund_application_fee,
+        }
+    }
 }
 
 /// Arguments of `cancel`.
@@ -472,7 +499,7 @@ pub async fn refund(args: RefundArgs) -> Outcome {
         reason: args.reason.map(|r| reason_value(r).to_owned()),
         note: note.clone(),
         session: None,
-        connect: ConnectRefund::default(),
+        connect: args.connect.flags(),
     };
     if !resumable(&journal, &request, key.as_ref())? {
         if pi.status == PaymentIntentStatus::RequiresCapture {
@@ -494,6 +521,14 @@ pub async fn refund(args: RefundArgs) -> Outcome {
                 pi.id
             )));
         }
+        explain_destination(
+            &client,
+            &pi,
+            amount.or(left),
+            request.connect,
+            args.common.json,
+        )
+        .await?;
         let shown = amount.or(left).map_or_else(
             || "the remaining amount".to_owned(),
             |a| money::format(a, currency(&pi)),
@@ -548,6 +583,44 @@ pub async fn refund(args: RefundArgs) -> Outcome {
             print_refund(&refund, json, currency(&pi))
         }
     }
+}
+
+/// Before a refund of a destination charge: refuses flags Stripe would refuse (nothing to take
+/// back), and says what the refund does to the seller's and the platform's balances. A flag on
+/// a charge that pays no seller and has no fee is refused too.
+async fn explain_destination(
+    client: &Client,
+    pi: &PaymentIntent,
+    amount: Option<i64>,
+    flags: ConnectRefund,
+    json: bool,
+) -> Result<(), Failure> {
+    let Some(mut dest) = crate::orders::Destination::of(pi) else {
+        if flags.is_off() {
+            return Ok(());
+        }
+        return Err(Failure::refused(format!(
+            "{} pays no seller and has no application fee: --reverse-transfer and \
+             --refund-application-fee apply only to destination charges (and charges with a \
+             fee). Nothing was sent.",
+            pi.id
+        )));
+    };
+    if let Some(why) = dest.refusal(flags) {
+        return Err(Failure::refused(format!("{why} Nothing was sent.")));
+    }
+    if let Some(id) = dest.seller.clone()
+        && let Some((_, name)) = crate::lookup::seller_names(client, &[id]).await.pop()
+    {
+        dest.seller_name = Some(name);
+    }
+    if !json {
+        let amount = amount.unwrap_or_else(|| (dest.captured - dest.refunded).max(0));
+        for sentence in dest.explain(amount, flags) {
+            eprintln!("{sentence}");
+        }
+    }
+    Ok(())
 }
 
 /// The cancellation reason as Stripe spells it.

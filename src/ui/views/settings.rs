@@ -38,6 +38,8 @@ pub struct SettingsView {
     /// The diagnostics report being put together (it reads the log file), then what was done.
     diagnostics: Option<poll_promise::Promise<String>>,
     diagnostics_notice: Option<String>,
+    /// A charge type chosen and sent to the worker, shown until the session says it is kept.
+    charges_sent: Option<crate::profiles::ChargeType>,
 }
 
 impl SettingsView {
@@ -81,6 +83,8 @@ impl SettingsView {
             Self::store_ui(ui, ctx);
             ui.add_space(8.0);
             self.profiles_ui(ui, ctx);
+            ui.add_space(8.0);
+            self.charges_ui(ui, ctx);
             ui.add_space(8.0);
             Self::appearance_ui(ui);
             ui.add_space(8.0);
@@ -372,6 +376,33 @@ impl SettingsView {
         } else if self.diagnostics.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// The platform's charge type, kept on the profile in use (the demo sandbox's, in demo
+    /// mode).
+    fn charges_ui(&mut self, ui: &mut Ui, ctx: &ViewCtx<'_>) {
+        ui.label(RichText::new("Charges for sellers").strong().size(16.0));
+        let whose = match &ctx.session.profile {
+            Some((_, name)) => {
+                format!("How this platform charges for its sellers (profile \"{name}\")")
+            }
+            None => "How the demo platform charges for its sellers".to_owned(),
+        };
+        ui.label(RichText::new(whose).weak());
+        if self.charges_sent == Some(ctx.session.charges) {
+            self.charges_sent = None;
+        }
+        let shown = self.charges_sent.unwrap_or(ctx.session.charges);
+        let mut charges = shown;
+        for kind in crate::profiles::ChargeType::ALL {
+            ui.radio_value(&mut charges, kind, kind.label())
+                .on_hover_text(kind.explain());
+        }
+        ui.label(RichText::new(charges.explain()).small());
+        if charges != shown {
+            self.charges_sent = Some(charges);
+            ctx.send(Command::Session(session::Command::SetCharges(charges)));
         }
     }
 

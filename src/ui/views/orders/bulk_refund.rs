@@ -10,6 +10,7 @@ use crate::orders::OrderRow;
 use crate::orders::bulk::{self, BulkAmount, BulkOutcome, PlannedRefund};
 use crate::payment_batch::RefundTerms;
 use crate::profiles::Mode;
+use crate::stripe::refunds::ConnectRefund;
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -36,6 +37,8 @@ pub(super) struct BulkRefundDialog {
     pub(super) percent: String,
     pub(super) reason: String,
     pub(super) note: String,
+    /// On destination charges: reverse the transfer, refund the application fee.
+    pub(super) connect: ConnectRefund,
     pub(super) confirm: String,
     pub(super) sent: bool,
     pub(super) results: Option<Vec<(PlannedRefund, BulkOutcome)>>,
@@ -194,6 +197,38 @@ impl OrdersView {
             };
             preview_ui(ui, &plan.items);
             let count = plan.count;
+            let destination = plan
+                .items
+                .iter()
+                .filter(|p| p.skip.is_none() && p.order.seller.is_some())
+                .count();
+            if destination > 0 {
+                ui.horizontal(|ui| {
+                    ui.add_enabled(
+                        !d.sent,
+                        egui::Checkbox::new(
+                            &mut d.connect.reverse_transfer,
+                            "Reverse the transfers",
+                        ),
+                    )
+                    .on_hover_text(
+                        "Stripe's reverse_transfer, on each destination charge: the seller pays \
+                         back its share of the refund",
+                    );
+                    ui.add_enabled(
+                        !d.sent,
+                        egui::Checkbox::new(
+                            &mut d.connect.refund_application_fee,
+                            "Refund the application fees",
+                        ),
+                    )
+                    .on_hover_text(
+                        "Stripe's refund_application_fee, on each destination charge: the \
+                         platform gives its fee back in proportion",
+                    );
+                });
+                ui.label(RichText::new(bulk::connect_words(destination, d.connect)).small());
+            }
             ui.label(
                 RichText::new(format!(
                     "{} to refund ({}), {} skipped. Each refund is journalled with its own key \
@@ -231,7 +266,11 @@ impl OrdersView {
                     let note = Some(d.note.trim().to_owned()).filter(|n| !n.is_empty());
                     ctx.send(Command::Orders(OrdersCommand::BulkRefund {
                         plan: plan.items.clone(),
-                        terms: RefundTerms { reason, note },
+                        terms: RefundTerms {
+                            reason,
+                            note,
+                            connect: d.connect,
+                        },
                     }));
                 }
                 if d.sent {

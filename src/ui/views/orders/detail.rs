@@ -43,6 +43,7 @@ impl OrdersView {
                             sent: false,
                             outcome: None,
                             ask_again: None,
+                            connect: crate::stripe::refunds::ConnectRefund::default(),
                         });
                         ctx.send(Command::Orders(OrdersCommand::QuoteRefund {
                             session: r.id.clone(),

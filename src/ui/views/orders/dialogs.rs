@@ -6,6 +6,7 @@ use super::OrdersView;
 use crate::money;
 use crate::orders::{self, OrderRow, PaymentState};
 use crate::profiles::Mode;
+use crate::stripe::refunds::ConnectRefund;
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -24,6 +25,8 @@ pub(super) struct RefundDialog {
     /// The worker held the refund of this amount back (it repeats one made moments ago); the
     /// sentence says why and the button asks.
     pub(super) ask_again: Option<(i64, String)>,
+    /// For a destination charge: reverse the transfer, refund the application fee.
+    pub(super) connect: ConnectRefund,
 }
 
 /// The capture dialog's state.
@@ -123,6 +126,10 @@ impl OrdersView {
             let l = ui.label("Internal note (kept in metadata, not shown to the buyer)");
             ui.add(egui::TextEdit::multiline(&mut d.note).desired_rows(2))
                 .labelled_by(l.id);
+            if let Some(dest) = &q.destination {
+                let shown = parsed.as_ref().map_or(q.refundable, |a| *a);
+                destination_options(ui, dest, shown, &mut d.connect, !d.sent);
+            }
             if let Some(p) = &problem {
                 ui.colored_label(theme::ERROR, p);
             }
@@ -167,6 +174,7 @@ impl OrdersView {
                         reason: d.reason.clone(),
                         note: d.note.trim().to_owned(),
                         again,
+                        connect: d.connect,
                     }));
                 }
                 if !d.sent && ui.button("Cancel").clicked() {
@@ -394,4 +402,61 @@ fn live_confirmation(
     ui.add(egui::TextEdit::singleline(typed).desired_width(120.0))
         .labelled_by(l.id);
     typed.trim() == want
+}
+
+/// A destination charge's two refund options, each with what it does to the seller's and the
+/// platform's balance for a refund of `amount` (Stripe's rules: both off by default, each in
+/// proportion to the refund, only what is left can be taken back).
+fn destination_options(
+    ui: &mut Ui,
+    dest: &orders::Destination,
+    amount: i64,
+    connect: &mut ConnectRefund,
+    enabled: bool,
+) {
+    ui.add_space(4.0);
+    ui.label(RichText::new(format!("Seller: {}", dest.seller_label())).strong());
+    if dest.seller.is_some() {
+        let can = dest.can_reverse();
+        connect.reverse_transfer &= can;
+        ui.add_enabled(
+            enabled && can,
+            egui::Checkbox::new(
+                &mut connect.reverse_transfer,
+                "Reverse the transfer (take the refund back from the seller)",
+            ),
+        )
+        .on_hover_text(
+            "Stripe's reverse_transfer: reverses the share of the transfer this refund stands for.",
+        )
+        .on_disabled_hover_text(
+            dest.refusal(ConnectRefund {
+                reverse_transfer: true,
+                refund_application_fee: false,
+            })
+            .unwrap_or_default(),
+        );
+    }
+    if dest.fee.is_some() {
+        let can = dest.can_refund_fee();
+        connect.refund_application_fee &= can;
+        ui.add_enabled(
+            enabled && can,
+            egui::Checkbox::new(
+                &mut connect.refund_application_fee,
+                "Refund the application fee (give the seller its share back)",
+            ),
+        )
+        .on_hover_text("Stripe's refund_application_fee: refunds the platform's fee in proportion to the refund.")
+        .on_disabled_hover_text(
+            dest.refusal(ConnectRefund {
+                reverse_transfer: false,
+                refund_application_fee: true,
+            })
+            .unwrap_or_default(),
+        );
+    }
+    for sentence in dest.explain(amount, *connect) {
+        ui.label(RichText::new(sentence).small());
+    }
 }

@@ -4,7 +4,7 @@ use egui::Ui;
 
 use super::OrdersView;
 use crate::money;
-use crate::orders::{self, AgentFilter, OrderFilter, PaymentState};
+use crate::orders::{self, AgentFilter, OrderFilter, PaymentState, SellerFilter};
 use crate::ui::theme;
 
 impl OrdersView {
@@ -35,6 +35,9 @@ impl OrdersView {
                     }
                 });
             combo.response.labelled_by(agent_label.id);
+            if self.destination_mode {
+                changed |= self.seller_filter_ui(ui);
+            }
             for (label, text, hint) in [
                 ("From", &mut self.from_text, "YYYY-MM-DD"),
                 ("To", &mut self.to_text, "YYYY-MM-DD"),
@@ -112,6 +115,52 @@ impl OrdersView {
             self.view_dirty = true;
             self.rebuild_view();
         }
+    }
+}
+
+impl OrdersView {
+    /// The seller picker of destination mode: every seller the orders pay, or the platform's
+    /// own sales. True when the choice changed.
+    fn seller_filter_ui(&mut self, ui: &mut Ui) -> bool {
+        let mut changed = false;
+        let label = ui.label("Seller");
+        let current = match &self.filter.seller {
+            None => "All sellers".to_owned(),
+            Some(SellerFilter::PlatformOnly) => "The platform's own".to_owned(),
+            Some(SellerFilter::Account(id)) => self
+                .derived
+                .sellers
+                .iter()
+                .find(|(s, _)| s == id)
+                .map_or_else(|| id.clone(), |(_, name)| name.clone()),
+        };
+        let sellers = self.derived.sellers.clone();
+        let combo = egui::ComboBox::from_id_salt("seller_filter")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                changed |= ui
+                    .selectable_value(&mut self.filter.seller, None, "All sellers")
+                    .changed();
+                changed |= ui
+                    .selectable_value(
+                        &mut self.filter.seller,
+                        Some(SellerFilter::PlatformOnly),
+                        "The platform's own",
+                    )
+                    .changed();
+                for (id, name) in &sellers {
+                    changed |= ui
+                        .selectable_value(
+                            &mut self.filter.seller,
+                            Some(SellerFilter::Account(id.clone())),
+                            name,
+                        )
+                        .on_hover_text(id)
+                        .changed();
+                }
+            });
+        combo.response.labelled_by(label.id);
+        changed
     }
 }
 

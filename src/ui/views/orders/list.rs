@@ -52,30 +52,41 @@ impl OrdersView {
         }
         let mut clicked = None;
         let now = chrono::Utc::now().timestamp();
-        TableBuilder::new(ui)
-            .id_salt("orders_table")
+        let sellers = self.destination_mode;
+        let mut table = TableBuilder::new(ui)
+            .id_salt(("orders_table", sellers))
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
             .column(Column::exact(28.0))
             .column(Column::initial(130.0))
             .column(Column::initial(110.0))
-            .column(Column::initial(100.0))
+            .column(Column::initial(100.0));
+        if sellers {
+            table = table.column(Column::initial(130.0).clip(true));
+        }
+        table
             .column(Column::initial(150.0))
             .column(Column::initial(220.0).clip(true))
             .column(Column::initial(90.0))
             .column(Column::remainder())
             .header(24.0, |mut h| {
                 h.col(|_| {});
-                for (title, key) in [
+                let mut columns = vec![
                     ("Date", SortKey::Date),
                     ("Agent", SortKey::Agent),
                     ("Order", SortKey::OrderNumber),
+                ];
+                if sellers {
+                    columns.push(("Seller", SortKey::Seller));
+                }
+                columns.extend([
                     ("Customer", SortKey::Customer),
                     ("Items", SortKey::Items),
                     ("Total", SortKey::Total),
                     ("Payment", SortKey::State),
-                ] {
+                ]);
+                for (title, key) in columns {
                     h.col(|ui| self.sort_header(ui, title, key));
                 }
             })
@@ -105,6 +116,16 @@ impl OrdersView {
                             clicked = Some(r.id.clone());
                         }
                     });
+                    if sellers {
+                        row.col(|ui| {
+                            match &r.seller {
+                                Some(id) => ui.label(r.seller_label()).on_hover_text(id),
+                                None => ui.weak("platform").on_hover_text(
+                                    "A sale of the platform's own: it pays no seller",
+                                ),
+                            };
+                        });
+                    }
                     row.col(|ui| {
                         ui.label(&r.customer);
                     });

@@ -21,6 +21,7 @@ use crate::money;
 use crate::orders::{
     self, AgentFilter, OrderDetail, OrderFilter, OrderRow, PaymentState, SortKey, is_urgent,
 };
+use crate::profiles::ChargeType;
 use crate::ui::views::ViewCtx;
 use crate::ui::{theme, widgets};
 use crate::worker::Command;
@@ -48,6 +49,8 @@ pub(super) enum Tab {
 struct Derived {
     /// Every agent name, sorted.
     agents: Vec<String>,
+    /// Every seller orders pay (`acct_…`, name or id), by name.
+    sellers: Vec<(String, String)>,
     /// Orders awaiting capture, soonest deadline first.
     queue: Vec<u32>,
     /// The chart of the listed orders.
@@ -100,6 +103,15 @@ pub struct OrdersView {
     pending_open: Option<String>,
     /// What the command palette asked for, run when the view draws next.
     palette_action: Option<crate::ui::palette::OrdersAction>,
+    /// Names of the sellers destination charges pay, by `acct_…`, as the platform gave them.
+    seller_names: std::collections::HashMap<String, String>,
+    /// Sellers whose names were asked for (or are to be, on the next frame).
+    names_asked: std::collections::HashSet<String>,
+    /// Sellers to ask names for on the next frame.
+    names_wanted: Vec<String>,
+    /// The profile charges with destination charges and the platform itself is shown: the
+    /// list has a seller column and filter.
+    destination_mode: bool,
 }
 
 impl OrdersView {
@@ -177,7 +189,8 @@ impl OrdersView {
                 scanned,
                 done,
             } => {
-                for row in rows {
+                for mut row in rows {
+                    self.name_row(&mut row);
                     // An order an event already added arrives again in its page.
                     if self.index.contains_key(&row.id) {
                         self.upsert_row(row);
@@ -191,7 +204,8 @@ impl OrdersView {
                 self.loading = !done;
                 self.view_dirty = true;
             }
-            Event::Detail(detail) => {
+            Event::Detail(mut detail) => {
+                self.name_row(&mut detail.row);
                 if self.selected.as_deref() == Some(detail.row.id.as_str()) {
                     self.upsert_row(detail.row.clone());
                     self.detail = Some(detail);
@@ -220,7 +234,21 @@ impl OrdersView {
                     ExportOutcome::Failed(message) => Some((theme::ERROR, message)),
                 };
             }
-            Event::RowUpdated(row) => self.upsert_row(row),
+            Event::RowUpdated(mut row) => {
+                self.name_row(&mut row);
+                self.upsert_row(row);
+            }
+            Event::SellerNames(names) => {
+                self.seller_names.extend(names);
+                for row in &mut self.rows {
+                    if let Some(name) = row.seller.as_ref().and_then(|s| self.seller_names.get(s)) {
+                        row.seller_name.clone_from(name);
+                    }
+                }
+                self.search = orders::SearchIndex::of(&self.rows);
+                self.revision += 1;
+                self.view_dirty = true;
+            }
             Event::Refreshed => self.loading = false,
             Event::Refunded { session, refund } => {
                 if let Some(d) = &mut self.refund
@@ -346,6 +374,23 @@ impl OrdersView {
         }
     }
 
+    /// Puts the seller's name on a row when it is known, else notes the seller to ask about.
+    fn name_row(&mut self, row: &mut OrderRow) {
+        let Some(seller) = &row.seller else { return };
+        match self.seller_names.get(seller) {
+            Some(name) => row.seller_name.clone_from(name),
+            None if !row.seller_name.is_empty() => {
+                self.seller_names
+                    .insert(seller.clone(), row.seller_name.clone());
+            }
+            None => {
+                if self.names_asked.insert(seller.clone()) {
+                    self.names_wanted.push(seller.clone());
+                }
+            }
+        }
+    }
+
     /// Updates the row of this order, or adds it (the list is sorted when drawn, so a new
     /// order goes at the end of `rows`).
     fn upsert_row(&mut self, row: OrderRow) {
@@ -429,8 +474,18 @@ impl OrdersView {
         self.derived_stale = false;
         self.derived_at = Some(std::time::Instant::now());
         let agents: BTreeSet<&str> = self.rows.iter().map(|r| r.agent.as_str()).collect();
+        let mut sellers: Vec<(String, String)> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.seller.as_ref().map(|s| (s, r.seller_label())))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .map(|(id, label)| (id.clone(), label.to_owned()))
+            .collect();
+        sellers.sort_by_key(|s| s.1.to_lowercase());
         self.derived = Derived {
             agents: agents.into_iter().map(str::to_owned).collect(),
+            sellers,
             queue: orders::capture_queue(&self.rows),
             chart: Chart::of(&self.visible_rows(), &self.rows),
         };
@@ -439,6 +494,15 @@ impl OrdersView {
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewCtx<'_>) {
         self.ensure_loaded(ctx);
+        self.destination_mode = ctx.session.charges == ChargeType::Destination
+            && ctx.session.connected_account.is_none();
+        if !self.destination_mode && self.filter.seller.take().is_some() {
+            self.view_dirty = true;
+        }
+        if !self.names_wanted.is_empty() {
+            let ids = std::mem::take(&mut self.names_wanted);
+            ctx.send(Command::Orders(OrdersCommand::SellerNames { ids }));
+        }
         if ctx.session.ready
             && let Some(id) = self.pending_open.take()
         {
@@ -466,6 +530,19 @@ impl OrdersView {
         }
         self.header_ui(ui, ctx);
         self.filters_ui(ui);
+        if !self.destination_mode
+            && ctx.session.connected_account.is_none()
+            && !self.derived.sellers.is_empty()
+        {
+            ui.label(
+                RichText::new(format!(
+                    "Some orders are destination charges paying {}. Choose destination charges \
+                     in Settings to see a seller column and filter.",
+                    widgets::plural(self.derived.sellers.len(), "seller")
+                ))
+                .weak(),
+            );
+        }
         if let Some((color, text)) = &self.notice {
             ui.colored_label(*color, text);
         }
