@@ -435,3 +435,68 @@ fn choosing_direct_charges_hides_the_seller_column_and_is_kept() {
     );
     assert!(has(&h, "Choose destination charges in Settings"));
 }
+
+#[test]
+fn the_board_moves_when_a_seller_captures_an_order_elsewhere() {
+    let (rt, mut h) = ui_support::boot_options(AppOptions::for_tests());
+    step_until(&mut h, "the demo sandbox", |h| h.state().session().ready);
+    h.get_by_role_and_label(egui::Role::Button, "Sellers")
+        .click();
+    step_until(&mut h, "every seller's figures", |h| {
+        let v = h.state().sellers_view();
+        v.is_listed() && !v.figures_loading() && v.rows().len() == 12
+    });
+    let (seller, waiting) = h
+        .state()
+        .sellers_view()
+        .rows()
+        .iter()
+        .find_map(|r| {
+            let f = r.figures.as_ref()?;
+            (f.awaiting_capture > 0).then(|| (r.account.id.clone(), f.awaiting_capture))
+        })
+        .expect("a seller with captures due");
+
+    // Someone captures one of that seller's orders outside the console (the seller's own
+    // dashboard, a script): only Stripe's events can tell the board.
+    let base = h.state().session().api_base.clone();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let list: serde_json::Value = http
+            .get(format!("{base}/v1/payment_intents?limit=100"))
+            .bearer_auth(seller_console::sandbox::DEMO_KEY)
+            .header("Stripe-Account", &seller)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pi = list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["status"] == "requires_capture")
+            .and_then(|p| p["id"].as_str())
+            .expect("an authorization to capture")
+            .to_owned();
+        let captured = http
+            .post(format!("{base}/v1/payment_intents/{pi}/capture"))
+            .bearer_auth(seller_console::sandbox::DEMO_KEY)
+            .header("Stripe-Account", &seller)
+            .header("Idempotency-Key", format!("board-moves-{pi}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(captured.status().is_success(), "{captured:?}");
+    });
+    step_until(&mut h, "the board to take in the capture", |h| {
+        h.state()
+            .sellers_view()
+            .rows()
+            .iter()
+            .find(|r| r.account.id == seller)
+            .and_then(|r| r.figures.as_ref())
+            .is_some_and(|f| f.awaiting_capture == waiting - 1)
+    });
+}

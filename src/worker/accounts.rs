@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::StreamExt;
 
@@ -27,6 +28,13 @@ use super::session::SharedConnection;
 const CONCURRENCY: usize = 8;
 /// Figures are sent at least this often while they come in.
 const BATCH_EVERY: Duration = Duration::from_millis(150);
+/// While the board is open, the follower looks at this many accounts' events a round...
+const FOLLOW_BATCH: usize = 24;
+/// ...one round this often...
+const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+/// ...and at one account at most this often (5,000 accounts go round in about seven minutes,
+/// inside Stripe's 15-minute feed cadence).
+const FOLLOW_SAME_ACCOUNT: Duration = Duration::from_secs(10);
 /// How far back an order can still be awaiting capture (card authorizations last 7 days).
 const CAPTURE_WINDOW_SECS: i64 = 8 * 86_400;
 
@@ -75,6 +83,14 @@ pub enum Event {
         /// Every account's figures are in.
         done: bool,
     },
+    /// Events on these accounts moved them: their figures read again (the board's load
+    /// `generation`; they replace what the rows had).
+    Moved {
+        /// The load this follows.
+        generation: u64,
+        /// Account id and its new figures.
+        figures: Vec<(String, Figures)>,
+    },
     /// What a push of `source` would send.
     PushPlanned {
         /// The folder or mapping file.
@@ -110,6 +126,7 @@ fn send(sink: &EventSink, event: Event) {
 /// pushes are recorded in (and reruns read to skip what is in).
 pub fn handle(
     connection: &SharedConnection,
+    following: &Arc<AtomicU64>,
     sink: &EventSink,
     picker: &Arc<dyn FilePicker>,
     history: Option<PathBuf>,
@@ -132,7 +149,16 @@ pub fn handle(
             generation,
             figures,
         } => {
-            tokio::spawn(load(platform, sink, generation, figures));
+            let follow = figures.then(|| {
+                let token = following.fetch_add(1, Ordering::SeqCst) + 1;
+                Follow {
+                    token,
+                    current: Arc::clone(following),
+                    connection: Arc::clone(connection),
+                    key: (conn.api_base.clone(), conn.key.clone()),
+                }
+            });
+            tokio::spawn(load(platform, sink, generation, follow));
         }
         Command::ChooseFeeds { mapping } => {
             let request = if mapping {
@@ -205,7 +231,26 @@ pub fn handle(
     }
 }
 
-async fn load(platform: Client, sink: EventSink, generation: u64, with_figures: bool) {
+/// What keeps a board's follower going: its token is the newest board load's, and the
+/// connection still has the same key and base (acting as a seller keeps both).
+struct Follow {
+    token: u64,
+    current: Arc<AtomicU64>,
+    connection: SharedConnection,
+    key: (String, String),
+}
+
+impl Follow {
+    fn goes_on(&self) -> bool {
+        self.current.load(Ordering::SeqCst) == self.token
+            && super::session::active(&self.connection).is_some_and(|c| {
+                (c.api_base.as_str(), c.key.as_str()) == (&self.key.0, &self.key.1)
+            })
+    }
+}
+
+async fn load(platform: Client, sink: EventSink, generation: u64, follow: Option<Follow>) {
+    let with_figures = follow.is_some();
     sink.activity("accounts", "Reading connected accounts", None);
     let mut pager = platform.list_accounts();
     let mut ids = Vec::new();
@@ -250,9 +295,11 @@ async fn load(platform: Client, sink: EventSink, generation: u64, with_figures: 
     }
     let total = ids.len();
     let now = chrono::Utc::now().timestamp();
+    let ids_read = ids.clone();
+    let reader = platform.clone();
     let mut results = futures_util::stream::iter(ids)
         .map(|id| {
-            let platform = platform.clone();
+            let platform = reader.clone();
             async move {
                 let figures = match platform.for_account(Some(&id)) {
                     Ok(client) => figures_of(&client, now).await,
@@ -297,6 +344,158 @@ async fn load(platform: Client, sink: EventSink, generation: u64, with_figures: 
             done: true,
         },
     );
+    if let Some(follow) = follow {
+        follow_events(platform, sink, generation, ids_read, now, follow).await;
+    }
+}
+
+/// Where the follower stands on one account's events.
+struct Watched {
+    id: String,
+    /// Events created before this second are behind it.
+    since: i64,
+    /// Ids already seen at `since` (several events share a second).
+    seen: std::collections::HashSet<String>,
+    looked: Option<Instant>,
+}
+
+/// While the board stays open: looks at each account's events as that account, a batch a
+/// round, and reads again the figures of an account something happened on (an order, a capture,
+/// an import, an agreement, the account itself), so the board moves with Stripe's events.
+/// Stops when a newer board load starts or the key changes.
+async fn follow_events(
+    platform: Client,
+    sink: EventSink,
+    generation: u64,
+    ids: Vec<String>,
+    since: i64,
+    follow: Follow,
+) {
+    let mut watched: Vec<Watched> = ids
+        .into_iter()
+        .map(|id| Watched {
+            id,
+            since,
+            seen: std::collections::HashSet::new(),
+            looked: None,
+        })
+        .collect();
+    if watched.is_empty() {
+        return;
+    }
+    let mut next = 0usize;
+    loop {
+        tokio::time::sleep(FOLLOW_EVERY).await;
+        if !follow.goes_on() {
+            return;
+        }
+        let mut round = Vec::new();
+        for _ in 0..watched.len() {
+            if round.len() == FOLLOW_BATCH {
+                break;
+            }
+            let i = next;
+            next = (next + 1) % watched.len();
+            if watched[i]
+                .looked
+                .is_none_or(|t| t.elapsed() >= FOLLOW_SAME_ACCOUNT)
+            {
+                round.push(i);
+            }
+        }
+        let looks: Vec<(usize, Option<Newest>)> = futures_util::stream::iter(round)
+            .map(|i| {
+                let w = &watched[i];
+                let (id, since) = (w.id.clone(), w.since);
+                let platform = platform.clone();
+                async move { (i, newest_events(&platform, &id, since).await) }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let now = chrono::Utc::now().timestamp();
+        let mut moved = Vec::new();
+        for (i, look) in looks {
+            let w = &mut watched[i];
+            w.looked = Some(Instant::now());
+            let Some(Newest {
+                at: newest,
+                ids: at_newest,
+            }) = look
+            else {
+                continue;
+            };
+            let fresh = at_newest.iter().any(|e| !w.seen.contains(e)) || newest > w.since;
+            if newest > w.since {
+                w.since = newest;
+                w.seen.clear();
+            }
+            w.seen.extend(at_newest);
+            if fresh {
+                moved.push(w.id.clone());
+            }
+        }
+        if moved.is_empty() {
+            continue;
+        }
+        let figures: Vec<(String, Figures)> = futures_util::stream::iter(moved)
+            .map(|id| {
+                let platform = platform.clone();
+                async move {
+                    let figures = match platform.for_account(Some(&id)) {
+                        Ok(client) => figures_of(&client, now).await,
+                        Err(e) => Figures {
+                            problem: Some(e.user_message()),
+                            ..Figures::default()
+                        },
+                    };
+                    (id, figures)
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        if follow.goes_on() {
+            send(
+                &sink,
+                Event::Moved {
+                    generation,
+                    figures,
+                },
+            );
+        }
+    }
+}
+
+/// The newest second of an account's events, and the ids of the events at that second.
+struct Newest {
+    at: i64,
+    ids: Vec<String>,
+}
+
+/// The newest events on `account` at or after `since` (`None`: none, or they could not be
+/// read; the next round tries again).
+async fn newest_events(platform: &Client, account: &str, since: i64) -> Option<Newest> {
+    let client = platform.for_account(Some(account)).ok()?;
+    let filter = crate::stripe::events::EventFilter {
+        types: Vec::new(),
+        created_gte: Some(since),
+    };
+    let page = client
+        .list_events(&filter, 100)
+        .ok()?
+        .next_page()
+        .await
+        .ok()??;
+    let newest = page.iter().map(|e| e.created).max()?;
+    Some(Newest {
+        at: newest,
+        ids: page
+            .iter()
+            .filter(|e| e.created == newest)
+            .map(|e| e.id.clone())
+            .collect(),
+    })
 }
 
 /// One account's board figures, read as it. What cannot be read is named in `problem`; the

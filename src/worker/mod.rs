@@ -274,6 +274,8 @@ pub fn spawn(
         orders.resume_pending();
         live.follow(&session.connection());
         sync.follow();
+        // The Sellers board's event follower: the newest board load's token.
+        let board_following = Arc::new(std::sync::atomic::AtomicU64::new(0));
         while let Some(command) = cmd_rx.recv().await {
             match command {
                 Command::Session(c) => {
@@ -285,6 +287,7 @@ pub fn spawn(
                 Command::Live(c) => live.handle(c),
                 Command::Accounts(c) => accounts::handle(
                     &session.connection(),
+                    &board_following,
                     &sink,
                     &picker,
                     Some(crate::push_history::path_in(&data_dir)),

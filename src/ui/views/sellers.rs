@@ -116,6 +116,17 @@ impl SellersView {
                 }
                 self.version += 1;
             }
+            Event::Moved {
+                generation,
+                figures,
+            } if generation == self.generation => {
+                for (id, f) in figures {
+                    if let Some(&i) = self.by_id.get(&id) {
+                        self.rows[i].figures = Some(f);
+                    }
+                }
+                self.version += 1;
+            }
             Event::PushPlanned {
                 source,
                 feeds,
