@@ -96,6 +96,16 @@ click 330 435 2                       # the fourth order's number
 click 736 385 2                       # Refund…
 shoot orders-refund
 click 574 517                         # Cancel
+click 245 67 1                        # Seller filter (destination charges)
+click 275 140 2                       # Alder & Ash Ceramics
+click 330 445 2                       # one of its orders
+click 706 370 2                       # Refund…
+click 437 470 0.6                     # Reverse the transfer
+click 437 486 1                       # Refund the application fee
+shoot orders-destination-refund
+xdotool key --window "$win" Escape; sleep 0.5
+click 245 67 1                        # Seller filter
+click 240 94 2                        # All sellers
 click 155 304                         # Awaiting capture tab
 shoot orders-capture-queue
 click 44 304                          # All orders tab

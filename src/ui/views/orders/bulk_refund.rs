@@ -227,7 +227,7 @@ impl OrdersView {
                          platform gives its fee back in proportion",
                     );
                 });
-                ui.label(RichText::new(bulk::connect_words(destination, d.connect)).small());
+                ui.label(bulk::connect_words(destination, d.connect));
             }
             ui.label(
                 RichText::new(format!(

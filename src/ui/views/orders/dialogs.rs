@@ -56,6 +56,10 @@ impl OrdersView {
         egui::Modal::new(egui::Id::unique("refund_dialog")).show(ui.ctx(), |ui| {
             ui.set_width(420.0);
             ui.heading("Refund");
+            // Escape closes it as Cancel does, but never while a refund is on its way.
+            if !d.sent && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                close = true;
+            }
             let Some(q) = d.quote.clone() else {
                 ui.label("Fetching fresh amounts from Stripe…");
                 if ui.button("Cancel").clicked() {
@@ -456,7 +460,13 @@ fn destination_options(
             .unwrap_or_default(),
         );
     }
-    for sentence in dest.explain(amount, *connect) {
-        ui.label(RichText::new(sentence).small());
+    let sentences = dest.explain(amount, *connect);
+    let last = sentences.len().saturating_sub(1);
+    for (i, sentence) in sentences.into_iter().enumerate() {
+        if i == last {
+            ui.label(RichText::new(sentence).strong());
+        } else {
+            ui.label(sentence);
+        }
     }
 }
