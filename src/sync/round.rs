@@ -125,6 +125,13 @@ async fn run_inner(
         return Ok(());
     };
 
+    // 0. One copy of the file is read, checked and sent: a save while the round runs (a
+    // spreadsheet writing in place) can never send rows the validator did not see. The next
+    // round picks that save up.
+    let read = snapshot(&folder, file)?;
+    let file_shown = file;
+    let file = read.as_path();
+
     // 1. The file must be a clean product feed: errors stop its sync.
     let path = file.to_path_buf();
     let report = tokio::task::spawn_blocking(move || {
@@ -137,14 +144,14 @@ async fn run_inner(
     })
     .await
     .map_err(|e| format!("the validator stopped unexpectedly: {e}"))?
-    .map_err(|e| crate::feed::validate::read_failure(file, &e))?;
+    .map_err(|e| crate::feed::validate::read_failure(file_shown, &e))?;
     out.rows = report.rows;
     let errors = report.count(Severity::Error);
     if errors > 0 {
         return Err(format!(
             "{errors} validation errors, so nothing was pushed; sync goes on once they are \
              fixed (`seller-console validate {}` lists them).",
-            file.display()
+            file_shown.display()
         ));
     }
 
@@ -283,6 +290,20 @@ fn lock(folder: &Path) -> Result<Option<std::fs::File>, String> {
         Err(fs4::TryLockError::WouldBlock) => Ok(None),
         Err(fs4::TryLockError::Error(e)) => Err(cannot(e)),
     }
+}
+
+/// Copies `file` into the sync folder (`reading/<its name>`, the name Stripe is shown) for
+/// this round to read, check and send.
+fn snapshot(folder: &Path, file: &Path) -> Result<PathBuf, String> {
+    let dir = folder.join("reading");
+    let name = file
+        .file_name()
+        .map_or_else(|| "catalog.csv".into(), std::ffi::OsStr::to_os_string);
+    let copy = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::copy(file, &copy))
+        .map_err(|e| format!("{} could not be read: {e}", file.display()))?;
+    Ok(copy)
 }
 
 /// The file a push uploads: the catalog itself for the product feed, else an inventory or
