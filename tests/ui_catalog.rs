@@ -628,6 +628,15 @@ fn a_catalog_on_sync_sends_only_its_changed_rows_on_the_cadence() {
         "the two edits coalesced into one price feed"
     );
 
+    for _ in 0..100 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        pushes(data.path()).len(),
+        4,
+        "Push now was pressed, never Full feed now: nothing more goes"
+    );
     // A file with an error pauses sync and says why; fixing it resumes.
     rewrite(&path, &twice.replacen(",0,29.00 USD,,", ",0,cheap,,", 1));
     step_until(&mut h, "the pause", |h| has(h, "SYNC PAUSED"));

@@ -67,15 +67,10 @@ impl SyncPanel {
         let f = self.of(&doc.path)?.clone();
         let mut out = None;
         egui::Frame::group(ui.style()).show(ui, |ui| {
+            // The badge and the buttons first, so they stay put while the sentence after them
+            // changes length round by round (a click never lands on the neighbour).
             ui.horizontal_wrapped(|ui| {
                 sync_widgets::phase_badge(ui, &f.phase);
-                ui.label(sync_widgets::status_sentence(&f, now));
-                if doc.is_dirty() {
-                    ui.colored_label(
-                        theme::WARNING,
-                        "Unsaved edits are not synced until you save.",
-                    );
-                }
                 let idle = f.phase != Phase::Working;
                 let resume = matches!(f.phase, Phase::Paused(_));
                 if ui
@@ -110,6 +105,15 @@ impl SyncPanel {
                     .clicked()
                 {
                     out = Some(Command::Stop(f.file.clone()));
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(sync_widgets::status_sentence(&f, now));
+                if doc.is_dirty() {
+                    ui.colored_label(
+                        theme::WARNING,
+                        "Unsaved edits are not synced until you save.",
+                    );
                 }
             });
             sync_widgets::details_ui(ui, &f);

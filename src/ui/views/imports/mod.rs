@@ -307,7 +307,7 @@ impl ImportsView {
                         );
                         ui.label(RichText::new(name).strong())
                             .on_hover_text(f.file.display().to_string());
-                        ui.label(widgets::sync::status_sentence(f, now));
+                        // The buttons before the sentence, so they stay put as it changes.
                         let idle = f.phase != Phase::Working;
                         if ui
                             .add_enabled(idle, egui::Button::new("Push now"))
@@ -327,6 +327,7 @@ impl ImportsView {
                         {
                             ctx.send(Command::Sync(sync_work::Command::Stop(f.file.clone())));
                         }
+                        ui.label(widgets::sync::status_sentence(f, now));
                     });
                     widgets::sync::details_ui(ui, f);
                 }
