@@ -400,6 +400,41 @@ pub(crate) struct Dispute {
 }
 
 impl Dispute {
+    /// Evidence fields that take text (Stripe caps each at 20,000 characters).
+    pub const TEXT_EVIDENCE: &[&str] = &[
+        "access_activity_log",
+        "billing_address",
+        "cancellation_policy_disclosure",
+        "cancellation_rebuttal",
+        "customer_email_address",
+        "customer_name",
+        "customer_purchase_ip",
+        "duplicate_charge_explanation",
+        "duplicate_charge_id",
+        "product_description",
+        "refund_policy_disclosure",
+        "refund_refusal_explanation",
+        "service_date",
+        "shipping_address",
+        "shipping_carrier",
+        "shipping_date",
+        "shipping_tracking_number",
+        "uncategorized_text",
+    ];
+
+    /// Evidence fields that take a `file_…` uploaded with purpose `dispute_evidence`.
+    pub const FILE_EVIDENCE: &[&str] = &[
+        "cancellation_policy",
+        "customer_communication",
+        "customer_signature",
+        "duplicate_charge_documentation",
+        "receipt",
+        "refund_policy",
+        "service_documentation",
+        "shipping_documentation",
+        "uncategorized_file",
+    ];
+
     /// An inquiry (`warning_…`): no funds have moved and the charge can still be refunded.
     pub fn is_inquiry(&self) -> bool {
         self.status.starts_with("warning_")
