@@ -2,8 +2,8 @@
 //! Stripe's Agentic Commerce Suite.
 //!
 //! The crate is laid out so that arrows point one way:
-//! `ui -> worker -> stripe, feed, secrets` and `sandbox -> feed`. Nothing below [`ui`]
-//! imports egui.
+//! `ui -> worker, cli -> stripe, sandbox, hooks -> feed` (the README's Layout names every
+//! module's layer). Nothing below [`ui`] imports egui.
 
 pub mod cli;
 pub mod durable;

@@ -12,7 +12,7 @@ use super::ids;
 use super::pagination::{v1_envelope, v1_page, v2_envelope, v2_page};
 use super::params::Params;
 use super::render::rfc3339;
-use super::state::{Ledger, LedgerKey, Record, Table};
+use super::state::{EventRec, Ledger, LedgerKey, Payload, Table};
 
 /// How long events are kept, in seconds (Stripe keeps 30 days).
 pub(crate) const RETENTION_SECS: i64 = 30 * 24 * 3600;
@@ -25,50 +25,6 @@ const ACCOUNT_API_VERSION: &str = "2025-09-30.clover";
 
 /// The most types one list may filter on.
 const MAX_TYPES: usize = 20;
-
-/// What an event carries.
-#[derive(Debug, Clone)]
-pub(crate) enum Payload {
-    /// A v1 snapshot event: the object as it was, and on updates the old values.
-    Snapshot {
-        object: Value,
-        previous_attributes: Option<Value>,
-    },
-    /// A v2 thin event: the object to fetch, and the data shown when fetched by id.
-    Thin {
-        related_id: String,
-        related_type: String,
-        related_url: String,
-        data: Option<Value>,
-    },
-}
-
-/// One event.
-#[derive(Debug, Clone)]
-pub(crate) struct EventRec {
-    pub id: String,
-    pub seq: u64,
-    pub created: i64,
-    /// `checkout.session.completed`, `v2.commerce.product_catalog.imports.succeeded`, …
-    pub kind: String,
-    /// The connected account, for events on one.
-    pub account: Option<String>,
-    /// The request that made it: its id and idempotency key (`None` for automatic events).
-    pub request: Option<(String, Option<String>)>,
-    pub payload: Payload,
-}
-
-impl Record for EventRec {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
 
 impl EventRec {
     /// True for v2 thin events.

@@ -518,10 +518,7 @@ impl Renderer<'_> {
     /// A dispute: every evidence field (null until set), the deadline, and the money moved.
     pub fn dispute(&self, d: &Dispute) -> Value {
         let mut evidence = serde_json::Map::new();
-        for field in crate::sandbox::routes::disputes::TEXT_EVIDENCE
-            .iter()
-            .chain(crate::sandbox::routes::disputes::FILE_EVIDENCE)
-        {
+        for field in Dispute::TEXT_EVIDENCE.iter().chain(Dispute::FILE_EVIDENCE) {
             evidence.insert(
                 (*field).to_owned(),
                 d.evidence.get(*field).map_or(Value::Null, |v| json!(v)),

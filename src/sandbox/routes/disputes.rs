@@ -19,41 +19,6 @@ use crate::sandbox::state::{Dispute, Ledger, LedgerKey, Shared};
 /// `dispute`, as a retrieve names it.
 const DISPUTE: Object = Object::new("dispute", "dispute");
 
-/// Evidence fields that take text (Stripe caps each at 20,000 characters).
-pub(crate) const TEXT_EVIDENCE: &[&str] = &[
-    "access_activity_log",
-    "billing_address",
-    "cancellation_policy_disclosure",
-    "cancellation_rebuttal",
-    "customer_email_address",
-    "customer_name",
-    "customer_purchase_ip",
-    "duplicate_charge_explanation",
-    "duplicate_charge_id",
-    "product_description",
-    "refund_policy_disclosure",
-    "refund_refusal_explanation",
-    "service_date",
-    "shipping_address",
-    "shipping_carrier",
-    "shipping_date",
-    "shipping_tracking_number",
-    "uncategorized_text",
-];
-
-/// Evidence fields that take a `file_…` uploaded with purpose `dispute_evidence`.
-pub(crate) const FILE_EVIDENCE: &[&str] = &[
-    "cancellation_policy",
-    "customer_communication",
-    "customer_signature",
-    "duplicate_charge_documentation",
-    "receipt",
-    "refund_policy",
-    "service_documentation",
-    "shipping_documentation",
-    "uncategorized_file",
-];
-
 /// Longest text in one evidence field.
 const MAX_FIELD_CHARS: usize = 20_000;
 /// Longest text in all evidence fields together.
@@ -136,7 +101,7 @@ fn evidence_of(
                 format!("Invalid string: evidence[{field}] takes text or a file id."),
             ));
         };
-        if TEXT_EVIDENCE.contains(&field.as_str()) {
+        if Dispute::TEXT_EVIDENCE.contains(&field.as_str()) {
             if text.chars().count() > MAX_FIELD_CHARS {
                 return Err(ApiError::param(
                     format!("evidence[{field}]"),
@@ -146,7 +111,7 @@ fn evidence_of(
                     ),
                 ));
             }
-        } else if FILE_EVIDENCE.contains(&field.as_str()) {
+        } else if Dispute::FILE_EVIDENCE.contains(&field.as_str()) {
             let purpose_ok = text.is_empty()
                 || ledger
                     .files
@@ -170,11 +135,11 @@ fn evidence_of(
     }
     let total: usize = staged
         .iter()
-        .filter(|(k, _)| !out.contains_key(*k) && TEXT_EVIDENCE.contains(&k.as_str()))
+        .filter(|(k, _)| !out.contains_key(*k) && Dispute::TEXT_EVIDENCE.contains(&k.as_str()))
         .map(|(_, v)| v.chars().count())
         .chain(
             out.iter()
-                .filter(|(k, _)| TEXT_EVIDENCE.contains(&k.as_str()))
+                .filter(|(k, _)| Dispute::TEXT_EVIDENCE.contains(&k.as_str()))
                 .map(|(_, v)| v.chars().count()),
         )
         .sum();

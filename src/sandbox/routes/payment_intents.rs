@@ -10,10 +10,19 @@ use crate::sandbox::funds;
 use crate::sandbox::ids;
 use crate::sandbox::pagination::v1_page;
 use crate::sandbox::render::rfc3339;
-use crate::sandbox::state::Shared;
+use crate::sandbox::state::{Ledger, PaymentIntent, Shared};
 
 /// `payment_intent`, as a retrieve names it.
 const PAYMENT_INTENT: Object = Object::expiring("payment_intent", "intent");
+
+/// The intent `id` of `ledger`, or the 404 a retrieve of it answers.
+fn intent<'l>(ledger: &'l Ledger, id: &str) -> Result<&'l PaymentIntent, ApiError> {
+    let o = PAYMENT_INTENT;
+    ledger
+        .payment_intents
+        .get(id)
+        .ok_or_else(|| ApiError::no_such(o.name, id, o.param))
+}
 
 /// `charge`, as a retrieve names it.
 const CHARGE: Object = Object::new("charge", "charge");
@@ -104,10 +113,7 @@ pub(crate) fn capture(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let pi = ledger
-        .payment_intents
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
+    let pi = intent(ledger, id)?;
     if pi.status != "requires_capture" {
         let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);
@@ -268,10 +274,7 @@ pub(crate) fn cancel(app: &Arc<Shared>, ctx: &Ctx, id: &str) -> Outcome {
     let mut store = app.lock();
     let (ledger, rng) = store.ledger_and_rng(&ctx.key);
     ledger.expire_authorizations(ctx.now);
-    let pi = ledger
-        .payment_intents
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("payment_intent", id, "intent"))?;
+    let pi = intent(ledger, id)?;
     if !CANCELABLE.contains(&pi.status) {
         let r = renderer(app, ctx, ledger);
         let object = r.payment_intent(pi);

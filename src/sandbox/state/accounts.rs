@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ledger::{Record, Table};
+use super::ledger::{Record, Table, record};
 
 /// One connected account of the platform.
 #[derive(Debug, Clone)]
@@ -34,17 +34,7 @@ pub(crate) struct ConnectedAccount {
     pub pending_data: Option<SellerData>,
 }
 
-impl Record for ConnectedAccount {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+record!(ConnectedAccount);
 
 /// The demo data a connected account starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

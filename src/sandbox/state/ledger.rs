@@ -1,9 +1,11 @@
 //! One account's data in one mode: a [`Ledger`] holding Stripe objects in tables ordered
-//! newest first, and the [`LedgerKey`] that picks it.
+//! newest first (its events among them, as [`EventRec`]), and the [`LedgerKey`] that picks it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::PathBuf;
+
+use serde_json::Value;
 
 use super::connect::{ApplicationFee, Destination, Transfer};
 use super::import_job::ImportJob;
@@ -124,6 +126,7 @@ impl<T: Record> Table<T> {
     }
 }
 
+/// [`Record`] for types whose `id`, `created` and `seq` are fields of those names.
 macro_rules! record {
     ($($t:ty),* $(,)?) => {$(
         impl Record for $t {
@@ -133,6 +136,7 @@ macro_rules! record {
         }
     )*};
 }
+pub(super) use record;
 
 record!(
     FileRec,
@@ -149,6 +153,7 @@ record!(
     Dispute,
     Transfer,
     ApplicationFee,
+    EventRec,
 );
 
 /// A postal address.
@@ -373,6 +378,38 @@ pub(crate) struct Refund {
     pub transfer_reversal: Option<String>,
 }
 
+/// What an event carries.
+#[derive(Debug, Clone)]
+pub(crate) enum Payload {
+    /// A v1 snapshot event: the object as it was, and on updates the old values.
+    Snapshot {
+        object: Value,
+        previous_attributes: Option<Value>,
+    },
+    /// A v2 thin event: the object to fetch, and the data shown when fetched by id.
+    Thin {
+        related_id: String,
+        related_type: String,
+        related_url: String,
+        data: Option<Value>,
+    },
+}
+
+/// One event.
+#[derive(Debug, Clone)]
+pub(crate) struct EventRec {
+    pub id: String,
+    pub seq: u64,
+    pub created: i64,
+    /// `checkout.session.completed`, `v2.commerce.product_catalog.imports.succeeded`, …
+    pub kind: String,
+    /// The connected account, for events on one.
+    pub account: Option<String>,
+    /// The request that made it: its id and idempotency key (`None` for automatic events).
+    pub request: Option<(String, Option<String>)>,
+    pub payload: Payload,
+}
+
 /// A dispute (`dp_…`) on a charge: an inquiry (`warning_…`) or a chargeback.
 #[derive(Debug, Clone)]
 pub(crate) struct Dispute {
@@ -400,6 +437,41 @@ pub(crate) struct Dispute {
 }
 
 impl Dispute {
+    /// Evidence fields that take text (Stripe caps each at 20,000 characters).
+    pub const TEXT_EVIDENCE: &[&str] = &[
+        "access_activity_log",
+        "billing_address",
+        "cancellation_policy_disclosure",
+        "cancellation_rebuttal",
+        "customer_email_address",
+        "customer_name",
+        "customer_purchase_ip",
+        "duplicate_charge_explanation",
+        "duplicate_charge_id",
+        "product_description",
+        "refund_policy_disclosure",
+        "refund_refusal_explanation",
+        "service_date",
+        "shipping_address",
+        "shipping_carrier",
+        "shipping_date",
+        "shipping_tracking_number",
+        "uncategorized_text",
+    ];
+
+    /// Evidence fields that take a `file_…` uploaded with purpose `dispute_evidence`.
+    pub const FILE_EVIDENCE: &[&str] = &[
+        "cancellation_policy",
+        "customer_communication",
+        "customer_signature",
+        "duplicate_charge_documentation",
+        "receipt",
+        "refund_policy",
+        "service_documentation",
+        "shipping_documentation",
+        "uncategorized_file",
+    ];
+
     /// An inquiry (`warning_…`): no funds have moved and the charge can still be refunded.
     pub fn is_inquiry(&self) -> bool {
         self.status.starts_with("warning_")
@@ -530,7 +602,7 @@ pub(crate) struct Ledger {
     /// Application fees taken from connected accounts (the platform's ledger only).
     pub application_fees: Table<ApplicationFee>,
     /// Every state change as a Stripe event, v1 snapshot and v2 thin (30 days).
-    pub events: Table<crate::sandbox::events::EventRec>,
+    pub events: Table<EventRec>,
     /// Products, prices, tax rates and agents that generated orders are drawn from.
     pub demo_catalog: Option<DemoCatalog>,
     /// Line item id → (session id, index in its `line_items`).

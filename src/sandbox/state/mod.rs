@@ -17,9 +17,9 @@ pub(crate) use accounts::{ConnectedAccount, SellerData};
 pub(crate) use connect::{ApplicationFee, Destination, FeeRefund, Transfer, TransferReversal};
 pub(crate) use import_job::{Failure, ImportJob, Outcome, Phase, Sample, processing_time};
 pub(crate) use ledger::{
-    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, FileRec,
-    ImportSet, Ledger, LedgerKey, LineItem, Party, PaymentIntent, Person, Price, Product, Record,
-    Refund, Session, Table, TaxRate,
+    Address, AgentRef, Agreement, Card, CatalogImport, Charge, DemoCatalog, Dispute, EventRec,
+    FileRec, ImportSet, Ledger, LedgerKey, LineItem, Party, Payload, PaymentIntent, Person, Price,
+    Product, Record, Refund, Session, Table, TaxRate,
 };
 pub(crate) use shared::{Blob, Shared};
 pub(crate) use store::{DownloadSlot, MAX_ACCOUNTS, MAX_LEDGERS, Store, UploadSlot};
