@@ -2,12 +2,14 @@
 //! order mark dropped, a legacy (Windows-1252) file decoded, through the same checks as any
 //! feed (a regular file, not over the size limit).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
 
 use super::SourceError;
-use crate::feed::records::{BLOCK_BYTES, Batch, Splitter, next_batch};
+use crate::feed::records::{BLOCK_BYTES, Batch, Span, Splitter, next_batch};
 use crate::feed::{io, sniff};
 
 /// How many bytes are looked at to sniff a file.
@@ -62,7 +64,7 @@ pub(super) fn peek(path: &Path) -> Result<Peek, SourceError> {
 }
 
 /// A delimited file's header and rows, split as the validator splits a feed (the same records
-/// as the `csv` crate reads, found with `memchr`).
+/// as the `csv` crate reads, found with `memchr`), a block of the file at a time.
 pub(crate) struct CsvRows {
     /// The header's names, trimmed.
     pub header: Vec<String>,
@@ -70,19 +72,21 @@ pub(crate) struct CsvRows {
     splitter: Splitter,
     carry: Vec<u8>,
     eof: bool,
-    batch: Batch,
-    /// The batch's bytes as text, when they are UTF-8 (checked once a batch, not once a cell).
-    text: Option<String>,
-    /// The next record of the batch.
-    next: usize,
     legacy: Option<&'static encoding_rs::Encoding>,
-    row: u64,
-    /// Room left in each record for the cells a reader adds (cells, bytes).
-    spare: (usize, usize),
+    /// The block [`CsvRows::next_row`] reads from, and its next record.
+    block: Option<Block>,
+    next: usize,
+    /// Records of the file split so far (the header is the first).
+    records: u64,
+    /// Blocks' buffers back from the blocks dropped, to be filled again.
+    pool: Arc<Mutex<Vec<Batch>>>,
 }
 
 /// Records split at a time.
 const BATCH_RECORDS: usize = 4096;
+
+/// Buffers kept for blocks to come (more in flight at once are freed when done).
+const POOL_BLOCKS: usize = 16;
 
 impl CsvRows {
     /// Opens a delimited file and reads its header.
@@ -104,12 +108,11 @@ impl CsvRows {
             splitter: Splitter::new(dialect.delimiter),
             carry: Vec::new(),
             eof: false,
-            batch: Batch::default(),
-            text: None,
-            next: 0,
             legacy,
-            row: 0,
-            spare: (0, 0),
+            block: None,
+            next: 0,
+            records: 0,
+            pool: Arc::default(),
         };
         let header = match rows.next_record() {
             Some(Ok(header)) => header,
@@ -122,75 +125,76 @@ impl CsvRows {
             }
         };
         rows.header = header.iter().map(str::to_owned).collect();
-        rows.row = 0;
         Ok(rows)
     }
 
-    /// Leaves room in each row for `cells` more cells of `bytes` in all, which the reader
-    /// adds (its derived columns) without the row growing again.
-    pub fn reserve(&mut self, cells: usize, bytes: usize) {
-        self.spare = (cells, bytes);
+    /// The next block of the file split into records; `None` at the end of the file.
+    fn next_block(&mut self) -> Option<Result<Block, SourceError>> {
+        let pooled = self.pool.lock().ok().and_then(|mut pool| pool.pop());
+        let mut batch = pooled.unwrap_or_default();
+        if let Err(e) = next_batch(
+            &mut self.input,
+            &mut self.splitter,
+            &mut self.carry,
+            &mut self.eof,
+            (BLOCK_BYTES, BATCH_RECORDS),
+            &mut batch,
+        ) {
+            return Some(Err(SourceError::Read(format!(
+                "The file could not be read after row {}: {e}",
+                self.records.saturating_sub(1)
+            ))));
+        }
+        if batch.cells.len() == 0 {
+            return None;
+        }
+        // Records end at line ends and cells at ASCII delimiters or quotes, so when the
+        // whole block is UTF-8 every cell is too.
+        let mut text = None;
+        if self.legacy.is_none() {
+            match String::from_utf8(std::mem::take(&mut batch.data)) {
+                Ok(t) => text = Some(t),
+                Err(e) => batch.data = e.into_bytes(),
+            }
+        }
+        let block = Block {
+            base: self.records,
+            first: 0,
+            batch,
+            text,
+            legacy: self.legacy,
+            pool: Arc::downgrade(&self.pool),
+        };
+        self.records += block.len() as u64;
+        Some(Ok(block))
     }
 
-    /// The next record of the file, whatever it holds.
+    /// The rest of the file's next block (the records [`CsvRows::next_row`] has not read),
+    /// for a reader that hands blocks out; `None` at the end of the file.
+    pub fn take_block(&mut self) -> Option<Result<Block, SourceError>> {
+        match self.block.take() {
+            Some(mut block) if self.next < block.len() => {
+                block.first = self.next;
+                Some(Ok(block))
+            }
+            _ => self.next_block(),
+        }
+    }
+
+    /// The next record of the file, whatever it holds, with its record number.
     fn next_record(&mut self) -> Option<Result<Record, SourceError>> {
-        if self.next >= self.batch.cells.len() {
-            if let Some(text) = self.text.take() {
-                self.batch.data = text.into_bytes();
-            }
-            if let Err(e) = next_batch(
-                &mut self.input,
-                &mut self.splitter,
-                &mut self.carry,
-                &mut self.eof,
-                (BLOCK_BYTES, BATCH_RECORDS),
-                &mut self.batch,
-            ) {
-                return Some(Err(SourceError::Read(format!(
-                    "The file could not be read after row {}: {e}",
-                    self.row
-                ))));
-            }
-            if self.batch.cells.len() == 0 {
-                return None;
+        if self.block.as_ref().is_none_or(|b| self.next >= b.len()) {
+            // The block done with goes back to the pool before the next one is read.
+            self.block = None;
+            match self.next_block()? {
+                Ok(block) => self.block = Some(block),
+                Err(e) => return Some(Err(e)),
             }
             self.next = 0;
-            // Records end at line ends and cells at ASCII delimiters or quotes, so when the
-            // whole block is UTF-8 every cell is too.
-            if self.legacy.is_none() {
-                match String::from_utf8(std::mem::take(&mut self.batch.data)) {
-                    Ok(text) => self.text = Some(text),
-                    Err(e) => self.batch.data = e.into_bytes(),
-                }
-            }
         }
-        let i = self.next;
+        let block = self.block.as_ref()?;
+        let record = block.record(self.next, self.header.len(), (0, 0));
         self.next += 1;
-        self.row += 1;
-        let batch = &self.batch;
-        let spans = batch.cells.spans(i);
-        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-        let (spare_cells, spare_bytes) = self.spare;
-        let mut record = Record::with_capacity(
-            bytes + spare_bytes,
-            spans.len().max(self.header.len()) + spare_cells,
-        );
-        match &self.text {
-            Some(data) => {
-                for span in spans {
-                    if span.scratch {
-                        record.push(&text(None, &batch.cells.scratch()[span.start..span.end]));
-                    } else {
-                        record.push(data.get(span.start..span.end).unwrap_or(""));
-                    }
-                }
-            }
-            None => {
-                for field in batch.cells.cell_bytes(&batch.data, i) {
-                    record.push(&text(self.legacy, field));
-                }
-            }
-        }
         Some(Ok(record))
     }
 
@@ -205,11 +209,144 @@ impl CsvRows {
                         continue;
                     }
                     values.pad(self.header.len());
-                    return Some(Ok((self.row, values)));
+                    let row = self.block.as_ref().map_or(0, |b| b.row(self.next - 1));
+                    return Some(Ok((row, values)));
                 }
                 Err(e) => return Some(Err(e)),
             }
         }
+    }
+}
+
+/// Records split from one block of a file, their text checked once. Dropped, its buffers go
+/// back to the file's reader for the next block.
+pub(crate) struct Block {
+    batch: Batch,
+    /// The block's bytes as text, when they are UTF-8 (`batch.data` is then empty).
+    text: Option<String>,
+    legacy: Option<&'static encoding_rs::Encoding>,
+    /// The file's number of the block's record 0 (the header is the file's record 0).
+    base: u64,
+    /// The first record that is still to be read.
+    first: usize,
+    pool: Weak<Mutex<Vec<Batch>>>,
+}
+
+impl Block {
+    /// How many records the block holds (read or not).
+    pub fn len(&self) -> usize {
+        self.batch.cells.len()
+    }
+
+    /// The records still to be read.
+    pub fn unread(&self) -> std::ops::Range<usize> {
+        self.first..self.len()
+    }
+
+    /// The row number of record `i` (1 = the file's first data row).
+    pub fn row(&self, i: usize) -> u64 {
+        self.base + i as u64
+    }
+
+    /// Record `i`'s cell `index`, trimmed; empty when it has none.
+    pub fn cell(&self, i: usize, index: Option<usize>) -> Cow<'_, str> {
+        let Some(span) = index.and_then(|k| self.batch.cells.spans(i).get(k)) else {
+            return Cow::Borrowed("");
+        };
+        match cell_text(self, span) {
+            Cow::Borrowed(cell) => Cow::Borrowed(trim(cell)),
+            Cow::Owned(cell) => Cow::Owned(trim(&cell).to_owned()),
+        }
+    }
+
+    /// Whether record `i` has no text in any cell (a blank line, or only separators).
+    pub fn is_blank(&self, i: usize) -> bool {
+        let spans = self.batch.cells.spans(i);
+        spans
+            .iter()
+            .all(|span| trim(&cell_text(self, span)).is_empty())
+    }
+
+    /// Record `i`'s cells, trimmed, at least `width` of them, with room for `spare` more
+    /// cells and bytes.
+    pub fn record(&self, i: usize, width: usize, spare: (usize, usize)) -> Record {
+        let spans = self.batch.cells.spans(i);
+        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
+        let (spare_cells, spare_bytes) = spare;
+        let mut record =
+            Record::with_capacity(bytes + spare_bytes, spans.len().max(width) + spare_cells);
+        for span in spans {
+            record.push(&cell_text(self, span));
+        }
+        record
+    }
+}
+
+/// A cell's text, before trimming.
+fn cell_text<'b>(block: &'b Block, span: &Span) -> Cow<'b, str> {
+    let range = span.start..span.end;
+    if span.scratch {
+        return text(block.legacy, &block.batch.cells.scratch()[range]);
+    }
+    match &block.text {
+        Some(data) => Cow::Borrowed(data.get(range).unwrap_or("")),
+        None => text(block.legacy, &block.batch.data[range]),
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        let Some(pool) = self.pool.upgrade() else {
+            return;
+        };
+        if let Some(text) = self.text.take() {
+            self.batch.data = text.into_bytes();
+        }
+        if let Ok(mut pool) = pool.lock()
+            && pool.len() < POOL_BLOCKS
+        {
+            pool.push(std::mem::take(&mut self.batch));
+        }
+    }
+}
+
+/// Whole records of one or more blocks, handed out together (a reader's rows between two
+/// points it chose, such as the start of a product).
+#[derive(Default)]
+pub(crate) struct Chunk {
+    parts: Vec<(Arc<Block>, std::ops::Range<usize>)>,
+}
+
+impl Chunk {
+    /// Adds records `range` of `block`, after the ones already in.
+    pub fn push(&mut self, block: &Arc<Block>, range: std::ops::Range<usize>) {
+        if !range.is_empty() {
+            self.parts.push((Arc::clone(block), range));
+        }
+    }
+
+    /// Whether it holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Its rows as [`CsvRows::next_row`] gives them: numbered, blank ones passed over,
+    /// padded to `width`, with room for `spare` more cells and bytes.
+    pub fn rows(
+        &self,
+        width: usize,
+        spare: (usize, usize),
+    ) -> impl Iterator<Item = (u64, Record)> + '_ {
+        self.parts.iter().flat_map(move |(block, range)| {
+            range.clone().filter_map(move |i| {
+                let mut values = block.record(i, width, spare);
+                if values.text_len() == 0 {
+                    return None;
+                }
+                values.pad(width);
+                Some((block.row(i), values))
+            })
+        })
     }
 }
 

@@ -16,12 +16,14 @@
 //! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
 //! policy), and the variant options.
 
-use super::csv_rows::{Columns, CsvRows, Record, cell};
+use super::csv_rows::{Chunk, Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{Item, Product, Source, SourceError, SourceFormat, count_of, pick, variants};
+use super::{
+    Item, MakeItems, Product, Source, SourceError, SourceFormat, count_of, pick, variants,
+};
 
 const HANDLE: &[&str] = &["Handle", "URL handle"];
 const TITLE: &[&str] = &["Title"];
@@ -175,8 +177,7 @@ impl Layout {
 
 /// Reads a Shopify export.
 pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
-    let mut rows = CsvRows::open(path)?;
-    rows.reserve(DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
+    let rows = CsvRows::open(path)?;
     let header = rows.header.clone();
     let layout = Layout::new(&header);
     if layout.handle.is_none() {
@@ -188,56 +189,93 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     let mut full = header.clone();
     full.extend(DERIVED.iter().map(|s| (*s).to_owned()));
     full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
-    let mut pending: Option<(u64, Record)> = None;
-    let mut queue: std::collections::VecDeque<Item> = std::collections::VecDeque::new();
+    let chunks = products(rows, layout.handle);
+    let make: MakeItems = Arc::new(move |chunk: &Chunk, items: &mut Vec<Item>| {
+        chunk_items(&layout, chunk, items);
+    });
+    Ok(Source::in_chunks(SourceFormat::Shopify, full, chunks, make))
+}
+
+/// The file's blocks cut into chunks of whole products: a product's rows are consecutive
+/// (a blank handle continues the product), and a product still going at the end of a block
+/// goes whole into the next chunk. Only the handles are looked at here; the rows are made
+/// from the chunks.
+fn products(
+    mut rows: CsvRows,
+    handle: Option<usize>,
+) -> impl Iterator<Item = Result<Chunk, SourceError>> + Send {
+    let mut pending = Chunk::default();
+    // The handle of the current product's first row, once there is one.
+    let mut current: Option<String> = None;
     let mut done = false;
-    let items = std::iter::from_fn(move || {
-        loop {
-            if let Some(item) = queue.pop_front() {
-                return Some(Ok(item));
-            }
-            if done {
-                return None;
-            }
-            // Gather one product: rows with the same handle (a blank handle continues it).
-            let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
-            group.extend(pending.take());
-            loop {
-                match rows.next_row() {
-                    None => {
-                        done = true;
-                        break;
-                    }
-                    Some(Err(e)) => return Some(Err(e)),
-                    Some(Ok((n, row))) => {
-                        let handle = cell(&row, layout.handle);
-                        let same = group.first().is_none_or(|(_, first)| {
-                            handle.is_empty() || handle == cell(first, layout.handle)
-                        });
-                        if same {
-                            group.push((n, row));
-                        } else {
-                            pending = Some((n, row));
-                            break;
-                        }
-                    }
+    std::iter::from_fn(move || {
+        while !done {
+            let block = match rows.take_block() {
+                None => {
+                    done = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(block)) => Arc::new(block),
+            };
+            let unread = block.unread();
+            // Where the block's last product starts.
+            let mut last_start = None;
+            for i in unread.clone() {
+                let cell = block.cell(i, handle);
+                let starts = match &current {
+                    None => !block.is_blank(i),
+                    Some(first) => !cell.is_empty() && *cell != **first,
+                };
+                if starts {
+                    let first = current.get_or_insert_with(String::new);
+                    first.clear();
+                    first.push_str(&cell);
+                    last_start = Some(i);
                 }
             }
-            if !group.is_empty() {
-                product_items(&layout, group, &mut queue);
+            let Some(start) = last_start else {
+                pending.push(&block, unread);
+                continue;
+            };
+            pending.push(&block, unread.start..start);
+            let whole = std::mem::take(&mut pending);
+            pending.push(&block, start..unread.end);
+            if !whole.is_empty() {
+                return Some(Ok(whole));
             }
         }
-    });
-    Ok(Source::new(SourceFormat::Shopify, full, items))
+        (!pending.is_empty()).then(|| Ok(std::mem::take(&mut pending)))
+    })
+}
+
+/// The items of a chunk of whole products.
+fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
+    let spare = (DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
+    // One product: rows with the same handle (a blank handle continues it).
+    let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
+    for (n, row) in chunk.rows(layout.width, spare) {
+        let handle = cell(&row, layout.handle);
+        let same = group
+            .first()
+            .is_none_or(|(_, first)| handle.is_empty() || handle == cell(first, layout.handle));
+        if !same {
+            let product = std::mem::replace(&mut group, Vec::with_capacity(8));
+            product_items(layout, product, items);
+        }
+        group.push((n, row));
+    }
+    if !group.is_empty() {
+        product_items(layout, group, items);
+    }
 }
 
 /// The items of one product's rows, one per variant, each sharing the product's cells (its
 /// first row) instead of a copy of them.
-fn product_items(
-    layout: &Layout,
-    group: Vec<(u64, Record)>,
-    items: &mut std::collections::VecDeque<Item>,
-) {
+fn product_items(layout: &Layout, group: Vec<(u64, Record)>, items: &mut Vec<Item>) {
     let Some((_, first)) = group.first() else {
         return;
     };
@@ -298,7 +336,7 @@ fn product_items(
             &mut derived,
         );
         values.extend(derived.iter());
-        items.push_back(Item {
+        items.push(Item {
             row: n,
             values,
             product: Some(Arc::clone(&product)),
