@@ -483,24 +483,24 @@ pub fn convert(
                     // Buffers the writer is done with, when some are back; one of each is
                     // enough, any others are freed (else they would pile up).
                     let mut bytes = Vec::new();
-                    let mut made = Vec::new();
+                    let mut list = Vec::new();
                     for spent in spent_rx.try_iter() {
                         if bytes.capacity() == 0 {
                             bytes = spent.bytes;
                         }
-                        if made.capacity() == 0 {
-                            made = spent.items;
-                            made.clear();
+                        if list.capacity() == 0 {
+                            list = spent.items;
+                            list.clear();
                         }
                     }
                     let mapped = batch.map(|work| {
                         let (items, made_here) = match (work, &make) {
                             (Work::Items(items), _) => (items, false),
                             (Work::Chunk(chunk), Some(make)) => {
-                                make(&chunk, &mut made);
-                                (made, true)
+                                make(&chunk, &mut list);
+                                (list, true)
                             }
-                            (Work::Chunk(_), None) => (made, true),
+                            (Work::Chunk(_), None) => (list, true),
                         };
                         bytes.clear();
                         let mut ends = Vec::with_capacity(items.len());
