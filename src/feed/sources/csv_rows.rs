@@ -204,8 +204,7 @@ impl CsvRows {
         loop {
             match self.next_record()? {
                 Ok(mut values) => {
-                    // Cells are kept trimmed and end to end: no text, no cell with any.
-                    if values.text_len() == 0 {
+                    if values.is_blank() {
                         continue;
                     }
                     values.pad(self.header.len());
@@ -273,12 +272,19 @@ impl Block {
         let spans = self.batch.cells.spans(i);
         let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
         let (spare_cells, spare_bytes) = spare;
-        let mut record =
-            Record::with_capacity(bytes + spare_bytes, spans.len().max(width) + spare_cells);
-        for span in spans {
-            record.push(&cell_text(self, span));
+        let cells = spans.len().max(width) + spare_cells;
+        match &self.text {
+            Some(data) if spans.iter().all(|span| !span.scratch) => {
+                Record::from_spans(data, spans, (spare_bytes, cells))
+            }
+            _ => {
+                let mut record = Record::with_capacity(bytes + spare_bytes, cells);
+                for span in spans {
+                    record.push(&cell_text(self, span));
+                }
+                record
+            }
         }
-        record
     }
 }
 
@@ -340,7 +346,7 @@ impl Chunk {
         self.parts.iter().flat_map(move |(block, range)| {
             range.clone().filter_map(move |i| {
                 let mut values = block.record(i, width, spare);
-                if values.text_len() == 0 {
+                if values.is_blank() {
                     return None;
                 }
                 values.pad(width);
@@ -397,12 +403,13 @@ pub(crate) fn cell(values: &Record, index: Option<usize>) -> &str {
 }
 
 /// A row's cells, each trimmed, kept in one buffer: one allocation a row, not one a cell
-/// (a 200 MB export has millions of cells).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (a 200 MB export has millions of cells). A row split from a file keeps the file's bytes
+/// of it whole (delimiters and quotes too), its cells being ranges of them.
+#[derive(Clone, Default)]
 pub struct Record {
     text: String,
-    /// Where each cell ends in `text`.
-    ends: Vec<usize>,
+    /// Where each cell starts and ends in `text`.
+    cells: Vec<(usize, usize)>,
 }
 
 impl Record {
@@ -411,70 +418,128 @@ impl Record {
     pub fn with_capacity(bytes: usize, cells: usize) -> Record {
         Record {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(cells),
+            cells: Vec::with_capacity(cells),
         }
     }
 
     /// Adds a cell at the end, trimmed.
     pub fn push(&mut self, cell: &str) {
+        let start = self.text.len();
         self.text.push_str(trim(cell));
-        self.ends.push(self.text.len());
+        self.cells.push((start, self.text.len()));
+    }
+
+    /// Adds one cell of `parts` with `separator` between them, trimmed.
+    pub fn push_joined<'p>(&mut self, parts: impl IntoIterator<Item = &'p str>, separator: &str) {
+        let start = self.text.len();
+        for part in parts {
+            if self.text.len() > start {
+                self.text.push_str(separator);
+            }
+            self.text.push_str(part);
+        }
+        let (lead, len) = trimmed_range(self.text.get(start..).unwrap_or(""));
+        self.cells.push((start + lead, start + lead + len));
     }
 
     /// Adds empty cells until the record is `width` cells wide.
     pub fn pad(&mut self, width: usize) {
         let end = self.text.len();
-        if self.ends.len() < width {
-            self.ends.resize(width, end);
+        if self.cells.len() < width {
+            self.cells.resize(width, (end, end));
         }
     }
 
     /// Removes every cell (keeps the room).
     pub fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.cells.clear();
     }
 
     /// Keeps the first `width` cells (a row longer than its header loses the rest).
     pub fn truncate(&mut self, width: usize) {
-        if self.ends.len() > width {
-            self.ends.truncate(width);
-            self.text.truncate(self.ends.last().copied().unwrap_or(0));
-        }
+        self.cells.truncate(width);
     }
 
     /// Cell `index`, or empty when there is none.
     #[must_use]
     pub fn get(&self, index: Option<usize>) -> &str {
-        let Some(i) = index else { return "" };
-        let Some(&end) = self.ends.get(i) else {
+        let Some(&(start, end)) = index.and_then(|i| self.cells.get(i)) else {
             return "";
         };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..end]
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// How many cells.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.cells.len()
     }
 
     /// Whether there are no cells.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.cells.is_empty()
+    }
+
+    /// Whether no cell has any text.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(start, end)| start == end)
     }
 
     /// The cells, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(Some(i)))
+        (0..self.cells.len()).map(|i| self.get(Some(i)))
     }
 
-    /// How many bytes of text the cells hold.
+    /// How many bytes of text the record holds (its cells', and a split row's delimiters).
     #[must_use]
     pub fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    /// A record of the cells `spans` of `data`, a block's text, which hold no escapes: the
+    /// bytes from the first cell to the last are copied once and each cell is its trimmed
+    /// range of them.
+    fn from_spans(data: &str, spans: &[Span], capacity: (usize, usize)) -> Record {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+            return Record::with_capacity(capacity.0, capacity.1);
+        };
+        let whole = data.get(first.start..last.end).unwrap_or("");
+        let mut record = Record::with_capacity(whole.len() + capacity.0, capacity.1);
+        record.text.push_str(whole);
+        for span in spans {
+            let cell = data.get(span.start..span.end).unwrap_or("");
+            let (lead, len) = trimmed_range(cell);
+            let start = span.start - first.start + lead;
+            record.cells.push((start, start + len));
+        }
+        record
+    }
+}
+
+/// Where the trimmed text of `cell` starts in it, and its length.
+fn trimmed_range(cell: &str) -> (usize, usize) {
+    let trimmed = trim(cell);
+    if trimmed.len() == cell.len() {
+        return (0, cell.len());
+    }
+    let start = cell.trim_start();
+    (cell.len() - start.len(), trimmed.len())
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Record {}
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 

@@ -387,19 +387,12 @@ fn derived_cells(
         "" => images.get(Some(0)),
         own => own,
     };
-    let mut others = String::with_capacity(images.text_len() + images.len());
-    for image in images.iter().filter(|i| *i != main).take(10) {
-        if !others.is_empty() {
-            others.push(',');
-        }
-        others.push_str(image);
-    }
+    out.extend([id.as_ref(), main]);
+    // The other images, up to ten.
+    out.push_joined(images.iter().filter(|i| *i != main).take(10), ",");
     let (availability, quantity, not_tracked) = stock(layout, row);
     let title = at(layout.title);
     out.extend([
-        id.as_ref(),
-        main,
-        others.as_str(),
         if many { handle } else { "" },
         if many { title } else { "" },
         availability,
