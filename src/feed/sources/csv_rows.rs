@@ -336,23 +336,9 @@ impl Chunk {
         self.parts.is_empty()
     }
 
-    /// Its rows as [`CsvRows::next_row`] gives them: numbered, blank ones passed over,
-    /// padded to `width`, with room for `spare` more cells and bytes.
-    pub fn rows(
-        &self,
-        width: usize,
-        spare: (usize, usize),
-    ) -> impl Iterator<Item = (u64, Record)> + '_ {
-        self.parts.iter().flat_map(move |(block, range)| {
-            range.clone().filter_map(move |i| {
-                let mut values = block.record(i, width, spare);
-                if values.is_blank() {
-                    return None;
-                }
-                values.pad(width);
-                Some((block.row(i), values))
-            })
-        })
+    /// Its records in order (blank ones too), each as its block and its index there.
+    pub fn records(&self) -> impl Iterator<Item = (&Block, usize)> + '_ {
+        (self.parts.iter()).flat_map(|(block, range)| range.clone().map(move |i| (&**block, i)))
     }
 }
 

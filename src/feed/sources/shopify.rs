@@ -166,12 +166,13 @@ impl Layout {
         }
     }
 
-    /// A row that carries only an extra image of the product (no option, SKU or price).
-    fn image_only(&self, row: &Record) -> bool {
-        cell(row, self.sku).is_empty()
-            && cell(row, self.price).is_empty()
-            && self.option_values.iter().all(|&i| cell(row, i).is_empty())
-            && cell(row, self.title).is_empty()
+    /// Whether a row carries only an extra image of the product (no option, SKU, price or
+    /// title), told by whether its cell at each index is empty.
+    fn image_only(&self, empty: impl Fn(Option<usize>) -> bool) -> bool {
+        empty(self.sku)
+            && empty(self.price)
+            && self.option_values.iter().all(|&i| empty(i))
+            && empty(self.title)
     }
 }
 
@@ -252,55 +253,67 @@ fn products(
     })
 }
 
-/// The items of a chunk of whole products.
+/// The items of a chunk of whole products. A row that only adds an image to its product is
+/// not made into a record: its image and position are all that is read of it.
 fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
     let spare = (DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
-    // One product: rows with the same handle (a blank handle continues it).
+    // One product: its variants' rows (a blank handle continues it), and its images with
+    // their positions, in row order.
     let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
-    for (n, row) in chunk.rows(layout.width, spare) {
-        let handle = cell(&row, layout.handle);
+    let mut images: Vec<(u64, Cow<'_, str>)> = Vec::with_capacity(8);
+    for (block, i) in chunk.records() {
+        let handle = block.cell(i, layout.handle);
+        // A row with a handle has text; one without may be blank, and is passed over.
+        if handle.is_empty() && block.is_blank(i) {
+            continue;
+        }
         let same = group
             .first()
-            .is_none_or(|(_, first)| handle.is_empty() || handle == cell(first, layout.handle));
+            .is_none_or(|(_, first)| handle.is_empty() || *handle == *cell(first, layout.handle));
         if !same {
             let product = std::mem::replace(&mut group, Vec::with_capacity(8));
-            product_items(layout, product, items);
+            product_items(layout, product, &mut images, items);
+            images.clear();
         }
-        group.push((n, row));
+        let image = block.cell(i, layout.image);
+        if !image.is_empty() {
+            let position = block.cell(i, layout.image_position);
+            images.push((position.parse().unwrap_or(u64::MAX), image));
+        }
+        // The product's first row is a variant whatever it holds.
+        if group.is_empty() || !layout.image_only(|index| block.cell(i, index).is_empty()) {
+            let mut values = block.record(i, layout.width, spare);
+            values.pad(layout.width);
+            group.push((block.row(i), values));
+        }
     }
     if !group.is_empty() {
-        product_items(layout, group, items);
+        product_items(layout, group, &mut images, items);
     }
 }
 
-/// The items of one product's rows, one per variant, each sharing the product's cells (its
-/// first row) instead of a copy of them.
-fn product_items(layout: &Layout, group: Vec<(u64, Record)>, items: &mut Vec<Item>) {
+/// The items of one product's variant rows, one per variant, each sharing the product's
+/// cells (its first row) instead of a copy of them; `positioned` are the product's images
+/// with their positions, in row order.
+fn product_items(
+    layout: &Layout,
+    group: Vec<(u64, Record)>,
+    positioned: &mut [(u64, Cow<'_, str>)],
+    items: &mut Vec<Item>,
+) {
     let Some((_, first)) = group.first() else {
         return;
     };
-    let mut positioned: Vec<(u64, &str)> = Vec::with_capacity(group.len());
-    for (_, row) in &group {
-        let image = cell(row, layout.image);
-        if !image.is_empty() {
-            let position = cell(row, layout.image_position).parse().unwrap_or(u64::MAX);
-            positioned.push((position, image));
-        }
-    }
     positioned.sort_by_key(|(p, _)| *p);
     let mut images = Record::with_capacity(
         positioned.iter().map(|(_, image)| image.len()).sum(),
         positioned.len(),
     );
-    images.extend(positioned.iter().map(|(_, image)| *image));
-    let is_variant = |i: usize, row: &Record| i == 0 || !layout.image_only(row);
-    let variant_count = (group.iter().enumerate())
-        .filter(|(i, (_, row))| is_variant(*i, row))
-        .count();
-    let many = variant_count > 1;
+    images.extend(positioned.iter().map(|(_, image)| image));
+    let many = group.len() > 1;
     let skip = skip_reason(layout, first);
-    let mut rows = group.into_iter().enumerate();
-    let Some((_, (first_n, first))) = rows.next() else {
+    let mut rows = group.into_iter();
+    let Some((first_n, first)) = rows.next() else {
         return;
     };
     // The first variant's own cells are the first row's variant columns; the product's
@@ -320,9 +333,7 @@ fn product_items(layout: &Layout, group: Vec<(u64, Record)>, items: &mut Vec<Ite
         values: first,
         shared: Arc::clone(&layout.inherited),
     });
-    let others = rows
-        .filter(|(i, (_, row))| is_variant(*i, row))
-        .map(|(_, row)| row);
+    let others = rows;
     let mut derived = Record::with_capacity(DERIVED_BYTES, DERIVED.len() + variants::COLUMNS.len());
     for (n, mut values) in std::iter::once((first_n, own_first)).chain(others) {
         values.truncate(layout.width);
