@@ -2,12 +2,14 @@
 //! order mark dropped, a legacy (Windows-1252) file decoded, through the same checks as any
 //! feed (a regular file, not over the size limit).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
 
 use super::SourceError;
-use crate::feed::records::{BLOCK_BYTES, Batch, Splitter, next_batch};
+use crate::feed::records::{BLOCK_BYTES, Batch, Span, Splitter, next_batch};
 use crate::feed::{io, sniff};
 
 /// How many bytes are looked at to sniff a file.
@@ -62,7 +64,7 @@ pub(super) fn peek(path: &Path) -> Result<Peek, SourceError> {
 }
 
 /// A delimited file's header and rows, split as the validator splits a feed (the same records
-/// as the `csv` crate reads, found with `memchr`).
+/// as the `csv` crate reads, found with `memchr`), a block of the file at a time.
 pub(crate) struct CsvRows {
     /// The header's names, trimmed.
     pub header: Vec<String>,
@@ -70,19 +72,21 @@ pub(crate) struct CsvRows {
     splitter: Splitter,
     carry: Vec<u8>,
     eof: bool,
-    batch: Batch,
-    /// The batch's bytes as text, when they are UTF-8 (checked once a batch, not once a cell).
-    text: Option<String>,
-    /// The next record of the batch.
-    next: usize,
     legacy: Option<&'static encoding_rs::Encoding>,
-    row: u64,
-    /// Room left in each record for the cells a reader adds (cells, bytes).
-    spare: (usize, usize),
+    /// The block [`CsvRows::next_row`] reads from, and its next record.
+    block: Option<Block>,
+    next: usize,
+    /// Records of the file split so far (the header is the first).
+    records: u64,
+    /// Blocks' buffers back from the blocks dropped, to be filled again.
+    pool: Arc<Mutex<Vec<Batch>>>,
 }
 
 /// Records split at a time.
 const BATCH_RECORDS: usize = 4096;
+
+/// Buffers kept for blocks to come (more in flight at once are freed when done).
+const POOL_BLOCKS: usize = 16;
 
 impl CsvRows {
     /// Opens a delimited file and reads its header.
@@ -104,12 +108,11 @@ impl CsvRows {
             splitter: Splitter::new(dialect.delimiter),
             carry: Vec::new(),
             eof: false,
-            batch: Batch::default(),
-            text: None,
-            next: 0,
             legacy,
-            row: 0,
-            spare: (0, 0),
+            block: None,
+            next: 0,
+            records: 0,
+            pool: Arc::default(),
         };
         let header = match rows.next_record() {
             Some(Ok(header)) => header,
@@ -122,75 +125,76 @@ impl CsvRows {
             }
         };
         rows.header = header.iter().map(str::to_owned).collect();
-        rows.row = 0;
         Ok(rows)
     }
 
-    /// Leaves room in each row for `cells` more cells of `bytes` in all, which the reader
-    /// adds (its derived columns) without the row growing again.
-    pub fn reserve(&mut self, cells: usize, bytes: usize) {
-        self.spare = (cells, bytes);
+    /// The next block of the file split into records; `None` at the end of the file.
+    fn next_block(&mut self) -> Option<Result<Block, SourceError>> {
+        let pooled = self.pool.lock().ok().and_then(|mut pool| pool.pop());
+        let mut batch = pooled.unwrap_or_default();
+        if let Err(e) = next_batch(
+            &mut self.input,
+            &mut self.splitter,
+            &mut self.carry,
+            &mut self.eof,
+            (BLOCK_BYTES, BATCH_RECORDS),
+            &mut batch,
+        ) {
+            return Some(Err(SourceError::Read(format!(
+                "The file could not be read after row {}: {e}",
+                self.records.saturating_sub(1)
+            ))));
+        }
+        if batch.cells.len() == 0 {
+            return None;
+        }
+        // Records end at line ends and cells at ASCII delimiters or quotes, so when the
+        // whole block is UTF-8 every cell is too.
+        let mut text = None;
+        if self.legacy.is_none() {
+            match String::from_utf8(std::mem::take(&mut batch.data)) {
+                Ok(t) => text = Some(t),
+                Err(e) => batch.data = e.into_bytes(),
+            }
+        }
+        let block = Block {
+            base: self.records,
+            first: 0,
+            batch,
+            text,
+            legacy: self.legacy,
+            pool: Arc::downgrade(&self.pool),
+        };
+        self.records += block.len() as u64;
+        Some(Ok(block))
     }
 
-    /// The next record of the file, whatever it holds.
+    /// The rest of the file's next block (the records [`CsvRows::next_row`] has not read),
+    /// for a reader that hands blocks out; `None` at the end of the file.
+    pub fn take_block(&mut self) -> Option<Result<Block, SourceError>> {
+        match self.block.take() {
+            Some(mut block) if self.next < block.len() => {
+                block.first = self.next;
+                Some(Ok(block))
+            }
+            _ => self.next_block(),
+        }
+    }
+
+    /// The next record of the file, whatever it holds, with its record number.
     fn next_record(&mut self) -> Option<Result<Record, SourceError>> {
-        if self.next >= self.batch.cells.len() {
-            if let Some(text) = self.text.take() {
-                self.batch.data = text.into_bytes();
-            }
-            if let Err(e) = next_batch(
-                &mut self.input,
-                &mut self.splitter,
-                &mut self.carry,
-                &mut self.eof,
-                (BLOCK_BYTES, BATCH_RECORDS),
-                &mut self.batch,
-            ) {
-                return Some(Err(SourceError::Read(format!(
-                    "The file could not be read after row {}: {e}",
-                    self.row
-                ))));
-            }
-            if self.batch.cells.len() == 0 {
-                return None;
+        if self.block.as_ref().is_none_or(|b| self.next >= b.len()) {
+            // The block done with goes back to the pool before the next one is read.
+            self.block = None;
+            match self.next_block()? {
+                Ok(block) => self.block = Some(block),
+                Err(e) => return Some(Err(e)),
             }
             self.next = 0;
-            // Records end at line ends and cells at ASCII delimiters or quotes, so when the
-            // whole block is UTF-8 every cell is too.
-            if self.legacy.is_none() {
-                match String::from_utf8(std::mem::take(&mut self.batch.data)) {
-                    Ok(text) => self.text = Some(text),
-                    Err(e) => self.batch.data = e.into_bytes(),
-                }
-            }
         }
-        let i = self.next;
+        let block = self.block.as_ref()?;
+        let record = block.record(self.next, self.header.len(), (0, 0));
         self.next += 1;
-        self.row += 1;
-        let batch = &self.batch;
-        let spans = batch.cells.spans(i);
-        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-        let (spare_cells, spare_bytes) = self.spare;
-        let mut record = Record::with_capacity(
-            bytes + spare_bytes,
-            spans.len().max(self.header.len()) + spare_cells,
-        );
-        match &self.text {
-            Some(data) => {
-                for span in spans {
-                    if span.scratch {
-                        record.push(&text(None, &batch.cells.scratch()[span.start..span.end]));
-                    } else {
-                        record.push(data.get(span.start..span.end).unwrap_or(""));
-                    }
-                }
-            }
-            None => {
-                for field in batch.cells.cell_bytes(&batch.data, i) {
-                    record.push(&text(self.legacy, field));
-                }
-            }
-        }
         Some(Ok(record))
     }
 
@@ -200,16 +204,141 @@ impl CsvRows {
         loop {
             match self.next_record()? {
                 Ok(mut values) => {
-                    // Cells are kept trimmed and end to end: no text, no cell with any.
-                    if values.text_len() == 0 {
+                    if values.is_blank() {
                         continue;
                     }
                     values.pad(self.header.len());
-                    return Some(Ok((self.row, values)));
+                    let row = self.block.as_ref().map_or(0, |b| b.row(self.next - 1));
+                    return Some(Ok((row, values)));
                 }
                 Err(e) => return Some(Err(e)),
             }
         }
+    }
+}
+
+/// Records split from one block of a file, their text checked once. Dropped, its buffers go
+/// back to the file's reader for the next block.
+pub(crate) struct Block {
+    batch: Batch,
+    /// The block's bytes as text, when they are UTF-8 (`batch.data` is then empty).
+    text: Option<String>,
+    legacy: Option<&'static encoding_rs::Encoding>,
+    /// The file's number of the block's record 0 (the header is the file's record 0).
+    base: u64,
+    /// The first record that is still to be read.
+    first: usize,
+    pool: Weak<Mutex<Vec<Batch>>>,
+}
+
+impl Block {
+    /// How many records the block holds (read or not).
+    pub fn len(&self) -> usize {
+        self.batch.cells.len()
+    }
+
+    /// The records still to be read.
+    pub fn unread(&self) -> std::ops::Range<usize> {
+        self.first..self.len()
+    }
+
+    /// The row number of record `i` (1 = the file's first data row).
+    pub fn row(&self, i: usize) -> u64 {
+        self.base + i as u64
+    }
+
+    /// Record `i`'s cell `index`, trimmed; empty when it has none.
+    pub fn cell(&self, i: usize, index: Option<usize>) -> Cow<'_, str> {
+        let Some(span) = index.and_then(|k| self.batch.cells.spans(i).get(k)) else {
+            return Cow::Borrowed("");
+        };
+        match cell_text(self, span) {
+            Cow::Borrowed(cell) => Cow::Borrowed(trim(cell)),
+            Cow::Owned(cell) => Cow::Owned(trim(&cell).to_owned()),
+        }
+    }
+
+    /// Whether record `i` has no text in any cell (a blank line, or only separators).
+    pub fn is_blank(&self, i: usize) -> bool {
+        let spans = self.batch.cells.spans(i);
+        spans
+            .iter()
+            .all(|span| trim(&cell_text(self, span)).is_empty())
+    }
+
+    /// Record `i`'s cells, trimmed, at least `width` of them, with room for `spare` more
+    /// cells and bytes.
+    pub fn record(&self, i: usize, width: usize, spare: (usize, usize)) -> Record {
+        let spans = self.batch.cells.spans(i);
+        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
+        let (spare_cells, spare_bytes) = spare;
+        let cells = spans.len().max(width) + spare_cells;
+        match &self.text {
+            Some(data) if spans.iter().all(|span| !span.scratch) => {
+                Record::from_spans(data, spans, (spare_bytes, cells))
+            }
+            _ => {
+                let mut record = Record::with_capacity(bytes + spare_bytes, cells);
+                for span in spans {
+                    record.push(&cell_text(self, span));
+                }
+                record
+            }
+        }
+    }
+}
+
+/// A cell's text, before trimming.
+fn cell_text<'b>(block: &'b Block, span: &Span) -> Cow<'b, str> {
+    let range = span.start..span.end;
+    if span.scratch {
+        return text(block.legacy, &block.batch.cells.scratch()[range]);
+    }
+    match &block.text {
+        Some(data) => Cow::Borrowed(data.get(range).unwrap_or("")),
+        None => text(block.legacy, &block.batch.data[range]),
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        let Some(pool) = self.pool.upgrade() else {
+            return;
+        };
+        if let Some(text) = self.text.take() {
+            self.batch.data = text.into_bytes();
+        }
+        if let Ok(mut pool) = pool.lock()
+            && pool.len() < POOL_BLOCKS
+        {
+            pool.push(std::mem::take(&mut self.batch));
+        }
+    }
+}
+
+/// Whole records of one or more blocks, handed out together (a reader's rows between two
+/// points it chose, such as the start of a product).
+#[derive(Default)]
+pub(crate) struct Chunk {
+    parts: Vec<(Arc<Block>, std::ops::Range<usize>)>,
+}
+
+impl Chunk {
+    /// Adds records `range` of `block`, after the ones already in.
+    pub fn push(&mut self, block: &Arc<Block>, range: std::ops::Range<usize>) {
+        if !range.is_empty() {
+            self.parts.push((Arc::clone(block), range));
+        }
+    }
+
+    /// Whether it holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Its records in order (blank ones too), each as its block and its index there.
+    pub fn records(&self) -> impl Iterator<Item = (&Block, usize)> + '_ {
+        (self.parts.iter()).flat_map(|(block, range)| range.clone().map(move |i| (&**block, i)))
     }
 }
 
@@ -260,12 +389,13 @@ pub(crate) fn cell(values: &Record, index: Option<usize>) -> &str {
 }
 
 /// A row's cells, each trimmed, kept in one buffer: one allocation a row, not one a cell
-/// (a 200 MB export has millions of cells).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (a 200 MB export has millions of cells). A row split from a file keeps the file's bytes
+/// of it whole (delimiters and quotes too), its cells being ranges of them.
+#[derive(Clone, Default)]
 pub struct Record {
     text: String,
-    /// Where each cell ends in `text`.
-    ends: Vec<usize>,
+    /// Where each cell starts and ends in `text`.
+    cells: Vec<(usize, usize)>,
 }
 
 impl Record {
@@ -274,70 +404,128 @@ impl Record {
     pub fn with_capacity(bytes: usize, cells: usize) -> Record {
         Record {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(cells),
+            cells: Vec::with_capacity(cells),
         }
     }
 
     /// Adds a cell at the end, trimmed.
     pub fn push(&mut self, cell: &str) {
+        let start = self.text.len();
         self.text.push_str(trim(cell));
-        self.ends.push(self.text.len());
+        self.cells.push((start, self.text.len()));
+    }
+
+    /// Adds one cell of `parts` with `separator` between them, trimmed.
+    pub fn push_joined<'p>(&mut self, parts: impl IntoIterator<Item = &'p str>, separator: &str) {
+        let start = self.text.len();
+        for part in parts {
+            if self.text.len() > start {
+                self.text.push_str(separator);
+            }
+            self.text.push_str(part);
+        }
+        let (lead, len) = trimmed_range(self.text.get(start..).unwrap_or(""));
+        self.cells.push((start + lead, start + lead + len));
     }
 
     /// Adds empty cells until the record is `width` cells wide.
     pub fn pad(&mut self, width: usize) {
         let end = self.text.len();
-        if self.ends.len() < width {
-            self.ends.resize(width, end);
+        if self.cells.len() < width {
+            self.cells.resize(width, (end, end));
         }
     }
 
     /// Removes every cell (keeps the room).
     pub fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.cells.clear();
     }
 
     /// Keeps the first `width` cells (a row longer than its header loses the rest).
     pub fn truncate(&mut self, width: usize) {
-        if self.ends.len() > width {
-            self.ends.truncate(width);
-            self.text.truncate(self.ends.last().copied().unwrap_or(0));
-        }
+        self.cells.truncate(width);
     }
 
     /// Cell `index`, or empty when there is none.
     #[must_use]
     pub fn get(&self, index: Option<usize>) -> &str {
-        let Some(i) = index else { return "" };
-        let Some(&end) = self.ends.get(i) else {
+        let Some(&(start, end)) = index.and_then(|i| self.cells.get(i)) else {
             return "";
         };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..end]
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// How many cells.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.cells.len()
     }
 
     /// Whether there are no cells.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.cells.is_empty()
+    }
+
+    /// Whether no cell has any text.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(start, end)| start == end)
     }
 
     /// The cells, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(Some(i)))
+        (0..self.cells.len()).map(|i| self.get(Some(i)))
     }
 
-    /// How many bytes of text the cells hold.
+    /// How many bytes of text the record holds (its cells', and a split row's delimiters).
     #[must_use]
     pub fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    /// A record of the cells `spans` of `data`, a block's text, which hold no escapes: the
+    /// bytes from the first cell to the last are copied once and each cell is its trimmed
+    /// range of them.
+    fn from_spans(data: &str, spans: &[Span], capacity: (usize, usize)) -> Record {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+            return Record::with_capacity(capacity.0, capacity.1);
+        };
+        let whole = data.get(first.start..last.end).unwrap_or("");
+        let mut record = Record::with_capacity(whole.len() + capacity.0, capacity.1);
+        record.text.push_str(whole);
+        for span in spans {
+            let cell = data.get(span.start..span.end).unwrap_or("");
+            let (lead, len) = trimmed_range(cell);
+            let start = span.start - first.start + lead;
+            record.cells.push((start, start + len));
+        }
+        record
+    }
+}
+
+/// Where the trimmed text of `cell` starts in it, and its length.
+fn trimmed_range(cell: &str) -> (usize, usize) {
+    let trimmed = trim(cell);
+    if trimmed.len() == cell.len() {
+        return (0, cell.len());
+    }
+    let start = cell.trim_start();
+    (cell.len() - start.len(), trimmed.len())
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Record {}
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 

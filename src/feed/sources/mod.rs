@@ -26,6 +26,7 @@ use std::sync::mpsc::{SyncSender, channel, sync_channel};
 
 use serde::{Deserialize, Serialize};
 
+use csv_rows::Chunk;
 pub use csv_rows::Record;
 pub use mapping::{Mapping, MappingError, Rule, Settings, Transform};
 
@@ -178,14 +179,49 @@ pub struct Source {
     pub format: SourceFormat,
     /// Source columns, then the derived columns of the format.
     pub header: Vec<String>,
-    items: Box<dyn Iterator<Item = Result<Item, SourceError>> + Send>,
+    items: Items,
 }
+
+/// How a source's reader gives its items.
+enum Items {
+    /// One at a time, each made whole by the reader.
+    Each(Box<dyn Iterator<Item = Result<Item, SourceError>> + Send>),
+    /// In chunks of rows, each made into items by `make` (on a mapping thread, in a
+    /// conversion), so the reading thread only splits the file.
+    Chunks {
+        chunks: Box<dyn Iterator<Item = Result<Chunk, SourceError>> + Send>,
+        make: MakeItems,
+        /// The items of the chunk being given out one at a time.
+        ready: std::vec::IntoIter<Item>,
+    },
+}
+
+/// Makes the items of a chunk of a source's rows, appended to the list.
+pub(crate) type MakeItems = Arc<dyn Fn(&Chunk, &mut Vec<Item>) + Send + Sync>;
 
 impl Iterator for Source {
     type Item = Result<Item, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.items.next()
+        match &mut self.items {
+            Items::Each(items) => items.next(),
+            Items::Chunks {
+                chunks,
+                make,
+                ready,
+            } => loop {
+                if let Some(item) = ready.next() {
+                    return Some(Ok(item));
+                }
+                let chunk = match chunks.next()? {
+                    Ok(chunk) => chunk,
+                    Err(e) => return Some(Err(e)),
+                };
+                let mut items = Vec::new();
+                make(&chunk, &mut items);
+                *ready = items.into_iter();
+            },
+        }
     }
 }
 
@@ -198,7 +234,25 @@ impl Source {
         Source {
             format,
             header,
-            items: Box::new(items),
+            items: Items::Each(Box::new(items)),
+        }
+    }
+
+    /// A source read in chunks of rows, each made into items by `make`.
+    fn in_chunks(
+        format: SourceFormat,
+        header: Vec<String>,
+        chunks: impl Iterator<Item = Result<Chunk, SourceError>> + Send + 'static,
+        make: MakeItems,
+    ) -> Source {
+        Source {
+            format,
+            header,
+            items: Items::Chunks {
+                chunks: Box::new(chunks),
+                make,
+                ready: Vec::new().into_iter(),
+            },
         }
     }
 }
@@ -342,8 +396,15 @@ impl Summary {
 /// How many items the reading thread hands over at a time.
 const BATCH_ITEMS: usize = 256;
 
-/// A batch of items on its way to a mapping thread, or the read error that ended the source.
-type Batch = Result<Vec<Item>, SourceError>;
+/// Work for a mapping thread: items the reading thread made, or a chunk of rows to make
+/// items of first.
+enum Work {
+    Items(Vec<Item>),
+    Chunk(Chunk),
+}
+
+/// A batch of work on its way to a mapping thread, or the read error that ended the source.
+type Batch = Result<Work, SourceError>;
 
 /// A batch mapped: its items (for their rows and skip reasons) and the CSV bytes of those
 /// that are feed rows, each row ending at its offset in `ends`.
@@ -351,6 +412,15 @@ struct Mapped {
     items: Vec<Item>,
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    /// Whether the mapping thread made the items (from a chunk), so frees them.
+    made_here: bool,
+}
+
+/// What the writer hands back to a mapping thread once a batch is written: its bytes' buffer
+/// to fill again, and the items it made, to free (and their list to fill again).
+struct Spent {
+    bytes: Vec<u8>,
+    items: Vec<Item>,
 }
 
 /// How many threads map rows: one a core, with the reading thread beside them.
@@ -361,10 +431,12 @@ fn mapping_threads() -> usize {
 /// Converts `source` with `mapping`, writing the Stripe feed as CSV to `out`; stops after
 /// `limit` feed rows when one is given (the mapper's preview).
 ///
-/// The work is shared: one thread reads the source and gathers its items (the CSV parse, a
-/// product's variants) in batches, handed out in turn to mapping threads that make each
-/// batch's CSV bytes; the caller's thread takes the batches back in the same turn, so in the
-/// source's order, counts what was skipped and written, and writes the bytes.
+/// The work is shared: one thread reads the source (the CSV split, and for most formats the
+/// items made whole: a product's variants) in batches, handed out in turn to mapping threads
+/// that make each batch's CSV bytes (and its items first, for a source read in chunks);
+/// the caller's thread takes the batches back in the same turn, so in the source's order,
+/// counts what was skipped and written, and writes the bytes.
+#[allow(clippy::too_many_lines)]
 pub fn convert(
     source: Source,
     mapping: &Mapping,
@@ -384,10 +456,14 @@ pub fn convert(
     csv_out::write_record(&mut header, compiled.columns.iter().map(|c| c.as_bytes()));
     out.write_all(&header).map_err(write_error)?;
     let threads = mapping_threads();
+    let make = match &source.items {
+        Items::Chunks { make, .. } => Some(Arc::clone(make)),
+        Items::Each(_) => None,
+    };
     std::thread::scope(|scope| -> Result<(), SourceError> {
-        // Mapped items go back to the reading thread, which made their strings and frees
-        // them (a free on another thread than the allocation's is slow with most allocators);
-        // written bytes go back to the mapping thread that made them, to be filled again.
+        // Items go back to the thread that made their strings, which frees them (a free on
+        // another thread than the allocation's is slow with most allocators); written bytes
+        // go back to the mapping thread that made them, to be filled again.
         let (done_tx, done_rx) = channel::<Vec<Item>>();
         let mut to_mappers: Vec<SyncSender<Batch>> = Vec::new();
         let mut from_mappers = Vec::new();
@@ -396,29 +472,48 @@ pub fn convert(
             // in memory at once does not grow with the source.
             let (batch_tx, batch_rx) = sync_channel::<Batch>(1);
             let (mapped_tx, mapped_rx) = sync_channel::<Result<Mapped, SourceError>>(1);
-            let (spent_tx, spent_rx) = channel::<Vec<u8>>();
+            let (spent_tx, spent_rx) = channel::<Spent>();
             to_mappers.push(batch_tx);
             from_mappers.push((mapped_rx, spent_tx));
             let compiled = &compiled;
+            let make = make.clone();
             scope.spawn(move || {
                 let mut maker = compiled.maker();
                 for batch in batch_rx {
-                    let mapped = batch.map(|items| {
-                        // A buffer the writer is done with, when one is back; one is
-                        // enough, any others are freed (else they would pile up).
-                        let mut bytes = Vec::new();
-                        for spent in spent_rx.try_iter() {
-                            if bytes.capacity() == 0 {
-                                bytes = spent;
-                            }
+                    // Buffers the writer is done with, when some are back; one of each is
+                    // enough, any others are freed (else they would pile up).
+                    let mut bytes = Vec::new();
+                    let mut list = Vec::new();
+                    for spent in spent_rx.try_iter() {
+                        if bytes.capacity() == 0 {
+                            bytes = spent.bytes;
                         }
+                        if list.capacity() == 0 {
+                            list = spent.items;
+                            list.clear();
+                        }
+                    }
+                    let mapped = batch.map(|work| {
+                        let (items, made_here) = match (work, &make) {
+                            (Work::Items(items), _) => (items, false),
+                            (Work::Chunk(chunk), Some(make)) => {
+                                make(&chunk, &mut list);
+                                (list, true)
+                            }
+                            (Work::Chunk(_), None) => (list, true),
+                        };
                         bytes.clear();
                         let mut ends = Vec::with_capacity(items.len());
                         for item in items.iter().filter(|item| item.skip.is_none()) {
                             maker.write(item, &mut bytes);
                             ends.push(bytes.len());
                         }
-                        Mapped { items, bytes, ends }
+                        Mapped {
+                            items,
+                            bytes,
+                            ends,
+                            made_here,
+                        }
                     });
                     // The writer stopped (an error, or the preview has its rows).
                     if mapped_tx.send(mapped).is_err() {
@@ -434,25 +529,39 @@ pub fn convert(
                 Some(next) => to_mappers[next].send(batch).is_ok(),
                 None => false,
             };
-            let mut batch = Vec::with_capacity(BATCH_ITEMS);
-            for item in source {
-                done_rx.try_iter().for_each(drop);
-                match item {
-                    Ok(item) => batch.push(item),
-                    Err(e) => {
-                        send(Err(e));
-                        return;
+            match source.items {
+                Items::Chunks { chunks, .. } => {
+                    for chunk in chunks {
+                        // A read error ends the source.
+                        let last = chunk.is_err();
+                        if !send(chunk.map(Work::Chunk)) || last {
+                            return;
+                        }
                     }
                 }
-                if batch.len() == BATCH_ITEMS {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS));
-                    if !send(Ok(full)) {
-                        return;
+                Items::Each(items) => {
+                    let mut batch = Vec::with_capacity(BATCH_ITEMS);
+                    for item in items {
+                        done_rx.try_iter().for_each(drop);
+                        match item {
+                            Ok(item) => batch.push(item),
+                            Err(e) => {
+                                send(Err(e));
+                                return;
+                            }
+                        }
+                        if batch.len() == BATCH_ITEMS {
+                            let full =
+                                std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS));
+                            if !send(Ok(Work::Items(full))) {
+                                return;
+                            }
+                        }
+                    }
+                    if !batch.is_empty() {
+                        send(Ok(Work::Items(batch)));
                     }
                 }
-            }
-            if !batch.is_empty() {
-                send(Ok(batch));
             }
         });
         // Batches come back in the turn they were handed out in, so in the source's order.
@@ -461,7 +570,12 @@ pub fn convert(
                 // That thread's turn came with no batch: the source is done.
                 return Ok(());
             };
-            let Mapped { items, bytes, ends } = mapped?;
+            let Mapped {
+                items,
+                bytes,
+                ends,
+                made_here,
+            } = mapped?;
             let mut rows = 0;
             for item in &items {
                 if let Some(reason) = &item.skip {
@@ -478,8 +592,13 @@ pub fn convert(
                 summary.rows += 1;
             }
             out.write_all(&bytes).map_err(write_error)?;
-            let _ = done_tx.send(items);
-            let _ = spent_tx.send(bytes);
+            let items = if made_here {
+                items
+            } else {
+                let _ = done_tx.send(items);
+                Vec::new()
+            };
+            let _ = spent_tx.send(Spent { bytes, items });
         }
         Ok(())
     })?;
@@ -509,11 +628,55 @@ pub fn convert_file(
     let mut file = crate::durable::AtomicFile::create(out, crate::durable::Access::LikeExisting)
         .map_err(write_err)?;
     let summary = {
-        let writer = std::io::BufWriter::with_capacity(1 << 20, file.file());
-        convert(source, mapping, writer, None)?
+        let handle = file.file();
+        let syncer = handle.try_clone().map_err(write_err)?;
+        std::thread::scope(|scope| {
+            let (sync_tx, sync_rx) = sync_channel::<()>(1);
+            // Errors are left to the commit's own sync, which reports them.
+            scope.spawn(move || sync_rx.iter().for_each(|()| drop(syncer.sync_data())));
+            let writer = SyncingWriter {
+                file: handle,
+                unsynced: 0,
+                sync: sync_tx,
+            };
+            convert(
+                source,
+                mapping,
+                std::io::BufWriter::with_capacity(1 << 20, writer),
+                None,
+            )
+        })?
     };
     file.commit().map_err(write_err)?;
     Ok(summary)
+}
+
+/// Bytes written between two background syncs of a feed being written.
+const SYNC_EVERY: u64 = 32 << 20;
+
+/// Writes to a file and has a helper thread sync what is written every [`SYNC_EVERY`]
+/// bytes, so the disk takes the feed while it is made rather than all at the commit's sync.
+struct SyncingWriter<'f> {
+    file: &'f mut std::fs::File,
+    unsynced: u64,
+    sync: SyncSender<()>,
+}
+
+impl Write for SyncingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n as u64;
+        if self.unsynced >= SYNC_EVERY {
+            self.unsynced = 0;
+            // A sync still under way covers these bytes soon enough: no second one queued.
+            let _ = self.sync.try_send(());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

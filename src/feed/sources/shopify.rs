@@ -16,12 +16,14 @@
 //! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
 //! policy), and the variant options.
 
-use super::csv_rows::{Columns, CsvRows, Record, cell};
+use super::csv_rows::{Chunk, Columns, CsvRows, Record, cell};
 use super::mapping::{Rule, Transform};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{Item, Product, Source, SourceError, SourceFormat, count_of, pick, variants};
+use super::{
+    Item, MakeItems, Product, Source, SourceError, SourceFormat, count_of, pick, variants,
+};
 
 const HANDLE: &[&str] = &["Handle", "URL handle"];
 const TITLE: &[&str] = &["Title"];
@@ -164,19 +166,19 @@ impl Layout {
         }
     }
 
-    /// A row that carries only an extra image of the product (no option, SKU or price).
-    fn image_only(&self, row: &Record) -> bool {
-        cell(row, self.sku).is_empty()
-            && cell(row, self.price).is_empty()
-            && self.option_values.iter().all(|&i| cell(row, i).is_empty())
-            && cell(row, self.title).is_empty()
+    /// Whether a row carries only an extra image of the product (no option, SKU, price or
+    /// title), told by whether its cell at each index is empty.
+    fn image_only(&self, empty: impl Fn(Option<usize>) -> bool) -> bool {
+        empty(self.sku)
+            && empty(self.price)
+            && self.option_values.iter().all(|&i| empty(i))
+            && empty(self.title)
     }
 }
 
 /// Reads a Shopify export.
 pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
-    let mut rows = CsvRows::open(path)?;
-    rows.reserve(DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
+    let rows = CsvRows::open(path)?;
     let header = rows.header.clone();
     let layout = Layout::new(&header);
     if layout.handle.is_none() {
@@ -188,81 +190,130 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     let mut full = header.clone();
     full.extend(DERIVED.iter().map(|s| (*s).to_owned()));
     full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
-    let mut pending: Option<(u64, Record)> = None;
-    let mut queue: std::collections::VecDeque<Item> = std::collections::VecDeque::new();
-    let mut done = false;
-    let items = std::iter::from_fn(move || {
-        loop {
-            if let Some(item) = queue.pop_front() {
-                return Some(Ok(item));
-            }
-            if done {
-                return None;
-            }
-            // Gather one product: rows with the same handle (a blank handle continues it).
-            let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
-            group.extend(pending.take());
-            loop {
-                match rows.next_row() {
-                    None => {
-                        done = true;
-                        break;
-                    }
-                    Some(Err(e)) => return Some(Err(e)),
-                    Some(Ok((n, row))) => {
-                        let handle = cell(&row, layout.handle);
-                        let same = group.first().is_none_or(|(_, first)| {
-                            handle.is_empty() || handle == cell(first, layout.handle)
-                        });
-                        if same {
-                            group.push((n, row));
-                        } else {
-                            pending = Some((n, row));
-                            break;
-                        }
-                    }
-                }
-            }
-            if !group.is_empty() {
-                product_items(&layout, group, &mut queue);
-            }
-        }
+    let chunks = products(rows, layout.handle);
+    let make: MakeItems = Arc::new(move |chunk: &Chunk, items: &mut Vec<Item>| {
+        chunk_items(&layout, chunk, items);
     });
-    Ok(Source::new(SourceFormat::Shopify, full, items))
+    Ok(Source::in_chunks(SourceFormat::Shopify, full, chunks, make))
 }
 
-/// The items of one product's rows, one per variant, each sharing the product's cells (its
-/// first row) instead of a copy of them.
+/// The file's blocks cut into chunks of whole products: a product's rows are consecutive
+/// (a blank handle continues the product), and a product still going at the end of a block
+/// goes whole into the next chunk. Only the handles are looked at here; the rows are made
+/// from the chunks.
+fn products(
+    mut rows: CsvRows,
+    handle: Option<usize>,
+) -> impl Iterator<Item = Result<Chunk, SourceError>> + Send {
+    let mut pending = Chunk::default();
+    // The handle of the current product's first row, once there is one.
+    let mut current: Option<String> = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            let block = match rows.take_block() {
+                None => {
+                    done = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(block)) => Arc::new(block),
+            };
+            let unread = block.unread();
+            // Where the block's last product starts.
+            let mut last_start = None;
+            for i in unread.clone() {
+                let cell = block.cell(i, handle);
+                let starts = match &current {
+                    None => !block.is_blank(i),
+                    Some(first) => !cell.is_empty() && *cell != **first,
+                };
+                if starts {
+                    let first = current.get_or_insert_with(String::new);
+                    first.clear();
+                    first.push_str(&cell);
+                    last_start = Some(i);
+                }
+            }
+            let Some(start) = last_start else {
+                pending.push(&block, unread);
+                continue;
+            };
+            pending.push(&block, unread.start..start);
+            let whole = std::mem::take(&mut pending);
+            pending.push(&block, start..unread.end);
+            if !whole.is_empty() {
+                return Some(Ok(whole));
+            }
+        }
+        (!pending.is_empty()).then(|| Ok(std::mem::take(&mut pending)))
+    })
+}
+
+/// The items of a chunk of whole products. A row that only adds an image to its product is
+/// not made into a record: its image and position are all that is read of it.
+fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
+    let spare = (DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
+    // One product: its variants' rows (a blank handle continues it), and its images with
+    // their positions, in row order.
+    let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
+    let mut images: Vec<(u64, Cow<'_, str>)> = Vec::with_capacity(8);
+    for (block, i) in chunk.records() {
+        let handle = block.cell(i, layout.handle);
+        // A row with a handle has text; one without may be blank, and is passed over.
+        if handle.is_empty() && block.is_blank(i) {
+            continue;
+        }
+        let same = group
+            .first()
+            .is_none_or(|(_, first)| handle.is_empty() || *handle == *cell(first, layout.handle));
+        if !same {
+            let product = std::mem::replace(&mut group, Vec::with_capacity(8));
+            product_items(layout, product, &mut images, items);
+            images.clear();
+        }
+        let image = block.cell(i, layout.image);
+        if !image.is_empty() {
+            let position = block.cell(i, layout.image_position);
+            images.push((position.parse().unwrap_or(u64::MAX), image));
+        }
+        // The product's first row is a variant whatever it holds.
+        if group.is_empty() || !layout.image_only(|index| block.cell(i, index).is_empty()) {
+            let mut values = block.record(i, layout.width, spare);
+            values.pad(layout.width);
+            group.push((block.row(i), values));
+        }
+    }
+    if !group.is_empty() {
+        product_items(layout, group, &mut images, items);
+    }
+}
+
+/// The items of one product's variant rows, one per variant, each sharing the product's
+/// cells (its first row) instead of a copy of them; `positioned` are the product's images
+/// with their positions, in row order.
 fn product_items(
     layout: &Layout,
     group: Vec<(u64, Record)>,
-    items: &mut std::collections::VecDeque<Item>,
+    positioned: &mut [(u64, Cow<'_, str>)],
+    items: &mut Vec<Item>,
 ) {
     let Some((_, first)) = group.first() else {
         return;
     };
-    let mut positioned: Vec<(u64, &str)> = Vec::with_capacity(group.len());
-    for (_, row) in &group {
-        let image = cell(row, layout.image);
-        if !image.is_empty() {
-            let position = cell(row, layout.image_position).parse().unwrap_or(u64::MAX);
-            positioned.push((position, image));
-        }
-    }
     positioned.sort_by_key(|(p, _)| *p);
     let mut images = Record::with_capacity(
         positioned.iter().map(|(_, image)| image.len()).sum(),
         positioned.len(),
     );
-    images.extend(positioned.iter().map(|(_, image)| *image));
-    let is_variant = |i: usize, row: &Record| i == 0 || !layout.image_only(row);
-    let variant_count = (group.iter().enumerate())
-        .filter(|(i, (_, row))| is_variant(*i, row))
-        .count();
-    let many = variant_count > 1;
+    images.extend(positioned.iter().map(|(_, image)| image));
+    let many = group.len() > 1;
     let skip = skip_reason(layout, first);
-    let mut rows = group.into_iter().enumerate();
-    let Some((_, (first_n, first))) = rows.next() else {
+    let mut rows = group.into_iter();
+    let Some((first_n, first)) = rows.next() else {
         return;
     };
     // The first variant's own cells are the first row's variant columns; the product's
@@ -282,9 +333,7 @@ fn product_items(
         values: first,
         shared: Arc::clone(&layout.inherited),
     });
-    let others = rows
-        .filter(|(i, (_, row))| is_variant(*i, row))
-        .map(|(_, row)| row);
+    let others = rows;
     let mut derived = Record::with_capacity(DERIVED_BYTES, DERIVED.len() + variants::COLUMNS.len());
     for (n, mut values) in std::iter::once((first_n, own_first)).chain(others) {
         values.truncate(layout.width);
@@ -298,7 +347,7 @@ fn product_items(
             &mut derived,
         );
         values.extend(derived.iter());
-        items.push_back(Item {
+        items.push(Item {
             row: n,
             values,
             product: Some(Arc::clone(&product)),
@@ -349,19 +398,12 @@ fn derived_cells(
         "" => images.get(Some(0)),
         own => own,
     };
-    let mut others = String::with_capacity(images.text_len() + images.len());
-    for image in images.iter().filter(|i| *i != main).take(10) {
-        if !others.is_empty() {
-            others.push(',');
-        }
-        others.push_str(image);
-    }
+    out.extend([id.as_ref(), main]);
+    // The other images, up to ten.
+    out.push_joined(images.iter().filter(|i| *i != main).take(10), ",");
     let (availability, quantity, not_tracked) = stock(layout, row);
     let title = at(layout.title);
     out.extend([
-        id.as_ref(),
-        main,
-        others.as_str(),
         if many { handle } else { "" },
         if many { title } else { "" },
         availability,

@@ -167,9 +167,10 @@ pub fn sale_from_compare_at(price: &str, compare_at: &str, currency: &str) -> St
 pub fn html_to_text(html: &str) -> String {
     let mut out = Folded::new(html.len());
     let mut rest = html;
-    while let Some(lt) = rest.find('<') {
+    // Bytes searched for ASCII marks: the same places as `str::find`, found faster.
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         out.text(&rest[..lt]);
-        let Some(gt) = rest[lt..].find('>') else {
+        let Some(gt) = memchr::memchr(b'>', &rest.as_bytes()[lt..]) else {
             out.text(&rest[lt..]);
             return out.finish();
         };
@@ -266,10 +267,12 @@ impl Folded {
     /// Text between tags, its entities decoded.
     fn text(&mut self, text: &str) {
         let mut rest = text;
-        while let Some(amp) = rest.find('&') {
+        while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
             self.plain(&rest[..amp]);
             let after = &rest[amp..];
-            let end = after.find(';').filter(|&e| e <= 10);
+            // An entity's `;` is at most ten bytes on.
+            let window = &after.as_bytes()[..after.len().min(11)];
+            let end = memchr::memchr(b';', window);
             if let Some((e, c)) = end.and_then(|e| entity(&after[1..e]).map(|c| (e, c))) {
                 self.push(c);
                 rest = &after[e + 1..];
