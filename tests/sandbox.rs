@@ -432,6 +432,30 @@ async fn a_platform_lists_its_connected_sellers_and_acts_as_each_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_meets_the_per_account_rate_limit_and_other_accounts_do_not() {
+    let (sandbox, api) = demo().await;
+    let accounts = list_all(&api, "/v1/accounts?limit=100").await;
+    let mut limited = None;
+    for _ in 0..200 {
+        let answer = api.get("/v1/checkout/sessions?limit=1").await;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(answer);
+            break;
+        }
+    }
+    let limited = limited.expect("200 requests at once meet test mode's 25 a second");
+    assert_eq!(limited.error()["code"], "rate_limit");
+    assert_eq!(limited.headers["stripe-should-retry"], "true");
+    // A seller's own limit is untouched by the platform's flood.
+    let seller = Api {
+        account: Some(id(&accounts[0]).to_owned()),
+        ..api.with_key(DEMO_KEY)
+    };
+    seller.get("/v1/checkout/sessions?limit=1").await.ok();
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_thousand_sellers_page_through_and_cost_nothing_until_used() {
     let sandbox = Sandbox::start(SandboxConfig {
         accounts: Some(5_000),

@@ -181,29 +181,32 @@ pub(crate) fn error_response(error: &ApiError) -> Response {
     response
 }
 
+/// Stripe's 429 (`rate_limit`), with its retry and reason headers.
+fn rate_limited(should_retry: bool) -> Response {
+    let error = ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: Some("rate_limit"),
+        ..ApiError::invalid(
+            "Request rate limit exceeded. You can learn more about rate limits here \
+             https://stripe.com/docs/rate-limits.",
+        )
+    };
+    let mut response = error_response(&error);
+    let headers = response.headers_mut();
+    headers.insert(
+        "stripe-should-retry",
+        HeaderValue::from_static(if should_retry { "true" } else { "false" }),
+    );
+    headers.insert(
+        "stripe-rate-limited-reason",
+        HeaderValue::from_static("global-rate"),
+    );
+    response
+}
+
 fn fault_response(kind: &FaultKind) -> Option<Response> {
     match kind {
-        FaultKind::RateLimited { should_retry } => {
-            let error = ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                code: Some("rate_limit"),
-                ..ApiError::invalid(
-                    "Request rate limit exceeded. You can learn more about rate limits here \
-                     https://stripe.com/docs/rate-limits.",
-                )
-            };
-            let mut response = error_response(&error);
-            let headers = response.headers_mut();
-            headers.insert(
-                "stripe-should-retry",
-                HeaderValue::from_static(if *should_retry { "true" } else { "false" }),
-            );
-            headers.insert(
-                "stripe-rate-limited-reason",
-                HeaderValue::from_static("global-rate"),
-            );
-            Some(response)
-        }
+        FaultKind::RateLimited { should_retry } => Some(rate_limited(*should_retry)),
         FaultKind::ServerError => {
             let error = ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -287,6 +290,12 @@ async fn process(app: &Arc<Shared>, conn: &Connection, req: Request) -> Response
         account,
         live: key.live,
     };
+    if !app
+        .rate_limits
+        .admit(&ledger_key, std::time::Instant::now())
+    {
+        return rate_limited(true);
+    }
     let version = req
         .headers()
         .get("stripe-version")

@@ -3,13 +3,14 @@
 //! keys, and the progress of feed imports.
 //!
 //! The files import each other directly, never through this face, so the folder has no
-//! circle: `shared -> store -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job, connect`.
+//! circle: `shared -> store, rate_limit -> ledger, accounts, idempotency`; `accounts -> ledger`; `ledger -> import_job, connect`.
 
 mod accounts;
 mod connect;
 pub(crate) mod idempotency;
 mod import_job;
 mod ledger;
+mod rate_limit;
 mod shared;
 mod store;
 

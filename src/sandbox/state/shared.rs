@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::rate_limit::RateLimits;
 use super::store::Store;
 use crate::sandbox::faults::FaultsHandle;
 
@@ -19,6 +20,8 @@ pub(crate) struct Shared {
     pub faults: FaultsHandle,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// Stripe's per-account rate limits.
+    pub rate_limits: RateLimits,
     files_dir: tempfile::TempDir,
     clock_offset: AtomicI64,
     file_counter: AtomicU64,
@@ -31,6 +34,7 @@ impl Shared {
             store: Mutex::new(store),
             faults,
             base_url,
+            rate_limits: RateLimits::default(),
             files_dir: private_data_dir()?,
             clock_offset: AtomicI64::new(0),
             file_counter: AtomicU64::new(0),
