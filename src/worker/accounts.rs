@@ -296,21 +296,8 @@ async fn load(platform: Client, sink: EventSink, generation: u64, follow: Option
     let total = ids.len();
     let now = chrono::Utc::now().timestamp();
     let ids_read = ids.clone();
-    let reader = platform.clone();
     let mut results = futures_util::stream::iter(ids)
-        .map(|id| {
-            let platform = reader.clone();
-            async move {
-                let figures = match platform.for_account(Some(&id)) {
-                    Ok(client) => figures_of(&client, now).await,
-                    Err(e) => Figures {
-                        problem: Some(e.user_message()),
-                        ..Figures::default()
-                    },
-                };
-                (id, figures)
-            }
-        })
+        .map(|id| figures_as(&platform, id, now))
         .buffer_unordered(CONCURRENCY);
     let mut batch = Vec::new();
     let mut sent_at = Instant::now();
@@ -345,7 +332,7 @@ async fn load(platform: Client, sink: EventSink, generation: u64, follow: Option
         },
     );
     if let Some(follow) = follow {
-        follow_events(platform, sink, generation, ids_read, now, follow).await;
+        follow_events(&platform, sink, generation, ids_read, now, follow).await;
     }
 }
 
@@ -364,7 +351,7 @@ struct Watched {
 /// an import, an agreement, the account itself), so the board moves with Stripe's events.
 /// Stops when a newer board load starts or the key changes.
 async fn follow_events(
-    platform: Client,
+    platform: &Client,
     sink: EventSink,
     generation: u64,
     ids: Vec<String>,
@@ -407,8 +394,7 @@ async fn follow_events(
             .map(|i| {
                 let w = &watched[i];
                 let (id, since) = (w.id.clone(), w.since);
-                let platform = platform.clone();
-                async move { (i, newest_events(&platform, &id, since).await) }
+                async move { (i, newest_events(platform, &id, since).await) }
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -439,19 +425,7 @@ async fn follow_events(
             continue;
         }
         let figures: Vec<(String, Figures)> = futures_util::stream::iter(moved)
-            .map(|id| {
-                let platform = platform.clone();
-                async move {
-                    let figures = match platform.for_account(Some(&id)) {
-                        Ok(client) => figures_of(&client, now).await,
-                        Err(e) => Figures {
-                            problem: Some(e.user_message()),
-                            ..Figures::default()
-                        },
-                    };
-                    (id, figures)
-                }
-            })
+            .map(|id| figures_as(platform, id, now))
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
@@ -496,6 +470,19 @@ async fn newest_events(platform: &Client, account: &str, since: i64) -> Option<N
             .map(|e| e.id.clone())
             .collect(),
     })
+}
+
+/// Account `id` with its board figures, read as it with the platform's key (an account the
+/// key cannot act as gets its reason in `problem`).
+async fn figures_as(platform: &Client, id: String, now: i64) -> (String, Figures) {
+    let figures = match platform.for_account(Some(&id)) {
+        Ok(client) => figures_of(&client, now).await,
+        Err(e) => Figures {
+            problem: Some(e.user_message()),
+            ..Figures::default()
+        },
+    };
+    (id, figures)
 }
 
 /// One account's board figures, read as it. What cannot be read is named in `problem`; the
