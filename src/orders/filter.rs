@@ -173,19 +173,23 @@ fn compare(
         SortKey::Date => ra.created.cmp(&rb.created),
         SortKey::Agent => ra.agent.cmp(&rb.agent),
         SortKey::OrderNumber => ra.order_number.cmp(&rb.order_number),
-        SortKey::Customer => ra
-            .customer
-            .chars()
-            .flat_map(char::to_lowercase)
-            .cmp(rb.customer.chars().flat_map(char::to_lowercase)),
+        SortKey::Customer => caseless(&ra.customer).cmp(caseless(&rb.customer)),
         SortKey::Items => ra.items.cmp(&rb.items),
         SortKey::Total => ra.total.cmp(&rb.total),
         SortKey::State => ra.state.cmp(&rb.state),
-        SortKey::Seller => (ra.seller.is_some(), ra.seller_label().to_lowercase())
-            .cmp(&(rb.seller.is_some(), rb.seller_label().to_lowercase())),
+        SortKey::Seller => ra
+            .seller
+            .is_some()
+            .cmp(&rb.seller.is_some())
+            .then_with(|| caseless(ra.seller_label()).cmp(caseless(rb.seller_label()))),
     };
     let ord = if descending { ord.reverse() } else { ord };
     ord.then(a.cmp(&b))
+}
+
+/// `text`'s characters lower-cased, for sorting without allocating per comparison.
+fn caseless(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
 }
 
 fn sort_rows(rows: &[OrderRow], idx: &mut [u32], key: SortKey, descending: bool) {

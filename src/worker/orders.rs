@@ -1030,8 +1030,9 @@ async fn refresh_row(client: &Client, sink: &EventSink, session: &str) {
         } else {
             Vec::new()
         };
-        let mut detail = OrderDetail::from_session(&s, refunds);
-        crate::lookup::name_seller(client, &mut detail).await;
+        // The seller's name comes from the view's names (asked for once per seller), not a
+        // request per event.
+        let detail = OrderDetail::from_session(&s, refunds);
         send(sink, Event::RowUpdated(detail.row.clone()));
         send(sink, Event::Detail(Box::new(detail)));
     }

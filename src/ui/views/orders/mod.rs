@@ -205,7 +205,7 @@ impl OrdersView {
                 self.view_dirty = true;
             }
             Event::Detail(mut detail) => {
-                self.name_row(&mut detail.row);
+                self.name_detail(&mut detail);
                 if self.selected.as_deref() == Some(detail.row.id.as_str()) {
                     self.upsert_row(detail.row.clone());
                     self.detail = Some(detail);
@@ -244,6 +244,10 @@ impl OrdersView {
                     if let Some(name) = row.seller.as_ref().and_then(|s| self.seller_names.get(s)) {
                         row.seller_name.clone_from(name);
                     }
+                }
+                if let Some(mut detail) = self.detail.take() {
+                    self.name_detail(&mut detail);
+                    self.detail = Some(detail);
                 }
                 self.search = orders::SearchIndex::of(&self.rows);
                 self.revision += 1;
@@ -388,6 +392,16 @@ impl OrdersView {
                     self.names_wanted.push(seller.clone());
                 }
             }
+        }
+    }
+
+    /// Names the seller of an order in full (its row and its destination) when it is known.
+    fn name_detail(&mut self, detail: &mut OrderDetail) {
+        self.name_row(&mut detail.row);
+        if let Some(d) = &mut detail.destination
+            && !detail.row.seller_name.is_empty()
+        {
+            d.seller_name = Some(detail.row.seller_name.clone());
         }
     }
 
