@@ -65,6 +65,15 @@ async fn sync_sends_the_whole_feed_once_then_only_the_changed_rows() {
         let (code, first, stderr) = sync(&base, &data, &[&file]);
         assert_eq!(code, 0, "{first}\n{stderr}");
         assert_eq!(pushed(&first), vec![("product".to_owned(), 5)], "{first}");
+        // The round sent its own copy of the file and did not keep it.
+        let kept: Vec<_> = walkdir(&data)
+            .into_iter()
+            .filter(|p| p.ends_with("catalog.csv"))
+            .collect();
+        assert!(
+            kept.is_empty(),
+            "a copy of the catalog was left in {kept:?}"
+        );
 
         // Nothing changed: nothing goes.
         let (code, idle, _) = sync(&base, &data, &[&file]);
@@ -125,4 +134,17 @@ async fn sync_sends_the_whole_feed_once_then_only_the_changed_rows() {
     })
     .await;
     done.expect("the rounds ran");
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -128,9 +128,9 @@ async fn run_inner(
     // 0. One copy of the file is read, checked and sent: a save while the round runs (a
     // spreadsheet writing in place) can never send rows the validator did not see. The next
     // round picks that save up.
-    let read = snapshot(&folder, file)?;
+    let read = Snapshot::of(&folder, file)?;
     let file_shown = file;
-    let file = read.as_path();
+    let file = read.0.as_path();
 
     // 1. The file must be a clean product feed: errors stop its sync.
     let path = file.to_path_buf();
@@ -292,18 +292,29 @@ fn lock(folder: &Path) -> Result<Option<std::fs::File>, String> {
     }
 }
 
-/// Copies `file` into the sync folder (`reading/<its name>`, the name Stripe is shown) for
-/// this round to read, check and send.
-fn snapshot(folder: &Path, file: &Path) -> Result<PathBuf, String> {
-    let dir = folder.join("reading");
-    let name = file
-        .file_name()
-        .map_or_else(|| "catalog.csv".into(), std::ffi::OsStr::to_os_string);
-    let copy = dir.join(name);
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::copy(file, &copy))
-        .map_err(|e| format!("{} could not be read: {e}", file.display()))?;
-    Ok(copy)
+/// The copy of the catalog one round reads, checks and sends (`reading/<its name>` in the sync
+/// folder, the name Stripe is shown); removed when the round ends, so a large catalog is not
+/// kept twice on disk.
+struct Snapshot(PathBuf);
+
+impl Snapshot {
+    fn of(folder: &Path, file: &Path) -> Result<Snapshot, String> {
+        let dir = folder.join("reading");
+        let name = file
+            .file_name()
+            .map_or_else(|| "catalog.csv".into(), std::ffi::OsStr::to_os_string);
+        let copy = dir.join(name);
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::copy(file, &copy))
+            .map_err(|e| format!("{} could not be read: {e}", file.display()))?;
+        Ok(Snapshot(copy))
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// The file a push uploads: the catalog itself for the product feed, else an inventory or
