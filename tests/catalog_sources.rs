@@ -457,3 +457,34 @@ fn stripe_feeds_open_as_feeds_and_shop_exports_go_to_the_mapper() {
         assert!(detected.sure, "{name} leaves no doubt");
     }
 }
+
+#[test]
+fn a_preview_is_the_first_rows_of_the_whole_conversion() {
+    let src = fixture("shopify_products.csv");
+    let header = sources::open(&src, SourceFormat::Shopify).unwrap().header;
+    let mut mapping = sources::suggest(SourceFormat::Shopify, &header);
+    shop(&mut mapping);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("feed.csv");
+    let whole = sources::convert_file(&src, SourceFormat::Shopify, &mapping, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    for rows in 1..=whole.rows {
+        let (bytes, summary) =
+            sources::preview(&src, SourceFormat::Shopify, &mapping, rows).unwrap();
+        assert_eq!(summary.rows, rows);
+        let preview = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with(&preview), "a preview of {rows} rows");
+        let records = csv::Reader::from_reader(preview.as_bytes())
+            .records()
+            .count();
+        assert_eq!(
+            records as u64, rows,
+            "a preview of {rows} rows holds that many"
+        );
+    }
+    let (_, all) = sources::preview(&src, SourceFormat::Shopify, &mapping, 100).unwrap();
+    assert_eq!(
+        all, whole,
+        "a preview longer than the feed is the whole conversion"
+    );
+}

@@ -269,20 +269,34 @@ impl Block {
     /// Record `i`'s cells, trimmed, at least `width` of them, with room for `spare` more
     /// cells and bytes.
     pub fn record(&self, i: usize, width: usize, spare: (usize, usize)) -> Record {
+        let mut record = Record::default();
+        self.record_into(i, width, spare, &mut record);
+        record
+    }
+
+    /// Record `i`'s cells, trimmed, into `record` (emptied first; its room is kept, so a
+    /// record used again allocates nothing), with room for at least `width` cells and
+    /// `spare` more cells and bytes.
+    pub fn record_into(
+        &self,
+        i: usize,
+        width: usize,
+        (spare_cells, spare_bytes): (usize, usize),
+        record: &mut Record,
+    ) {
         let spans = self.batch.cells.spans(i);
-        let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-        let (spare_cells, spare_bytes) = spare;
-        let cells = spans.len().max(width) + spare_cells;
+        record.clear();
+        record.cells.reserve(spans.len().max(width) + spare_cells);
         match &self.text {
             Some(data) if spans.iter().all(|span| !span.scratch) => {
-                Record::from_spans(data, spans, (spare_bytes, cells))
+                record.fill_from_spans(data, spans, spare_bytes);
             }
             _ => {
-                let mut record = Record::with_capacity(bytes + spare_bytes, cells);
+                let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
+                record.text.reserve(bytes + spare_bytes);
                 for span in spans {
                     record.push(&cell_text(self, span));
                 }
-                record
             }
         }
     }
@@ -380,6 +394,32 @@ impl<'h> Columns<'h> {
                 .iter()
                 .position(|h| h.trim().eq_ignore_ascii_case(name))
         })
+    }
+}
+
+/// Records kept empty with their room, for the next rows: a conversion makes a record per
+/// row of a file of millions, and room taken from the system again each time costs a page
+/// fault a page (the allocator gives freed room back to the system).
+#[derive(Default)]
+pub(crate) struct Pool {
+    records: Vec<Record>,
+}
+
+impl Pool {
+    /// Records kept at most (a few chunks' rows).
+    const MOST: usize = 8192;
+
+    /// An empty record, with the room of one given back when there is one.
+    pub fn take(&mut self) -> Record {
+        self.records.pop().unwrap_or_default()
+    }
+
+    /// Keeps a record's room for [`Pool::take`].
+    pub fn give(&mut self, mut record: Record) {
+        if self.records.len() < Self::MOST {
+            record.clear();
+            self.records.push(record);
+        }
     }
 }
 
@@ -485,23 +525,23 @@ impl Record {
         self.text.len()
     }
 
-    /// A record of the cells `spans` of `data`, a block's text, which hold no escapes: the
-    /// bytes from the first cell to the last are copied once and each cell is its trimmed
-    /// range of them.
-    fn from_spans(data: &str, spans: &[Span], capacity: (usize, usize)) -> Record {
+    /// Fills an empty record with the cells `spans` of `data`, a block's text, which hold no
+    /// escapes: the bytes from the first cell to the last are copied once and each cell is
+    /// its trimmed range of them; `spare` bytes of room are kept after them.
+    fn fill_from_spans(&mut self, data: &str, spans: &[Span], spare: usize) {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
-            return Record::with_capacity(capacity.0, capacity.1);
+            self.text.reserve(spare);
+            return;
         };
         let whole = data.get(first.start..last.end).unwrap_or("");
-        let mut record = Record::with_capacity(whole.len() + capacity.0, capacity.1);
-        record.text.push_str(whole);
+        self.text.reserve(whole.len() + spare);
+        self.text.push_str(whole);
         for span in spans {
             let cell = data.get(span.start..span.end).unwrap_or("");
             let (lead, len) = trimmed_range(cell);
             let start = span.start - first.start + lead;
-            record.cells.push((start, start + len));
+            self.cells.push((start, start + len));
         }
-        record
     }
 }
 

@@ -26,8 +26,8 @@ use std::sync::mpsc::{SyncSender, channel, sync_channel};
 
 use serde::{Deserialize, Serialize};
 
-use csv_rows::Chunk;
 pub use csv_rows::Record;
+use csv_rows::{Chunk, Pool};
 pub use mapping::{Mapping, MappingError, Rule, Settings, Transform};
 
 /// The export formats the console converts from.
@@ -196,8 +196,10 @@ enum Items {
     },
 }
 
-/// Makes the items of a chunk of a source's rows, appended to the list.
-pub(crate) type MakeItems = Arc<dyn Fn(&Chunk, &mut Vec<Item>) + Send + Sync>;
+/// Makes the items of a chunk of a source's rows, a group at a time (a product's variants),
+/// each group handed to the sink; their records are taken from the pool and go back to it
+/// once the sink is done with them.
+pub(crate) type MakeItems = Arc<dyn Fn(&Chunk, &mut Pool, &mut dyn FnMut(&[Item])) + Send + Sync>;
 
 impl Iterator for Source {
     type Item = Result<Item, SourceError>;
@@ -218,7 +220,9 @@ impl Iterator for Source {
                     Err(e) => return Some(Err(e)),
                 };
                 let mut items = Vec::new();
-                make(&chunk, &mut items);
+                make(&chunk, &mut Pool::default(), &mut |made: &[Item]| {
+                    items.extend_from_slice(made);
+                });
                 *ready = items.into_iter();
             },
         }
@@ -406,21 +410,27 @@ enum Work {
 /// A batch of work on its way to a mapping thread, or the read error that ended the source.
 type Batch = Result<Work, SourceError>;
 
-/// A batch mapped: its items (for their rows and skip reasons) and the CSV bytes of those
-/// that are feed rows, each row ending at its offset in `ends`.
+/// A batch mapped: the CSV bytes of its feed rows, each row ending at its offset in `ends`,
+/// and the items left out, each with how many feed rows of the batch come before it.
 struct Mapped {
-    items: Vec<Item>,
     bytes: Vec<u8>,
     ends: Vec<usize>,
-    /// Whether the mapping thread made the items (from a chunk), so frees them.
-    made_here: bool,
+    skipped: Vec<(usize, u64, String)>,
+    /// The items, when the reading thread made them (they go back to it to be freed).
+    items: Option<Vec<Item>>,
 }
 
-/// What the writer hands back to a mapping thread once a batch is written: its bytes' buffer
-/// to fill again, and the items it made, to free (and their list to fill again).
-struct Spent {
-    bytes: Vec<u8>,
-    items: Vec<Item>,
+impl Mapped {
+    /// Adds one item: its row's bytes, or why it is left out.
+    fn add(&mut self, maker: &mut mapping::RowMaker<'_>, item: &Item) {
+        if let Some(reason) = &item.skip {
+            let before = self.ends.len();
+            self.skipped.push((before, item.row, reason.clone()));
+        } else {
+            maker.write(item, &mut self.bytes);
+            self.ends.push(self.bytes.len());
+        }
+    }
 }
 
 /// How many threads map rows: one a core, with the reading thread beside them.
@@ -472,48 +482,50 @@ pub fn convert(
             // in memory at once does not grow with the source.
             let (batch_tx, batch_rx) = sync_channel::<Batch>(1);
             let (mapped_tx, mapped_rx) = sync_channel::<Result<Mapped, SourceError>>(1);
-            let (spent_tx, spent_rx) = channel::<Spent>();
+            let (spent_tx, spent_rx) = channel::<Vec<u8>>();
             to_mappers.push(batch_tx);
             from_mappers.push((mapped_rx, spent_tx));
             let compiled = &compiled;
             let make = make.clone();
             scope.spawn(move || {
                 let mut maker = compiled.maker();
+                let mut pool = Pool::default();
+                // Room for a batch's bytes, as much as the last one took.
+                let mut room = 0;
                 for batch in batch_rx {
-                    // Buffers the writer is done with, when some are back; one of each is
-                    // enough, any others are freed (else they would pile up).
-                    let mut bytes = Vec::new();
-                    let mut list = Vec::new();
-                    for spent in spent_rx.try_iter() {
-                        if bytes.capacity() == 0 {
-                            bytes = spent.bytes;
-                        }
-                        if list.capacity() == 0 {
-                            list = spent.items;
-                            list.clear();
-                        }
-                    }
+                    // A buffer the writer is done with, when one is back; one is enough,
+                    // any other is freed (else they would pile up).
+                    let mut bytes = spent_rx.try_iter().last().unwrap_or_default();
+                    bytes.clear();
+                    bytes.reserve(room);
                     let mapped = batch.map(|work| {
-                        let (items, made_here) = match (work, &make) {
-                            (Work::Items(items), _) => (items, false),
-                            (Work::Chunk(chunk), Some(make)) => {
-                                make(&chunk, &mut list);
-                                (list, true)
-                            }
-                            (Work::Chunk(_), None) => (list, true),
-                        };
-                        bytes.clear();
-                        let mut ends = Vec::with_capacity(items.len());
-                        for item in items.iter().filter(|item| item.skip.is_none()) {
-                            maker.write(item, &mut bytes);
-                            ends.push(bytes.len());
-                        }
-                        Mapped {
-                            items,
+                        let mut mapped = Mapped {
                             bytes,
-                            ends,
-                            made_here,
+                            ends: Vec::new(),
+                            skipped: Vec::new(),
+                            items: None,
+                        };
+                        match (work, &make) {
+                            (Work::Items(items), _) => {
+                                for item in &items {
+                                    mapped.add(&mut maker, item);
+                                }
+                                mapped.items = Some(items);
+                            }
+                            // Each product's rows are written as soon as it is made, while
+                            // its cells are still in the cache; its records go back to the
+                            // pool for the next product.
+                            (Work::Chunk(chunk), Some(make)) => {
+                                make(&chunk, &mut pool, &mut |items: &[Item]| {
+                                    for item in items {
+                                        mapped.add(&mut maker, item);
+                                    }
+                                });
+                            }
+                            (Work::Chunk(_), None) => {}
                         }
+                        room = room.max(mapped.bytes.len());
+                        mapped
                     });
                     // The writer stopped (an error, or the preview has its rows).
                     if mapped_tx.send(mapped).is_err() {
@@ -571,39 +583,52 @@ pub fn convert(
                 return Ok(());
             };
             let Mapped {
-                items,
                 bytes,
                 ends,
-                made_here,
+                skipped,
+                items,
             } = mapped?;
-            let mut rows = 0;
-            for item in &items {
-                if let Some(reason) = &item.skip {
-                    summary.skip(reason.clone(), item.row);
-                    continue;
+            // Feed rows of this batch still wanted: all of them unless the preview has
+            // nearly its rows.
+            let wanted = limit.map_or(ends.len(), |l| {
+                usize::try_from(l.saturating_sub(summary.rows)).unwrap_or(usize::MAX)
+            });
+            let rows = ends.len().min(wanted);
+            for (before, row, reason) in skipped {
+                if before > rows {
+                    break;
                 }
-                if limit.is_some_and(|l| summary.rows >= l) {
-                    // The preview has its rows: the ones of this batch before are written.
-                    let before = if rows == 0 { 0 } else { ends[rows - 1] };
-                    out.write_all(&bytes[..before]).map_err(write_error)?;
-                    return Ok(());
-                }
-                rows += 1;
-                summary.rows += 1;
+                summary.skip(reason, row);
             }
-            out.write_all(&bytes).map_err(write_error)?;
-            let items = if made_here {
-                items
-            } else {
+            let end = if rows == 0 { 0 } else { ends[rows - 1] };
+            out.write_all(&bytes[..end]).map_err(write_error)?;
+            summary.rows += rows as u64;
+            if rows < ends.len() || limit.is_some_and(|l| summary.rows >= l) {
+                // The preview has its rows.
+                return Ok(());
+            }
+            if let Some(items) = items {
                 let _ = done_tx.send(items);
-                Vec::new()
-            };
-            let _ = spent_tx.send(Spent { bytes, items });
+            }
+            let _ = spent_tx.send(bytes);
         }
         Ok(())
     })?;
     out.flush().map_err(write_error)?;
     Ok(summary)
+}
+
+/// Empties a list of items into the pool: each item's record, and its product's once its
+/// last variant is let go.
+pub(crate) fn reclaim(items: &mut Vec<Item>, pool: &mut Pool) {
+    for item in items.drain(..) {
+        pool.give(item.values);
+        if let Some(product) = item.product
+            && let Ok(product) = Arc::try_unwrap(product)
+        {
+            pool.give(product.values);
+        }
+    }
 }
 
 /// Converts a file into a new feed file, written atomically and durably; the source is only

@@ -16,7 +16,7 @@
 //! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
 //! policy), and the variant options.
 
-use super::csv_rows::{Chunk, Columns, CsvRows, Record, cell};
+use super::csv_rows::{Chunk, Columns, CsvRows, Pool, Record, cell};
 use super::mapping::{Rule, Transform};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -191,9 +191,11 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     full.extend(DERIVED.iter().map(|s| (*s).to_owned()));
     full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
     let chunks = products(rows, layout.handle);
-    let make: MakeItems = Arc::new(move |chunk: &Chunk, items: &mut Vec<Item>| {
-        chunk_items(&layout, chunk, items);
-    });
+    let make: MakeItems = Arc::new(
+        move |chunk: &Chunk, pool: &mut Pool, sink: &mut dyn FnMut(&[Item])| {
+            chunk_items(&layout, chunk, pool, sink);
+        },
+    );
     Ok(Source::in_chunks(SourceFormat::Shopify, full, chunks, make))
 }
 
@@ -253,14 +255,18 @@ fn products(
     })
 }
 
-/// The items of a chunk of whole products. A row that only adds an image to its product is
-/// not made into a record: its image and position are all that is read of it.
-fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
+/// The items of a chunk of whole products, handed to `sink` a product at a time, their
+/// records taken from `pool` and given back once the sink is done. A row that only adds an
+/// image to its product is not made into a record: its image and position are all that is
+/// read of it.
+fn chunk_items(layout: &Layout, chunk: &Chunk, pool: &mut Pool, sink: &mut dyn FnMut(&[Item])) {
+    let mut items = Vec::with_capacity(8);
     let spare = (DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
     // One product: its variants' rows (a blank handle continues it), and its images with
     // their positions, in row order.
     let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
     let mut images: Vec<(u64, Cow<'_, str>)> = Vec::with_capacity(8);
+    let mut derived = pool.take();
     for (block, i) in chunk.records() {
         let handle = block.cell(i, layout.handle);
         // A row with a handle has text; one without may be blank, and is passed over.
@@ -271,9 +277,17 @@ fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
             .first()
             .is_none_or(|(_, first)| handle.is_empty() || *handle == *cell(first, layout.handle));
         if !same {
-            let product = std::mem::replace(&mut group, Vec::with_capacity(8));
-            product_items(layout, product, &mut images, items);
+            product_items(
+                layout,
+                &mut group,
+                &mut images,
+                &mut derived,
+                &mut items,
+                pool,
+            );
             images.clear();
+            sink(&items);
+            super::reclaim(&mut items, pool);
         }
         let image = block.cell(i, layout.image);
         if !image.is_empty() {
@@ -282,46 +296,54 @@ fn chunk_items(layout: &Layout, chunk: &Chunk, items: &mut Vec<Item>) {
         }
         // The product's first row is a variant whatever it holds.
         if group.is_empty() || !layout.image_only(|index| block.cell(i, index).is_empty()) {
-            let mut values = block.record(i, layout.width, spare);
+            let mut values = pool.take();
+            block.record_into(i, layout.width, spare, &mut values);
             values.pad(layout.width);
             group.push((block.row(i), values));
         }
     }
     if !group.is_empty() {
-        product_items(layout, group, &mut images, items);
+        product_items(
+            layout,
+            &mut group,
+            &mut images,
+            &mut derived,
+            &mut items,
+            pool,
+        );
+        sink(&items);
+        super::reclaim(&mut items, pool);
     }
+    pool.give(derived);
 }
 
-/// The items of one product's variant rows, one per variant, each sharing the product's
-/// cells (its first row) instead of a copy of them; `positioned` are the product's images
-/// with their positions, in row order.
+/// The items of one product's variant rows (taken out of `group`), one per variant, each
+/// sharing the product's cells (its first row) instead of a copy of them; `positioned` are
+/// the product's images with their positions, in row order; `derived` is room to make each
+/// variant's derived cells in.
 fn product_items(
     layout: &Layout,
-    group: Vec<(u64, Record)>,
+    group: &mut Vec<(u64, Record)>,
     positioned: &mut [(u64, Cow<'_, str>)],
+    derived: &mut Record,
     items: &mut Vec<Item>,
+    pool: &mut Pool,
 ) {
     let Some((_, first)) = group.first() else {
         return;
     };
     positioned.sort_by_key(|(p, _)| *p);
-    let mut images = Record::with_capacity(
-        positioned.iter().map(|(_, image)| image.len()).sum(),
-        positioned.len(),
-    );
+    let mut images = pool.take();
     images.extend(positioned.iter().map(|(_, image)| image));
     let many = group.len() > 1;
     let skip = skip_reason(layout, first);
-    let mut rows = group.into_iter();
+    let mut rows = group.drain(..);
     let Some((first_n, first)) = rows.next() else {
         return;
     };
     // The first variant's own cells are the first row's variant columns; the product's
     // are left to the product.
-    let mut own_first = Record::with_capacity(
-        first.text_len() + DERIVED_BYTES,
-        layout.width + DERIVED.len() + variants::COLUMNS.len(),
-    );
+    let mut own_first = pool.take();
     own_first.extend((0..layout.width).map(|i| {
         if layout.inherited[i] {
             ""
@@ -333,19 +355,10 @@ fn product_items(
         values: first,
         shared: Arc::clone(&layout.inherited),
     });
-    let others = rows;
-    let mut derived = Record::with_capacity(DERIVED_BYTES, DERIVED.len() + variants::COLUMNS.len());
-    for (n, mut values) in std::iter::once((first_n, own_first)).chain(others) {
+    for (n, mut values) in std::iter::once((first_n, own_first)).chain(rows) {
         values.truncate(layout.width);
         derived.clear();
-        derived_cells(
-            layout,
-            &product.values,
-            &values,
-            &images,
-            many,
-            &mut derived,
-        );
+        derived_cells(layout, &product.values, &values, &images, many, derived);
         values.extend(derived.iter());
         items.push(Item {
             row: n,
@@ -354,6 +367,7 @@ fn product_items(
             skip: skip.clone(),
         });
     }
+    pool.give(images);
 }
 
 /// A variant's derived cells (its id, images, group, stock and options), aligned with
