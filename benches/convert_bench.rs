@@ -155,6 +155,15 @@ fn child(pass: &str, file: &Path, out: Option<&Path>) -> Result<(), String> {
                 .map_err(|e| e.to_string())?
                 .rows
         }
+        "convert-sink" => {
+            let source = sources::open(file, SourceFormat::Shopify).map_err(|e| e.to_string())?;
+            let mut mapping = sources::suggest(SourceFormat::Shopify, &source.header);
+            mapping.settings.shop_url = "https://northwind.example".into();
+            mapping.settings.sale_window = "2026-12-01/2026-12-31".into();
+            sources::convert(source, &mapping, std::io::sink(), None)
+                .map_err(|e| e.to_string())?
+                .rows
+        }
         "validate" => {
             validate_file(file, &Options::default())
                 .map_err(|e| e.to_string())?

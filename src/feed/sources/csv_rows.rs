@@ -293,7 +293,7 @@ impl Block {
             }
             _ => {
                 let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-                record.text.reserve(bytes + spare_bytes);
+                record.make_room(bytes + spare_bytes);
                 for span in spans {
                     record.push(&cell_text(self, span));
                 }
@@ -476,6 +476,14 @@ impl Record {
         }
     }
 
+    /// Makes room for `bytes` of text in an empty record: new room when it has too little
+    /// (growing it would copy the old room's bytes, which hold nothing any more).
+    fn make_room(&mut self, bytes: usize) {
+        if self.text.capacity() < bytes {
+            self.text = String::with_capacity(bytes);
+        }
+    }
+
     /// Removes every cell (keeps the room).
     pub fn clear(&mut self) {
         self.text.clear();
@@ -530,11 +538,11 @@ impl Record {
     /// its trimmed range of them; `spare` bytes of room are kept after them.
     fn fill_from_spans(&mut self, data: &str, spans: &[Span], spare: usize) {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
-            self.text.reserve(spare);
+            self.make_room(spare);
             return;
         };
         let whole = data.get(first.start..last.end).unwrap_or("");
-        self.text.reserve(whole.len() + spare);
+        self.make_room(whole.len() + spare);
         self.text.push_str(whole);
         for span in spans {
             let cell = data.get(span.start..span.end).unwrap_or("");

@@ -664,12 +664,8 @@ pub fn convert_file(
                 unsynced: 0,
                 sync: sync_tx,
             };
-            convert(
-                source,
-                mapping,
-                std::io::BufWriter::with_capacity(1 << 20, writer),
-                None,
-            )
+            // No buffer between: the conversion writes whole batches of rows at a time.
+            convert(source, mapping, writer, None)
         })?
     };
     file.commit().map_err(write_err)?;

@@ -132,6 +132,10 @@ fn format_amount(number: &str, minor: u8) -> Option<String> {
 
 /// The amount of a money cell as a number, for comparing a price with a compare-at price.
 fn amount_of(value: &str) -> Option<f64> {
+    // Most compare-at cells are empty: no number, and no strings made to find none.
+    if value.trim().is_empty() {
+        return None;
+    }
     if is_plain_amount(value) {
         return value.parse().ok();
     }
