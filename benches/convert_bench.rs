@@ -6,6 +6,7 @@
 //! CONVERT_BENCH_MB=20 cargo bench --bench convert_bench
 //! target/release/deps/convert_bench-* --generate export.csv 50   # an export to profile with
 //! target/release/deps/convert_bench-* --child convert export.csv feed.csv
+//! target/release/deps/convert_bench-* --child convert-sink export.csv   # no file written
 //! ```
 //!
 //! The export is generated here in Shopify's layout (one row per variant, the product's
