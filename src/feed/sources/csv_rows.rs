@@ -266,6 +266,22 @@ impl Block {
             .all(|span| trim(&cell_text(self, span)).is_empty())
     }
 
+    /// Record `i`'s cells: read in place from the block's text when it is UTF-8 and the
+    /// record has no escaped quotes (nearly always), else made into a record from `pool`.
+    pub fn row_cells(&self, i: usize, pool: &mut Pool) -> RowCells<'_> {
+        let spans = self.batch.cells.spans(i);
+        match &self.text {
+            Some(data) if spans.iter().all(|span| !span.scratch) => {
+                RowCells::InPlace { data, spans }
+            }
+            _ => {
+                let mut record = pool.take();
+                self.record_into(i, 0, (0, 0), &mut record);
+                RowCells::Made(record)
+            }
+        }
+    }
+
     /// Record `i`'s cells, trimmed, at least `width` of them, with room for `spare` more
     /// cells and bytes.
     pub fn record(&self, i: usize, width: usize, spare: (usize, usize)) -> Record {
@@ -394,6 +410,35 @@ impl<'h> Columns<'h> {
                 .iter()
                 .position(|h| h.trim().eq_ignore_ascii_case(name))
         })
+    }
+}
+
+/// A row's cells: ranges of its block's text, trimmed when read, or a record made of them.
+pub(crate) enum RowCells<'b> {
+    /// In place in the block.
+    InPlace { data: &'b str, spans: &'b [Span] },
+    /// Decoded or unescaped into a record.
+    Made(Record),
+}
+
+impl RowCells<'_> {
+    /// Cell `index`, trimmed, or empty when there is none.
+    pub fn get(&self, index: Option<usize>) -> &str {
+        match self {
+            RowCells::InPlace { data, spans } => {
+                index.and_then(|i| spans.get(i)).map_or("", |span| {
+                    trim(data.get(span.start..span.end).unwrap_or(""))
+                })
+            }
+            RowCells::Made(record) => record.get(index),
+        }
+    }
+
+    /// Gives a made record's room back to the pool.
+    pub fn give_back(self, pool: &mut Pool) {
+        if let RowCells::Made(record) = self {
+            pool.give(record);
+        }
     }
 }
 

@@ -4,13 +4,12 @@
 //! file for the window and `seller-console convert --mapping`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::csv_out;
 use super::transform as tf;
-use super::{Item, Product, SourceFormat};
+use super::{Cells, SourceFormat};
 use crate::feed::FeedKind;
 
 /// The mapping file's format version.
@@ -458,8 +457,8 @@ fn compile_rule(
 impl Compiled {
     /// One output row from one source item (aligned with the header given to
     /// [`Mapping::compile`]).
-    #[must_use]
-    pub fn row(&self, record: &Item) -> Vec<String> {
+    #[cfg(test)]
+    fn row(&self, record: &impl Cells) -> Vec<String> {
         let mut maker = self.maker();
         let mut cells = Vec::with_capacity(self.rules.len());
         for (slot, step) in self.rules.iter().enumerate() {
@@ -471,7 +470,7 @@ impl Compiled {
     /// A row maker: writes rows as CSV bytes, remembering each transform's last answer (a
     /// product's description, category and brand repeat on every variant).
     #[must_use]
-    pub fn maker(&self) -> RowMaker<'_> {
+    pub(crate) fn maker(&self) -> RowMaker<'_> {
         RowMaker {
             compiled: self,
             memo: vec![Memo::default(); self.rules.len()],
@@ -480,7 +479,7 @@ impl Compiled {
     }
 
     /// A fallback rule's cell, made without a memo (fallbacks are rarely needed).
-    fn fallback(&self, step: &Step, record: &Item, out: &mut String) {
+    fn fallback(&self, step: &Step, record: &impl Cells, out: &mut String) {
         out.clear();
         match step {
             Step::Column {
@@ -489,8 +488,8 @@ impl Compiled {
                 or,
             } => {
                 *out = transform_value(
-                    cell(record, *index),
-                    cell(record, transform.other),
+                    record.get(*index),
+                    record.get(transform.other),
                     transform,
                     &self.settings,
                 );
@@ -506,19 +505,14 @@ impl Compiled {
     }
 }
 
-/// A source item's cell (trimmed when the record was made), or empty.
-fn cell(record: &Item, index: Option<usize>) -> &str {
-    record.get(index)
-}
-
 /// Puts a template's cell together in `out`; empty when any placeholder is.
-fn fill_template(pieces: &[Piece], record: &Item, out: &mut String) {
+fn fill_template(pieces: &[Piece], record: &impl Cells, out: &mut String) {
     out.clear();
     for piece in pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
             Piece::Field(index) => {
-                let value = cell(record, *index);
+                let value = record.get(*index);
                 if value.is_empty() {
                     out.clear();
                     return;
@@ -530,7 +524,7 @@ fn fill_template(pieces: &[Piece], record: &Item, out: &mut String) {
 }
 
 /// Makes the rows of one [`Compiled`] mapping without a string per cell; one per thread.
-pub struct RowMaker<'c> {
+pub(crate) struct RowMaker<'c> {
     compiled: &'c Compiled,
     /// Per rule, its last transform's input and output.
     memo: Vec<Memo>,
@@ -546,17 +540,14 @@ struct Memo {
     set: bool,
     /// The product whose shared cells `value` and `other` are, when they are: its next
     /// variant has the same ones without comparing their text.
-    product: Option<Arc<Product>>,
+    product: Option<u64>,
 }
 
 impl Memo {
     /// Whether the memo holds the answer for these inputs: the same product's shared cells,
     /// or the same text.
-    fn holds(&self, (value, other): (&str, &str), product: Option<&Arc<Product>>) -> bool {
-        let same_product = match (product, &self.product) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        };
+    fn holds(&self, (value, other): (&str, &str), product: Option<u64>) -> bool {
+        let same_product = product.is_some() && product == self.product;
         self.set && (same_product || (same(&self.value, value) && same(&self.other, other)))
     }
 }
@@ -575,7 +566,7 @@ fn same(a: &str, b: &str) -> bool {
 
 impl<'c> RowMaker<'c> {
     /// Appends the output row of one source item to `out` as a CSV record.
-    pub fn write(&mut self, record: &Item, out: &mut Vec<u8>) {
+    pub(crate) fn write(&mut self, record: &impl Cells, out: &mut Vec<u8>) {
         let compiled = self.compiled;
         let mut line = csv_out::Line::new(out);
         for (slot, step) in compiled.rules.iter().enumerate() {
@@ -586,7 +577,7 @@ impl<'c> RowMaker<'c> {
 
     /// The cell rule `slot` (`step`) makes of `record`: borrowed from the record, the rule or
     /// the maker's memo and scratch, so no cell allocates unless a transform runs.
-    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a Item) -> &'a str {
+    fn cell<'a>(&'a mut self, slot: usize, step: &'c Step, record: &'a impl Cells) -> &'a str {
         match step {
             Step::Column {
                 index,
@@ -600,21 +591,18 @@ impl<'c> RowMaker<'c> {
                     let (other, other_shared) = record.cell(transform.other);
                     // The inputs are the product's when both are (or there is no other).
                     let product = record
-                        .product
-                        .as_ref()
+                        .product()
                         .filter(|_| shared && (other_shared || transform.other.is_none()));
                     let memo = &mut self.memo[slot];
                     if memo.holds((value, other), product) {
                         // The next variants of this product hold it without a comparison.
-                        if memo.product.as_ref().map(Arc::as_ptr) != product.map(Arc::as_ptr) {
-                            memo.product = product.cloned();
-                        }
+                        memo.product = product;
                     } else {
                         memo.out =
                             transform_value(value, other, transform, &self.compiled.settings);
                         value.clone_into(&mut memo.value);
                         other.clone_into(&mut memo.other);
-                        memo.product = product.cloned();
+                        memo.product = product;
                         memo.set = true;
                     }
                     memo.out.as_str()
@@ -722,31 +710,52 @@ mod tests {
         }
     }
 
+    /// A variant sharing its product's cells where its own are empty, as Shopify's are.
+    struct Variant {
+        own: [&'static str; 6],
+        product: Option<([&'static str; 6], [bool; 6], u64)>,
+    }
+
+    impl Cells for Variant {
+        fn row(&self) -> u64 {
+            1
+        }
+
+        fn skip(&self) -> Option<&str> {
+            None
+        }
+
+        fn cell(&self, index: Option<usize>) -> (&str, bool) {
+            let Some(i) = index else { return ("", false) };
+            match self.product {
+                Some((cells, shared, _)) if self.own[i].is_empty() && shared[i] => (cells[i], true),
+                _ => (self.own[i], false),
+            }
+        }
+
+        fn product(&self) -> Option<u64> {
+            self.product.map(|(_, _, number)| number)
+        }
+    }
+
     #[test]
     fn the_row_maker_writes_the_cells_a_row_has_whatever_its_memo_holds() {
         let compiled = mapping().compile(&header()).unwrap();
         // Two variants of one mug that take its title and description from the product,
         // then a towel with all of its cells its own.
-        let mug = Arc::new(Product {
-            values: ["Mug", "<p>Stoneware &amp; glaze</p>", "", "", "", "mug"]
-                .iter()
-                .collect(),
-            shared: vec![true, true, false, false, true, false].into(),
-        });
-        let variant = |cells: [&str; 6]| Item {
-            product: Some(Arc::clone(&mug)),
-            ..Item::new(1, cells.iter().collect(), None)
+        let mug = ["Mug", "<p>Stoneware &amp; glaze</p>", "", "", "", "mug"];
+        let shared = [true, true, false, false, true, false];
+        let variant = |own: [&'static str; 6]| Variant {
+            own,
+            product: Some((mug, shared, 7)),
         };
         let items = [
             variant(["", "", "28", "", "", "mug"]),
             variant(["", "", "19", "28", "Acme", "mug"]),
-            Item::new(
-                3,
-                ["Towel", "<p>Linen</p>", "16.5", "", "", ""]
-                    .iter()
-                    .collect(),
-                None,
-            ),
+            Variant {
+                own: ["Towel", "<p>Linen</p>", "16.5", "", "", ""],
+                product: None,
+            },
         ];
         let mut maker = compiled.maker();
         let mut out = Vec::new();

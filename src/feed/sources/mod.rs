@@ -119,58 +119,72 @@ pub enum SourceError {
 pub struct Item {
     /// The source row (1 = the first data row; the item's first row for grouped formats).
     pub row: u64,
-    /// Cells aligned with the header, trimmed. A variant may leave the cells it shares with
-    /// its product empty: [`Item::get`] then gives the product's.
+    /// Cells aligned with the header, trimmed.
     pub values: Record,
-    /// The product a variant belongs to, when its reader shares the product's cells rather
-    /// than copying them into every variant.
-    pub product: Option<Arc<Product>>,
     /// Why this item is not a feed row (a draft, a variable parent), when it is not.
     pub skip: Option<String>,
 }
 
-/// The cells a product's variants share (a Shopify product's first row: its title,
-/// description, vendor), held once for all of them.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Product {
-    /// The product's cells, aligned with the header.
-    pub values: Record,
-    /// Per header column, whether a variant with no cell of its own there takes the
-    /// product's.
-    pub shared: Arc<[bool]>,
-}
-
 impl Item {
-    /// An item with all of its cells its own.
+    /// An item with these cells.
     #[must_use]
     pub fn new(row: u64, values: Record, skip: Option<String>) -> Item {
-        Item {
-            row,
-            values,
-            product: None,
-            skip,
-        }
+        Item { row, values, skip }
     }
 
-    /// Cell `index`, or empty when there is none: the item's own, else its product's in a
-    /// column the product shares.
+    /// Cell `index`, or empty when there is none.
     #[must_use]
     pub fn get(&self, index: Option<usize>) -> &str {
+        self.values.get(index)
+    }
+}
+
+/// What a row maker reads a source item through: an [`Item`], or a Shopify variant that
+/// borrows its cells from the file's block and its product's first row instead of a copy.
+pub(crate) trait Cells {
+    /// The source row (1 = the first data row).
+    fn row(&self) -> u64;
+
+    /// Why the item is not a feed row, when it is not.
+    fn skip(&self) -> Option<&str>;
+
+    /// Cell `index` (empty when there is none), and whether it is its product's: the same
+    /// text on each of the product's variants, so a transform of it need not be made again
+    /// for the next one.
+    fn cell(&self, index: Option<usize>) -> (&str, bool);
+
+    /// The product whose cells [`Cells::cell`] calls shared: a number no other product of
+    /// the conversion has.
+    fn product(&self) -> Option<u64>;
+
+    /// Cell `index`, or empty.
+    fn get(&self, index: Option<usize>) -> &str {
         self.cell(index).0
     }
+}
 
-    /// Cell `index` and whether it is the product's (the same text on each of its
-    /// variants, so a transform of it need not be made again for the next variant).
-    pub(crate) fn cell(&self, index: Option<usize>) -> (&str, bool) {
-        let own = self.values.get(index);
-        if let (Some(product), Some(i)) = (&self.product, index)
-            && own.is_empty()
-            && product.shared.get(i) == Some(&true)
-        {
-            return (product.values.get(index), true);
-        }
-        (own, false)
+impl Cells for Item {
+    fn row(&self) -> u64 {
+        self.row
     }
+
+    fn skip(&self) -> Option<&str> {
+        self.skip.as_deref()
+    }
+
+    fn cell(&self, index: Option<usize>) -> (&str, bool) {
+        (self.values.get(index), false)
+    }
+
+    fn product(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// A number for a product no other product of this run has (for [`Cells::product`]).
+pub(crate) fn product_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A source file being read: its header (source columns, then derived ones) and its items.
@@ -196,10 +210,11 @@ enum Items {
     },
 }
 
-/// Makes the items of a chunk of a source's rows, a group at a time (a product's variants),
-/// each group handed to the sink; their records are taken from the pool and go back to it
-/// once the sink is done with them.
-pub(crate) type MakeItems = Arc<dyn Fn(&Chunk, &mut Pool, &mut dyn FnMut(&[Item])) + Send + Sync>;
+/// Makes the items of a chunk of a source's rows (Shopify's variants), each handed to the
+/// sink as soon as it is made, borrowing its cells from the chunk; records it needs are taken
+/// from the pool and go back to it.
+pub(crate) type MakeItems =
+    Arc<dyn Fn(&Chunk, &mut Pool, &mut dyn FnMut(&shopify::Variant<'_>)) + Send + Sync>;
 
 impl Iterator for Source {
     type Item = Result<Item, SourceError>;
@@ -220,9 +235,13 @@ impl Iterator for Source {
                     Err(e) => return Some(Err(e)),
                 };
                 let mut items = Vec::new();
-                make(&chunk, &mut Pool::default(), &mut |made: &[Item]| {
-                    items.extend_from_slice(made);
-                });
+                make(
+                    &chunk,
+                    &mut Pool::default(),
+                    &mut |made: &shopify::Variant<'_>| {
+                        items.push(made.to_item());
+                    },
+                );
                 *ready = items.into_iter();
             },
         }
@@ -422,10 +441,10 @@ struct Mapped {
 
 impl Mapped {
     /// Adds one item: its row's bytes, or why it is left out.
-    fn add(&mut self, maker: &mut mapping::RowMaker<'_>, item: &Item) {
-        if let Some(reason) = &item.skip {
+    fn add(&mut self, maker: &mut mapping::RowMaker<'_>, item: &impl Cells) {
+        if let Some(reason) = item.skip() {
             let before = self.ends.len();
-            self.skipped.push((before, item.row, reason.clone()));
+            self.skipped.push((before, item.row(), reason.to_owned()));
         } else {
             maker.write(item, &mut self.bytes);
             self.ends.push(self.bytes.len());
@@ -516,10 +535,8 @@ pub fn convert(
                             // its cells are still in the cache; its records go back to the
                             // pool for the next product.
                             (Work::Chunk(chunk), Some(make)) => {
-                                make(&chunk, &mut pool, &mut |items: &[Item]| {
-                                    for item in items {
-                                        mapped.add(&mut maker, item);
-                                    }
+                                make(&chunk, &mut pool, &mut |variant: &shopify::Variant<'_>| {
+                                    mapped.add(&mut maker, variant);
                                 });
                             }
                             (Work::Chunk(_), None) => {}
@@ -616,19 +633,6 @@ pub fn convert(
     })?;
     out.flush().map_err(write_error)?;
     Ok(summary)
-}
-
-/// Empties a list of items into the pool: each item's record, and its product's once its
-/// last variant is let go.
-pub(crate) fn reclaim(items: &mut Vec<Item>, pool: &mut Pool) {
-    for item in items.drain(..) {
-        pool.give(item.values);
-        if let Some(product) = item.product
-            && let Ok(product) = Arc::try_unwrap(product)
-        {
-            pool.give(product.values);
-        }
-    }
 }
 
 /// Converts a file into a new feed file, written atomically and durably; the source is only

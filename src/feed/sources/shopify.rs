@@ -16,14 +16,12 @@
 //! `(product) inventory not tracked` (from the tracker, quantity and "continue selling"
 //! policy), and the variant options.
 
-use super::csv_rows::{Chunk, Columns, CsvRows, Pool, Record, cell};
+use super::csv_rows::{Chunk, Columns, CsvRows, Pool, Record, RowCells};
 use super::mapping::{Rule, Transform};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{
-    Item, MakeItems, Product, Source, SourceError, SourceFormat, count_of, pick, variants,
-};
+use super::{Cells, Item, MakeItems, Source, SourceError, SourceFormat, count_of, pick, variants};
 
 const HANDLE: &[&str] = &["Handle", "URL handle"];
 const TITLE: &[&str] = &["Title"];
@@ -67,9 +65,6 @@ pub const DERIVED: [&str; 8] = [
     "(product) inventory quantity",
     "(product) inventory not tracked",
 ];
-
-/// Room kept in each row for its derived cells (an id, images, options).
-const DERIVED_BYTES: usize = 256;
 
 /// How strongly a header looks like a Shopify export.
 #[must_use]
@@ -192,7 +187,7 @@ pub fn read(path: &std::path::Path) -> Result<Source, SourceError> {
     full.extend(variants::COLUMNS.iter().map(|s| (*s).to_owned()));
     let chunks = products(rows, layout.handle);
     let make: MakeItems = Arc::new(
-        move |chunk: &Chunk, pool: &mut Pool, sink: &mut dyn FnMut(&[Item])| {
+        move |chunk: &Chunk, pool: &mut Pool, sink: &mut dyn FnMut(&Variant<'_>)| {
             chunk_items(&layout, chunk, pool, sink);
         },
     );
@@ -255,18 +250,86 @@ fn products(
     })
 }
 
-/// The items of a chunk of whole products, handed to `sink` a product at a time, their
-/// records taken from `pool` and given back once the sink is done. A row that only adds an
-/// image to its product is not made into a record: its image and position are all that is
-/// read of it.
-fn chunk_items(layout: &Layout, chunk: &Chunk, pool: &mut Pool, sink: &mut dyn FnMut(&[Item])) {
-    let mut items = Vec::with_capacity(8);
-    let spare = (DERIVED.len() + variants::COLUMNS.len(), DERIVED_BYTES);
+/// One variant as the row maker reads it: its own cells in place in the file's block, its
+/// product's from the product's first row (also in place), its derived cells from a record
+/// made for it; nothing of the row is copied.
+pub(crate) struct Variant<'a> {
+    row: u64,
+    skip: Option<&'a str>,
+    own: &'a RowCells<'a>,
+    /// Whether this is the product's first row, whose product-level cells are the product's.
+    first: bool,
+    product: &'a RowCells<'a>,
+    /// The product's number ([`super::product_number`]).
+    number: u64,
+    layout: &'a Layout,
+    /// The cells after the source's own: [`DERIVED`], then [`variants::COLUMNS`].
+    derived: &'a Record,
+}
+
+impl Cells for Variant<'_> {
+    fn row(&self) -> u64 {
+        self.row
+    }
+
+    fn skip(&self) -> Option<&str> {
+        self.skip
+    }
+
+    /// A variant's own cell, or its product's in a column the product's first row carries
+    /// for all of its variants.
+    fn cell(&self, index: Option<usize>) -> (&str, bool) {
+        let Some(i) = index else { return ("", false) };
+        let width = self.layout.width;
+        if i >= width {
+            return (self.derived.get(Some(i - width)), false);
+        }
+        let shared = self.layout.inherited[i];
+        if shared && self.first {
+            return (self.product.get(index), true);
+        }
+        let own = self.own.get(index);
+        if own.is_empty() && shared {
+            return (self.product.get(index), true);
+        }
+        (own, false)
+    }
+
+    fn product(&self) -> Option<u64> {
+        Some(self.number)
+    }
+}
+
+impl Variant<'_> {
+    /// The variant as an item of its own, every cell copied.
+    pub(crate) fn to_item(&self) -> Item {
+        let width = self.layout.width + self.derived.len();
+        Item::new(
+            self.row,
+            (0..width).map(|i| self.get(Some(i))).collect(),
+            self.skip.map(str::to_owned),
+        )
+    }
+}
+
+/// The variants of a chunk of whole products, handed to `sink` one at a time; records they
+/// need (derived cells, a row with escaped quotes) are taken from `pool` and given back. A row
+/// that only adds an image to its product is not a variant: its image and position are all
+/// that is read of it.
+fn chunk_items(
+    layout: &Layout,
+    chunk: &Chunk,
+    pool: &mut Pool,
+    sink: &mut dyn FnMut(&Variant<'_>),
+) {
     // One product: its variants' rows (a blank handle continues it), and its images with
     // their positions, in row order.
-    let mut group: Vec<(u64, Record)> = Vec::with_capacity(8);
+    let mut group: Vec<(u64, RowCells<'_>)> = Vec::with_capacity(8);
     let mut images: Vec<(u64, Cow<'_, str>)> = Vec::with_capacity(8);
-    let mut derived = pool.take();
+    let mut room = Room {
+        derived: pool.take(),
+        images: pool.take(),
+    };
     for (block, i) in chunk.records() {
         let handle = block.cell(i, layout.handle);
         // A row with a handle has text; one without may be blank, and is passed over.
@@ -275,19 +338,10 @@ fn chunk_items(layout: &Layout, chunk: &Chunk, pool: &mut Pool, sink: &mut dyn F
         }
         let same = group
             .first()
-            .is_none_or(|(_, first)| handle.is_empty() || *handle == *cell(first, layout.handle));
+            .is_none_or(|(_, first)| handle.is_empty() || *handle == *first.get(layout.handle));
         if !same {
-            product_items(
-                layout,
-                &mut group,
-                &mut images,
-                &mut derived,
-                &mut items,
-                pool,
-            );
+            product_variants(layout, &mut group, &mut images, &mut room, pool, sink);
             images.clear();
-            sink(&items);
-            super::reclaim(&mut items, pool);
         }
         let image = block.cell(i, layout.image);
         if !image.is_empty() {
@@ -296,78 +350,62 @@ fn chunk_items(layout: &Layout, chunk: &Chunk, pool: &mut Pool, sink: &mut dyn F
         }
         // The product's first row is a variant whatever it holds.
         if group.is_empty() || !layout.image_only(|index| block.cell(i, index).is_empty()) {
-            let mut values = pool.take();
-            block.record_into(i, layout.width, spare, &mut values);
-            values.pad(layout.width);
-            group.push((block.row(i), values));
+            group.push((block.row(i), block.row_cells(i, pool)));
         }
     }
     if !group.is_empty() {
-        product_items(
-            layout,
-            &mut group,
-            &mut images,
-            &mut derived,
-            &mut items,
-            pool,
-        );
-        sink(&items);
-        super::reclaim(&mut items, pool);
+        product_variants(layout, &mut group, &mut images, &mut room, pool, sink);
     }
-    pool.give(derived);
+    pool.give(room.derived);
+    pool.give(room.images);
 }
 
-/// The items of one product's variant rows (taken out of `group`), one per variant, each
+/// Records a chunk's products are made in, one after the other.
+struct Room {
+    /// A variant's derived cells.
+    derived: Record,
+    /// A product's images, in position order.
+    images: Record,
+}
+
+/// Hands the variants of one product (its rows, taken out of `group`) to `sink`, each
 /// sharing the product's cells (its first row) instead of a copy of them; `positioned` are
-/// the product's images with their positions, in row order; `derived` is room to make each
-/// variant's derived cells in.
-fn product_items(
+/// the product's images with their positions, in row order.
+fn product_variants(
     layout: &Layout,
-    group: &mut Vec<(u64, Record)>,
+    group: &mut Vec<(u64, RowCells<'_>)>,
     positioned: &mut [(u64, Cow<'_, str>)],
-    derived: &mut Record,
-    items: &mut Vec<Item>,
+    room: &mut Room,
     pool: &mut Pool,
+    sink: &mut dyn FnMut(&Variant<'_>),
 ) {
     let Some((_, first)) = group.first() else {
         return;
     };
     positioned.sort_by_key(|(p, _)| *p);
-    let mut images = pool.take();
-    images.extend(positioned.iter().map(|(_, image)| image));
+    room.images.clear();
+    room.images
+        .extend(positioned.iter().map(|(_, image)| image));
     let many = group.len() > 1;
     let skip = skip_reason(layout, first);
-    let mut rows = group.drain(..);
-    let Some((first_n, first)) = rows.next() else {
-        return;
-    };
-    // The first variant's own cells are the first row's variant columns; the product's
-    // are left to the product.
-    let mut own_first = pool.take();
-    own_first.extend((0..layout.width).map(|i| {
-        if layout.inherited[i] {
-            ""
-        } else {
-            first.get(Some(i))
-        }
-    }));
-    let product = Arc::new(Product {
-        values: first,
-        shared: Arc::clone(&layout.inherited),
-    });
-    for (n, mut values) in std::iter::once((first_n, own_first)).chain(rows) {
-        values.truncate(layout.width);
-        derived.clear();
-        derived_cells(layout, &product.values, &values, &images, many, derived);
-        values.extend(derived.iter());
-        items.push(Item {
-            row: n,
-            values,
-            product: Some(Arc::clone(&product)),
-            skip: skip.clone(),
+    let number = super::product_number();
+    for (k, (row, own)) in group.iter().enumerate() {
+        room.derived.clear();
+        derived_cells(layout, first, own, &room.images, many, &mut room.derived);
+        sink(&Variant {
+            row: *row,
+            skip: skip.as_deref(),
+            own,
+            first: k == 0,
+            product: first,
+            number,
+            layout,
+            derived: &room.derived,
         });
     }
-    pool.give(images);
+    for (_, cells) in group.drain(..) {
+        cells.give_back(pool);
+    }
 }
 
 /// A variant's derived cells (its id, images, group, stock and options), aligned with
@@ -375,21 +413,21 @@ fn product_items(
 /// position order.
 fn derived_cells(
     layout: &Layout,
-    first: &Record,
-    row: &Record,
+    first: &RowCells<'_>,
+    row: &RowCells<'_>,
     images: &Record,
     many: bool,
     out: &mut Record,
 ) {
     // A variant's own cell, or its product's where the column is the product's.
     let at = |index: Option<usize>| {
-        let own = cell(row, index);
+        let own = row.get(index);
         match index {
-            Some(i) if own.is_empty() && layout.inherited[i] => cell(first, index),
+            Some(i) if own.is_empty() && layout.inherited[i] => first.get(index),
             _ => own,
         }
     };
-    let handle = cell(first, layout.handle);
+    let handle = first.get(layout.handle);
     let options = [0, 1, 2].map(|k| (at(layout.option_names[k]), at(layout.option_values[k])));
     let option_cells = variants::cells(&options);
     let id: Cow<'_, str> = match at(layout.sku) {
@@ -427,15 +465,15 @@ fn derived_cells(
     out.extend(option_cells);
 }
 
-fn skip_reason(layout: &Layout, first: &Record) -> Option<String> {
-    let status = cell(first, layout.status).to_ascii_lowercase();
+fn skip_reason(layout: &Layout, first: &RowCells<'_>) -> Option<String> {
+    let status = first.get(layout.status).to_ascii_lowercase();
     if status == "draft" || status == "archived" {
         return Some(format!("{status} in Shopify"));
     }
-    if layout.status.is_none() && cell(first, layout.published).eq_ignore_ascii_case("false") {
+    if layout.status.is_none() && first.get(layout.published).eq_ignore_ascii_case("false") {
         return Some("not published on the online store".into());
     }
-    if cell(first, layout.gift_card).eq_ignore_ascii_case("true") {
+    if first.get(layout.gift_card).eq_ignore_ascii_case("true") {
         return Some("a gift card".into());
     }
     None
@@ -443,17 +481,17 @@ fn skip_reason(layout: &Layout, first: &Record) -> Option<String> {
 
 /// Availability, the quantity to send and whether stock is tracked, from the tracker, the
 /// quantity and the "continue selling when out of stock" policy.
-fn stock(layout: &Layout, row: &Record) -> (&'static str, String, &'static str) {
-    let qty = cell(row, layout.qty);
+fn stock(layout: &Layout, row: &RowCells<'_>) -> (&'static str, String, &'static str) {
+    let qty = row.get(layout.qty);
     let tracked = match layout.tracker {
-        Some(_) => !cell(row, layout.tracker).is_empty(),
+        Some(_) => !row.get(layout.tracker).is_empty(),
         None => !qty.is_empty(),
     };
     if !tracked {
         return ("in_stock", String::new(), "true");
     }
     let quantity = super::transform::quantity(qty);
-    let policy = cell(row, layout.policy);
+    let policy = row.get(layout.policy);
     let continues = ["continue", "true", "yes"]
         .iter()
         .any(|word| policy.eq_ignore_ascii_case(word));
