@@ -421,7 +421,7 @@ pub(crate) enum RowCells<'b> {
     Made(Record),
 }
 
-impl RowCells<'_> {
+impl<'b> RowCells<'b> {
     /// Cell `index`, trimmed, or empty when there is none.
     pub fn get(&self, index: Option<usize>) -> &str {
         match self {
@@ -431,6 +431,19 @@ impl RowCells<'_> {
                 })
             }
             RowCells::Made(record) => record.get(index),
+        }
+    }
+
+    /// Cell `index` as [`RowCells::get`] has it, borrowed from the block (not from these
+    /// cells) when it is in place.
+    pub fn text(&self, index: Option<usize>) -> Cow<'b, str> {
+        match self {
+            RowCells::InPlace { data, spans } => {
+                Cow::Borrowed(index.and_then(|i| spans.get(i)).map_or("", |span| {
+                    trim(data.get(span.start..span.end).unwrap_or(""))
+                }))
+            }
+            RowCells::Made(record) => Cow::Owned(record.get(index).to_owned()),
         }
     }
 

@@ -649,10 +649,10 @@ fn transform_value(value: &str, other: &str, resolved: &Resolved, settings: &Set
         Transform::DateRange { .. } => tf::date_range(value, other),
         Transform::WindowDates => tf::window_dates(value),
         Transform::SaleWindow { .. } => {
-            if tf::sale_from_compare_at(value, other, currency).is_empty() {
-                String::new()
-            } else {
+            if tf::on_sale(value, other) {
                 settings.sale_window.trim().to_owned()
+            } else {
+                String::new()
             }
         }
         Transform::FirstCategory => tf::first_category(value),

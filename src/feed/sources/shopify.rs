@@ -331,26 +331,30 @@ fn chunk_items(
         images: pool.take(),
     };
     for (block, i) in chunk.records() {
-        let handle = block.cell(i, layout.handle);
+        let cells = block.row_cells(i, pool);
+        let handle = cells.get(layout.handle);
         // A row with a handle has text; one without may be blank, and is passed over.
         if handle.is_empty() && block.is_blank(i) {
+            cells.give_back(pool);
             continue;
         }
         let same = group
             .first()
-            .is_none_or(|(_, first)| handle.is_empty() || *handle == *first.get(layout.handle));
+            .is_none_or(|(_, first)| handle.is_empty() || handle == first.get(layout.handle));
         if !same {
             product_variants(layout, &mut group, &mut images, &mut room, pool, sink);
             images.clear();
         }
-        let image = block.cell(i, layout.image);
+        let image = cells.text(layout.image);
         if !image.is_empty() {
-            let position = block.cell(i, layout.image_position);
+            let position = cells.get(layout.image_position);
             images.push((position.parse().unwrap_or(u64::MAX), image));
         }
         // The product's first row is a variant whatever it holds.
-        if group.is_empty() || !layout.image_only(|index| block.cell(i, index).is_empty()) {
-            group.push((block.row(i), block.row_cells(i, pool)));
+        if group.is_empty() || !layout.image_only(|index| cells.get(index).is_empty()) {
+            group.push((block.row(i), cells));
+        } else {
+            cells.give_back(pool);
         }
     }
     if !group.is_empty() {

@@ -148,18 +148,27 @@ fn amount_of(value: &str) -> Option<f64> {
 /// `Variant Price` is what the buyer pays and `Compare At Price` the price before the sale.
 #[must_use]
 pub fn price_before_sale(price: &str, compare_at: &str, currency: &str) -> String {
-    match (amount_of(price), amount_of(compare_at)) {
-        (Some(p), Some(c)) if c > p => money(compare_at, currency),
-        _ => money(price, currency),
+    if on_sale(price, compare_at) {
+        money(compare_at, currency)
+    } else {
+        money(price, currency)
     }
+}
+
+/// Whether a compare-at price above the price marks a sale (the price is only read when
+/// there is a compare-at price, which most rows lack).
+#[must_use]
+pub fn on_sale(price: &str, compare_at: &str) -> bool {
+    amount_of(compare_at).is_some_and(|c| amount_of(price).is_some_and(|p| c > p))
 }
 
 /// The selling price as `sale_price` when a higher compare-at price marks a sale, else empty.
 #[must_use]
 pub fn sale_from_compare_at(price: &str, compare_at: &str, currency: &str) -> String {
-    match (amount_of(price), amount_of(compare_at)) {
-        (Some(p), Some(c)) if c > p => money(price, currency),
-        _ => String::new(),
+    if on_sale(price, compare_at) {
+        money(price, currency)
+    } else {
+        String::new()
     }
 }
 
