@@ -500,3 +500,48 @@ fn the_board_moves_when_a_seller_captures_an_order_elsewhere() {
             .is_some_and(|f| f.awaiting_capture == waiting - 1)
     });
 }
+
+#[test]
+fn a_bulk_refund_of_destination_charges_names_each_order_s_seller() {
+    let (_rt, mut h) = ui_support::orders_loaded_with(AppOptions::for_tests());
+    step_until(&mut h, "the sellers' names", |h| {
+        h.state()
+            .orders_view()
+            .all_rows()
+            .iter()
+            .any(|r| r.seller_name == "Alder & Ash Ceramics")
+    });
+    h.get_by_role_and_label(egui::Role::ComboBox, "Seller")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Alder & Ash Ceramics")
+        .click();
+    h.run_steps(3);
+    let listed = h.state().orders_view().visible_rows().len();
+    assert!(listed > 0, "Alder & Ash has destination charges");
+    let named = |h: &App| h.query_all_by_label("Alder & Ash Ceramics").count();
+    let before = named(&h);
+    let seller_headers = |h: &App| {
+        h.query_all_by_role_and_label(egui::Role::Label, "Seller")
+            .count()
+    };
+    // The filter's label; the list's own column header is a button.
+    let headers_before = seller_headers(&h);
+
+    h.get_by_label("Refund in bulk…").click();
+    let heading = format!("Refund {listed} orders in bulk");
+    step_until(&mut h, "the bulk refund dialog", |h| {
+        h.query_by_label(&heading).is_some()
+    });
+    assert_eq!(
+        seller_headers(&h),
+        headers_before + 1,
+        "the plan has a Seller column"
+    );
+    assert!(
+        named(&h) > before,
+        "each planned refund names the seller it comes from"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+}

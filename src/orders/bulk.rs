@@ -276,6 +276,7 @@ pub fn results_csv(
         "result",
         "refund_id",
         "detail",
+        "seller",
     ])?;
     for (p, outcome) in results {
         let o = &p.order;
@@ -299,6 +300,7 @@ pub fn results_csv(
             result,
             &id,
             &detail,
+            o.seller.as_deref().unwrap_or(""),
         ])?;
     }
     w.flush()?;
@@ -388,24 +390,33 @@ mod tests {
 
     #[test]
     fn the_results_csv_has_a_line_per_order_with_its_outcome() {
+        let mut sellers = order("seller", PaymentState::Paid, 2000, 0);
+        sellers.seller = Some("acct_alder".into());
         let p = plan(
-            &[order("paid", PaymentState::Paid, 5000, 0)],
+            &[order("paid", PaymentState::Paid, 5000, 0), sellers],
             &BulkAmount::Full,
         );
-        let results = vec![(
-            p[0].clone(),
-            BulkOutcome::Refunded {
-                refund: "re_1".into(),
-                status: "succeeded".into(),
-            },
-        )];
+        let refunded = |n: &str| BulkOutcome::Refunded {
+            refund: n.into(),
+            status: "succeeded".into(),
+        };
+        let results = vec![
+            (p[0].clone(), refunded("re_1")),
+            (p[1].clone(), refunded("re_2")),
+        ];
         let mut out = Vec::new();
         results_csv(&results, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().next().unwrap().ends_with(",detail,seller"));
         let line = text.lines().nth(1).unwrap();
         assert!(
-            line.contains("pi_paid,USD,50.00,0.00,50.00,refunded,re_1,succeeded"),
-            "{line}"
+            line.ends_with("pi_paid,USD,50.00,0.00,50.00,refunded,re_1,succeeded,"),
+            "the platform's own charge has no seller: {line}"
+        );
+        let line = text.lines().nth(2).unwrap();
+        assert!(
+            line.ends_with("refunded,re_2,succeeded,acct_alder"),
+            "a destination charge names its seller: {line}"
         );
     }
 }

@@ -321,6 +321,22 @@ fn lines_table(
         .body(|body| body.rows(LINE, rows, |mut row| line(row.index(), &mut row)));
 }
 
+/// The seller an order's destination charge pays (its name, else its account id), or "the
+/// platform" for the platform's own charges.
+fn seller_cell(row: &mut egui_extras::TableRow<'_, '_>, order: &OrderRow) {
+    row.col(|ui| {
+        if order.seller.is_some() {
+            one_line(
+                ui,
+                ui.visuals().text_color(),
+                order.seller_label().to_owned(),
+            );
+        } else {
+            ui.weak("the platform");
+        }
+    });
+}
+
 /// `text` on one line in `color`, cut short with the whole of it on hover (a row is one line
 /// high).
 fn one_line(ui: &mut Ui, color: egui::Color32, text: String) -> egui::Response {
@@ -330,7 +346,13 @@ fn one_line(ui: &mut Ui, color: egui::Color32, text: String) -> egui::Response {
 
 /// Each order: paid, already refunded, what this refund takes or why it is skipped.
 fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
-    let headers = ["Order", "Agent", "Paid", "Refunded before", "This refund"];
+    // A platform's destination charges: which seller each refund comes from.
+    let sellers = plan.iter().any(|p| p.order.seller.is_some());
+    let mut headers = vec!["Order", "Agent"];
+    if sellers {
+        headers.push("Seller");
+    }
+    headers.extend(["Paid", "Refunded before", "This refund"]);
     lines_table(ui, "bulk_refund_plan", &headers, plan.len(), |i, row| {
         let p = &plan[i];
         let o = &p.order;
@@ -340,6 +362,9 @@ fn preview_ui(ui: &mut Ui, plan: &[PlannedRefund]) {
         row.col(|ui| {
             ui.label(&o.agent);
         });
+        if sellers {
+            seller_cell(row, o);
+        }
         row.col(|ui| {
             ui.label(money::format_symbol(o.captured, &o.currency));
         });
@@ -384,7 +409,12 @@ fn results_ui(
             widgets::plural(refunded, "order")
         ),
     );
-    let headers = ["Order", "Agent", "Outcome"];
+    let sellers = results.iter().any(|(p, _)| p.order.seller.is_some());
+    let mut headers = vec!["Order", "Agent"];
+    if sellers {
+        headers.push("Seller");
+    }
+    headers.push("Outcome");
     lines_table(
         ui,
         "bulk_refund_outcomes",
@@ -399,6 +429,9 @@ fn results_ui(
             row.col(|ui| {
                 ui.label(&o.agent);
             });
+            if sellers {
+                seller_cell(row, o);
+            }
             row.col(|ui| {
                 match outcome {
                     BulkOutcome::Refunded { refund, status } => ui.colored_label(
