@@ -13,6 +13,9 @@
 //!
 //! Stripe's decimals differ from ISO 4217's for a few currencies (ISK, MGA, UGX…); the feed
 //! validator keeps the ISO table for feed prices (`feed::spec::currency_minor_units`).
+//!
+//! [`share`] and [`proportional`] are Stripe's rounding of a part of an amount (an application
+//! fee, a transfer reversed over partial refunds), used by the console and the sandbox alike.
 
 use std::fmt;
 
@@ -478,9 +481,43 @@ pub fn format_symbol(amount: i64, currency: &str) -> String {
     }
 }
 
+/// `total × part / whole`, rounded half up (0 when `whole` is 0): Stripe's share of an
+/// amount, as on a 10 % application fee or a transfer shared out over partial refunds.
+#[must_use]
+pub fn share(total: i64, part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        return 0;
+    }
+    let scaled = i128::from(total) * i128::from(part);
+    let whole = i128::from(whole);
+    i64::try_from((2 * scaled + whole) / (2 * whole)).unwrap_or(i64::MAX)
+}
+
+/// The part of `total` (a transfer, an application fee) a refund taking a charge's refunded
+/// amount from `before` to `after` of `captured` stands for: the difference of two
+/// cumulative shares, so successive partial refunds add up to exactly `total` and a full
+/// refund takes back all that is left.
+#[must_use]
+pub fn proportional(total: i64, before: i64, after: i64, captured: i64) -> i64 {
+    share(total, after, captured) - share(total, before, captured)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proportional_shares_add_up_to_the_whole() {
+        assert_eq!(share(1_234, 1, 10), 123);
+        assert_eq!(share(1_235, 1, 10), 124);
+        // A fee of 333 refunded in three thirds of a 1000 charge: 111 + 111 + 111.
+        let parts: Vec<i64> = [(0, 333), (333, 666), (666, 1000)]
+            .iter()
+            .map(|&(b, a)| proportional(333, b, a, 1000))
+            .collect();
+        assert_eq!(parts.iter().sum::<i64>(), 333);
+        assert_eq!(proportional(500, 0, 1000, 1000), 500);
+    }
 
     fn refused(text: &str, currency: &str) -> String {
         parse(text, currency).unwrap_err().to_string()

@@ -73,24 +73,6 @@ impl RefundEffect {
     }
 }
 
-/// `total × part / whole`, rounded half up (0 when `whole` is 0), as Stripe shares a
-/// transfer or fee out over partial refunds.
-fn share(total: i64, part: i64, whole: i64) -> i64 {
-    if whole <= 0 {
-        return 0;
-    }
-    let scaled = i128::from(total) * i128::from(part);
-    let whole = i128::from(whole);
-    i64::try_from((2 * scaled + whole) / (2 * whole)).unwrap_or(i64::MAX)
-}
-
-/// The part of `total` a refund taking the charge's refunded amount from `before` to `after`
-/// stands for: the difference of two cumulative shares, so partial refunds add up to exactly
-/// `total` and a full refund takes back all that is left.
-fn proportional(total: i64, before: i64, after: i64, captured: i64) -> i64 {
-    share(total, after, captured) - share(total, before, captured)
-}
-
 impl Destination {
     /// The destination side of a payment: `None` for a charge with neither a destination nor
     /// an application fee (a plain direct charge, which this module has nothing to say about).
@@ -195,15 +177,13 @@ impl Destination {
     pub fn effect(&self, amount: i64, flags: ConnectRefund) -> RefundEffect {
         let (before, after) = (self.refunded, self.refunded + amount.max(0));
         let reversal = match (&self.transfer, flags.reverse_transfer) {
-            (Some(t), true) => {
-                proportional(t.amount, before, after, self.captured).clamp(0, t.amount - t.reversed)
-            }
+            (Some(t), true) => money::proportional(t.amount, before, after, self.captured)
+                .clamp(0, t.amount - t.reversed),
             _ => 0,
         };
         let fee_back = match (&self.fee, flags.refund_application_fee) {
-            (Some(f), true) => {
-                proportional(f.amount, before, after, self.captured).clamp(0, f.amount - f.refunded)
-            }
+            (Some(f), true) => money::proportional(f.amount, before, after, self.captured)
+                .clamp(0, f.amount - f.refunded),
             _ => 0,
         };
         RefundEffect {

@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 
 use super::ids;
 use super::state::{ApplicationFee, Destination, FeeRefund, Ledger, Transfer, TransferReversal};
+use crate::money::{proportional, share};
 
 /// The platform's Connect application (`ca_…`), named on its application fees.
 pub(crate) const PLATFORM_APPLICATION: &str = "ca_SandboxSellerConsolePlatform42";
@@ -22,23 +23,6 @@ pub(crate) fn demo_terms(account: &str, amount: i64) -> Destination {
         on_behalf_of: Some(account.to_owned()),
         application_fee_amount: Some(share(amount, 1, 10)),
     }
-}
-
-/// `total × part / whole`, rounded half up (0 when `whole` is 0).
-fn share(total: i64, part: i64, whole: i64) -> i64 {
-    if whole <= 0 {
-        return 0;
-    }
-    let scaled = i128::from(total) * i128::from(part);
-    let whole = i128::from(whole);
-    i64::try_from((2 * scaled + whole) / (2 * whole)).unwrap_or(i64::MAX)
-}
-
-/// The part of `total` a refund taking the refunded amount of a charge from `before` to
-/// `after` (of `captured`) stands for: the difference of the two cumulative shares, so
-/// successive proportional refunds add up to exactly `total`.
-fn proportional(total: i64, before: i64, after: i64, captured: i64) -> i64 {
-    share(total, after, captured) - share(total, before, captured)
 }
 
 /// What a capture of a destination charge made.
@@ -225,22 +209,4 @@ pub(crate) fn balance(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn proportional_shares_add_up_to_the_whole() {
-        assert_eq!(share(1_234, 1, 10), 123);
-        assert_eq!(share(1_235, 1, 10), 124);
-        // A fee of 333 refunded in three thirds of a 1000 charge: 111 + 111 + 111.
-        let parts: Vec<i64> = [(0, 333), (333, 666), (666, 1000)]
-            .iter()
-            .map(|&(b, a)| proportional(333, b, a, 1000))
-            .collect();
-        assert_eq!(parts.iter().sum::<i64>(), 333);
-        assert_eq!(proportional(500, 0, 1000, 1000), 500);
-    }
 }
