@@ -421,43 +421,33 @@ fn destination_options(
     ui.add_space(4.0);
     ui.label(RichText::new(format!("Seller: {}", dest.seller_label())).strong());
     if dest.seller.is_some() {
-        let can = dest.can_reverse();
-        connect.reverse_transfer &= can;
-        ui.add_enabled(
-            enabled && can,
-            egui::Checkbox::new(
-                &mut connect.reverse_transfer,
-                "Reverse the transfer (take the refund back from the seller)",
-            ),
-        )
-        .on_hover_text(
-            "Stripe's reverse_transfer: reverses the share of the transfer this refund stands for.",
-        )
-        .on_disabled_hover_text(
+        option_box(
+            ui,
+            &mut connect.reverse_transfer,
+            enabled,
             dest.refusal(ConnectRefund {
                 reverse_transfer: true,
                 refund_application_fee: false,
-            })
-            .unwrap_or_default(),
+            }),
+            (
+                "Reverse the transfer (take the refund back from the seller)",
+                "Stripe's reverse_transfer: reverses the share of the transfer this refund stands for.",
+            ),
         );
     }
     if dest.fee.is_some() {
-        let can = dest.can_refund_fee();
-        connect.refund_application_fee &= can;
-        ui.add_enabled(
-            enabled && can,
-            egui::Checkbox::new(
-                &mut connect.refund_application_fee,
-                "Refund the application fee (give the seller its share back)",
-            ),
-        )
-        .on_hover_text("Stripe's refund_application_fee: refunds the platform's fee in proportion to the refund.")
-        .on_disabled_hover_text(
+        option_box(
+            ui,
+            &mut connect.refund_application_fee,
+            enabled,
             dest.refusal(ConnectRefund {
                 reverse_transfer: false,
                 refund_application_fee: true,
-            })
-            .unwrap_or_default(),
+            }),
+            (
+                "Refund the application fee (give the seller its share back)",
+                "Stripe's refund_application_fee: refunds the platform's fee in proportion to the refund.",
+            ),
         );
     }
     let sentences = dest.explain(amount, *connect);
@@ -469,4 +459,20 @@ fn destination_options(
             ui.label(sentence);
         }
     }
+}
+
+/// One refund option's checkbox, with its `(label, what it does)`: off and greyed out, with
+/// Stripe's reason on hover, when `refusal` says the charge has nothing left for it.
+fn option_box(
+    ui: &mut Ui,
+    on: &mut bool,
+    enabled: bool,
+    refusal: Option<String>,
+    (label, hover): (&str, &str),
+) {
+    let can = refusal.is_none();
+    *on &= can;
+    ui.add_enabled(enabled && can, egui::Checkbox::new(on, label))
+        .on_hover_text(hover)
+        .on_disabled_hover_text(refusal.unwrap_or_default());
 }
