@@ -193,7 +193,7 @@ impl CsvRows {
             self.next = 0;
         }
         let block = self.block.as_ref()?;
-        let record = block.record(self.next, self.header.len(), (0, 0));
+        let record = block.record(self.next);
         self.next += 1;
         Some(Ok(record))
     }
@@ -276,40 +276,32 @@ impl Block {
             }
             _ => {
                 let mut record = pool.take();
-                self.record_into(i, 0, (0, 0), &mut record);
+                self.record_into(i, &mut record);
                 RowCells::Made(record)
             }
         }
     }
 
-    /// Record `i`'s cells, trimmed, at least `width` of them, with room for `spare` more
-    /// cells and bytes.
-    pub fn record(&self, i: usize, width: usize, spare: (usize, usize)) -> Record {
+    /// Record `i`'s cells, trimmed.
+    pub fn record(&self, i: usize) -> Record {
         let mut record = Record::default();
-        self.record_into(i, width, spare, &mut record);
+        self.record_into(i, &mut record);
         record
     }
 
     /// Record `i`'s cells, trimmed, into `record` (emptied first; its room is kept, so a
-    /// record used again allocates nothing), with room for at least `width` cells and
-    /// `spare` more cells and bytes.
-    pub fn record_into(
-        &self,
-        i: usize,
-        width: usize,
-        (spare_cells, spare_bytes): (usize, usize),
-        record: &mut Record,
-    ) {
+    /// record used again allocates nothing).
+    fn record_into(&self, i: usize, record: &mut Record) {
         let spans = self.batch.cells.spans(i);
         record.clear();
-        record.cells.reserve(spans.len().max(width) + spare_cells);
+        record.cells.reserve(spans.len());
         match &self.text {
             Some(data) if spans.iter().all(|span| !span.scratch) => {
-                record.fill_from_spans(data, spans, spare_bytes);
+                record.fill_from_spans(data, spans);
             }
             _ => {
                 let bytes: usize = spans.iter().map(|s| s.end - s.start).sum();
-                record.make_room(bytes + spare_bytes);
+                record.make_room(bytes);
                 for span in spans {
                     record.push(&cell_text(self, span));
                 }
@@ -425,11 +417,7 @@ impl<'b> RowCells<'b> {
     /// Cell `index`, trimmed, or empty when there is none.
     pub fn get(&self, index: Option<usize>) -> &str {
         match self {
-            RowCells::InPlace { data, spans } => {
-                index.and_then(|i| spans.get(i)).map_or("", |span| {
-                    trim(data.get(span.start..span.end).unwrap_or(""))
-                })
-            }
+            RowCells::InPlace { data, spans } => in_place(data, spans, index),
             RowCells::Made(record) => record.get(index),
         }
     }
@@ -438,11 +426,7 @@ impl<'b> RowCells<'b> {
     /// cells) when it is in place.
     pub fn text(&self, index: Option<usize>) -> Cow<'b, str> {
         match self {
-            RowCells::InPlace { data, spans } => {
-                Cow::Borrowed(index.and_then(|i| spans.get(i)).map_or("", |span| {
-                    trim(data.get(span.start..span.end).unwrap_or(""))
-                }))
-            }
+            RowCells::InPlace { data, spans } => Cow::Borrowed(in_place(data, spans, index)),
             RowCells::Made(record) => Cow::Owned(record.get(index).to_owned()),
         }
     }
@@ -455,17 +439,25 @@ impl<'b> RowCells<'b> {
     }
 }
 
-/// Records kept empty with their room, for the next rows: a conversion makes a record per
-/// row of a file of millions, and room taken from the system again each time costs a page
-/// fault a page (the allocator gives freed room back to the system).
+/// Cell `index` of a row whose cells are `spans` of a block's `data`, trimmed.
+fn in_place<'b>(data: &'b str, spans: &[Span], index: Option<usize>) -> &'b str {
+    index.and_then(|i| spans.get(i)).map_or("", |span| {
+        trim(data.get(span.start..span.end).unwrap_or(""))
+    })
+}
+
+/// Records kept empty with their room, for the next rows: a conversion makes records over and
+/// over (a variant's derived cells, a row with escaped quotes) in a file of millions of rows,
+/// and room taken from the system again each time costs a page fault a page (the allocator
+/// gives freed room back to the system).
 #[derive(Default)]
 pub(crate) struct Pool {
     records: Vec<Record>,
 }
 
 impl Pool {
-    /// Records kept at most (a few chunks' rows).
-    const MOST: usize = 8192;
+    /// Records kept at most (a chunk's worth).
+    const MOST: usize = 4096;
 
     /// An empty record, with the room of one given back when there is one.
     pub fn take(&mut self) -> Record {
@@ -497,15 +489,6 @@ pub struct Record {
 }
 
 impl Record {
-    /// An empty record with room for `bytes` of text in `cells` cells.
-    #[must_use]
-    pub fn with_capacity(bytes: usize, cells: usize) -> Record {
-        Record {
-            text: String::with_capacity(bytes),
-            cells: Vec::with_capacity(cells),
-        }
-    }
-
     /// Adds a cell at the end, trimmed.
     pub fn push(&mut self, cell: &str) {
         let start = self.text.len();
@@ -548,11 +531,6 @@ impl Record {
         self.cells.clear();
     }
 
-    /// Keeps the first `width` cells (a row longer than its header loses the rest).
-    pub fn truncate(&mut self, width: usize) {
-        self.cells.truncate(width);
-    }
-
     /// Cell `index`, or empty when there is none.
     #[must_use]
     pub fn get(&self, index: Option<usize>) -> &str {
@@ -585,22 +563,15 @@ impl Record {
         (0..self.cells.len()).map(|i| self.get(Some(i)))
     }
 
-    /// How many bytes of text the record holds (its cells', and a split row's delimiters).
-    #[must_use]
-    pub fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
     /// Fills an empty record with the cells `spans` of `data`, a block's text, which hold no
     /// escapes: the bytes from the first cell to the last are copied once and each cell is
-    /// its trimmed range of them; `spare` bytes of room are kept after them.
-    fn fill_from_spans(&mut self, data: &str, spans: &[Span], spare: usize) {
+    /// its trimmed range of them.
+    fn fill_from_spans(&mut self, data: &str, spans: &[Span]) {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
-            self.make_room(spare);
             return;
         };
         let whole = data.get(first.start..last.end).unwrap_or("");
-        self.make_room(whole.len() + spare);
+        self.make_room(whole.len());
         self.text.push_str(whole);
         for span in spans {
             let cell = data.get(span.start..span.end).unwrap_or("");

@@ -22,7 +22,7 @@ pub mod woocommerce;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use serde::{Deserialize, Serialize};
 
@@ -420,10 +420,10 @@ impl Summary {
 const BATCH_ITEMS: usize = 256;
 
 /// Work for a mapping thread: items the reading thread made, or a chunk of rows to make
-/// items of first.
+/// items of first, with what makes them.
 enum Work {
     Items(Vec<Item>),
-    Chunk(Chunk),
+    Chunk(Chunk, MakeItems),
 }
 
 /// A batch of work on its way to a mapping thread, or the read error that ended the source.
@@ -452,6 +452,57 @@ impl Mapped {
     }
 }
 
+/// A mapping thread: makes the CSV bytes of each batch handed to it (its items first, for a
+/// chunk of rows) with its own row maker, until the reading thread is done or the writer
+/// stopped.
+fn map_batches(
+    compiled: &mapping::Compiled,
+    batches: &Receiver<Batch>,
+    mapped_tx: &SyncSender<Result<Mapped, SourceError>>,
+    spent: &Receiver<Vec<u8>>,
+) {
+    let mut maker = compiled.maker();
+    let mut pool = Pool::default();
+    // Room for a batch's bytes, as much as the last one took.
+    let mut room = 0;
+    for batch in batches {
+        // A buffer the writer is done with, when one is back; one is enough, any other is
+        // freed (else they would pile up).
+        let mut bytes = spent.try_iter().last().unwrap_or_default();
+        bytes.clear();
+        bytes.reserve(room);
+        let mapped = batch.map(|work| {
+            let mut mapped = Mapped {
+                bytes,
+                ends: Vec::new(),
+                skipped: Vec::new(),
+                items: None,
+            };
+            match work {
+                Work::Items(items) => {
+                    for item in &items {
+                        mapped.add(&mut maker, item);
+                    }
+                    mapped.items = Some(items);
+                }
+                // Each product's rows are written as soon as it is made, while its cells
+                // are still in the cache; its records go back to the pool for the next one.
+                Work::Chunk(chunk, make) => {
+                    make(&chunk, &mut pool, &mut |variant: &shopify::Variant<'_>| {
+                        mapped.add(&mut maker, variant);
+                    });
+                }
+            }
+            room = room.max(mapped.bytes.len());
+            mapped
+        });
+        // The writer stopped (an error, or the preview has its rows).
+        if mapped_tx.send(mapped).is_err() {
+            return;
+        }
+    }
+}
+
 /// How many threads map rows: one a core, with the reading thread beside them.
 fn mapping_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8))
@@ -465,7 +516,6 @@ fn mapping_threads() -> usize {
 /// that make each batch's CSV bytes (and its items first, for a source read in chunks);
 /// the caller's thread takes the batches back in the same turn, so in the source's order,
 /// counts what was skipped and written, and writes the bytes.
-#[allow(clippy::too_many_lines)]
 pub fn convert(
     source: Source,
     mapping: &Mapping,
@@ -485,10 +535,6 @@ pub fn convert(
     csv_out::write_record(&mut header, compiled.columns.iter().map(|c| c.as_bytes()));
     out.write_all(&header).map_err(write_error)?;
     let threads = mapping_threads();
-    let make = match &source.items {
-        Items::Chunks { make, .. } => Some(Arc::clone(make)),
-        Items::Each(_) => None,
-    };
     std::thread::scope(|scope| -> Result<(), SourceError> {
         // Items go back to the thread that made their strings, which frees them (a free on
         // another thread than the allocation's is slow with most allocators); written bytes
@@ -505,51 +551,7 @@ pub fn convert(
             to_mappers.push(batch_tx);
             from_mappers.push((mapped_rx, spent_tx));
             let compiled = &compiled;
-            let make = make.clone();
-            scope.spawn(move || {
-                let mut maker = compiled.maker();
-                let mut pool = Pool::default();
-                // Room for a batch's bytes, as much as the last one took.
-                let mut room = 0;
-                for batch in batch_rx {
-                    // A buffer the writer is done with, when one is back; one is enough,
-                    // any other is freed (else they would pile up).
-                    let mut bytes = spent_rx.try_iter().last().unwrap_or_default();
-                    bytes.clear();
-                    bytes.reserve(room);
-                    let mapped = batch.map(|work| {
-                        let mut mapped = Mapped {
-                            bytes,
-                            ends: Vec::new(),
-                            skipped: Vec::new(),
-                            items: None,
-                        };
-                        match (work, &make) {
-                            (Work::Items(items), _) => {
-                                for item in &items {
-                                    mapped.add(&mut maker, item);
-                                }
-                                mapped.items = Some(items);
-                            }
-                            // Each product's rows are written as soon as it is made, while
-                            // its cells are still in the cache; its records go back to the
-                            // pool for the next product.
-                            (Work::Chunk(chunk), Some(make)) => {
-                                make(&chunk, &mut pool, &mut |variant: &shopify::Variant<'_>| {
-                                    mapped.add(&mut maker, variant);
-                                });
-                            }
-                            (Work::Chunk(_), None) => {}
-                        }
-                        room = room.max(mapped.bytes.len());
-                        mapped
-                    });
-                    // The writer stopped (an error, or the preview has its rows).
-                    if mapped_tx.send(mapped).is_err() {
-                        return;
-                    }
-                }
-            });
+            scope.spawn(move || map_batches(compiled, &batch_rx, &mapped_tx, &spent_rx));
         }
         scope.spawn(move || {
             let mut turn = (0..to_mappers.len()).cycle();
@@ -559,11 +561,12 @@ pub fn convert(
                 None => false,
             };
             match source.items {
-                Items::Chunks { chunks, .. } => {
+                Items::Chunks { chunks, make, .. } => {
                     for chunk in chunks {
                         // A read error ends the source.
                         let last = chunk.is_err();
-                        if !send(chunk.map(Work::Chunk)) || last {
+                        let work = chunk.map(|chunk| Work::Chunk(chunk, Arc::clone(&make)));
+                        if !send(work) || last {
                             return;
                         }
                     }
