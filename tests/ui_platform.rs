@@ -256,6 +256,26 @@ fn the_board_pushes_a_folder_of_feeds_and_only_the_bad_one_is_held_back() {
     );
 }
 
+/// Waits until the Orders list has the demo sellers' names (looked up as the platform).
+fn wait_for_seller_names(h: &mut App) {
+    step_until(h, "the sellers' names", |h| {
+        h.state()
+            .orders_view()
+            .all_rows()
+            .iter()
+            .any(|r| r.seller_name == "Alder & Ash Ceramics")
+    });
+}
+
+/// Filters the Orders list to one seller's destination charges.
+fn pick_seller(h: &mut App, name: &str) {
+    h.get_by_role_and_label(egui::Role::ComboBox, "Seller")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, name).click();
+    h.run_steps(3);
+}
+
 /// The available balance in US cents of the demo platform (`None`) or one of its sellers.
 fn available_usd(rt: &tokio::runtime::Runtime, base: &str, account: Option<&str>) -> i64 {
     rt.block_on(async {
@@ -284,13 +304,7 @@ fn a_destination_charge_is_found_by_its_seller_and_refunded_with_its_transfer_re
         seller_console::profiles::ChargeType::Destination,
         "the demo platform charges for some sellers with destination charges"
     );
-    step_until(&mut h, "the sellers' names", |h| {
-        h.state()
-            .orders_view()
-            .all_rows()
-            .iter()
-            .any(|r| r.seller_name == "Alder & Ash Ceramics")
-    });
+    wait_for_seller_names(&mut h);
     assert!(
         h.query_by_role_and_label(egui::Role::Button, "Seller")
             .is_some(),
@@ -298,12 +312,7 @@ fn a_destination_charge_is_found_by_its_seller_and_refunded_with_its_transfer_re
     );
 
     // Only Alder & Ash's orders.
-    h.get_by_role_and_label(egui::Role::ComboBox, "Seller")
-        .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Alder & Ash Ceramics")
-        .click();
-    h.run_steps(3);
+    pick_seller(&mut h, "Alder & Ash Ceramics");
     let rows: Vec<OrderRow> = h
         .state()
         .orders_view()
@@ -504,19 +513,8 @@ fn the_board_moves_when_a_seller_captures_an_order_elsewhere() {
 #[test]
 fn a_bulk_refund_of_destination_charges_names_each_order_s_seller() {
     let (_rt, mut h) = ui_support::orders_loaded_with(AppOptions::for_tests());
-    step_until(&mut h, "the sellers' names", |h| {
-        h.state()
-            .orders_view()
-            .all_rows()
-            .iter()
-            .any(|r| r.seller_name == "Alder & Ash Ceramics")
-    });
-    h.get_by_role_and_label(egui::Role::ComboBox, "Seller")
-        .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Alder & Ash Ceramics")
-        .click();
-    h.run_steps(3);
+    wait_for_seller_names(&mut h);
+    pick_seller(&mut h, "Alder & Ash Ceramics");
     let listed = h.state().orders_view().visible_rows().len();
     assert!(listed > 0, "Alder & Ash has destination charges");
     let named = |h: &App| h.query_all_by_label("Alder & Ash Ceramics").count();
