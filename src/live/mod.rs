@@ -7,4 +7,4 @@ pub mod cursor;
 pub mod read;
 
 pub use cursor::{Cursor, Resume};
-pub use read::{Fresh, ThinCursor, read_new, read_new_thin};
+pub use read::{Fresh, Listed, ThinCursor, TimeCursor, read_new, read_new_thin};

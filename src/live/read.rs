@@ -83,38 +83,83 @@ async fn read_into(
     })
 }
 
-/// The position in the thin (v2) event stream: the newest `created` applied and the ids
-/// applied at that instant (thin events are listed by time; ties share a millisecond).
+/// An event a [`TimeCursor`] can follow: when it was created, and its id.
+pub trait Listed {
+    /// Its creation time (unix seconds for v1 events, a timestamp for thin ones).
+    type Created: Ord + Copy;
+    /// When it was created.
+    fn created(&self) -> Self::Created;
+    /// Its id.
+    fn id(&self) -> &str;
+}
+
+impl Listed for Event {
+    type Created = i64;
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Listed for ThinEvent {
+    type Created = DateTime<Utc>;
+    fn created(&self) -> DateTime<Utc> {
+        self.created
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A position in an event stream listed by time: the newest `created` applied and the ids
+/// applied at that instant (ties share it), so a list read again from that time drops what
+/// was applied. Small whatever the stream's length: the thin (v2) stream's cursor, and one
+/// per seller on the board.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ThinCursor {
-    /// The newest event applied.
-    pub last_created: Option<DateTime<Utc>>,
+pub struct TimeCursor<C> {
+    /// The newest event applied (or where the stream is followed from).
+    pub last_created: Option<C>,
     /// Ids applied at `last_created`, to drop them when listed again.
     at_last: Vec<String>,
 }
 
-impl ThinCursor {
+/// The position in the thin (v2) event stream.
+pub type ThinCursor = TimeCursor<DateTime<Utc>>;
+
+impl<C: Ord + Copy> TimeCursor<C> {
+    /// A cursor that takes the events created at or after `created`.
+    #[must_use]
+    pub fn from(created: C) -> Self {
+        TimeCursor {
+            last_created: Some(created),
+            at_last: Vec::new(),
+        }
+    }
+
     /// Takes events as listed (any order) and returns those not applied before, oldest first,
     /// moving the cursor past them.
-    pub fn take(&mut self, mut events: Vec<ThinEvent>) -> Vec<ThinEvent> {
-        events.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    pub fn take<E: Listed<Created = C>>(&mut self, mut events: Vec<E>) -> Vec<E> {
+        events.sort_by(|a, b| a.created().cmp(&b.created()).then(a.id().cmp(b.id())));
         let mut fresh = Vec::new();
         for event in events {
             let new = match self.last_created {
                 None => true,
                 Some(last) => {
-                    event.created > last
-                        || (event.created == last && !self.at_last.contains(&event.id))
+                    event.created() > last
+                        || (event.created() == last
+                            && !self.at_last.iter().any(|id| id == event.id()))
                 }
             };
             if !new {
                 continue;
             }
-            if self.last_created != Some(event.created) {
-                self.last_created = Some(event.created);
+            if self.last_created != Some(event.created()) {
+                self.last_created = Some(event.created());
                 self.at_last.clear();
             }
-            self.at_last.push(event.id.clone());
+            self.at_last.push(event.id().to_owned());
             fresh.push(event);
         }
         fresh

@@ -13,10 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::StreamExt;
 
+use crate::live::TimeCursor;
 use crate::platform::{Figures, ImportState, LastImport};
 use crate::stripe::Client;
 use crate::stripe::account::Account;
 use crate::stripe::catalog_imports::CatalogImportFilter;
+use crate::stripe::events::Event as StripeEvent;
 use crate::stripe::orders::{OrderQuery, SessionStatus};
 
 use super::EventSink;
@@ -339,10 +341,7 @@ async fn load(platform: Client, sink: EventSink, generation: u64, follow: Option
 /// Where the follower stands on one account's events.
 struct Watched {
     id: String,
-    /// Events created before this second are behind it.
-    since: i64,
-    /// Ids already seen at `since` (several events share a second).
-    seen: std::collections::HashSet<String>,
+    cursor: TimeCursor<i64>,
     looked: Option<Instant>,
 }
 
@@ -362,8 +361,7 @@ async fn follow_events(
         .into_iter()
         .map(|id| Watched {
             id,
-            since,
-            seen: std::collections::HashSet::new(),
+            cursor: TimeCursor::from(since),
             looked: None,
         })
         .collect();
@@ -390,10 +388,10 @@ async fn follow_events(
                 round.push(i);
             }
         }
-        let looks: Vec<(usize, Option<Newest>)> = futures_util::stream::iter(round)
+        let looks: Vec<(usize, Option<Vec<StripeEvent>>)> = futures_util::stream::iter(round)
             .map(|i| {
                 let w = &watched[i];
-                let (id, since) = (w.id.clone(), w.since);
+                let (id, since) = (w.id.clone(), w.cursor.last_created.unwrap_or(0));
                 async move { (i, newest_events(platform, &id, since).await) }
             })
             .buffer_unordered(CONCURRENCY)
@@ -404,20 +402,10 @@ async fn follow_events(
         for (i, look) in looks {
             let w = &mut watched[i];
             w.looked = Some(Instant::now());
-            let Some(Newest {
-                at: newest,
-                ids: at_newest,
-            }) = look
-            else {
+            let Some(page) = look else {
                 continue;
             };
-            let fresh = at_newest.iter().any(|e| !w.seen.contains(e)) || newest > w.since;
-            if newest > w.since {
-                w.since = newest;
-                w.seen.clear();
-            }
-            w.seen.extend(at_newest);
-            if fresh {
+            if !w.cursor.take(page).is_empty() {
                 moved.push(w.id.clone());
             }
         }
@@ -441,35 +429,20 @@ async fn follow_events(
     }
 }
 
-/// The newest second of an account's events, and the ids of the events at that second.
-struct Newest {
-    at: i64,
-    ids: Vec<String>,
-}
-
-/// The newest events on `account` at or after `since` (`None`: none, or they could not be
-/// read; the next round tries again).
-async fn newest_events(platform: &Client, account: &str, since: i64) -> Option<Newest> {
+/// The newest events on `account` at or after `since`, a page of them (`None`: they could
+/// not be read; the next round tries again).
+async fn newest_events(platform: &Client, account: &str, since: i64) -> Option<Vec<StripeEvent>> {
     let client = platform.for_account(Some(account)).ok()?;
     let filter = crate::stripe::events::EventFilter {
         types: Vec::new(),
         created_gte: Some(since),
     };
-    let page = client
+    client
         .list_events(&filter, 100)
         .ok()?
         .next_page()
         .await
-        .ok()??;
-    let newest = page.iter().map(|e| e.created).max()?;
-    Some(Newest {
-        at: newest,
-        ids: page
-            .iter()
-            .filter(|e| e.created == newest)
-            .map(|e| e.id.clone())
-            .collect(),
-    })
+        .ok()?
 }
 
 /// Account `id` with its board figures, read as it with the platform's key (an account the
